@@ -1,0 +1,333 @@
+"""The notebook pipeline: one MyST source per tutorial, three views of it.
+
+Each tutorial is written once, as a MyST Markdown notebook in ``book/tutorials/<slug>.md``.
+From it this module derives
+
+* the **reference** notebook ``notebooks/reference/<slug>.ipynb``: the Jupytext pair of the
+  source (solutions in place), which instructors execute with nbmake;
+* the **student** notebook ``notebooks/student/<slug>.ipynb``: every solution cell becomes a
+  collapsed ``<details>`` block in Markdown, so the student sees the stub and can reveal the
+  answer with one click in Colab, Kaggle or Jupyter;
+* the header of all three: Open-in-Colab / Open-in-Kaggle badges built from the repository URL in
+  ``_config.yml`` and a cell that installs ``nma_dl`` only where it is missing.
+
+Exercises are marked by cell tags (see :data:`STUB_TAGS` and :data:`SOLUTION_TAGS`). Generation is
+idempotent: ``python -m nma_dl.nbtools build`` twice changes nothing, and
+``python -m nma_dl.nbtools check`` lists what is stale.
+
+Jupytext, nbformat and PyYAML are needed here (the ``book`` extra); students never import this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+STUB = "exercise-stub"
+SOLUTION = "exercise-solution"
+HEADER = "nma-header"
+# Tags the book build relies on: the stub's error is expected and its trace hidden; the
+# solution's code is folded behind a toggle while its prints and figures stay visible.
+STUB_TAGS = (STUB, "raises-exception", "remove-output")
+SOLUTION_TAGS = (SOLUTION, "hide-input")
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIR = Path("book/tutorials")
+REFERENCE_DIR = Path("notebooks/reference")
+STUDENT_DIR = Path("notebooks/student")
+
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+KAGGLE_BADGE = "https://kaggle.com/static/images/open-in-kaggle.svg"
+PACKAGE_NAME = "nma-dl"
+
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+JUPYTEXT_META = {
+    "text_representation": {"extension": ".md", "format_name": "myst"},
+}
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Where the generated notebooks are published (from ``_config.yml``)."""
+
+    url: str
+    branch: str = "main"
+
+    @property
+    def slug(self) -> str:
+        """``owner/name`` part of a GitHub URL."""
+        prefix = "https://github.com/"
+        if not self.url.startswith(prefix):
+            raise ValueError(f"repository url must start with {prefix!r}, got {self.url!r}")
+        return self.url[len(prefix):].strip("/")
+
+    def colab_url(self, path: str | Path) -> str:
+        return f"https://colab.research.google.com/github/{self.slug}/blob/{self.branch}/{path}"
+
+    def kaggle_url(self, path: str | Path) -> str:
+        raw = f"https://raw.githubusercontent.com/{self.slug}/{self.branch}/{path}"
+        return f"https://kaggle.com/kernels/welcome?src={raw}"
+
+    def install_spec(self) -> str:
+        return f"{PACKAGE_NAME} @ git+{self.url}@{self.branch}"
+
+
+def load_repository(root: Path = ROOT) -> Repository:
+    """Read the repository URL and branch from the book's ``_config.yml``."""
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    repo = config.get("repository") or {}
+    if "url" not in repo:
+        raise ValueError("_config.yml has no repository.url: the badges need it")
+    return Repository(url=repo["url"].rstrip("/"), branch=repo.get("branch", "main"))
+
+
+def tutorial_slugs(root: Path = ROOT) -> list[str]:
+    """Slugs of the tutorials listed in ``_toc.yml``, in table-of-contents order."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(str(node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    prefix = SOURCE_DIR.as_posix() + "/"
+    return [f[len(prefix):].removesuffix(".md") for f in files if f.startswith(prefix)]
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _cell_id(kind: str, index: int, source: str) -> str:
+    # Deterministic ids keep regeneration idempotent (nbformat would draw random ones).
+    digest = hashlib.sha1(f"{kind}:{index}:{source}".encode()).hexdigest()
+    return digest[:12]
+
+
+def header_cells(repo: Repository, slug: str, *, student: bool):
+    """Badge cell and install cell that open every view of a tutorial."""
+    import nbformat
+
+    student_path = (STUDENT_DIR / f"{slug}.ipynb").as_posix()
+    reference_path = (REFERENCE_DIR / f"{slug}.ipynb").as_posix()
+
+    def badges(path):
+        return (
+            f'<a href="{repo.colab_url(path)}" target="_blank">'
+            f'<img alt="Open In Colab" src="{COLAB_BADGE}"/></a> '
+            f'<a href="{repo.kaggle_url(path)}" target="_blank">'
+            f'<img alt="Open in Kaggle" src="{KAGGLE_BADGE}"/></a>'
+        )
+
+    if student:
+        text = badges(student_path)
+    else:
+        text = (
+            f"Exercises: {badges(student_path)}\n\n"
+            f"With solutions: {badges(reference_path)}"
+        )
+    install = (
+        "# Colab and Kaggle do not ship the course package: install it where it is missing,\n"
+        "# leaving their preinstalled torch and NumPy untouched.\n"
+        "try:\n"
+        "    import nma_dl\n"
+        "except ImportError:\n"
+        f'    %pip install --quiet "{repo.install_spec()}"'
+    )
+    meta = {"tags": [HEADER]}
+    return [
+        nbformat.v4.new_markdown_cell(text, metadata=copy.deepcopy(meta)),
+        nbformat.v4.new_code_cell(install, metadata=copy.deepcopy(meta)),
+    ]
+
+
+def with_header(nb, repo: Repository, slug: str, *, student: bool):
+    """Return a copy of ``nb`` whose header cells are fresh, placed after the title cell."""
+    nb = copy.deepcopy(nb)
+    cells = [c for c in nb.cells if HEADER not in _tags(c)]
+    at = 0
+    if cells and cells[0].cell_type == "markdown" and cells[0].source.lstrip().startswith("# "):
+        at = 1
+    nb.cells = cells[:at] + header_cells(repo, slug, student=student) + cells[at:]
+    return nb
+
+
+def check_exercise_tags(nb, name: str = "notebook") -> list[str]:
+    """Problems with the exercise markup: each stub needs its tags and a solution right after."""
+    problems = []
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        tags = _tags(cell)
+        if STUB in tags:
+            missing = [t for t in STUB_TAGS if t not in tags]
+            if missing:
+                problems.append(f"{name}: stub cell {i} lacks tags {missing}")
+            if "NotImplementedError(\"Student exercise" not in cell.source:
+                problems.append(f"{name}: stub cell {i} does not raise NotImplementedError(\"Student exercise: ...\")")
+            nxt = cells[i + 1] if i + 1 < len(cells) else None
+            if nxt is None or SOLUTION not in _tags(nxt):
+                problems.append(f"{name}: stub cell {i} is not followed by an {SOLUTION} cell")
+        if SOLUTION in tags:
+            missing = [t for t in SOLUTION_TAGS if t not in tags]
+            if missing:
+                problems.append(f"{name}: solution cell {i} lacks tags {missing}")
+            if cell.cell_type != "code":
+                problems.append(f"{name}: solution cell {i} is not a code cell")
+    return problems
+
+
+def solution_block(source: str) -> str:
+    """Markdown that hides a solution behind one click in Colab, Kaggle and Jupyter."""
+    # A blank line after <summary> lets the renderers parse the fenced code inside the HTML block.
+    return (
+        "<details>\n<summary>Click for solution</summary>\n\n"
+        f"```python\n{source.rstrip()}\n```\n\n</details>"
+    )
+
+
+def _finish(nb):
+    """Strip outputs and give cells deterministic ids and stable metadata."""
+    nb = copy.deepcopy(nb)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    for i, cell in enumerate(nb.cells):
+        cell.pop("attachments", None)
+        cell.id = _cell_id(cell.cell_type, i, cell.source)
+        meta = {"tags": _tags(cell)} if _tags(cell) else {}
+        cell.metadata = meta
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
+def reference_notebook(source_nb, repo: Repository, slug: str):
+    """The Jupytext pair of the source: every cell, solutions in place, no outputs."""
+    return _finish(with_header(source_nb, repo, slug, student=False))
+
+
+def student_notebook(source_nb, repo: Repository, slug: str):
+    """Solutions replaced by collapsed Markdown; stubs keep only their exercise tag."""
+    import nbformat
+
+    nb = with_header(source_nb, repo, slug, student=True)
+    cells = []
+    for cell in nb.cells:
+        tags = _tags(cell)
+        if SOLUTION in tags:
+            cells.append(nbformat.v4.new_markdown_cell(solution_block(cell.source)))
+            continue
+        if STUB in tags:
+            cell = copy.deepcopy(cell)
+            cell.metadata["tags"] = [STUB]
+        cells.append(cell)
+    nb.cells = cells
+    return _finish(nb)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _dump(nb) -> str:
+    import nbformat
+
+    return json.dumps(nbformat.from_dict(nb), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _source_text(nb) -> str:
+    import jupytext
+
+    nb = copy.deepcopy(nb)
+    nb.metadata = {"jupytext": copy.deepcopy(JUPYTEXT_META), "kernelspec": dict(KERNELSPEC)}
+    return jupytext.writes(nb, fmt="md:myst")
+
+
+def _cells_signature(nb) -> list[tuple]:
+    return [(c.cell_type, c.source.strip(), tuple(_tags(c))) for c in nb.cells]
+
+
+def plan(root: Path = ROOT) -> dict[Path, str]:
+    """Every generated file with the text it should contain (sources with fresh headers too)."""
+    import jupytext
+
+    repo = load_repository(root)
+    out: dict[Path, str] = {}
+    for slug in tutorial_slugs(root):
+        src_path = root / SOURCE_DIR / f"{slug}.md"
+        source = jupytext.read(src_path, fmt="md:myst")
+        fresh = with_header(source, repo, slug, student=False)
+        if _cells_signature(fresh) != _cells_signature(source) or "formats:" in src_path.read_text(
+            encoding="utf-8"
+        ).split("---")[1]:
+            out[src_path] = _source_text(fresh)
+        out[root / REFERENCE_DIR / f"{slug}.ipynb"] = _dump(reference_notebook(source, repo, slug))
+        out[root / STUDENT_DIR / f"{slug}.ipynb"] = _dump(student_notebook(source, repo, slug))
+    return out
+
+
+def stale(root: Path = ROOT) -> list[str]:
+    """Generated files that differ from what ``build`` would write, and markup problems."""
+    import jupytext
+
+    problems = []
+    for slug in tutorial_slugs(root):
+        nb = jupytext.read(root / SOURCE_DIR / f"{slug}.md", fmt="md:myst")
+        problems += check_exercise_tags(nb, f"{slug}.md")
+    for path, text in plan(root).items():
+        rel = path.relative_to(root)
+        if not path.exists():
+            problems.append(f"{rel}: missing")
+        elif path.suffix == ".md" or path.read_text(encoding="utf-8") != text:
+            problems.append(f"{rel}: stale (run `python -m nma_dl.nbtools build`)")
+    return problems
+
+
+def build(root: Path = ROOT) -> list[Path]:
+    """Write every generated file that changed; return the paths written."""
+    written = []
+    for path, text in plan(root).items():
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nma_dl.nbtools", description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=["build", "check"])
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        written = build()
+        for path in written:
+            print(f"wrote {path.relative_to(ROOT)}")
+        problems = stale()
+        print(f"{len(written)} file(s) written; {len(tutorial_slugs())} tutorial(s) up to date")
+    else:
+        problems = stale()
+        print("all generated notebooks are up to date" if not problems else "\n".join(problems))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Sphinx glue for the course book (listed in ``_config.yml`` under ``extra_extensions``).
+
+Two things the theme cannot do on its own:
+
+* The Colab launch button of a tutorial page opens the generated **student** notebook
+  (``notebooks/student/<slug>.ipynb``), not the MyST source the page was built from.
+* MathJax is served from the site itself (copied from the ``django-static-mathjax`` wheel), so
+  equations render offline, in CI's browser check and for readers behind a firewall.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .nbtools import SOURCE_DIR, STUDENT_DIR
+
+MATHJAX_SCRIPT = "mathjax/tex-mml-chtml.js"
+
+
+def _mathjax_root() -> Path:
+    import mathjax  # the django-static-mathjax distribution
+
+    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+
+
+def student_path_for(pagename: str) -> str | None:
+    """Repository path of the student notebook for a tutorial page, else ``None``."""
+    prefix = SOURCE_DIR.as_posix() + "/"
+    if not pagename.startswith(prefix):
+        return None
+    return (STUDENT_DIR / (pagename[len(prefix):] + ".ipynb")).as_posix()
+
+
+def _retarget(node, source_suffix: str, target: str) -> None:
+    if isinstance(node, dict):
+        url = node.get("url")
+        if isinstance(url, str) and "colab.research.google.com" in url and url.endswith(source_suffix):
+            node["url"] = url[: -len(source_suffix)] + target
+        for value in node.values():
+            _retarget(value, source_suffix, target)
+    elif isinstance(node, list):
+        for item in node:
+            _retarget(item, source_suffix, target)
+
+
+def retarget_launch_buttons(app, pagename, templatename, context, doctree):
+    """Point the Colab button of a tutorial page at its student notebook."""
+    target = student_path_for(pagename)
+    if target is None:
+        return
+    _retarget(context.get("header_buttons", []), f"{pagename}.md", target)
+
+
+def copy_mathjax(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    src = _mathjax_root()
+    dest = Path(app.outdir) / "_static" / "mathjax"
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src / "tex-mml-chtml.js", dest / "tex-mml-chtml.js")
+    # The combined component fetches its fonts (and nothing else) relative to its own URL.
+    shutil.copytree(src / "output" / "chtml" / "fonts", dest / "output" / "chtml" / "fonts", dirs_exist_ok=True)
+
+
+def use_local_mathjax(app, config):
+    config.mathjax_path = MATHJAX_SCRIPT
+
+
+def setup(app):
+    app.connect("config-inited", use_local_mathjax)
+    # After sphinx-book-theme (priority 501) has built its header buttons.
+    app.connect("html-page-context", retarget_launch_buttons, priority=900)
+    app.connect("build-finished", copy_mathjax)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
