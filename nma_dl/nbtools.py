@@ -47,6 +47,7 @@ PACKAGE_NAME = "nma-dl"
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 JUPYTEXT_META = {
+    "default_lexer": "ipython3",
     "text_representation": {"extension": ".md", "format_name": "myst"},
 }
 
@@ -162,10 +163,19 @@ def header_cells(repo: Repository, slug: str, *, student: bool):
 
 def with_header(nb, repo: Repository, slug: str, *, student: bool):
     """Return a copy of ``nb`` whose header cells are fresh, placed after the title cell."""
+    import nbformat
+
     nb = copy.deepcopy(nb)
     cells = [c for c in nb.cells if HEADER not in _tags(c)]
     at = 0
     if cells and cells[0].cell_type == "markdown" and cells[0].source.lstrip().startswith("# "):
+        # The badges go right under the title: split the title off the prose that follows it.
+        title, _, rest = cells[0].source.strip().partition("\n")
+        if rest.strip():
+            cells[:1] = [
+                nbformat.v4.new_markdown_cell(title, metadata=copy.deepcopy(cells[0].metadata)),
+                nbformat.v4.new_markdown_cell(rest.strip()),
+            ]
         at = 1
     nb.cells = cells[:at] + header_cells(repo, slug, student=student) + cells[at:]
     return nb
