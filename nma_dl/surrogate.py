@@ -1,0 +1,204 @@
+"""Offline surrogate of the Stringer et al. (2021) mouse V1 orientation data.
+
+The tutorials decode grating orientation from the responses of 23,589 neurons
+recorded in mouse primary visual cortex (V1). The real recordings are two files
+on OSF. When they cannot be downloaded (no internet, OSF down, a continuous
+integration run) the course uses the files made here instead: same keys, same
+shapes, same dtypes, but simulated numbers.
+
+How the surrogate is made. We simulate an experiment of 4000 trials; on each
+trial a drifting grating is shown at a random direction between 0 and 360
+degrees. Each of the 23,589 simulated neurons has a tuning curve: a von Mises
+bump ``baseline + gain * exp(kappa * (cos(m * (theta - preferred)) - 1))``.
+Most neurons (55 %) are *orientation* tuned (``m = 2``: period 180 degrees, so
+they respond equally to a grating and to the same grating drifting the other
+way, and their tuning curve has two peaks); some (15 %) are *direction* tuned
+(``m = 1``: one peak per turn); the rest (30 %) are untuned and respond with
+noise only. Preferred angles, gains, widths (``kappa``) and baselines differ
+from neuron to neuron. Every trial adds independent Gaussian noise (standard
+deviation 1, in the same units as the gain) to each neuron's tuning curve value.
+As in the real files, responses are z-scored per neuron over trials and then
+averaged over the trials whose orientation falls in the same bin: 1-degree bins
+for ``oribinned1`` and 6-degree bins for ``oribinned6_split``, where the trials
+are first split at random into two independent halves (``resp_train`` and
+``resp_test``).
+
+To stay fast we never build the 4000 x 23,589 trial matrix. Averaging ``n``
+independent Gaussian noise values gives one Gaussian value with ``1 / n`` of
+the variance, so we draw the noise of each (half, 1-degree bin) group directly,
+and we evaluate each tuning curve at the mean orientation of the group (a
+curve changes very little within one degree). The 1-degree and 6-degree files
+are then exact averages of these groups, so both files come from one and the
+same simulated experiment. Everything is drawn from one seeded random generator:
+the same seed gives byte-identical arrays.
+
+The simulated numbers are *not* the real recordings: use them to run the code,
+not to draw conclusions about mouse V1.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "N_NEURONS",
+    "N_TRIALS",
+    "SEED",
+    "SURROGATE_DESCRIPTION",
+    "VERSION",
+    "generate",
+]
+
+#: Number of neurons in the real files (and in the surrogate).
+N_NEURONS = 23589
+#: Number of simulated trials (the real experiment showed about 4000 gratings).
+N_TRIALS = 4000
+#: Seed of the surrogate written by :mod:`nma_dl.data`.
+SEED = 2021
+#: Bumped whenever the model below changes, so stale cached files are rebuilt.
+VERSION = 1
+
+# Model parameters (see the module docstring).
+_FRACTION_ORIENTATION = 0.55  # period 180 degrees, two peaks
+_FRACTION_DIRECTION = 0.15  # period 360 degrees, one peak
+_KAPPA_RANGE = (1.0, 4.0)  # half width at half height of about 17 to 36 degrees
+_GAIN_MEDIAN = 0.8  # peak response above baseline, in units of the noise sd
+_GAIN_LOG_SD = 0.6
+_BASELINE_RANGE = (0.5, 1.5)
+_NOISE_SD = 1.0
+
+SURROGATE_DESCRIPTION = (
+    "The offline SURROGATE imitates the Stringer et al. (2021) recordings: "
+    f"{N_TRIALS} simulated trials show gratings at random directions in [0, 360) "
+    f"degrees to {N_NEURONS} simulated V1 neurons. "
+    f"{_FRACTION_ORIENTATION:.0%} of the neurons are orientation tuned (a von Mises "
+    "bump that repeats every 180 degrees, so two peaks), "
+    f"{_FRACTION_DIRECTION:.0%} are direction tuned (one peak per 360 degrees) and "
+    "the rest are untuned; preferred angles, gains, widths and baselines vary from "
+    "neuron to neuron, and every trial adds independent Gaussian noise. As in the "
+    "real files, each neuron's responses are z-scored over trials and then averaged "
+    "over trials in 1-degree bins (or 6-degree bins, separately for two independent "
+    "halves of the trials: train and test). The numbers are simulated, not recorded."
+)
+
+
+def _check_int(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _tuning(theta_deg, preferred_deg, kappa, period_deg, gain, baseline):
+    """Von Mises tuning curves, shape (n_angles, n_neurons), float32."""
+    cycles = np.float32(360.0) / period_deg.astype(np.float32)  # m = 1 or 2
+    phase = np.deg2rad(theta_deg.astype(np.float32))[:, None] - np.deg2rad(
+        preferred_deg.astype(np.float32)
+    )[None, :]
+    bump = np.exp(kappa.astype(np.float32) * (np.cos(cycles * phase) - np.float32(1.0)))
+    return baseline.astype(np.float32) + gain.astype(np.float32) * bump
+
+
+def generate(seed=SEED, *, n_neurons=N_NEURONS, n_trials=N_TRIALS):
+    """Simulate one experiment and return the contents of both data files.
+
+    Parameters
+    ----------
+    seed : int, default=SEED
+        Seed of the random generator; the same seed gives identical arrays.
+    n_neurons : int, default=23589
+        Number of simulated neurons (smaller values make quick tests).
+    n_trials : int, default=4000
+        Number of simulated trials, at least 360 so that every 1-degree bin
+        receives a trial (the first 360 trials cover one bin each).
+
+    Returns
+    -------
+    dict
+        ``{"oribinned1": {"resp", "stimuli"}, "oribinned6_split": {"resp_train",
+        "resp_test", "stimuli"}}`` with the real files' layout:
+
+        - ``resp``: (360, n_neurons) float32, mean z-scored response per 1-degree bin;
+        - ``stimuli`` of ``oribinned1``: (360,) float64, mean orientation of the
+          trials in each bin (bin ``k`` holds angles in ``[k, k + 1)``);
+        - ``resp_train`` and ``resp_test``: (60, n_neurons) float32, the same for
+          6-degree bins, from two independent halves of the trials;
+        - ``stimuli`` of ``oribinned6_split``: (60, 1) float64, mean orientation
+          of all trials in each 6-degree bin.
+
+    Examples
+    --------
+    >>> files = generate(n_neurons=50)
+    >>> files["oribinned1"]["resp"].shape
+    (360, 50)
+    >>> files["oribinned6_split"]["stimuli"].shape
+    (60, 1)
+    """
+    seed = _check_int(seed, "seed", 0)
+    n_neurons = _check_int(n_neurons, "n_neurons", 1)
+    n_trials = _check_int(n_trials, "n_trials", 360)
+    rng = np.random.default_rng(seed)
+
+    # Trials: one per 1-degree bin first, alternating between the two halves, so
+    # no 1-degree bin and no (half, 6-degree bin) is ever empty; the rest uniform.
+    n_extra = n_trials - 360
+    theta = np.concatenate([np.arange(360) + rng.random(360), 360.0 * rng.random(n_extra)])
+    extra_half = np.zeros(n_extra, dtype=np.int64)
+    extra_half[rng.permutation(n_extra)[: n_extra // 2]] = 1
+    half = np.concatenate([np.arange(360) % 2, extra_half])
+    # Group g = half * 360 + 1-degree bin; rows 0-359 are half 0, rows 360-719 half 1.
+    group = half * 360 + np.floor(theta).astype(np.int64)
+    counts = np.bincount(group, minlength=720).astype(np.float64)
+    angle_sums = np.bincount(group, weights=theta, minlength=720)
+    # An empty group contributes nothing; give it the bin centre to avoid 0 / 0.
+    centres = np.tile(np.arange(360) + 0.5, 2)
+    group_angle = np.divide(angle_sums, counts, out=centres, where=counts > 0)
+
+    # Neurons: type, preferred angle, width, gain and baseline.
+    kind = rng.random(n_neurons)
+    period = np.where(kind < _FRACTION_ORIENTATION, 180.0, 360.0)
+    tuned = kind < _FRACTION_ORIENTATION + _FRACTION_DIRECTION
+    preferred = 360.0 * rng.random(n_neurons)
+    kappa = rng.uniform(*_KAPPA_RANGE, n_neurons)
+    gain = np.exp(np.log(_GAIN_MEDIAN) + _GAIN_LOG_SD * rng.standard_normal(n_neurons))
+    gain = np.where(tuned, gain, 0.0)
+    baseline = rng.uniform(*_BASELINE_RANGE, n_neurons)
+
+    # Sum of the responses of the trials in each group: n * f(angle) + noise sum,
+    # where the sum of n unit Gaussians is one Gaussian with variance n.
+    signal = _tuning(group_angle, preferred, kappa, period, gain, baseline)
+    n = counts.astype(np.float32)[:, None]
+    noise = rng.standard_normal(signal.shape, dtype=np.float32)
+    sums = n * signal + np.float32(_NOISE_SD) * np.sqrt(n) * noise
+    del noise
+
+    # z-score per neuron over trials: trial mean from the sums, trial variance =
+    # variance of the tuning signal over trials + noise variance.
+    mean = sums.sum(axis=0, dtype=np.float64) / n_trials
+    signal_mean = (n * signal).sum(axis=0, dtype=np.float64) / n_trials
+    signal_var = (n * signal * signal).sum(axis=0, dtype=np.float64) / n_trials - signal_mean**2
+    sd = np.sqrt(np.maximum(signal_var, 0.0) + _NOISE_SD**2)
+    del signal
+    z_sums = ((sums - n * mean.astype(np.float32)) / sd.astype(np.float32)).reshape(2, 360, n_neurons)
+    del sums
+    counts = counts.reshape(2, 360)
+    angle_sums = angle_sums.reshape(2, 360)
+
+    # File 1: all trials, 1-degree bins.
+    bin_counts = counts.sum(axis=0)
+    oribinned1 = {
+        "resp": (z_sums.sum(axis=0) / bin_counts[:, None]).astype(np.float32),
+        "stimuli": angle_sums.sum(axis=0) / bin_counts,
+    }
+    # File 2: 6-degree bins, each half on its own.
+    z6 = z_sums.reshape(2, 60, 6, n_neurons).sum(axis=2)
+    counts6 = counts.reshape(2, 60, 6).sum(axis=2)
+    resp6 = (z6 / counts6[:, :, None]).astype(np.float32)
+    stimuli6 = angle_sums.reshape(2, 60, 6).sum(axis=(0, 2)) / counts6.sum(axis=0)
+    oribinned6_split = {
+        "resp_train": resp6[0],
+        "resp_test": resp6[1],
+        "stimuli": stimuli6[:, None],
+    }
+    return {"oribinned1": oribinned1, "oribinned6_split": oribinned6_split}
