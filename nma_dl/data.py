@@ -57,6 +57,7 @@ __all__ = [
     "SOURCES",
     "DataFile",
     "DataUnavailableError",
+    "DownloadError",
     "data_dir",
     "fetch",
     "load_data",
@@ -108,7 +109,7 @@ class DataUnavailableError(RuntimeError):
         self.name, self.url, self.cause = name, url, cause
         super().__init__(
             f"Could not download the data file {name!r} from {url} "
-            f"(NMA_DL_DATA_SOURCE/source='osf').\n"
+            "(source 'osf': no fallback to the surrogate).\n"
             f"Cause: {_describe(cause)}\n"
             "What to do: check the internet connection and retry later (OSF is "
             "sometimes briefly unavailable), or set NMA_DL_DATA_SOURCE=synthetic "
@@ -116,8 +117,8 @@ class DataUnavailableError(RuntimeError):
         )
 
 
-class _WebPageError(OSError):
-    """OSF answered an HTML page instead of the file."""
+class DownloadError(OSError):
+    """The server answered, but not with the whole file (web page, truncation)."""
 
 
 def osf_url(osf_id):
@@ -231,7 +232,7 @@ class _Downloader:
             chunk = response.read(_CHUNK)
             if "text/html" in content_type.lower() or _looks_like_html(chunk):
                 # The hash check would fail too, but this says why.
-                raise _WebPageError(
+                raise DownloadError(
                     f"OSF answered a web page (HTML, Content-Type {content_type!r}) instead of "
                     "the data file; the download link may have changed or OSF may be "
                     "busy or down"
@@ -243,7 +244,7 @@ class _Downloader:
                     received += len(chunk)
                     chunk = response.read(_CHUNK)
             if declared is not None and received != int(declared):
-                raise OSError(f"download truncated: received {received} of {declared} bytes")
+                raise DownloadError(f"download truncated: received {received} of {declared} bytes")
 
 
 def _download(entry):
