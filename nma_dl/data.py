@@ -178,7 +178,9 @@ def _timeout():
     except ValueError:
         value = float("nan")
     if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"NMA_DL_DOWNLOAD_TIMEOUT must be a positive number of seconds, got {text!r}")
+        raise ValueError(
+            f"NMA_DL_DOWNLOAD_TIMEOUT must be a positive number of seconds, got {text!r}"
+        )
     return value
 
 
@@ -256,7 +258,7 @@ def _download(entry):
             return target
         # Corrupted or replaced on disk: drop it so a failed download leaves no bad file.
         print(f"The cached {entry.name} does not match its MD5 checksum; downloading it again.")
-        target.unlink()
+        target.unlink(missing_ok=True)
     path = pooch.retrieve(
         osf_url(entry.osf_id),
         known_hash=f"md5:{entry.md5}",
@@ -271,7 +273,9 @@ def _download(entry):
 def _atomic_write(path, write):
     """Call ``write(file)`` on a temporary file next to ``path``, then rename it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    handle = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
     try:
         with handle:
             write(handle)
@@ -306,8 +310,8 @@ def _surrogate_path(name):
         for entry in missing:
             npz = folder / entry.name
             _atomic_write(npz, lambda handle: np.savez(handle, **files[entry.surrogate_key]))
-            sidecar = json.dumps({**stamp, "md5": _md5(npz)}, indent=1)
-            _atomic_write(folder / f"{entry.name}.json", lambda handle: handle.write(sidecar.encode()))
+            sidecar = json.dumps({**stamp, "md5": _md5(npz)}, indent=1).encode()
+            _atomic_write(folder / f"{entry.name}.json", lambda handle: handle.write(sidecar))
     print(
         "NOTE: using the offline SURROGATE of the Stringer et al. 2021 V1 data (simulated, not "
         f"the real recordings) for {name}; numbers and figures differ from the real data."
@@ -368,7 +372,9 @@ def fetch(name, source=None):
 
 def _check_bin_width(bin_width):
     if isinstance(bin_width, bool) or not isinstance(bin_width, numbers.Real):
-        raise TypeError(f"bin_width must be a number of degrees, got {type(bin_width).__name__} {bin_width!r}")
+        raise TypeError(
+            f"bin_width must be a number of degrees, got {type(bin_width).__name__} {bin_width!r}"
+        )
     if not (math.isfinite(bin_width) and bin_width > 0):
         raise ValueError(f"bin_width must be a finite number > 0 (degrees), got {bin_width!r}")
 
@@ -504,7 +510,9 @@ def main(argv=None):
     )
     commands = parser.add_subparsers(dest="command", required=True)
     prepare = commands.add_parser("prepare", help="fetch both files once and print their paths")
-    prepare.add_argument("--source", choices=SOURCES, default=None, help="default: $NMA_DL_DATA_SOURCE or auto")
+    prepare.add_argument(
+        "--source", choices=SOURCES, default=None, help="default: $NMA_DL_DATA_SOURCE, else auto"
+    )
     args = parser.parse_args(argv)
     try:
         for name in FILES:

@@ -180,7 +180,8 @@ def generate(seed=SEED, *, n_neurons=N_NEURONS, n_trials=N_TRIALS):
     signal_var = (n * signal * signal).sum(axis=0, dtype=np.float64) / n_trials - signal_mean**2
     sd = np.sqrt(np.maximum(signal_var, 0.0) + _NOISE_SD**2)
     del signal
-    z_sums = ((sums - n * mean.astype(np.float32)) / sd.astype(np.float32)).reshape(2, 360, n_neurons)
+    z_sums = (sums - n * mean.astype(np.float32)) / sd.astype(np.float32)
+    z_sums = z_sums.reshape(2, 360, n_neurons)
     del sums
     counts = counts.reshape(2, 360)
     angle_sums = angle_sums.reshape(2, 360)

@@ -100,7 +100,10 @@ def test_unknown_source_from_the_environment_is_named(monkeypatch):
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("name, source, error", [(1, None, TypeError), ("resp.npz", None, ValueError), (ORIBINNED1, 2, TypeError)])
+@pytest.mark.parametrize(
+    "name, source, error",
+    [(1, None, TypeError), ("resp.npz", None, ValueError), (ORIBINNED1, 2, TypeError)],
+)
 def test_fetch_refuses_bad_arguments(name, source, error):
     with pytest.raises(error):
         fetch(name, source=source)
@@ -226,15 +229,19 @@ def test_bin_width_up_to_1_keeps_the_rows(tiny_oribinned1, bin_width):
     stimuli=st.lists(st.floats(0, 359.99), min_size=1, max_size=40),
     bin_width=st.floats(1.01, 400),
 )
-def test_binning_keeps_one_row_per_occupied_bin_and_the_weighted_mean(tmp_path_factory, stimuli, bin_width):
+def test_binning_keeps_one_row_per_occupied_bin_and_the_weighted_mean(
+    tmp_path_factory, stimuli, bin_width
+):
     stimuli = np.array(stimuli)
     raw = np.arange(2 * len(stimuli), dtype=np.float32).reshape(-1, 2)
     path = _write_npz(tmp_path_factory.mktemp("bins") / "f.npz", resp=raw, stimuli=stimuli)
     resp, out = load_data(bin_width, path=path)
-    labels, counts = np.unique(np.digitize(stimuli, np.arange(0, 360 + bin_width, bin_width)), return_counts=True)
+    edges = np.arange(0, 360 + bin_width, bin_width)
+    labels, counts = np.unique(np.digitize(stimuli, edges), return_counts=True)
     assert resp.shape == (len(labels), 2) and out.shape == (len(labels), 1)
     assert np.all(np.diff(out[:, 0].numpy()) > 0)  # bins come in increasing order
-    np.testing.assert_allclose((resp.numpy() * counts[:, None]).sum(0) / counts.sum(), raw.mean(0), rtol=1e-4)
+    weighted = (resp.numpy() * counts[:, None]).sum(0) / counts.sum()
+    np.testing.assert_allclose(weighted, raw.mean(0), rtol=1e-4)
 
 
 def test_load_data_from_the_cache_has_the_tutorial_shapes():
@@ -293,7 +300,9 @@ def test_inconsistent_shapes_are_refused(tmp_path):
     rows = _write_npz(tmp_path / "rows.npz", resp=np.zeros((4, 2)), stimuli=np.zeros(3))
     with pytest.raises(ValueError, match="n_stimuli"):
         load_data(path=rows)
-    split = _write_npz(tmp_path / "split.npz", resp_train=np.zeros((3, 2)), resp_test=np.zeros((3, 4)), stimuli=np.zeros(3))
+    split = _write_npz(
+        tmp_path / "split.npz", resp_train=np.zeros((3, 2)), resp_test=np.zeros((3, 4)), stimuli=np.zeros(3)
+    )
     with pytest.raises(ValueError, match="same shape"):
         load_data_split(path=split)
 
@@ -379,7 +388,7 @@ def test_module_runs_as_a_command(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "nma_dl.data", "prepare"],
         cwd=REPO,
-        env={**os.environ, "NMA_DL_DATA_SOURCE": "synthetic", "NMA_DL_DATA_DIR": os.environ["NMA_DL_DATA_DIR"]},
+        env={**os.environ, "NMA_DL_DATA_SOURCE": "synthetic"},
         capture_output=True,
         text=True,
         timeout=120,
