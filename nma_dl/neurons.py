@@ -1,0 +1,120 @@
+"""A leaky integrate-and-fire (LIF) neuron and its frequency-current (f-I) curve.
+
+Below threshold the membrane potential :math:`V_m` of the LIF neuron obeys
+
+.. math::
+
+    C_m \\frac{dV_m}{dt} = -\\frac{V_m}{R_m} + I,
+
+integrated here with Euler steps of ``dt`` milliseconds,
+:math:`V_m^{n+1} = V_m^{n} + \\frac{dt}{C_m}\\big(-V_m^{n}/R_m + I\\big)`, from :math:`V_m = 0`.
+When :math:`V_m` reaches the threshold :math:`V_{th}` the neuron spikes: that sample is raised by
+``V_spike`` (to draw the spike) and the potential is then held at the reset value 0 for the
+refractory period :math:`\\tau_{ref}`, after which integration resumes from 0 (also when
+:math:`\\tau_{ref}` is shorter than a time step).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import torch
+
+__all__ = ["run_LIF", "spike_count", "fi_curve"]
+
+
+def _real(value, name, *, positive=False, nonnegative=False):
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            raise ValueError(f"{name} must be a single number, got a tensor of shape {tuple(value.shape)}")
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+    if nonnegative and value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return value
+
+
+def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):
+    """Simulate a LIF neuron driven by a constant current.
+
+    Args:
+        I: input current (mA), a real number (or a one-element tensor).
+        T: simulated duration (ms), > 0.
+        dt: time step (ms), > 0 and <= T.
+        tau_ref: refractory period (ms), >= 0.
+        Rm: membrane resistance (kOhm), > 0.
+        Cm: membrane capacitance (uF), > 0.
+        Vth: spike threshold (V), > 0.
+        V_spike: height added to the sample where a spike happens (V), >= 0.
+
+    Returns:
+        ``(time, Vm)``: float32 tensors of the same length, the time points ``0, dt, …, T``
+        (``torch.arange(0, T + dt, dt)``) and the membrane potential at each of them.
+    """
+    I = _real(I, "I")
+    T = _real(T, "T", positive=True)
+    dt = _real(dt, "dt", positive=True)
+    if dt > T:
+        raise ValueError(f"dt must be <= T ({T!r} ms), got {dt!r}")
+    tau_ref = _real(tau_ref, "tau_ref", nonnegative=True)
+    Rm = _real(Rm, "Rm", positive=True)
+    Cm = _real(Cm, "Cm", positive=True)
+    Vth = _real(Vth, "Vth", positive=True)
+    V_spike = _real(V_spike, "V_spike", nonnegative=True)
+
+    time = torch.arange(0, T + dt, dt)
+    times = time.tolist()
+    vm = [0.0] * len(times)
+    t_rest = 0.0  # integration resumes only for t > t_rest
+    spiked = False  # after a spike, integration restarts from the reset value 0
+    for i in range(1, len(times)):
+        t = times[i]
+        if t > t_rest:
+            v = 0.0 if spiked else vm[i - 1]
+            vm[i] = v + dt / Cm * (-v / Rm + I)
+            spiked = vm[i] >= Vth
+            if spiked:
+                vm[i] += V_spike
+                t_rest = t + tau_ref
+    return time, torch.tensor(vm, dtype=torch.float32)
+
+
+def spike_count(Vm, Vth=1):
+    """Number of spikes in a trace from :func:`run_LIF`: the samples above threshold."""
+    if not isinstance(Vm, torch.Tensor):
+        raise TypeError(f"Vm must be a torch.Tensor, got {type(Vm).__name__}")
+    Vth = _real(Vth, "Vth")
+    return int((Vm > Vth).sum().item())
+
+
+def fi_curve(currents, *, Rm=1, tau_ref=1, T=1000, dt=1, Cm=10, Vth=1):
+    """Spike counts of a LIF neuron for each constant current in ``currents``.
+
+    The defaults are those of the tutorial's interactive demo: one second simulated in 1 ms steps.
+
+    Returns:
+        A list of ints, one spike count per current.
+    """
+    if isinstance(currents, torch.Tensor):
+        currents = currents.reshape(-1).tolist()
+    try:
+        currents = list(currents)
+    except TypeError:
+        raise TypeError(
+            f"currents must be a sequence of real numbers, got {type(currents).__name__}"
+        ) from None
+    if not currents:
+        raise ValueError("currents must hold at least one current, got an empty sequence")
+    counts = []
+    for k, current in enumerate(currents):
+        _, Vm = run_LIF(_real(current, f"currents[{k}]"), T=T, dt=dt, tau_ref=tau_ref,
+                        Rm=Rm, Cm=Cm, Vth=Vth)
+        counts.append(spike_count(Vm, Vth))
+    return counts
