@@ -1,0 +1,279 @@
+"""Figures the tutorials draw, and the course's matplotlib style.
+
+Every function takes NumPy arrays, Python sequences or torch tensors (converted
+without importing torch here) and returns the matplotlib object it made, so a
+notebook can adjust it and tests can inspect it. Nothing calls ``plt.show()``:
+notebooks display figures inline at the end of each cell.
+
+The module is organised by tutorial; later tutorials append a section of their
+own below the last one.
+"""
+
+from numbers import Integral
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+__all__ = [
+    "use_course_style",
+    "plot_data_matrix",
+    "plot_train_loss",
+    "plot_decoded_results",
+    "identity_line",
+]
+
+STYLE_PATH = Path(__file__).with_name("styles") / "course.mplstyle"
+
+# Colour of reference artists (identity line, bin edges) that must not compete with data.
+_REFERENCE_GREY = "0.7"
+
+
+# ---------------------------------------------------------------------------
+# Input checks shared by the plots
+# ---------------------------------------------------------------------------
+
+
+def _to_numpy(values, name):
+    """Return ``values`` as a float ndarray; tensors are detached and moved to the CPU."""
+    if hasattr(values, "detach"):  # a torch tensor, recognised without importing torch
+        values = values.detach().cpu().numpy()
+    elif isinstance(values, (list, tuple)):
+        # a list of per-iteration losses may hold 0-d tensors (``loss`` instead of ``loss.item()``)
+        values = [v.detach().cpu().numpy() if hasattr(v, "detach") else v for v in values]
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be numeric (array, tensor or sequence of numbers); "
+            f"got {type(values).__name__}"
+        ) from None
+    return array
+
+
+def _as_vector(values, name, *, allow_nan=False):
+    """Return a non-empty 1-D float array; a column vector ``(n, 1)`` is flattened."""
+    array = _to_numpy(values, name)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be one-dimensional (n,) or a column (n, 1); got shape {array.shape}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got 0 values")
+    if not allow_nan and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
+    return array
+
+
+def _check_axes(ax, name="ax"):
+    if not isinstance(ax, Axes):
+        raise TypeError(f"{name} must be a matplotlib Axes; got {type(ax).__name__}")
+    return ax
+
+
+def _axes_or_current(ax):
+    return plt.gca() if ax is None else _check_axes(ax)
+
+
+# ---------------------------------------------------------------------------
+# Course style
+# ---------------------------------------------------------------------------
+
+
+def use_course_style():
+    """Apply the course's matplotlib style to all later figures.
+
+    The style ships with the package (``nma_dl/styles/course.mplstyle``), so it
+    works offline. Calling this again re-applies the same settings.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The style file that was applied.
+    """
+    plt.style.use(str(STYLE_PATH))
+    return STYLE_PATH
+
+
+# ---------------------------------------------------------------------------
+# Tutorial 1: decoding neural responses
+# ---------------------------------------------------------------------------
+
+
+def plot_data_matrix(X, ax):
+    """Show a matrix of neural responses as a heatmap.
+
+    Colour limits are the 1st and 99th percentiles of ``X`` so a few extreme
+    responses do not wash out the rest.
+
+    Parameters
+    ----------
+    X : array-like or torch.Tensor of shape (n_rows, n_columns)
+        Responses to show, e.g. stimuli by neurons. NaN entries are left blank.
+    ax : matplotlib.axes.Axes
+        Axes to draw in; a colorbar is added next to it.
+
+    Returns
+    -------
+    image : matplotlib.image.AxesImage
+        The heatmap; its colorbar is ``image.colorbar``.
+    """
+    _check_axes(ax)
+    X = _to_numpy(X, "X")
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D matrix; got {X.ndim} dimension(s), shape {X.shape}")
+    if not np.isfinite(X).any():
+        raise ValueError(f"X must contain at least one finite value; got shape {X.shape} with none")
+
+    finite = X[np.isfinite(X)]
+    vmin, vmax = np.percentile(finite, [1, 99])
+    image = ax.imshow(X, cmap="pink", vmin=vmin, vmax=vmax)
+    ax.figure.colorbar(image, ax=ax, label="normalized neural response")
+    ax.set_aspect("auto")  # matrices are far wider than tall; square pixels would flatten them
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return image
+
+
+def plot_train_loss(train_loss, ax=None, ylabel="mean squared error"):
+    """Plot a training loss against the iteration of gradient descent.
+
+    Parameters
+    ----------
+    train_loss : array-like or torch.Tensor of shape (n_iterations,)
+        Loss after each iteration.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; the current axes by default.
+    ylabel : str, default='mean squared error'
+        Name of the loss, used as the y-axis label.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The axes drawn in.
+    """
+    ax = _axes_or_current(ax)
+    if not isinstance(ylabel, str):
+        raise TypeError(f"ylabel must be a str; got {type(ylabel).__name__}")
+    train_loss = _as_vector(train_loss, "train_loss")
+
+    ax.plot(train_loss)
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)  # losses are non-negative; 0 anchors how far training has gone
+    ax.set_xlabel("iterations of gradient descent")
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def _bin_label(lower, upper):
+    return f"{lower:.0f}° - {upper:.0f}°"
+
+
+def plot_decoded_results(train_loss, test_loss, test_labels, predicted_test_labels, n_classes=None):
+    """Plot the training of an orientation classifier and its test predictions.
+
+    Left: train and test loss against the iteration of gradient descent.
+    Right: the decoded orientation bin of each test stimulus against its true
+    orientation, with the bin edges drawn as grey vertical lines, so correct
+    predictions fall in the box of their own bin.
+
+    Parameters
+    ----------
+    train_loss : array-like of shape (n_iterations,)
+        Training loss (negative log likelihood) after each iteration.
+    test_loss : array-like of shape (n_iterations,)
+        Test loss after each iteration.
+    test_labels : array-like or torch.Tensor of shape (n_test,) or (n_test, 1)
+        True orientation of each test stimulus, in degrees (0 to 360).
+    predicted_test_labels : array-like or torch.Tensor of shape (n_test,) or (n_test, 1)
+        Decoded class (bin index, 0 to ``n_classes - 1``) of each test stimulus.
+    n_classes : int, optional
+        Number of orientation bins the decoder was trained with. When omitted it
+        is inferred as ``max(predicted_test_labels) + 1``, which undercounts if
+        the highest bins were never predicted; passing it is better.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The two-panel figure; its axes are ``fig.axes[0]`` (losses) and
+        ``fig.axes[1]`` (predictions).
+    """
+    train_loss = _as_vector(train_loss, "train_loss")
+    test_loss = _as_vector(test_loss, "test_loss")
+    test_labels = _as_vector(test_labels, "test_labels")
+    predicted = _as_vector(predicted_test_labels, "predicted_test_labels")
+    if predicted.shape != test_labels.shape:
+        raise ValueError(
+            "predicted_test_labels must have one entry per test stimulus; got "
+            f"{predicted.size} predictions for {test_labels.size} test_labels"
+        )
+    if np.any(predicted < 0) or np.any(predicted != np.round(predicted)):
+        raise ValueError(
+            "predicted_test_labels must be non-negative whole numbers (class indices); "
+            f"got values such as {predicted[(predicted < 0) | (predicted != np.round(predicted))][0]}"
+        )
+    n_predicted = int(predicted.max()) + 1
+    if n_classes is None:
+        n_classes = n_predicted
+    elif isinstance(n_classes, bool) or not isinstance(n_classes, Integral):
+        raise TypeError(f"n_classes must be an int; got {type(n_classes).__name__}")
+    elif n_classes < n_predicted:
+        raise ValueError(
+            f"n_classes must exceed every predicted class; got n_classes={n_classes} "
+            f"but a prediction of class {n_predicted - 1}"
+        )
+    n_classes = int(n_classes)
+
+    fig, (ax_loss, ax_pred) = plt.subplots(1, 2, figsize=(12, 5))
+
+    ax_loss.plot(train_loss, label="train loss")
+    ax_loss.plot(test_loss, label="test loss")
+    ax_loss.legend()
+    ax_loss.set_xlim(left=0)
+    ax_loss.set_ylim(bottom=0)
+    ax_loss.set_xlabel("iterations of gradient descent")
+    ax_loss.set_ylabel("negative log likelihood")
+
+    edges = np.linspace(0, 360, n_classes + 1)
+    ax_pred.plot(test_labels, predicted, ".")
+    for edge in edges:
+        ax_pred.axvline(edge, color=_REFERENCE_GREY, linewidth=1, zorder=-1)
+    ax_pred.set_xlim(0, 360)
+    ax_pred.set_xticks(edges)
+    ax_pred.set_yticks(np.arange(n_classes))
+    ax_pred.set_yticklabels([_bin_label(lo, hi) for lo, hi in zip(edges[:-1], edges[1:])])
+    ax_pred.set_xlabel("true stimulus orientation (°)")
+    ax_pred.set_ylabel("decoded orientation bin")
+
+    fig.tight_layout()
+    return fig
+
+
+def identity_line(ax=None):
+    """Draw the line y = x over the whole of an axes.
+
+    Both axes are given the same limits, the union of the current x and y
+    limits, so points on the line lie on the diagonal. The line is grey and drawn
+    behind the data.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; the current axes by default.
+
+    Returns
+    -------
+    line : matplotlib.lines.Line2D
+        The identity line.
+    """
+    ax = _axes_or_current(ax)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    lower, upper = min(x0, y0), max(x1, y1)
+    # Fix the limits first: drawing the line must not make autoscaling pad them.
+    ax.set_xlim(lower, upper)
+    ax.set_ylim(lower, upper)
+    (line,) = ax.plot([lower, upper], [lower, upper], color=_REFERENCE_GREY, zorder=-1)
+    return line

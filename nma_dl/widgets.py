@@ -1,0 +1,108 @@
+"""Live widgets in a notebook, static fallbacks on the book's pages.
+
+A widget only works while a kernel runs it. :class:`StaticFallback` wraps a
+widget with an HTML stand-in: Jupyter, Colab and Kaggle render the widget view,
+while the book (configured to skip widget views) shows the HTML. Nothing in
+this module needs a kernel or the network.
+"""
+
+import base64
+import html as html_lib
+import io
+
+from matplotlib.figure import Figure
+
+__all__ = ["StaticFallback", "figure_html"]
+
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class StaticFallback:
+    """A widget that carries its own static HTML fallback.
+
+    Displaying an instance publishes the widget's own MIME bundle (the widget
+    view and its plain-text repr) plus ``text/html``. Frontends with a widget
+    manager prefer the widget view; the static book shows the HTML.
+
+    Parameters
+    ----------
+    widget : ipywidgets.Widget
+        The live widget; anything with a ``_repr_mimebundle_`` method works.
+    html : str
+        HTML shown where the widget cannot run. It should make no external
+        requests (no iframes, remote images or scripts).
+
+    Attributes
+    ----------
+    widget : ipywidgets.Widget
+        The live widget.
+    html : str
+        The fallback HTML.
+    """
+
+    def __init__(self, widget, html):
+        if not callable(getattr(widget, "_repr_mimebundle_", None)):
+            raise TypeError(
+                "widget must be an ipywidgets widget (an object with _repr_mimebundle_); "
+                f"got {type(widget).__name__}"
+            )
+        if not isinstance(html, str):
+            raise TypeError(f"html must be a str; got {type(html).__name__}")
+        if not html.strip():
+            raise ValueError("html must not be empty; got a blank string (the page would show nothing)")
+        self.widget = widget
+        self.html = html
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_()
+        metadata = None
+        if isinstance(bundle, tuple):  # (data, metadata) is also a valid mimebundle reply
+            bundle, metadata = bundle
+        data = dict(bundle or {})
+        data["text/html"] = self.html
+        if include is not None:
+            data = {key: value for key, value in data.items() if key in include}
+        if exclude is not None:
+            data = {key: value for key, value in data.items() if key not in exclude}
+        return data if metadata is None else (data, metadata)
+
+    def __repr__(self):
+        return f"StaticFallback({self.widget!r})"
+
+
+def figure_html(fig, caption=None):
+    """Return a matplotlib figure as a self-contained HTML ``<figure>``.
+
+    The figure is rendered to PNG and embedded as a base64 data URI, so the
+    snippet needs no file next to it and makes no request. The figure is left
+    open.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to render.
+    caption : str, optional
+        Text shown under the image as ``<figcaption>`` (escaped, so it is plain
+        text, not HTML); also used as the image's alt text.
+
+    Returns
+    -------
+    html : str
+        ``<figure><img src="data:image/png;base64,..."></figure>``, with the
+        caption when given.
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
+    if caption is not None and not isinstance(caption, str):
+        raise TypeError(f"caption must be a str or None; got {type(caption).__name__}")
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    alt = html_lib.escape(caption if caption else "figure", quote=True)
+    parts = [f'<figure>\n<img src="data:image/png;base64,{encoded}" alt="{alt}">']
+    if caption:
+        parts.append(f"<figcaption>{html_lib.escape(caption)}</figcaption>")
+    parts.append("</figure>")
+    return "\n".join(parts)
