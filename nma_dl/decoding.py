@@ -1,0 +1,156 @@
+"""Prepare the decoding problem: split the data, draw samples, bin orientations."""
+
+import numbers
+
+import numpy as np
+import torch
+
+__all__ = ["get_data", "stimulus_class", "train_test_split"]
+
+
+def _check_tensor(value, name):
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if value.ndim == 0:
+        raise ValueError(f"{name} must have one row per stimulus, got a 0-d tensor")
+
+
+def _check_rows(first, second, names):
+    _check_tensor(first, names[0])
+    _check_tensor(second, names[1])
+    if len(first) != len(second):
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same number of rows, got "
+            f"{len(first)} and {len(second)}"
+        )
+
+
+def _check_int(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
+    return int(value)
+
+
+def train_test_split(resp, stimuli, train_fraction=0.6, generator=None):
+    """Shuffle the stimuli and split them into a training and a test set.
+
+    The first ``int(train_fraction * n)`` rows of ``torch.randperm(n)`` go to
+    the training set, the rest to the test set. Seed PyTorch first (e.g.
+    ``set_seed(4)``) to get the same split every time.
+
+    Parameters
+    ----------
+    resp : torch.Tensor
+        (n_stimuli, n_neurons) neural responses.
+    stimuli : torch.Tensor
+        (n_stimuli, 1) or (n_stimuli,) stimulus orientations.
+    train_fraction : float, default=0.6
+        Fraction of the stimuli used for training, in (0, 1).
+    generator : torch.Generator, optional
+        Source of the permutation; PyTorch's global generator if omitted.
+
+    Returns
+    -------
+    resp_train, resp_test, stimuli_train, stimuli_test : torch.Tensor
+        The rows of ``resp`` and ``stimuli`` in each set, in shuffled order.
+    """
+    _check_rows(resp, stimuli, ("resp", "stimuli"))
+    if isinstance(train_fraction, bool) or not isinstance(train_fraction, numbers.Real):
+        raise TypeError(
+            f"train_fraction must be a number, got {type(train_fraction).__name__} "
+            f"{train_fraction!r}"
+        )
+    if not 0 < train_fraction < 1:
+        raise ValueError(f"train_fraction must be in (0, 1), got {train_fraction!r}")
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(
+            f"generator must be a torch.Generator or None, got {type(generator).__name__}"
+        )
+    n_stimuli = len(resp)
+    n_train = int(train_fraction * n_stimuli)
+    if not 0 < n_train < n_stimuli:
+        raise ValueError(
+            f"train_fraction={train_fraction!r} of {n_stimuli} stimuli leaves {n_train} for "
+            f"training and {n_stimuli - n_train} for testing; both sets need at least one"
+        )
+    order = torch.randperm(n_stimuli, generator=generator)
+    itrain, itest = order[:n_train], order[n_train:]
+    return resp[itrain], resp[itest], stimuli[itrain], stimuli[itest]
+
+
+def get_data(n_stim, train_data, train_labels):
+    """Draw random stimuli, with replacement, and their responses.
+
+    The rows are drawn with ``np.random.choice``, so seeding NumPy (e.g. with
+    ``set_seed``) fixes which ones.
+
+    Parameters
+    ----------
+    n_stim : int
+        Number of stimuli to draw, at least 1.
+    train_data : torch.Tensor
+        (n_train, n_neurons) neural responses.
+    train_labels : torch.Tensor
+        (n_train, 1) orientations of the stimuli of each row of ``train_data``.
+
+    Returns
+    -------
+    r : torch.Tensor
+        (n_stim, n_neurons) responses to the drawn stimuli.
+    ori : torch.Tensor
+        (n_stim, 1) their orientations.
+    """
+    n_stim = _check_int(n_stim, "n_stim", 1)
+    _check_rows(train_data, train_labels, ("train_data", "train_labels"))
+    if len(train_labels) == 0:
+        raise ValueError("train_labels must have at least one row to draw from, got 0")
+    istim = np.random.choice(len(train_labels), n_stim)
+    return train_data[istim], train_labels[istim]
+
+
+def stimulus_class(ori, n_classes):
+    """Class of each orientation when 0-360 degrees is cut into equal bins.
+
+    Class ``k`` holds the orientations in ``[k * 360 / n_classes,
+    (k + 1) * 360 / n_classes)``.
+
+    Parameters
+    ----------
+    ori : torch.Tensor or numpy.ndarray
+        (n,) or (n, 1) orientations in degrees, in ``[0, 360)``.
+    n_classes : int
+        Number of bins, at least 1.
+
+    Returns
+    -------
+    torch.Tensor
+        (n,) int64 class of each orientation, on the CPU (the label type
+        ``nn.NLLLoss`` and ``nn.CrossEntropyLoss`` expect).
+
+    Examples
+    --------
+    >>> stimulus_class(torch.tensor([[0.0], [44.9], [45.0], [359.9]]), 8)
+    tensor([0, 0, 1, 7])
+    """
+    n_classes = _check_int(n_classes, "n_classes", 1)
+    if isinstance(ori, torch.Tensor):
+        values = ori.detach().cpu().numpy()
+    elif isinstance(ori, np.ndarray):
+        values = ori
+    else:
+        raise TypeError(f"ori must be a torch.Tensor or numpy array, got {type(ori).__name__}")
+    if not (values.ndim == 1 or (values.ndim == 2 and values.shape[1] == 1)):
+        raise ValueError(f"ori must have shape (n,) or (n, 1), got {values.shape}")
+    if not np.issubdtype(values.dtype, np.number) or np.iscomplexobj(values):
+        raise TypeError(f"ori must hold real numbers, got dtype {values.dtype}")
+    values = values.reshape(-1)
+    outside = ~((values >= 0) & (values < 360))  # NaN counts as outside
+    if outside.any():
+        raise ValueError(
+            f"ori must be orientations in [0, 360) degrees, got {values[outside][0]!r} "
+            f"({outside.sum()} value(s) outside)"
+        )
+    edges = np.linspace(0, 360, n_classes + 1)
+    return torch.as_tensor(np.digitize(values, edges) - 1, dtype=torch.int64)

@@ -1,0 +1,205 @@
+"""Fit a network by gradient descent, one small piece at a time.
+
+:func:`gradient_step` is one iteration (forward, loss, clear gradients,
+backward, update) and :func:`evaluate_loss` measures a loss without training.
+:func:`train` loops over them for full-batch gradient descent, the way the
+decoding tutorial does. Trainers with other needs (mini-batches from a
+DataLoader, a progress bar, another optimizer) reuse the two pieces::
+
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    for data, labels in loader:
+        gradient_step(net, loss_fn, data, labels, optimizer)
+
+A *penalty* is any function of the network that returns a scalar tensor
+added to the loss, e.g. an L2 penalty on the input weights::
+
+    penalty = lambda net: 1e-2 * net.in_layer.weight.square().sum()
+"""
+
+import math
+import numbers
+
+import torch
+from torch import nn, optim
+
+__all__ = ["evaluate_loss", "gradient_step", "train"]
+
+
+def _check_batch(net, loss_fn, data, labels, penalty, names=("data", "labels")):
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    if penalty is not None and not callable(penalty):
+        raise TypeError(f"penalty must be callable or None, got {type(penalty).__name__}")
+    for value, name in zip((data, labels), names):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+        if value.ndim == 0 or len(value) == 0:
+            raise ValueError(
+                f"{name} must have at least one row, got shape {tuple(value.shape)}"
+            )
+    if len(data) != len(labels):
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same number of rows, got "
+            f"{len(data)} and {len(labels)}"
+        )
+
+
+def _check_scalar(value, name):
+    if not isinstance(value, torch.Tensor) or value.numel() != 1:
+        got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
+        raise ValueError(f"{name} must return a scalar tensor, got {got}")
+
+
+def _loss(net, loss_fn, data, labels, penalty):
+    loss = loss_fn(net(data), labels)
+    _check_scalar(loss, "loss_fn")
+    if penalty is not None:
+        extra = penalty(net)
+        _check_scalar(extra, "penalty")
+        loss = loss + extra
+    return loss
+
+
+def gradient_step(net, loss_fn, data, labels, optimizer, penalty=None):
+    """Take one step of gradient descent on a batch of data.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        The network whose parameters ``optimizer`` updates.
+    loss_fn : callable
+        ``loss_fn(output, labels)`` returns a scalar tensor, e.g. ``nn.MSELoss()``.
+    data : torch.Tensor
+        Inputs, one row per sample.
+    labels : torch.Tensor
+        Targets, as many rows as ``data``.
+    optimizer : torch.optim.Optimizer
+        Optimizer over ``net.parameters()``.
+    penalty : callable, optional
+        ``penalty(net)`` returns a scalar tensor added to the loss (regularization).
+
+    Returns
+    -------
+    float
+        The loss before the update (penalty included).
+    """
+    _check_batch(net, loss_fn, data, labels, penalty)
+    if not isinstance(optimizer, optim.Optimizer):
+        raise TypeError(
+            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
+        )
+    loss = _loss(net, loss_fn, data, labels, penalty)
+    optimizer.zero_grad()  # gradients accumulate in PyTorch unless cleared
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def evaluate_loss(net, loss_fn, data, labels, penalty=None):
+    """Loss of a network on some data, without tracking gradients.
+
+    Parameters
+    ----------
+    net, loss_fn, data, labels, penalty
+        As in :func:`gradient_step`.
+
+    Returns
+    -------
+    float
+        The loss (penalty included).
+    """
+    _check_batch(net, loss_fn, data, labels, penalty)
+    with torch.no_grad():
+        return _loss(net, loss_fn, data, labels, penalty).item()
+
+
+def _check_positive(value, name, kind):
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = "an int" if kind is numbers.Integral else "a number"
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__} {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
+
+
+def train(
+    net,
+    loss_fn,
+    train_data,
+    train_labels,
+    n_epochs=50,
+    learning_rate=1e-4,
+    *,
+    test_data=None,
+    test_labels=None,
+    penalty=None,
+    momentum=0.0,
+):
+    """Fit a network by full-batch gradient descent.
+
+    Each iteration (epoch) computes the loss on all of ``train_data``,
+    clears the old gradients, backpropagates and updates every parameter
+    with ``torch.optim.SGD``. Progress is printed when the iteration number
+    is a multiple of ``n_epochs // 5`` (five lines when ``n_epochs`` is a
+    multiple of 5; every iteration when ``n_epochs < 10``).
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        The network to train; its parameters change in place.
+    loss_fn : callable
+        ``loss_fn(output, labels)`` returns a scalar tensor, e.g. ``nn.MSELoss()``.
+    train_data : torch.Tensor
+        Inputs, one row per sample, e.g. (n_train, n_neurons) responses.
+    train_labels : torch.Tensor
+        Targets with as many rows, e.g. (n_train, 1) orientations.
+    n_epochs : int, default=50
+        Number of iterations of gradient descent.
+    learning_rate : float, default=1e-4
+        Step size of SGD.
+    test_data, test_labels : torch.Tensor, optional
+        Held-out data; if given, the test loss is measured after every update
+        and returned too.
+    penalty : callable, optional
+        ``penalty(net)`` returns a scalar tensor added to the loss (train and test).
+    momentum : float, default=0.0
+        Momentum of SGD (0: plain gradient descent).
+
+    Returns
+    -------
+    train_loss : list of float
+        The training loss at each iteration, before that iteration's update.
+    test_loss : list of float
+        Only if ``test_data`` is given: the test loss after each update.
+
+    Examples
+    --------
+    >>> net = DeepNetReLU(n_neurons, 10)  # doctest: +SKIP
+    >>> train_loss = train(net, nn.MSELoss(), resp_train, stimuli_train)  # doctest: +SKIP
+    iteration 10/50 | loss: ...
+    """
+    _check_batch(net, loss_fn, train_data, train_labels, penalty, ("train_data", "train_labels"))
+    if (test_data is None) != (test_labels is None):
+        raise ValueError("give both test_data and test_labels, or neither")
+    if test_data is not None:
+        _check_batch(net, loss_fn, test_data, test_labels, penalty, ("test_data", "test_labels"))
+    _check_positive(n_epochs, "n_epochs", numbers.Integral)
+    _check_positive(learning_rate, "learning_rate", numbers.Real)
+    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
+        raise TypeError(f"momentum must be a number, got {type(momentum).__name__} {momentum!r}")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+
+    optimizer = optim.SGD(net.parameters(), lr=learning_rate, momentum=momentum)
+    report_every = max(n_epochs // 5, 1)
+    train_loss, test_loss = [], []
+    for i in range(n_epochs):
+        train_loss.append(gradient_step(net, loss_fn, train_data, train_labels, optimizer, penalty))
+        line = f"iteration {i + 1}/{n_epochs} | loss: {train_loss[-1]:.3f}"
+        if test_data is not None:
+            test_loss.append(evaluate_loss(net, loss_fn, test_data, test_labels, penalty))
+            line += f" | test_loss: {test_loss[-1]:.3f}"
+        if (i + 1) % report_every == 0:
+            print(line)
+    return train_loss if test_data is None else (train_loss, test_loss)
