@@ -210,10 +210,11 @@ def plot_decoded_results(train_loss, test_loss, test_labels, predicted_test_labe
             "predicted_test_labels must have one entry per test stimulus; got "
             f"{predicted.size} predictions for {test_labels.size} test_labels"
         )
-    if np.any(predicted < 0) or np.any(predicted != np.round(predicted)):
+    invalid = (predicted < 0) | (predicted != np.round(predicted))
+    if invalid.any():
         raise ValueError(
             "predicted_test_labels must be non-negative whole numbers (class indices); "
-            f"got values such as {predicted[(predicted < 0) | (predicted != np.round(predicted))][0]}"
+            f"got {float(predicted[invalid][0]):g} among them"
         )
     n_predicted = int(predicted.max()) + 1
     if n_classes is None:

@@ -44,7 +44,8 @@ def _check_video_ids(video_ids):
     if not video_ids:
         raise ValueError("video_ids must name at least one video; got an empty list")
     for index, pair in enumerate(video_ids):
-        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(s, str) for s in pair)):
+        is_pair = isinstance(pair, tuple) and len(pair) == 2
+        if not (is_pair and all(isinstance(part, str) for part in pair)):
             raise TypeError(
                 f"video_ids[{index}] must be a (source, id) tuple of two str; got {pair!r}"
             )

@@ -14,9 +14,6 @@ from matplotlib.figure import Figure
 
 __all__ = ["StaticFallback", "figure_html"]
 
-_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
 class StaticFallback:
     """A widget that carries its own static HTML fallback.
 
@@ -49,7 +46,7 @@ class StaticFallback:
         if not isinstance(html, str):
             raise TypeError(f"html must be a str; got {type(html).__name__}")
         if not html.strip():
-            raise ValueError("html must not be empty; got a blank string (the page would show nothing)")
+            raise ValueError("html must not be empty; got a blank string")
         self.widget = widget
         self.html = html
 

@@ -69,7 +69,8 @@ def test_tab_has_one_titled_output_per_video(shown):
 
 
 def test_each_tab_holds_its_player_and_address(shown):
-    youtube, bilibili, osf = videos.display_videos(VIDEO_IDS + [("Osf", "ab12c")], W=640, H=360).widget.children
+    result = videos.display_videos(VIDEO_IDS + [("Osf", "ab12c")], W=640, H=360)
+    youtube, bilibili, osf = result.widget.children
 
     assert _printed(youtube) == "Video available at https://youtube.com/watch?v=JAdukDCQALA\n"
     assert 'src="https://www.youtube.com/embed/JAdukDCQALA?fs=1&rel=0"' in _player_html(youtube)
@@ -113,7 +114,7 @@ def test_ids_are_escaped_in_urls_and_html(shown):
         ([("Youtube",)], TypeError, r"video_ids\[0\]"),
         ([("Youtube", "a", "b")], TypeError, r"video_ids\[0\]"),
         ([("Youtube", 123)], TypeError, r"video_ids\[0\]"),
-        ([VIDEO_IDS[0], ("Vimeo", "123")], ValueError, r"video_ids\[1\] has unknown source 'Vimeo'"),
+        ([VIDEO_IDS[0], ("Vimeo", "1")], ValueError, r"video_ids\[1\] has unknown source 'Vimeo'"),
         ([("youtube", "JAdukDCQALA")], ValueError, "'Youtube', 'Bilibili', 'Osf'"),
         ([("Bilibili", "  ")], ValueError, "empty id"),
     ],

@@ -2,6 +2,8 @@
 
 import base64
 import re
+import subprocess
+import sys
 
 import ipywidgets
 import matplotlib
@@ -103,7 +105,8 @@ def test_figure_html_embeds_a_png_of_the_figure_and_leaves_it_open():
 def test_figure_html_adds_an_escaped_caption():
     fig, _ = plt.subplots(figsize=(2, 1), dpi=50)
     snippet = figure_html(fig, caption="Launch the notebook to move the sliders <&>")
-    assert "<figcaption>Launch the notebook to move the sliders &lt;&amp;&gt;</figcaption>" in snippet
+    caption = "<figcaption>Launch the notebook to move the sliders &lt;&amp;&gt;</figcaption>"
+    assert caption in snippet
     assert 'alt="Launch the notebook to move the sliders &lt;&amp;&gt;"' in snippet
     assert _embedded_png(snippet).startswith(PNG_MAGIC)
 
@@ -129,3 +132,11 @@ def test_figure_html_rejects_bad_input(fig, caption, words):
     fig = {"fig": real_fig, "axes": ax}.get(fig, fig)
     with pytest.raises(TypeError, match=words):
         figure_html(fig, caption=caption)
+
+
+def test_display_modules_import_without_torch():
+    code = (
+        "import sys, nma_dl.plotting, nma_dl.widgets, nma_dl.videos; "
+        "assert 'torch' not in sys.modules, 'torch was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
