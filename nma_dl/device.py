@@ -84,7 +84,9 @@ def set_seed(seed=None, seed_torch=True):
     if not 0 <= seed < 2**32:
         raise ValueError(f"seed must be in [0, 2**32), got {seed}")
     if not isinstance(seed_torch, bool):
-        raise TypeError(f"seed_torch must be a bool, got {type(seed_torch).__name__} {seed_torch!r}")
+        raise TypeError(
+            f"seed_torch must be a bool, got {type(seed_torch).__name__} {seed_torch!r}"
+        )
     seed = int(seed)
     random.seed(seed)
     np.random.seed(seed)

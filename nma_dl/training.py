@@ -195,8 +195,9 @@ def train(
     report_every = max(n_epochs // 5, 1)
     train_loss, test_loss = [], []
     for i in range(n_epochs):
-        train_loss.append(gradient_step(net, loss_fn, train_data, train_labels, optimizer, penalty))
-        line = f"iteration {i + 1}/{n_epochs} | loss: {train_loss[-1]:.3f}"
+        loss = gradient_step(net, loss_fn, train_data, train_labels, optimizer, penalty)
+        train_loss.append(loss)
+        line = f"iteration {i + 1}/{n_epochs} | loss: {loss:.3f}"
         if test_data is not None:
             test_loss.append(evaluate_loss(net, loss_fn, test_data, test_labels, penalty))
             line += f" | test_loss: {test_loss[-1]:.3f}"

@@ -81,7 +81,8 @@ def test_split_rejects_bad_options(kwargs, error, message):
 @pytest.mark.bad_input
 def test_split_rejects_mismatched_or_non_tensor_data():
     resp, stimuli = _dataset(10)
-    with pytest.raises(ValueError, match="resp and stimuli must have the same number of rows, got 10 and 9"):
+    message = "resp and stimuli must have the same number of rows, got 10 and 9"
+    with pytest.raises(ValueError, match=message):
         train_test_split(resp, stimuli[:9])
     with pytest.raises(TypeError, match="resp must be a torch.Tensor, got ndarray"):
         train_test_split(resp.numpy(), stimuli)

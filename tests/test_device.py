@@ -23,7 +23,9 @@ def _fake_hardware(monkeypatch, cuda, mps):
         (False, False, "cpu", "CPU"),
     ],
 )
-def test_set_device_picks_best_and_prints_one_line(monkeypatch, capsys, cuda, mps, expected, words):
+def test_set_device_picks_best_and_prints_one_line(
+    monkeypatch, capsys, cuda, mps, expected, words
+):
     _fake_hardware(monkeypatch, cuda, mps)
     assert set_device() == expected
     lines = capsys.readouterr().out.splitlines()

@@ -43,7 +43,8 @@ def test_gradient_step_adds_the_penalty():
     net = _scalar_net(2.0)
     optimizer = optim.SGD(net.parameters(), lr=0.25)
     # L = 10 + w^2 = 14;  dL/dw = 10 + 2 w = 14;  w -> 2 - 0.25 * 14
-    loss = gradient_step(net, nn.MSELoss(), X, Y, optimizer, penalty=lambda n: n.weight.square().sum())
+    penalty = lambda n: n.weight.square().sum()  # noqa: E731
+    loss = gradient_step(net, nn.MSELoss(), X, Y, optimizer, penalty=penalty)
     assert loss == 14.0
     assert net.weight.item() == -1.5
 
