@@ -17,8 +17,21 @@ _EXPORTS = {
     "device": ["set_device", "set_seed", "seed_worker"],
     "data": ["load_data", "load_data_split", "fetch", "data_dir", "osf_url", "DataUnavailableError"],
     "surrogate": ["SURROGATE_DESCRIPTION"],
-    "models": ["DeepNet", "DeepNetReLU"],
-    "training": ["gradient_step", "evaluate_loss", "train"],
+    "models": [
+        "DeepNet",
+        "DeepNetReLU",
+        "Net",
+        "parse_activation",
+        "activation_names",
+        "approximate_function",
+    ],
+    "training": [
+        "gradient_step",
+        "evaluate_loss",
+        "train",
+        "accuracy",
+        "train_test_classification",
+    ],
     "decoding": ["get_data", "stimulus_class", "train_test_split"],
     "plotting": [
         "use_course_style",
@@ -26,8 +39,22 @@ _EXPORTS = {
         "plot_train_loss",
         "plot_decoded_results",
         "identity_line",
+        "plot_function_approximation",
+        "plot_spiral",
+        "plot_decision_map",
+        "plot_lif_membrane",
+        "plot_fi_curve",
     ],
     "videos": ["display_videos"],
+    "widgets": ["lif_fi_figure", "lif_fi_widget"],
+    "datasets": [
+        "create_spiral_dataset",
+        "shuffle_and_split_data",
+        "make_loaders",
+        "sample_grid",
+    ],
+    "losses": ["cross_entropy_loss"],
+    "neurons": ["run_LIF", "spike_count", "fi_curve"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

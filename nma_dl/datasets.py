@@ -29,7 +29,9 @@ __all__ = ["create_spiral_dataset", "shuffle_and_split_data", "make_loaders", "s
 
 def _check_int(value, name, minimum=1):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int >= {minimum}, got {type(value).__name__} {value!r}")
+        raise TypeError(
+            f"{name} must be an int >= {minimum}, got {type(value).__name__} {value!r}"
+        )
     if value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
     return int(value)
@@ -53,7 +55,9 @@ def _check_xy(X, y):
     if not isinstance(y, torch.Tensor):
         raise TypeError(f"y must be a torch.Tensor, got {type(y).__name__}")
     if X.dim() == 0 or y.dim() == 0:
-        raise ValueError(f"X and y need a sample dimension, got shapes {tuple(X.shape)} and {tuple(y.shape)}")
+        raise ValueError(
+            f"X and y need a sample dimension, got shapes {tuple(X.shape)} and {tuple(y.shape)}"
+        )
     if X.shape[0] != y.shape[0]:
         raise ValueError(
             f"X and y must have as many samples, got {X.shape[0]} (X) and {y.shape[0]} (y)"
@@ -77,16 +81,19 @@ def create_spiral_dataset(K, sigma, N, *, generator=None):
     sigma = _check_real(sigma, "sigma", minimum=0.0)
     N = _check_int(N, "N")
     if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+        raise TypeError(
+            f"generator must be a torch.Generator or None, got {type(generator).__name__}"
+        )
     t = torch.linspace(0, 1, N)
     X = torch.zeros(K * N, 2)
     y = torch.zeros(K * N, dtype=torch.long)
     for k in range(K):
         angle = 2 * math.pi / K * (2 * t + k)
         # Same order of draws as the original course: first coordinate, then second, per arm.
-        X[k * N:(k + 1) * N, 0] = t * (torch.sin(angle) + sigma * torch.randn(N, generator=generator))
-        X[k * N:(k + 1) * N, 1] = t * (torch.cos(angle) + sigma * torch.randn(N, generator=generator))
-        y[k * N:(k + 1) * N] = k
+        rows = slice(k * N, (k + 1) * N)
+        X[rows, 0] = t * (torch.sin(angle) + sigma * torch.randn(N, generator=generator))
+        X[rows, 1] = t * (torch.cos(angle) + sigma * torch.randn(N, generator=generator))
+        y[rows] = k
     return X, y
 
 
@@ -134,7 +141,8 @@ def make_loaders(X_train, y_train, X_test, y_test, *, batch_size=128, seed=2021,
     generator = torch.Generator().manual_seed(seed)
     common = dict(batch_size=batch_size, num_workers=num_workers, worker_init_fn=seed_worker,
                   generator=generator)
-    train_loader = DataLoader(TensorDataset(X_train, y_train), shuffle=True, drop_last=True, **common)
+    train_loader = DataLoader(TensorDataset(X_train, y_train), shuffle=True, drop_last=True,
+                              **common)
     test_loader = DataLoader(TensorDataset(X_test, y_test), shuffle=False, **common)
     return train_loader, test_loader
 

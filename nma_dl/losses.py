@@ -22,7 +22,7 @@ __all__ = ["cross_entropy_loss"]
 
 
 def cross_entropy_loss(x, labels):
-    """Mean cross-entropy of logits ``x`` (shape ``(N, C)``) for class indices ``labels`` (``(N,)``).
+    """Mean cross-entropy of logits ``x`` (``(N, C)``) for class indices ``labels`` (``(N,)``).
 
     Vectorised (no Python loop over samples) and numerically stable (see the module docstring).
     Differentiable with respect to ``x``.
@@ -33,7 +33,9 @@ def cross_entropy_loss(x, labels):
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch.Tensor of logits, got {type(x).__name__}")
     if not isinstance(labels, torch.Tensor):
-        raise TypeError(f"labels must be a torch.Tensor of class indices, got {type(labels).__name__}")
+        raise TypeError(
+            f"labels must be a torch.Tensor of class indices, got {type(labels).__name__}"
+        )
     if not x.is_floating_point():
         raise TypeError(f"x must hold floating-point logits, got dtype {x.dtype}")
     if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:

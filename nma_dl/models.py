@@ -11,7 +11,14 @@ import numbers
 import torch
 from torch import nn
 
-__all__ = ["DeepNet", "DeepNetReLU"]
+__all__ = [
+    "DeepNet",
+    "DeepNetReLU",
+    "Net",
+    "activation_names",
+    "approximate_function",
+    "parse_activation",
+]
 
 
 def _check_size(value, name):
@@ -100,3 +107,196 @@ class DeepNetReLU(DeepNet):
         self._check_input(r)
         h = torch.relu(self.in_layer(r))
         return self.out_layer(h)
+
+
+# ---------------------------------------------------------------------------
+# Multi-layer perceptrons (tutorial "Biological vs. artificial neural networks")
+# ---------------------------------------------------------------------------
+
+_NOT_ACTIVATIONS = {"MultiheadAttention"}  # lives in torch.nn.modules.activation, is no activation
+_MAX_SPEC_LENGTH = 200
+
+
+def activation_names():
+    """Names of the torch.nn activation classes that :func:`parse_activation` accepts, sorted."""
+    from torch.nn.modules import activation
+
+    return sorted(
+        name for name in activation.__all__
+        if name not in _NOT_ACTIVATIONS
+        and isinstance(getattr(activation, name, None), type)
+        and issubclass(getattr(activation, name), nn.Module)
+    )
+
+
+def parse_activation(spec):
+    """Build a torch.nn activation from a string such as ``'ReLU()'`` or ``'LeakyReLU(0.1)'``.
+
+    The string is parsed, never evaluated: it must be one call ``Name(args)`` (an optional
+    ``nn.`` prefix and a bare ``Name`` are accepted too) where ``Name`` is one of
+    :func:`activation_names` and every argument, positional or keyword, is a literal (a number,
+    string, bool or None, read with :func:`ast.literal_eval`). So ``'Softplus(beta=2)'`` works and
+    ``"__import__('os')"`` is refused before anything runs.
+
+    Returns:
+        A new :class:`torch.nn.Module` instance on every call.
+
+    Raises:
+        TypeError: ``spec`` is not a str.
+        ValueError: unknown name, malformed string, non-literal argument, or arguments the
+            activation's constructor rejects; the message lists the accepted names.
+    """
+    import ast
+    import math
+
+    from torch.nn.modules import activation
+
+    if not isinstance(spec, str):
+        raise TypeError(f"actv must be a str such as 'ReLU()', got {type(spec).__name__} {spec!r}")
+    names = activation_names()
+
+    def refuse(why):
+        return ValueError(
+            "actv must look like 'ReLU()' or 'LeakyReLU(0.1)': a torch.nn activation with "
+            f"literal arguments; {why}, got {spec!r}. Accepted names: {', '.join(names)}"
+        )
+
+    text = spec.strip()
+    if len(text) > _MAX_SPEC_LENGTH:
+        raise refuse(f"the string is longer than {_MAX_SPEC_LENGTH} characters")
+    try:
+        node = ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError):
+        raise refuse("it is not valid Python call syntax") from None
+    if isinstance(node, ast.Call):
+        func, args, keywords = node.func, node.args, node.keywords
+    else:
+        func, args, keywords = node, [], []
+    prefixed = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+    if prefixed and func.value.id == "nn":
+        name = func.attr
+    elif isinstance(func, ast.Name):
+        name = func.id
+    else:
+        raise refuse("expected a name such as ReLU followed by (arguments)")
+    if name not in names:
+        raise refuse(f"{name!r} is not a torch.nn activation")
+    try:
+        values = [ast.literal_eval(arg) for arg in args]
+        options = {}
+        for keyword in keywords:
+            if keyword.arg is None:  # **kwargs
+                raise ValueError
+            options[keyword.arg] = ast.literal_eval(keyword.value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        raise refuse("every argument must be a literal (number, string, True/False/None)") \
+            from None
+    for value in values + list(options.values()):
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            raise refuse(f"arguments must be single numbers, strings, True/False or None, not "
+                         f"{type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise refuse("numeric arguments must be finite")
+    try:
+        return getattr(activation, name)(*values, **options)
+    except (TypeError, ValueError) as error:
+        raise refuse(f"{name} does not accept these arguments ({error})") from None
+
+
+class Net(nn.Module):
+    """A multi-layer perceptron: linear layers with the same activation after each hidden one.
+
+    Parameters
+    ----------
+    actv : str
+        The activation, e.g. ``'ReLU()'`` or ``'LeakyReLU(0.1)'`` (see :func:`parse_activation`).
+    input_feature_num : int
+        Number of input features; any input is reshaped to ``(-1, input_feature_num)``, so
+        images or 1-D inputs work as long as their size is a multiple of it.
+    hidden_unit_nums : list of int
+        Width of each hidden layer, in order; ``[]`` gives a linear model.
+    output_feature_num : int
+        Number of outputs (e.g. classes: the outputs are logits).
+
+    Attributes
+    ----------
+    mlp : torch.nn.Sequential
+        ``Linear_0, Activation_0, Linear_1, Activation_1, …, Output_Linear``.
+    """
+
+    def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
+        super().__init__()
+        parse_activation(actv)  # fail early, before any layer is built
+        self.input_feature_num = _check_size(input_feature_num, "input_feature_num")
+        if isinstance(hidden_unit_nums, (str, bytes)) or not hasattr(hidden_unit_nums, "__iter__"):
+            raise TypeError(
+                "hidden_unit_nums must be a list of ints (one width per hidden layer), got "
+                f"{type(hidden_unit_nums).__name__} {hidden_unit_nums!r}"
+            )
+        widths = [_check_size(n, f"hidden_unit_nums[{i}]") for i, n in enumerate(hidden_unit_nums)]
+        output_feature_num = _check_size(output_feature_num, "output_feature_num")
+        self.mlp = nn.Sequential()
+        in_num = self.input_feature_num
+        for i, out_num in enumerate(widths):
+            self.mlp.add_module(f"Linear_{i}", nn.Linear(in_num, out_num))
+            # a fresh activation per layer, so layers never share parameters (e.g. of PReLU)
+            self.mlp.add_module(f"Activation_{i}", parse_activation(actv))
+            in_num = out_num
+        self.mlp.add_module("Output_Linear", nn.Linear(in_num, output_feature_num))
+
+    def forward(self, x):
+        """Logits ``(batch, output_feature_num)`` for ``x`` reshaped to ``(batch, features)``."""
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+        if x.numel() == 0 or x.numel() % self.input_feature_num:
+            raise ValueError(
+                f"x must hold a whole number of samples of {self.input_feature_num} features, got "
+                f"shape {tuple(x.shape)} ({x.numel()} values)"
+            )
+        return self.mlp(x.reshape(-1, self.input_feature_num))
+
+
+def approximate_function(x_train, y_train, n_points=1000):
+    """Interpolate ``(x_train, y_train)`` linearly with a weighted sum of shifted ReLUs.
+
+    ReLU ``i`` is ``relu(x + b_i)`` with ``b_i = -x_train[i]``: slope 1, kinked at the i-th
+    training point. Its weight is the change of slope there, ``w_i = s_i - s_{i-1}`` with
+    ``s_i = (y_train[i+1] - y_train[i]) / (x_train[i+1] - x_train[i])`` and ``s_{-1} = 0``, so
+    the sum rises with slope ``s_i`` between points ``i`` and ``i + 1``. This is a one-hidden-
+    layer ReLU network with ``len(x_train) - 1`` hidden units, built by hand. The sum starts at
+    0, so it passes through the points when ``y_train[0] == 0`` (as for a sine from 0).
+
+    Args:
+        x_train: increasing sample positions, shape ``(n,)`` or ``(n, 1)``, n >= 2.
+        y_train: values at those positions, same number of elements.
+        n_points: number of points of the returned x axis.
+
+    Returns:
+        ``(y_hat, relu_acts, x)``: the weighted sum at each of ``x`` (shape ``(n_points,)``),
+        the ReLU activations (``(n - 1, n_points)``) and ``n_points`` evenly spaced points
+        from ``x_train.min()`` to ``x_train.max()``.
+    """
+    for value, name in ((x_train, "x_train"), (y_train, "y_train")):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    x_train = x_train.reshape(-1).float()
+    y_train = y_train.reshape(-1).float()
+    if len(x_train) < 2:
+        raise ValueError(f"x_train must hold at least 2 points, got {len(x_train)}")
+    if len(y_train) != len(x_train):
+        raise ValueError(
+            f"y_train must hold one value per x_train point ({len(x_train)}), got {len(y_train)}"
+        )
+    if not (torch.isfinite(x_train).all() and torch.isfinite(y_train).all()):
+        raise ValueError("x_train and y_train must be finite, got NaN or inf")
+    if not (x_train[1:] > x_train[:-1]).all():
+        raise ValueError("x_train must be strictly increasing")
+    n_points = _check_size(n_points, "n_points")
+    n_relus = len(x_train) - 1
+    x = torch.linspace(x_train.min().item(), x_train.max().item(), n_points)
+    b = -x_train[:n_relus]
+    relu_acts = torch.relu(x.unsqueeze(0) + b.unsqueeze(1))
+    slopes = (y_train[1:] - y_train[:-1]) / (x_train[1:] - x_train[:-1])
+    combination_weights = slopes - torch.cat([slopes.new_zeros(1), slopes[:-1]])
+    y_hat = combination_weights @ relu_acts
+    return y_hat, relu_acts, x

@@ -27,7 +27,9 @@ __all__ = ["run_LIF", "spike_count", "fi_curve"]
 def _real(value, name, *, positive=False, nonnegative=False):
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
-            raise ValueError(f"{name} must be a single number, got a tensor of shape {tuple(value.shape)}")
+            raise ValueError(
+                f"{name} must be a single number, got a tensor of shape {tuple(value.shape)}"
+            )
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")

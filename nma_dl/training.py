@@ -22,7 +22,13 @@ import numbers
 import torch
 from torch import nn, optim
 
-__all__ = ["evaluate_loss", "gradient_step", "train"]
+__all__ = [
+    "accuracy",
+    "evaluate_loss",
+    "gradient_step",
+    "train",
+    "train_test_classification",
+]
 
 
 def _check_batch(net, loss_fn, data, labels, penalty, names=("data", "labels")):
@@ -204,3 +210,136 @@ def train(
         if (i + 1) % report_every == 0:
             print(line)
     return train_loss if test_data is None else (train_loss, test_loss)
+
+
+# ---------------------------------------------------------------------------
+# Classification with mini-batches (tutorial "Biological vs. artificial neural networks")
+# ---------------------------------------------------------------------------
+
+
+def _check_loader(loader, name):
+    if not isinstance(loader, torch.utils.data.DataLoader):
+        raise TypeError(
+            f"{name} must be a torch.utils.data.DataLoader, got {type(loader).__name__}"
+        )
+
+
+def _check_device(device):
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(
+            f"device must be a str such as 'cpu' or a torch.device, got {type(device).__name__}"
+        )
+    try:
+        return torch.device(device)
+    except RuntimeError:
+        raise ValueError(
+            f"device must name a torch device such as 'cpu' or 'cuda', got {device!r}"
+        ) from None
+
+
+def accuracy(net, data_loader, device="cpu"):
+    """Share of correctly classified samples, in percent, and how many there were.
+
+    The predicted class of a sample is the index of its largest output. Runs without tracking
+    gradients and does not change the network's mode (call ``net.eval()`` first if it matters).
+
+    Returns
+    -------
+    total : int
+        Number of samples seen.
+    acc : float
+        Percentage of them whose predicted class equals the label.
+    """
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
+    _check_loader(data_loader, "data_loader")
+    device = _check_device(device)
+    correct = total = 0
+    with torch.no_grad():
+        for inputs, labels in data_loader:
+            outputs = net(inputs.to(device).float())
+            predicted = outputs.argmax(dim=1)
+            total += labels.size(0)
+            correct += (predicted == labels.to(device).long()).sum().item()
+    if total == 0:
+        raise ValueError("data_loader must yield at least one sample, got none")
+    return total, 100 * correct / total
+
+
+def train_test_classification(net, criterion, optimizer, train_loader, test_loader,
+                              num_epochs=1, verbose=True, training_plot=False, device="cpu"):
+    """Train a classifier with mini-batches, then measure its accuracy on train and test data.
+
+    For each epoch, each batch of ``train_loader`` takes one :func:`gradient_step` (forward,
+    loss, clear gradients, backward, update) with the network in training mode
+    (``net.train()``). Then the network is switched to evaluation mode (``net.eval()``) and its
+    accuracy is measured on both loaders. A progress bar counts the epochs.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        Maps a batch of inputs to one score (logit) per class.
+    criterion : callable
+        ``criterion(outputs, labels)``, e.g. ``nn.CrossEntropyLoss()``.
+    optimizer : torch.optim.Optimizer
+        Over ``net.parameters()``, e.g. ``optim.Adam(net.parameters(), lr=1e-3)``.
+    train_loader, test_loader : torch.utils.data.DataLoader
+        Yield ``(inputs, labels)`` batches; inputs are cast to float, labels to long.
+    num_epochs : int, default=1
+        Passes over the training data.
+    verbose : bool, default=True
+        Print both accuracies at the end and show the progress bar.
+    training_plot : bool, default=False
+        Draw the training loss of every batch (a new figure).
+    device : str or torch.device, default="cpu"
+        Where the batches go; ``net`` must already be there.
+
+    Returns
+    -------
+    train_acc, test_acc : float
+        Accuracies in percent.
+    """
+    from tqdm.auto import tqdm
+
+    if not isinstance(net, nn.Module):
+        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
+    if not callable(criterion):
+        raise TypeError(f"criterion must be callable, got {type(criterion).__name__}")
+    if not isinstance(optimizer, optim.Optimizer):
+        raise TypeError(
+            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
+        )
+    _check_loader(train_loader, "train_loader")
+    _check_loader(test_loader, "test_loader")
+    _check_positive(num_epochs, "num_epochs", numbers.Integral)
+    for value, name in ((verbose, "verbose"), (training_plot, "training_plot")):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+    device = _check_device(device)
+
+    net.train()
+    training_losses = []
+    for _ in tqdm(range(num_epochs), disable=not verbose, desc="epochs"):
+        for inputs, labels in train_loader:
+            inputs = inputs.to(device).float()
+            labels = labels.to(device).long()
+            training_losses.append(gradient_step(net, criterion, inputs, labels, optimizer))
+    if not training_losses:
+        raise ValueError("train_loader yielded no batch: is the data set smaller than one batch "
+                         "with drop_last=True?")
+
+    net.eval()
+    train_total, train_acc = accuracy(net, train_loader, device)
+    test_total, test_acc = accuracy(net, test_loader, device)
+    if verbose:
+        print(f"Accuracy on the {train_total} training samples: {train_acc:0.2f}")
+        print(f"Accuracy on the {test_total} testing samples: {test_acc:0.2f}")
+    if training_plot:
+        import matplotlib.pyplot as plt
+
+        from nma_dl.plotting import plot_train_loss
+
+        _, ax = plt.subplots()
+        plot_train_loss(training_losses, ax=ax, ylabel="training loss")
+        ax.set_xlabel("batch")
+    return train_acc, test_acc

@@ -12,7 +12,7 @@ import io
 
 from matplotlib.figure import Figure
 
-__all__ = ["StaticFallback", "figure_html"]
+__all__ = ["StaticFallback", "figure_html", "lif_fi_figure", "lif_fi_widget"]
 
 class StaticFallback:
     """A widget that carries its own static HTML fallback.
@@ -103,3 +103,75 @@ def figure_html(fig, caption=None):
         parts.append(f"<figcaption>{html_lib.escape(caption)}</figcaption>")
     parts.append("</figure>")
     return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Tutorial: Biological vs. artificial neural networks
+# ---------------------------------------------------------------------------
+
+LIF_LAUNCH_NOTE = (
+    "Static figure for Rm = {Rm:g} kOhm and tau_ref = {tau_ref:g} ms. Launch this page as a "
+    "notebook (Colab, Kaggle or Jupyter) to move the sliders."
+)
+
+
+def lif_fi_figure(Rm=1.0, tau_ref=1.0, currents=None):
+    """A new figure with the LIF neuron's frequency-current curve for ``Rm`` and ``tau_ref``.
+
+    The neuron is simulated for 1000 ms in 1 ms steps at 10 currents from 0 to 2 mA
+    (:func:`nma_dl.neurons.fi_curve`). The figure is not registered with pyplot, so nothing
+    is shown twice and nothing leaks when it is dropped.
+    """
+    import numpy as np
+
+    from nma_dl.neurons import fi_curve
+    from nma_dl.plotting import plot_fi_curve
+
+    currents = np.linspace(0, 2, 10) if currents is None else currents
+    counts = fi_curve(currents, Rm=Rm, tau_ref=tau_ref)
+    fig = Figure(figsize=(6, 4), layout="tight")
+    plot_fi_curve(currents, counts, ax=fig.add_subplot())
+    return fig
+
+
+def lif_fi_widget(Rm=1.0, tau_ref=1.0):
+    """Sliders for membrane resistance and refractory period that redraw the f-I curve.
+
+    Returns a :class:`StaticFallback`: in a kernel the sliders work (the figure is redrawn
+    when a slider is released); on the static site the initial figure is shown with a line
+    asking readers to launch the notebook. The live widget is ``result.widget``, a ``VBox``
+    of the two sliders and an ``Output``; ``result.widget.redraw()`` draws the current
+    setting again and returns the figure.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    for value, name in ((Rm, "Rm"), (tau_ref, "tau_ref")):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+        if not 1 <= value <= 100:
+            raise ValueError(
+                f"{name} must be between 1 and 100 (the slider's range), got {value!r}"
+            )
+
+    style = {"description_width": "initial"}
+    rm_slider = widgets.FloatSlider(value=float(Rm), min=1, max=100, step=0.1, style=style,
+                                    description="Rm (kOhm)", continuous_update=False)
+    tau_slider = widgets.FloatSlider(value=float(tau_ref), min=1, max=100, step=0.1, style=style,
+                                     description="tau_ref (ms)", continuous_update=False)
+    out = widgets.Output()
+    box = widgets.VBox([rm_slider, tau_slider, out])
+
+    def redraw(change=None):
+        fig = lif_fi_figure(rm_slider.value, tau_slider.value)
+        with out:
+            out.clear_output(wait=True)
+            display(fig)
+        return fig
+
+    rm_slider.observe(redraw, names="value")
+    tau_slider.observe(redraw, names="value")
+    box.redraw = redraw
+    first = redraw()
+    caption = LIF_LAUNCH_NOTE.format(Rm=rm_slider.value, tau_ref=tau_slider.value)
+    return StaticFallback(box, figure_html(first, caption))
