@@ -33,7 +33,6 @@ notebooks: $(STAMP)
 
 test: export NMA_DL_DATA_SOURCE ?= synthetic
 test: export NMA_DL_DATA_DIR ?= $(CURDIR)/.cache/nma_dl
-test: export MPLBACKEND = Agg
 test: $(STAMP) chromium
 	$(BIN)/python -m nma_dl.data prepare
 	$(MAKE) --no-print-directory book

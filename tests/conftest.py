@@ -11,10 +11,13 @@
 
 import os
 
+import matplotlib
 import pytest
 
 os.environ.setdefault("NMA_DL_DATA_SOURCE", "synthetic")
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Agg for this process only: an MPLBACKEND variable would leak into the Jupyter kernels that
+# notebook tests start, and there it would suppress the inline figures.
+matplotlib.use("Agg")
 
 
 @pytest.fixture(scope="session", autouse=True)
