@@ -266,6 +266,30 @@ def accuracy(net, data_loader, device="cpu"):
     return total, 100 * correct / total
 
 
+def _epoch_bar(num_epochs, enabled):
+    """Iterate over the epochs with a progress bar: a widget in a notebook, text elsewhere.
+
+    The widget is wrapped in a :class:`~nma_dl.widgets.StaticFallback`, so the book's static
+    page shows one plain line instead of a progress bar frozen at 0 %.
+    """
+    from tqdm.auto import tqdm
+
+    if not enabled:
+        return range(num_epochs)
+    from tqdm.notebook import tqdm_notebook
+
+    if issubclass(tqdm, tqdm_notebook):
+        from IPython.display import display
+
+        from nma_dl.widgets import StaticFallback
+
+        bar = tqdm(range(num_epochs), desc="epochs", display=False)
+        display(StaticFallback(bar.container, f"<p>Trained for {num_epochs} epochs "
+                                              "(a live progress bar in a notebook).</p>"))
+        return bar
+    return tqdm(range(num_epochs), desc="epochs")
+
+
 def train_test_classification(net, criterion, optimizer, train_loader, test_loader,
                               num_epochs=1, verbose=True, training_plot=False, device="cpu"):
     """Train a classifier with mini-batches, then measure its accuracy on train and test data.
@@ -299,8 +323,6 @@ def train_test_classification(net, criterion, optimizer, train_loader, test_load
     train_acc, test_acc : float
         Accuracies in percent.
     """
-    from tqdm.auto import tqdm
-
     if not isinstance(net, nn.Module):
         raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
     if not callable(criterion):
@@ -319,7 +341,7 @@ def train_test_classification(net, criterion, optimizer, train_loader, test_load
 
     net.train()
     training_losses = []
-    for _ in tqdm(range(num_epochs), disable=not verbose, desc="epochs"):
+    for _ in _epoch_bar(num_epochs, verbose):
         for inputs, labels in train_loader:
             inputs = inputs.to(device).float()
             labels = labels.to(device).long()
