@@ -152,7 +152,13 @@ def data_dir():
     """
     folder = os.environ.get("NMA_DL_DATA_DIR", "").strip()
     if folder:
-        return pathlib.Path(folder).expanduser()
+        path = pathlib.Path(folder).expanduser()
+        if path.exists() and not path.is_dir():
+            raise ValueError(
+                f"NMA_DL_DATA_DIR must name a folder (the data cache), got {folder!r}, which "
+                "is an existing file; point it at a folder or unset it"
+            )
+        return path
     return pathlib.Path(pooch.os_cache("nma_dl"))
 
 
@@ -395,17 +401,34 @@ def _read_npz(path, name, source):
         missing = [key for key in expected if key not in npz.files]
         if missing:
             raise ValueError(
-                f"{path} lacks the key(s) {missing}: a {name} file has keys {list(expected)}, "
-                f"this one has {sorted(npz.files)}"
+                f"path {str(path)!r} lacks the key(s) {missing}: a {name} file has keys "
+                f"{list(expected)}, this one has {sorted(npz.files)}"
             )
-        return {key: npz[key] for key in expected}
+        arrays = {}
+        for key in expected:
+            try:
+                arrays[key] = npz[key]
+            except ValueError as exc:  # object arrays need pickle, which is never enabled
+                raise ValueError(
+                    f"path {str(path)!r}: {key} cannot be read with allow_pickle=False (it holds "
+                    f"Python objects, not numbers); expected a numeric array ({exc})"
+                ) from None
+    for key, array in arrays.items():
+        if array.dtype == bool or not (
+            np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+        ):
+            raise TypeError(
+                f"path {str(path)!r}: {key} must hold real numbers (int or float), got dtype "
+                f"{array.dtype}"
+            )
+    return arrays
 
 
-def _check_rows(resp, stimuli, path):
+def _check_rows(resp, stimuli, path, resp_name="resp"):
     if resp.ndim != 2 or stimuli.size != resp.shape[0]:
         raise ValueError(
-            f"{path}: expected responses of shape (n_stimuli, n_neurons) and n_stimuli "
-            f"orientations, got shapes {resp.shape} and {stimuli.shape}"
+            f"path {str(path)!r}: expected {resp_name} of shape (n_stimuli, n_neurons) and "
+            f"stimuli holding n_stimuli orientations, got shapes {resp.shape} and {stimuli.shape}"
         )
 
 
@@ -482,11 +505,11 @@ def load_data_split(*, path=None, source=None):
     """
     data = _read_npz(path, ORIBINNED6_SPLIT, source)
     resp_train, resp_test, stimuli = data["resp_train"], data["resp_test"], data["stimuli"]
-    _check_rows(resp_train, stimuli, path or ORIBINNED6_SPLIT)
+    _check_rows(resp_train, stimuli, path or ORIBINNED6_SPLIT, "resp_train")
     if resp_test.shape != resp_train.shape:
         raise ValueError(
-            f"{path or ORIBINNED6_SPLIT}: resp_train and resp_test must have the same shape, "
-            f"got {resp_train.shape} and {resp_test.shape}"
+            f"path {str(path or ORIBINNED6_SPLIT)!r}: resp_train and resp_test must have the "
+            f"same shape, got {resp_train.shape} and {resp_test.shape}"
         )
     return _tensor(resp_train), _tensor(resp_test), _tensor(stimuli.reshape(-1, 1))
 

@@ -16,8 +16,18 @@ def _check_tensor(value, name):
 
 
 def _check_rows(first, second, names):
+    """``first``: (n, n_features) responses; ``second``: (n,) or (n, 1) orientations."""
     _check_tensor(first, names[0])
     _check_tensor(second, names[1])
+    if first.ndim != 2:
+        raise ValueError(
+            f"{names[0]} must have shape (n_stimuli, n_neurons), got shape {tuple(first.shape)}"
+        )
+    if not (second.ndim == 1 or (second.ndim == 2 and second.shape[1] == 1)):
+        raise ValueError(
+            f"{names[1]} must have shape (n_stimuli, 1) or (n_stimuli,), got shape "
+            f"{tuple(second.shape)}"
+        )
     if len(first) != len(second):
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same number of rows, got "

@@ -1,0 +1,776 @@
+"""A table of bad inputs for every public function of ``nma_dl``.
+
+Each row feeds one invalid input (wrong type, tensor rank or shape, dtype, an out-of-range
+value) to a function exported by ``nma_dl`` (``nma_dl.__all__``) and expects a ``ValueError`` or
+``TypeError`` whose message names the argument at fault. Every row is one test marked
+``bad_input``, so the count printed at the end of the run ("bad inputs tried: N, handled with a
+clear error: M") includes it.
+
+* :func:`test_every_public_function_has_bad_inputs` fails when a public function (or class) has
+  no row here: whoever exports a new name adds its rows to :data:`CASES`.
+* Rows whose function does not (yet) reject the input clearly are marked ``GAP``: they run as
+  strict ``xfail`` (counted as tried but not handled), so the gap stays visible and the row
+  fails as soon as the function is fixed, asking for the mark to be removed.
+* Rows for a name that is not exported (any more, or not yet) are skipped with the reason.
+
+Each call receives the function (``f``, looked up on ``nma_dl`` at run time) and a small kit of
+valid inputs (``k``), so a row changes one thing from a valid call.
+"""
+
+import math
+import re
+import types
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import nma_dl
+
+_nan = float("nan")
+
+
+def _row(label, call, error, arg, gap=None):
+    """One bad input: ``call(f, k)`` must raise ``error`` with ``arg`` in its message."""
+    return types.SimpleNamespace(label=label, call=call, error=error, arg=arg, gap=gap)
+
+
+class _Kit:
+    """Valid inputs, built on demand, from which each row changes one thing."""
+
+    def __init__(self, tmp_path, monkeypatch):
+        self.tmp_path = tmp_path
+        self.monkeypatch = monkeypatch
+        gen = torch.Generator().manual_seed(0)
+        self.resp = torch.randn(10, 3, generator=gen)
+        self.stimuli = torch.linspace(0, 350, 10).reshape(10, 1)
+        self.X = torch.randn(8, 2, generator=gen)
+        self.y = torch.tensor([0, 1] * 4)
+
+    @property
+    def ax(self):
+        import matplotlib.pyplot as plt
+
+        return plt.subplots()[1]
+
+    @property
+    def net(self):
+        return nn.Linear(3, 1)
+
+    @property
+    def classifier(self):
+        return nn.Linear(2, 2)
+
+    def optimizer(self, net):
+        return torch.optim.SGD(net.parameters(), lr=0.1)
+
+    @property
+    def loader(self):
+        from torch.utils.data import DataLoader, TensorDataset
+
+        return DataLoader(TensorDataset(self.X, self.y), batch_size=4)
+
+    def npz(self, **arrays):
+        """A local .npz file holding ``arrays``."""
+        path = self.tmp_path / f"file{len(list(self.tmp_path.iterdir()))}.npz"
+        np.savez(path, **arrays)
+        return path
+
+    def oribinned1(self, resp=None, stimuli=None):
+        resp = np.zeros((4, 3), np.float32) if resp is None else resp
+        stimuli = np.array([0.5, 90.5, 180.5, 270.5]) if stimuli is None else stimuli
+        return self.npz(resp=resp, stimuli=stimuli)
+
+    def split(self, train=(6, 3), test=(6, 3), n_stimuli=6):
+        return self.npz(
+            resp_train=np.zeros(train, np.float32),
+            resp_test=np.zeros(test, np.float32),
+            stimuli=np.linspace(3, 357, n_stimuli)[:, None],
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The table: public name -> rows. Names are those of nma_dl.__all__.
+# ---------------------------------------------------------------------------------------------
+
+_DTYPE_GAP = (
+    "the network passes a tensor of the wrong dtype on to nn.Linear, which raises RuntimeError "
+    "'mat1 and mat2 must have the same dtype' without naming the argument"
+)
+
+CASES = {
+    # ---- data ----
+    "load_data": [
+        _row("bin_width=0", lambda f, k: f(0, path=k.oribinned1()), ValueError, "bin_width"),
+        _row("bin_width<0", lambda f, k: f(-6, path=k.oribinned1()), ValueError, "bin_width"),
+        _row("bin_width=nan", lambda f, k: f(_nan, path=k.oribinned1()), ValueError, "bin_width"),
+        _row("bin_width=inf", lambda f, k: f(math.inf, path=k.oribinned1()), ValueError,
+             "bin_width"),
+        _row("bin_width str", lambda f, k: f("6", path=k.oribinned1()), TypeError, "bin_width"),
+        _row("bin_width bool", lambda f, k: f(True, path=k.oribinned1()), TypeError, "bin_width"),
+        _row("bin_width tensor", lambda f, k: f(torch.tensor([6]), path=k.oribinned1()),
+             TypeError, "bin_width"),
+        _row("path int", lambda f, k: f(path=123), TypeError, "path"),
+        _row("path and source", lambda f, k: f(path=k.oribinned1(), source="synthetic"),
+             ValueError, "path"),
+        _row("source unknown", lambda f, k: f(source="web"), ValueError, "source"),
+        _row("source int", lambda f, k: f(source=1), TypeError, "source"),
+        _row("file lacks a key", lambda f, k: f(path=k.npz(resp=np.zeros((4, 3)))), ValueError,
+             "path"),
+        _row("resp rank 1", lambda f, k: f(path=k.oribinned1(resp=np.zeros(4))), ValueError,
+             "resp"),
+        _row("resp rank 3", lambda f, k: f(path=k.oribinned1(resp=np.zeros((4, 3, 2)))),
+             ValueError, "resp"),
+        _row("stimuli count", lambda f, k: f(path=k.oribinned1(stimuli=np.arange(5.0))),
+             ValueError, "stimuli"),
+        _row("resp dtype str", lambda f, k: f(path=k.oribinned1(resp=np.full((4, 3), "a"))),
+             TypeError, "resp"),
+        _row("resp dtype complex", lambda f, k: f(path=k.oribinned1(resp=np.ones((4, 3), complex))),
+             TypeError, "resp"),
+        _row("stimuli dtype bool", lambda f, k: f(path=k.oribinned1(stimuli=np.ones(4, bool))),
+             TypeError, "stimuli"),
+        _row("resp needs pickle", lambda f, k: f(path=k.oribinned1(
+            resp=np.array([[None] * 3] * 4, dtype=object))), ValueError, "resp"),
+    ],
+    "load_data_split": [
+        _row("positional path", lambda f, k: f(str(k.split())), TypeError, "load_data_split"),
+        _row("path int", lambda f, k: f(path=7), TypeError, "path"),
+        _row("path and source", lambda f, k: f(path=k.split(), source="osf"), ValueError, "path"),
+        _row("source unknown", lambda f, k: f(source="s3"), ValueError, "source"),
+        _row("file lacks a key", lambda f, k: f(path=k.oribinned1()), ValueError, "path"),
+        _row("resp_test shape", lambda f, k: f(path=k.split(test=(6, 4))), ValueError,
+             "resp_test"),
+        _row("resp_train rank 1", lambda f, k: f(path=k.split(train=(6,), test=(6,))),
+             ValueError, "resp_train"),
+        _row("stimuli count", lambda f, k: f(path=k.split(n_stimuli=5)), ValueError, "stimuli"),
+    ],
+    "fetch": [
+        _row("name int", lambda f, k: f(1), TypeError, "name"),
+        _row("name unknown", lambda f, k: f("stringer.npz"), ValueError, "name"),
+        _row("name path traversal", lambda f, k: f("../W3D4_stringer_oribinned1.npz"),
+             ValueError, "name"),
+        _row("source unknown", lambda f, k: f("W3D4_stringer_oribinned1.npz", "ftp"), ValueError,
+             "source"),
+        _row("source int", lambda f, k: f("W3D4_stringer_oribinned1.npz", 2), TypeError,
+             "source"),
+    ],
+    "osf_url": [
+        _row("osf_id int", lambda f, k: f(683), TypeError, "osf_id"),
+        _row("osf_id too short", lambda f, k: f("683x"), ValueError, "osf_id"),
+        _row("osf_id path", lambda f, k: f("../x/"), ValueError, "osf_id"),
+        _row("osf_id query", lambda f, k: f("a?b=c"), ValueError, "osf_id"),
+        _row("osf_id None", lambda f, k: f(None), TypeError, "osf_id"),
+    ],
+    "data_dir": [
+        _row("unexpected argument", lambda f, k: f("/tmp"), TypeError, "data_dir"),
+        _row("NMA_DL_DATA_DIR is a file", lambda f, k: (
+            k.monkeypatch.setenv("NMA_DL_DATA_DIR", str(k.oribinned1())), f()),
+            ValueError, "NMA_DL_DATA_DIR"),
+    ],
+    # ---- device ----
+    "set_device": [
+        _row("unexpected argument", lambda f, k: f("cuda"), TypeError, "set_device"),
+    ],
+    "set_seed": [
+        _row("seed str", lambda f, k: f("4"), TypeError, "seed"),
+        _row("seed float", lambda f, k: f(4.0), TypeError, "seed"),
+        _row("seed numpy float", lambda f, k: f(np.float64(4)), TypeError, "seed"),
+        _row("seed bool", lambda f, k: f(True), TypeError, "seed"),
+        _row("seed tensor", lambda f, k: f(torch.tensor(4)), TypeError, "seed"),
+        _row("seed negative", lambda f, k: f(-1), ValueError, "seed"),
+        _row("seed 2**32", lambda f, k: f(2**32), ValueError, "seed"),
+        _row("seed_torch int", lambda f, k: f(4, seed_torch=1), TypeError, "seed_torch"),
+        _row("seed_torch str", lambda f, k: f(4, seed_torch="yes"), TypeError, "seed_torch"),
+    ],
+    "seed_worker": [
+        _row("worker_id negative", lambda f, k: f(-1), ValueError, "worker_id"),
+        _row("worker_id str", lambda f, k: f("0"), TypeError, "worker_id"),
+        _row("worker_id float", lambda f, k: f(0.5), TypeError, "worker_id"),
+        _row("worker_id None", lambda f, k: f(None), TypeError, "worker_id"),
+    ],
+    # ---- decoding ----
+    "train_test_split": [
+        _row("resp ndarray", lambda f, k: f(k.resp.numpy(), k.stimuli), TypeError, "resp"),
+        _row("stimuli list", lambda f, k: f(k.resp, k.stimuli.tolist()), TypeError, "stimuli"),
+        _row("rows differ", lambda f, k: f(k.resp, k.stimuli[:9]), ValueError, "stimuli"),
+        _row("resp 0-d", lambda f, k: f(torch.tensor(1.0), k.stimuli), ValueError, "resp"),
+        _row("resp rank 1", lambda f, k: f(k.resp[:, 0], k.stimuli), ValueError, "resp"),
+        _row("resp rank 3", lambda f, k: f(k.resp[:, :, None], k.stimuli), ValueError, "resp"),
+        _row("stimuli (n, 2)", lambda f, k: f(k.resp, k.stimuli.repeat(1, 2)), ValueError,
+             "stimuli"),
+        _row("train_fraction 0", lambda f, k: f(k.resp, k.stimuli, 0), ValueError,
+             "train_fraction"),
+        _row("train_fraction 1", lambda f, k: f(k.resp, k.stimuli, 1.0), ValueError,
+             "train_fraction"),
+        _row("train_fraction negative", lambda f, k: f(k.resp, k.stimuli, -0.5), ValueError,
+             "train_fraction"),
+        _row("train_fraction nan", lambda f, k: f(k.resp, k.stimuli, _nan), ValueError,
+             "train_fraction"),
+        _row("train_fraction str", lambda f, k: f(k.resp, k.stimuli, "0.6"), TypeError,
+             "train_fraction"),
+        _row("train_fraction bool", lambda f, k: f(k.resp, k.stimuli, True), TypeError,
+             "train_fraction"),
+        _row("train_fraction leaves no training row", lambda f, k: f(k.resp, k.stimuli, 0.05),
+             ValueError, "train_fraction"),
+        _row("generator int", lambda f, k: f(k.resp, k.stimuli, generator=4), TypeError,
+             "generator"),
+    ],
+    "get_data": [
+        _row("n_stim 0", lambda f, k: f(0, k.resp, k.stimuli), ValueError, "n_stim"),
+        _row("n_stim negative", lambda f, k: f(-3, k.resp, k.stimuli), ValueError, "n_stim"),
+        _row("n_stim float", lambda f, k: f(2.5, k.resp, k.stimuli), TypeError, "n_stim"),
+        _row("n_stim str", lambda f, k: f("5", k.resp, k.stimuli), TypeError, "n_stim"),
+        _row("n_stim bool", lambda f, k: f(True, k.resp, k.stimuli), TypeError, "n_stim"),
+        _row("train_data ndarray", lambda f, k: f(5, k.resp.numpy(), k.stimuli), TypeError,
+             "train_data"),
+        _row("train_labels list", lambda f, k: f(5, k.resp, [0.0] * 10), TypeError,
+             "train_labels"),
+        _row("rows differ", lambda f, k: f(5, k.resp[:4], k.stimuli), ValueError, "train_data"),
+        _row("no rows", lambda f, k: f(5, k.resp[:0], k.stimuli[:0]), ValueError,
+             "train_labels"),
+        _row("train_data rank 1", lambda f, k: f(5, k.resp[:, 0], k.stimuli), ValueError,
+             "train_data"),
+        _row("train_labels (n, 2)", lambda f, k: f(5, k.resp, k.stimuli.repeat(1, 2)),
+             ValueError, "train_labels"),
+    ],
+    "stimulus_class": [
+        _row("n_classes 0", lambda f, k: f(k.stimuli, 0), ValueError, "n_classes"),
+        _row("n_classes negative", lambda f, k: f(k.stimuli, -8), ValueError, "n_classes"),
+        _row("n_classes float", lambda f, k: f(k.stimuli, 8.0), TypeError, "n_classes"),
+        _row("n_classes str", lambda f, k: f(k.stimuli, "8"), TypeError, "n_classes"),
+        _row("n_classes bool", lambda f, k: f(k.stimuli, True), TypeError, "n_classes"),
+        _row("ori list", lambda f, k: f([10.0, 20.0], 8), TypeError, "ori"),
+        _row("ori (n, 2)", lambda f, k: f(k.stimuli.repeat(1, 2), 8), ValueError, "ori"),
+        _row("ori rank 3", lambda f, k: f(k.stimuli[:, :, None], 8), ValueError, "ori"),
+        _row("ori 0-d", lambda f, k: f(torch.tensor(10.0), 8), ValueError, "ori"),
+        _row("ori 360", lambda f, k: f(torch.tensor([0.0, 360.0]), 8), ValueError, "ori"),
+        _row("ori negative", lambda f, k: f(torch.tensor([-1.0]), 8), ValueError, "ori"),
+        _row("ori nan", lambda f, k: f(torch.tensor([_nan]), 8), ValueError, "ori"),
+        _row("ori complex", lambda f, k: f(np.array([1 + 1j]), 8), TypeError, "ori"),
+        _row("ori str dtype", lambda f, k: f(np.array(["10"]), 8), TypeError, "ori"),
+        _row("ori bool dtype", lambda f, k: f(np.array([True]), 8), TypeError, "ori"),
+    ],
+    # ---- videos ----
+    "display_videos": [
+        _row("video_ids str", lambda f, k: f("JAdukDCQALA"), TypeError, "video_ids"),
+        _row("video_ids empty", lambda f, k: f([]), ValueError, "video_ids"),
+        _row("video_ids unknown source", lambda f, k: f([("Vimeo", "123")]), ValueError,
+             "video_ids"),
+        _row("video_ids 1-tuple", lambda f, k: f([("Youtube",)]), TypeError, "video_ids"),
+        _row("video_ids id int", lambda f, k: f([("Youtube", 5)]), TypeError, "video_ids"),
+        _row("video_ids blank id", lambda f, k: f([("Youtube", "  ")]), ValueError,
+             "video_ids"),
+        _row("W 0", lambda f, k: f([("Youtube", "x")], W=0), ValueError, "W"),
+        _row("W negative", lambda f, k: f([("Youtube", "x")], W=-5), ValueError, "W"),
+        _row("W str", lambda f, k: f([("Youtube", "x")], W="730"), TypeError, "W"),
+        _row("W float", lambda f, k: f([("Youtube", "x")], W=730.0), TypeError, "W"),
+        _row("H 0", lambda f, k: f([("Youtube", "x")], H=0), ValueError, "H"),
+        _row("fs 2", lambda f, k: f([("Youtube", "x")], fs=2), ValueError, "fs"),
+        _row("fs str", lambda f, k: f([("Youtube", "x")], fs="1"), (ValueError, TypeError),
+             "fs"),
+    ],
+    # ---- models ----
+    "DeepNet": [
+        _row("n_inputs 0", lambda f, k: f(0, 4), ValueError, "n_inputs"),
+        _row("n_inputs float", lambda f, k: f(2.5, 4), TypeError, "n_inputs"),
+        _row("n_hidden negative", lambda f, k: f(3, -1), ValueError, "n_hidden"),
+        _row("n_hidden str", lambda f, k: f(3, "10"), TypeError, "n_hidden"),
+        _row("forward r list", lambda f, k: f(3, 4)([0.0, 0.0, 0.0]), TypeError, r"\br"),
+        _row("forward r width", lambda f, k: f(3, 4)(torch.zeros(2, 5)), ValueError, r"\br"),
+        _row("forward r 0-d", lambda f, k: f(3, 4)(torch.tensor(1.0)), ValueError, r"\br"),
+        _row("forward r int dtype", lambda f, k: f(3, 4)(torch.zeros(2, 3, dtype=torch.long)),
+             TypeError, r"\br", gap=_DTYPE_GAP),
+        _row("forward r float64", lambda f, k: f(3, 4)(torch.zeros(2, 3, dtype=torch.float64)),
+             TypeError, r"\br", gap=_DTYPE_GAP),
+    ],
+    "DeepNetReLU": [
+        _row("n_inputs 0", lambda f, k: f(0, 4), ValueError, "n_inputs"),
+        _row("n_hidden bool", lambda f, k: f(3, True), TypeError, "n_hidden"),
+        _row("forward r width", lambda f, k: f(3, 4)(torch.zeros(5)), ValueError, r"\br"),
+        _row("forward r ndarray", lambda f, k: f(3, 4)(np.zeros(3)), TypeError, r"\br"),
+        _row("forward r int dtype", lambda f, k: f(3, 4)(torch.zeros(2, 3, dtype=torch.long)),
+             TypeError, r"\br", gap=_DTYPE_GAP),
+    ],
+    "Net": [
+        _row("actv int", lambda f, k: f(1, 2, [4], 2), TypeError, "actv"),
+        _row("actv unknown", lambda f, k: f("Foo()", 2, [4], 2), ValueError, "actv"),
+        _row("actv code", lambda f, k: f("__import__('os').getcwd()", 2, [4], 2), ValueError,
+             "actv"),
+        _row("actv non-literal argument", lambda f, k: f("LeakyReLU(x)", 2, [4], 2), ValueError,
+             "actv"),
+        _row("input_feature_num 0", lambda f, k: f("ReLU()", 0, [4], 2), ValueError,
+             "input_feature_num"),
+        _row("hidden_unit_nums int", lambda f, k: f("ReLU()", 2, 4, 2), TypeError,
+             "hidden_unit_nums"),
+        _row("hidden_unit_nums str", lambda f, k: f("ReLU()", 2, "4", 2), TypeError,
+             "hidden_unit_nums"),
+        _row("hidden_unit_nums [0]", lambda f, k: f("ReLU()", 2, [0], 2), ValueError,
+             "hidden_unit_nums"),
+        _row("output_feature_num str", lambda f, k: f("ReLU()", 2, [4], "2"), TypeError,
+             "output_feature_num"),
+        _row("forward x list", lambda f, k: f("ReLU()", 2, [4], 2)([0.0, 0.0]), TypeError,
+             r"\bx"),
+        _row("forward x size", lambda f, k: f("ReLU()", 2, [4], 2)(torch.zeros(3)), ValueError,
+             r"\bx"),
+        _row("forward x empty", lambda f, k: f("ReLU()", 2, [4], 2)(torch.zeros(0, 2)),
+             ValueError, r"\bx"),
+        _row("forward x int dtype", lambda f, k: f("ReLU()", 2, [4], 2)(k.y.reshape(4, 2)),
+             TypeError, r"\bx", gap=_DTYPE_GAP),
+    ],
+    "parse_activation": [
+        _row("spec int", lambda f, k: f(1), TypeError, "spec",
+             gap="the message names 'actv' (the argument of Net), not 'spec'"),
+        _row("spec unknown", lambda f, k: f("Foo()"), ValueError, "spec",
+             gap="the message names 'actv' (the argument of Net), not 'spec'"),
+        _row("spec code", lambda f, k: f("__import__('os')"), ValueError, "spec",
+             gap="the message names 'actv' (the argument of Net), not 'spec'"),
+        _row("spec too long", lambda f, k: f("ReLU(" + "1" * 300 + ")"), ValueError, "spec",
+             gap="the message names 'actv' (the argument of Net), not 'spec'"),
+    ],
+    "activation_names": [
+        _row("unexpected argument", lambda f, k: f("ReLU"), TypeError, "activation_names"),
+    ],
+    "approximate_function": [
+        _row("x_train list", lambda f, k: f([0.0, 1.0], torch.zeros(2)), TypeError, "x_train"),
+        _row("y_train ndarray", lambda f, k: f(torch.arange(3.0), np.zeros(3)), TypeError,
+             "y_train"),
+        _row("x_train one point", lambda f, k: f(torch.zeros(1), torch.zeros(1)), ValueError,
+             "x_train"),
+        _row("y_train length", lambda f, k: f(torch.arange(3.0), torch.zeros(4)), ValueError,
+             "y_train"),
+        _row("x_train decreasing", lambda f, k: f(torch.tensor([2.0, 1.0, 0.0]), torch.zeros(3)),
+             ValueError, "x_train"),
+        _row("x_train nan", lambda f, k: f(torch.tensor([0.0, _nan]), torch.zeros(2)),
+             ValueError, "x_train"),
+        _row("x_train (n, 2)", lambda f, k: f(torch.arange(6.0).reshape(3, 2), torch.zeros(6)),
+             ValueError, "x_train",
+             gap="a (3, 2) x_train is flattened and accepted as 6 points although the "
+                 "docstring asks for shape (n,) or (n, 1)"),
+        _row("n_points 0", lambda f, k: f(torch.arange(3.0), torch.zeros(3), 0), ValueError,
+             "n_points"),
+        _row("n_points float", lambda f, k: f(torch.arange(3.0), torch.zeros(3), 2.5),
+             TypeError, "n_points"),
+    ],
+    # ---- training ----
+    "gradient_step": [
+        _row("net str", lambda f, k: f("net", nn.MSELoss(), k.resp, k.stimuli,
+                                       k.optimizer(k.net)), TypeError, "net"),
+        _row("loss_fn int", lambda f, k: f(k.net, 1, k.resp, k.stimuli, k.optimizer(k.net)),
+             TypeError, "loss_fn"),
+        _row("data list", lambda f, k: f(k.net, nn.MSELoss(), k.resp.tolist(), k.stimuli,
+                                         k.optimizer(k.net)), TypeError, "data"),
+        _row("labels rows", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli[:5],
+                                           k.optimizer(k.net)), ValueError, "labels"),
+        _row("data empty", lambda f, k: f(k.net, nn.MSELoss(), k.resp[:0], k.stimuli[:0],
+                                          k.optimizer(k.net)), ValueError, "data"),
+        _row("optimizer None", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, None),
+             TypeError, "optimizer"),
+        _row("penalty int", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli,
+                                           k.optimizer(k.net), penalty=1), TypeError, "penalty"),
+        _row("penalty not scalar", lambda f, k: f(
+            k.net, nn.MSELoss(), k.resp, k.stimuli, k.optimizer(k.net),
+            penalty=lambda net: net.weight), ValueError, "penalty"),
+        _row("labels (n,) for outputs (n, 1)", lambda f, k: f(
+            k.net, nn.MSELoss(), k.resp, k.stimuli[:, 0], k.optimizer(k.net)), ValueError,
+            "labels",
+            gap="labels of shape (n,) against outputs (n, 1) broadcast to (n, n) inside "
+                "nn.MSELoss: only a UserWarning, and a wrong loss is returned and trained on"),
+    ],
+    "evaluate_loss": [
+        _row("net None", lambda f, k: f(None, nn.MSELoss(), k.resp, k.stimuli), TypeError, "net"),
+        _row("loss_fn str", lambda f, k: f(k.net, "mse", k.resp, k.stimuli), TypeError,
+             "loss_fn"),
+        _row("labels ndarray", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli.numpy()),
+             TypeError, "labels"),
+        _row("data 0-d", lambda f, k: f(k.net, nn.MSELoss(), torch.tensor(1.0), k.stimuli),
+             ValueError, "data"),
+        _row("loss_fn returns a float", lambda f, k: f(k.net, lambda out, y: 1.0, k.resp,
+                                                       k.stimuli), ValueError, "loss_fn"),
+        _row("labels (n,) for outputs (n, 1)", lambda f, k: f(
+            k.net, nn.MSELoss(), k.resp, k.stimuli[:, 0]), ValueError, "labels",
+            gap="labels of shape (n,) against outputs (n, 1) broadcast to (n, n) inside "
+                "nn.MSELoss: only a UserWarning and a wrong loss"),
+    ],
+    "train": [
+        _row("n_epochs 0", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, 0),
+             ValueError, "n_epochs"),
+        _row("n_epochs float", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, 2.5),
+             TypeError, "n_epochs"),
+        _row("learning_rate 0", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, 2, 0),
+             ValueError, "learning_rate"),
+        _row("learning_rate negative", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli,
+                                                      2, -1e-3), ValueError, "learning_rate"),
+        _row("learning_rate nan", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, 2,
+                                                 _nan), ValueError, "learning_rate"),
+        _row("learning_rate str", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, 2,
+                                                 "0.1"), TypeError, "learning_rate"),
+        _row("momentum 1", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli,
+                                          momentum=1.0), ValueError, "momentum"),
+        _row("momentum str", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli,
+                                            momentum="0.9"), TypeError, "momentum"),
+        _row("test_data without test_labels", lambda f, k: f(
+            k.net, nn.MSELoss(), k.resp, k.stimuli, test_data=k.resp), ValueError,
+            "test_labels"),
+        _row("train_data list", lambda f, k: f(k.net, nn.MSELoss(), k.resp.tolist(), k.stimuli),
+             TypeError, "train_data"),
+        _row("train_labels rows", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli[:3]),
+             ValueError, "train_labels"),
+        _row("test_labels rows", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli,
+                                                test_data=k.resp, test_labels=k.stimuli[:3]),
+             ValueError, "test_labels"),
+    ],
+    "accuracy": [
+        _row("net int", lambda f, k: f(1, k.loader), TypeError, "net"),
+        _row("data_loader list", lambda f, k: f(k.classifier, [(k.X, k.y)]), TypeError,
+             "data_loader"),
+        _row("device unknown", lambda f, k: f(k.classifier, k.loader, "gpu"), ValueError,
+             "device"),
+        _row("device float", lambda f, k: f(k.classifier, k.loader, 0.0), TypeError, "device"),
+        _row("data_loader empty", lambda f, k: f(k.classifier, torch.utils.data.DataLoader(
+            torch.utils.data.TensorDataset(k.X[:0], k.y[:0]))), ValueError, "data_loader"),
+    ],
+    "train_test_classification": [
+        _row("net None", lambda f, k: f(None, nn.CrossEntropyLoss(), None, k.loader, k.loader),
+             TypeError, "net"),
+        _row("criterion str", lambda f, k: f(k.classifier, "ce", k.optimizer(k.classifier),
+                                             k.loader, k.loader), TypeError, "criterion"),
+        _row("optimizer None", lambda f, k: f(k.classifier, nn.CrossEntropyLoss(), None,
+                                              k.loader, k.loader), TypeError, "optimizer"),
+        _row("train_loader list", lambda f, k: f(k.classifier, nn.CrossEntropyLoss(),
+                                                 k.optimizer(k.classifier), [(k.X, k.y)],
+                                                 k.loader), TypeError, "train_loader"),
+        _row("test_loader tensor", lambda f, k: f(k.classifier, nn.CrossEntropyLoss(),
+                                                  k.optimizer(k.classifier), k.loader, k.X),
+             TypeError, "test_loader"),
+        _row("num_epochs 0", lambda f, k: f(k.classifier, nn.CrossEntropyLoss(),
+                                            k.optimizer(k.classifier), k.loader, k.loader, 0),
+             ValueError, "num_epochs"),
+        _row("num_epochs str", lambda f, k: f(k.classifier, nn.CrossEntropyLoss(),
+                                              k.optimizer(k.classifier), k.loader, k.loader,
+                                              "1"), TypeError, "num_epochs"),
+        _row("verbose str", lambda f, k: f(k.classifier, nn.CrossEntropyLoss(),
+                                           k.optimizer(k.classifier), k.loader, k.loader,
+                                           verbose="yes"), TypeError, "verbose"),
+        _row("training_plot int", lambda f, k: f(k.classifier, nn.CrossEntropyLoss(),
+                                                 k.optimizer(k.classifier), k.loader, k.loader,
+                                                 training_plot=1), TypeError, "training_plot"),
+        _row("device unknown", lambda f, k: f(k.classifier, nn.CrossEntropyLoss(),
+                                              k.optimizer(k.classifier), k.loader, k.loader,
+                                              device="tpu0"), ValueError, "device"),
+    ],
+    # ---- losses ----
+    "cross_entropy_loss": [
+        _row("x list", lambda f, k: f([[1.0, 2.0]], torch.tensor([0])), TypeError, r"\bx"),
+        _row("labels list", lambda f, k: f(torch.zeros(2, 3), [0, 1]), TypeError, "labels"),
+        _row("x int dtype", lambda f, k: f(torch.zeros(2, 3, dtype=torch.long),
+                                           torch.tensor([0, 1])), TypeError, r"\bx"),
+        _row("labels float dtype", lambda f, k: f(torch.zeros(2, 3), torch.tensor([0.0, 1.0])),
+             TypeError, "labels"),
+        _row("labels bool dtype", lambda f, k: f(torch.zeros(2, 3), torch.tensor([True, False])),
+             TypeError, "labels"),
+        _row("x rank 1", lambda f, k: f(torch.zeros(3), torch.tensor([0])), ValueError, r"\bx"),
+        _row("x rank 3", lambda f, k: f(torch.zeros(2, 3, 1), torch.tensor([0, 1])), ValueError,
+             r"\bx"),
+        _row("labels (N, 1)", lambda f, k: f(torch.zeros(2, 3), torch.tensor([[0], [1]])),
+             ValueError, "labels"),
+        _row("labels rows", lambda f, k: f(torch.zeros(2, 3), torch.tensor([0, 1, 2])),
+             ValueError, "labels"),
+        _row("labels >= C", lambda f, k: f(torch.zeros(2, 3), torch.tensor([0, 3])), ValueError,
+             "labels"),
+        _row("labels negative", lambda f, k: f(torch.zeros(2, 3), torch.tensor([-1, 0])),
+             ValueError, "labels"),
+        _row("x empty batch", lambda f, k: f(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long)),
+             ValueError, r"\bx"),
+    ],
+    # ---- datasets ----
+    "create_spiral_dataset": [
+        _row("K 0", lambda f, k: f(0, 0.1, 10), ValueError, r"\bK"),
+        _row("K float", lambda f, k: f(2.5, 0.1, 10), TypeError, r"\bK"),
+        _row("K str", lambda f, k: f("4", 0.1, 10), TypeError, r"\bK"),
+        _row("sigma negative", lambda f, k: f(4, -0.1, 10), ValueError, "sigma"),
+        _row("sigma nan", lambda f, k: f(4, _nan, 10), ValueError, "sigma"),
+        _row("sigma str", lambda f, k: f(4, "0.1", 10), TypeError, "sigma"),
+        _row("N 0", lambda f, k: f(4, 0.1, 0), ValueError, r"\bN\b"),
+        _row("N negative", lambda f, k: f(4, 0.1, -5), ValueError, r"\bN\b"),
+        _row("N bool", lambda f, k: f(4, 0.1, True), TypeError, r"\bN\b"),
+        _row("generator int", lambda f, k: f(4, 0.1, 10, generator=1), TypeError, "generator"),
+    ],
+    "shuffle_and_split_data": [
+        _row("X list", lambda f, k: f(k.X.tolist(), k.y, 0), TypeError, r"\bX\b"),
+        _row("y ndarray", lambda f, k: f(k.X, k.y.numpy(), 0), TypeError, r"\by\b"),
+        _row("rows differ", lambda f, k: f(k.X, k.y[:3], 0), ValueError, r"\by\b"),
+        _row("X 0-d", lambda f, k: f(torch.tensor(1.0), k.y, 0), ValueError, r"\bX\b"),
+        _row("seed negative", lambda f, k: f(k.X, k.y, -1), ValueError, "seed"),
+        _row("seed float", lambda f, k: f(k.X, k.y, 1.5), TypeError, "seed"),
+        _row("test_fraction 1", lambda f, k: f(k.X, k.y, 0, 1.0), ValueError, "test_fraction"),
+        _row("test_fraction negative", lambda f, k: f(k.X, k.y, 0, -0.1), ValueError,
+             "test_fraction"),
+        _row("test_fraction str", lambda f, k: f(k.X, k.y, 0, "0.2"), TypeError,
+             "test_fraction"),
+    ],
+    "make_loaders": [
+        _row("batch_size 0", lambda f, k: f(k.X, k.y, k.X, k.y, batch_size=0), ValueError,
+             "batch_size"),
+        _row("batch_size float", lambda f, k: f(k.X, k.y, k.X, k.y, batch_size=2.5), TypeError,
+             "batch_size"),
+        _row("seed negative", lambda f, k: f(k.X, k.y, k.X, k.y, seed=-1), ValueError, "seed"),
+        _row("num_workers negative", lambda f, k: f(k.X, k.y, k.X, k.y, num_workers=-1),
+             ValueError, "num_workers"),
+        _row("X_train list", lambda f, k: f(k.X.tolist(), k.y, k.X, k.y), TypeError, "X_train",
+             gap="the message names 'X' (its helper's argument), not 'X_train'"),
+        _row("y_test rows", lambda f, k: f(k.X, k.y, k.X, k.y[:3]), ValueError, "y_test",
+             gap="the message names 'X' and 'y' (its helper's arguments), not 'X_test'/'y_test'"),
+    ],
+    "sample_grid": [
+        _row("M 1", lambda f, k: f(1), ValueError, r"\bM\b"),
+        _row("M float", lambda f, k: f(2.5), TypeError, r"\bM\b"),
+        _row("M str", lambda f, k: f("500"), TypeError, r"\bM\b"),
+        _row("x_max 0", lambda f, k: f(10, 0.0), ValueError, "x_max"),
+        _row("x_max negative", lambda f, k: f(10, -2.0), ValueError, "x_max"),
+        _row("x_max inf", lambda f, k: f(10, math.inf), ValueError, "x_max"),
+    ],
+    # ---- neurons ----
+    "run_LIF": [
+        _row("I str", lambda f, k: f("1"), TypeError, r"\bI\b"),
+        _row("I nan", lambda f, k: f(_nan), ValueError, r"\bI\b"),
+        _row("I tensor of 2", lambda f, k: f(torch.ones(2)), ValueError, r"\bI\b"),
+        _row("T 0", lambda f, k: f(1.0, T=0), ValueError, r"\bT\b"),
+        _row("dt 0", lambda f, k: f(1.0, dt=0), ValueError, r"\bdt\b"),
+        _row("dt > T", lambda f, k: f(1.0, T=1, dt=2), ValueError, r"\bdt\b"),
+        _row("tau_ref negative", lambda f, k: f(1.0, tau_ref=-1), ValueError, "tau_ref"),
+        _row("Rm 0", lambda f, k: f(1.0, Rm=0), ValueError, r"\bRm\b"),
+        _row("Cm negative", lambda f, k: f(1.0, Cm=-10), ValueError, r"\bCm\b"),
+        _row("Vth 0", lambda f, k: f(1.0, Vth=0), ValueError, r"\bVth\b"),
+        _row("V_spike negative", lambda f, k: f(1.0, V_spike=-0.5), ValueError, "V_spike"),
+    ],
+    "spike_count": [
+        _row("Vm list", lambda f, k: f([0.0, 2.0]), TypeError, r"\bVm\b"),
+        _row("Vth str", lambda f, k: f(torch.zeros(3), "1"), TypeError, r"\bVth\b"),
+        _row("Vth nan", lambda f, k: f(torch.zeros(3), _nan), ValueError, r"\bVth\b"),
+    ],
+    "fi_curve": [
+        _row("currents int", lambda f, k: f(5), TypeError, "currents"),
+        _row("currents empty", lambda f, k: f([]), ValueError, "currents"),
+        _row("currents str items", lambda f, k: f(["a"]), TypeError, "currents"),
+        _row("currents nan", lambda f, k: f([_nan]), ValueError, "currents"),
+        _row("Rm 0", lambda f, k: f([1.0], Rm=0), ValueError, r"\bRm\b"),
+        _row("dt 0", lambda f, k: f([1.0], dt=0), ValueError, r"\bdt\b"),
+    ],
+    # ---- plotting ----
+    "use_course_style": [
+        _row("unexpected argument", lambda f, k: f("dark"), TypeError, "use_course_style"),
+    ],
+    "plot_data_matrix": [
+        _row("X rank 1", lambda f, k: f(np.zeros(5), k.ax), ValueError, r"\bX\b"),
+        _row("X rank 3", lambda f, k: f(np.zeros((2, 2, 2)), k.ax), ValueError, r"\bX\b"),
+        _row("X strings", lambda f, k: f([["a", "b"]], k.ax), TypeError, r"\bX\b"),
+        _row("X all nan", lambda f, k: f(np.full((2, 2), _nan), k.ax), ValueError, r"\bX\b"),
+        _row("ax None", lambda f, k: f(np.zeros((2, 2)), None), TypeError, r"\bax\b"),
+        _row("ax str", lambda f, k: f(np.zeros((2, 2)), "ax"), TypeError, r"\bax\b"),
+    ],
+    "plot_train_loss": [
+        _row("train_loss empty", lambda f, k: f([], k.ax), ValueError, "train_loss"),
+        _row("train_loss 2-D", lambda f, k: f(np.zeros((3, 3)), k.ax), ValueError, "train_loss"),
+        _row("train_loss nan", lambda f, k: f([1.0, _nan], k.ax), ValueError, "train_loss"),
+        _row("train_loss strings", lambda f, k: f(["a"], k.ax), TypeError, "train_loss"),
+        _row("ax str", lambda f, k: f([1.0], "ax"), TypeError, r"\bax\b"),
+        _row("ylabel int", lambda f, k: f([1.0], k.ax, 1), TypeError, "ylabel"),
+    ],
+    "plot_decoded_results": [
+        _row("train_loss empty", lambda f, k: f([], [1.0], [10.0], [0]), ValueError,
+             "train_loss"),
+        _row("test_loss nan", lambda f, k: f([1.0], [_nan], [10.0], [0]), ValueError,
+             "test_loss"),
+        _row("test_labels 2-D", lambda f, k: f([1.0], [1.0], np.zeros((2, 2)), [0, 0]),
+             ValueError, "test_labels"),
+        _row("predictions count", lambda f, k: f([1.0], [1.0], [10.0, 20.0], [0]), ValueError,
+             "predicted_test_labels"),
+        _row("prediction negative", lambda f, k: f([1.0], [1.0], [10.0], [-1]), ValueError,
+             "predicted_test_labels"),
+        _row("prediction fractional", lambda f, k: f([1.0], [1.0], [10.0], [0.5]), ValueError,
+             "predicted_test_labels"),
+        _row("n_classes float", lambda f, k: f([1.0], [1.0], [10.0], [0], 2.5), TypeError,
+             "n_classes"),
+        _row("n_classes too small", lambda f, k: f([1.0], [1.0], [10.0], [3], 2), ValueError,
+             "n_classes"),
+        _row("n_classes 0", lambda f, k: f([1.0], [1.0], [10.0], [0], 0), ValueError,
+             "n_classes"),
+    ],
+    "identity_line": [
+        _row("ax str", lambda f, k: f("ax"), TypeError, r"\bax\b"),
+        _row("ax int", lambda f, k: f(5), TypeError, r"\bax\b"),
+    ],
+    "plot_function_approximation": [
+        _row("x 2-D", lambda f, k: f(np.zeros((3, 3)), np.zeros((2, 3)), np.zeros(3)),
+             ValueError, r"\bx\b"),
+        _row("relu_acts shape", lambda f, k: f(np.zeros(3), np.zeros((2, 4)), np.zeros(3)),
+             ValueError, "relu_acts"),
+        _row("relu_acts rank 1", lambda f, k: f(np.zeros(3), np.zeros(3), np.zeros(3)),
+             ValueError, "relu_acts"),
+        _row("y_hat length", lambda f, k: f(np.zeros(3), np.zeros((2, 3)), np.zeros(4)),
+             ValueError, "y_hat"),
+        _row("target int", lambda f, k: f(np.zeros(3), np.zeros((2, 3)), np.zeros(3), 1),
+             TypeError, "target"),
+    ],
+    "plot_spiral": [
+        _row("X (n, 3)", lambda f, k: f(np.zeros((4, 3)), [0] * 4, k.ax), ValueError, r"\bX\b"),
+        _row("X strings", lambda f, k: f([["a", "b"]], [0], k.ax), TypeError, r"\bX\b"),
+        _row("y count", lambda f, k: f(np.zeros((4, 2)), [0] * 3, k.ax), ValueError, r"\by\b"),
+        _row("y negative", lambda f, k: f(np.zeros((2, 2)), [0, -1], k.ax), ValueError,
+             r"\by\b"),
+        _row("y fractional", lambda f, k: f(np.zeros((2, 2)), [0, 0.5], k.ax), ValueError,
+             r"\by\b"),
+        _row("title int", lambda f, k: f(np.zeros((2, 2)), [0, 1], k.ax, 1), TypeError, "title"),
+        _row("ax str", lambda f, k: f(np.zeros((2, 2)), [0, 1], "ax"), TypeError, r"\bax\b"),
+    ],
+    "plot_decision_map": [
+        _row("M 1", lambda f, k: f(np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 2)), [0],
+                                   M=1, ax=k.ax), ValueError, r"\bM\b"),
+        _row("M float", lambda f, k: f(np.zeros((4, 2)), np.zeros((4, 2)), np.zeros((1, 2)),
+                                       [0], M=2.0, ax=k.ax), (ValueError, TypeError), r"\bM\b"),
+        _row("x_max 0", lambda f, k: f(np.zeros((4, 2)), np.zeros((4, 2)), np.zeros((1, 2)),
+                                       [0], M=2, x_max=0, ax=k.ax), ValueError, "x_max"),
+        _row("eps negative", lambda f, k: f(np.zeros((4, 2)), np.zeros((4, 2)), np.zeros((1, 2)),
+                                            [0], M=2, eps=-1.0, ax=k.ax), ValueError, "eps"),
+        _row("X_all count", lambda f, k: f(np.zeros((5, 2)), np.zeros((4, 2)), np.zeros((1, 2)),
+                                           [0], M=2, ax=k.ax), ValueError, "X_all"),
+        _row("y_pred rank 1", lambda f, k: f(np.zeros((4, 2)), np.zeros(4), np.zeros((1, 2)),
+                                             [0], M=2, ax=k.ax), ValueError, "y_pred"),
+        _row("X_test (n, 3)", lambda f, k: f(np.zeros((4, 2)), np.zeros((4, 2)),
+                                             np.zeros((1, 3)), [0], M=2, ax=k.ax), ValueError,
+             "X_test"),
+        _row("y_test >= n_classes", lambda f, k: f(np.zeros((4, 2)), np.zeros((4, 2)),
+                                                   np.zeros((1, 2)), [2], M=2, ax=k.ax),
+             ValueError, "y_test"),
+    ],
+    "plot_lif_membrane": [
+        _row("Vm length", lambda f, k: f(np.arange(3.0), np.zeros(4), k.ax), ValueError,
+             r"\bVm\b"),
+        _row("time empty", lambda f, k: f([], [], k.ax), ValueError, r"\btime\b"),
+        _row("Vm strings", lambda f, k: f(np.arange(1.0), ["a"], k.ax), TypeError, r"\bVm\b"),
+        _row("ax str", lambda f, k: f(np.arange(1.0), [0.0], "ax"), TypeError, r"\bax\b"),
+    ],
+    "plot_fi_curve": [
+        _row("spike_counts length", lambda f, k: f([0.0, 1.0], [3], k.ax), ValueError,
+             "spike_counts"),
+        _row("currents nan", lambda f, k: f([_nan], [3], k.ax), ValueError, "currents"),
+        _row("ylim 0", lambda f, k: f([0.0], [3], k.ax, 0), ValueError, "ylim"),
+        _row("ylim str", lambda f, k: f([0.0], [3], k.ax, "150"), (ValueError, TypeError),
+             "ylim"),
+    ],
+    # ---- widgets ----
+    "lif_fi_figure": [
+        _row("Rm 0", lambda f, k: f(Rm=0), ValueError, r"\bRm\b"),
+        _row("Rm str", lambda f, k: f(Rm="1"), TypeError, r"\bRm\b"),
+        _row("tau_ref negative", lambda f, k: f(tau_ref=-1), ValueError, "tau_ref"),
+        _row("currents empty", lambda f, k: f(currents=[]), ValueError, "currents"),
+        _row("currents int", lambda f, k: f(currents=5), TypeError, "currents"),
+    ],
+    "lif_fi_widget": [
+        _row("Rm 0", lambda f, k: f(Rm=0), ValueError, r"\bRm\b"),
+        _row("Rm above slider", lambda f, k: f(Rm=101), ValueError, r"\bRm\b"),
+        _row("Rm nan", lambda f, k: f(Rm=_nan), ValueError, r"\bRm\b"),
+        _row("tau_ref str", lambda f, k: f(tau_ref="2"), TypeError, "tau_ref"),
+        _row("tau_ref bool", lambda f, k: f(tau_ref=True), TypeError, "tau_ref"),
+    ],
+}
+
+# Public functions of nma_dl's modules that nma_dl does not re-export, checked here too.
+MODULE_CASES = {
+    "nma_dl.surrogate.generate": [
+        _row("seed negative", lambda f, k: f(-1), ValueError, "seed"),
+        _row("seed str", lambda f, k: f("2021"), TypeError, "seed"),
+        _row("n_neurons 0", lambda f, k: f(n_neurons=0), ValueError, "n_neurons"),
+        _row("n_neurons float", lambda f, k: f(n_neurons=50.0), TypeError, "n_neurons"),
+        _row("n_trials below 360", lambda f, k: f(n_trials=359), ValueError, "n_trials"),
+    ],
+}
+
+
+def _resolve(name):
+    """The object called by a row, or None when it is not public (anymore, or yet)."""
+    if name.startswith("nma_dl."):
+        import importlib
+
+        module, _, attr = name.rpartition(".")
+        return getattr(importlib.import_module(module), attr, None)
+    return getattr(nma_dl, name) if name in nma_dl.__all__ else None
+
+
+def _public_callables():
+    """Names of nma_dl.__all__ that can be called with arguments (not constants, exceptions)."""
+    names = []
+    for name in nma_dl.__all__:
+        value = getattr(nma_dl, name)
+        if not callable(value):
+            continue  # a constant such as SURROGATE_DESCRIPTION
+        if isinstance(value, type) and issubclass(value, BaseException):
+            continue  # an exception class such as DataUnavailableError: raised, not called
+        names.append(name)
+    return names
+
+
+def _params():
+    params = []
+    for table in (CASES, MODULE_CASES):
+        for name, rows in table.items():
+            exported = name.startswith("nma_dl.") or name in nma_dl.__all__
+            for row in rows:
+                marks = [pytest.mark.bad_input]
+                if not exported:
+                    marks.append(pytest.mark.skip(reason=f"{name} is not in nma_dl.__all__"))
+                elif row.gap:
+                    marks.append(pytest.mark.xfail(strict=True, reason=f"GAP in {name}: {row.gap}"))
+                params.append(pytest.param(name, row, marks=marks, id=f"{name}: {row.label}"))
+    return params
+
+
+def _pattern(arg):
+    """Regex that finds ``arg`` as a name in a message (not inside a longer identifier)."""
+    if arg.startswith("\\b") or arg != re.escape(arg):
+        return arg  # already a regex
+    return rf"(?<![A-Za-z0-9_]){re.escape(arg)}(?![A-Za-z0-9_])"
+
+
+@pytest.fixture
+def kit(tmp_path, monkeypatch):
+    yield _Kit(tmp_path, monkeypatch)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size:UserWarning")  # the MSELoss gap rows
+@pytest.mark.parametrize("name, row", _params())
+def test_bad_input_is_rejected_naming_the_argument(name, row, kit, capsys):
+    function = _resolve(name)
+    with pytest.raises(row.error, match=_pattern(row.arg)) as caught:
+        row.call(function, kit)
+    # The error must be one the caller can act on: a plain ValueError or TypeError (or a
+    # subclass), with a message that names the argument (checked by match above).
+    assert isinstance(caught.value, (ValueError, TypeError))
+
+
+def test_every_public_function_has_bad_inputs():
+    missing = [name for name in _public_callables() if not CASES.get(name)]
+    assert not missing, (
+        f"public functions of nma_dl without bad-input rows in tests/test_bad_input.py: "
+        f"{missing}. Add rows to CASES (wrong type, rank/shape, dtype, out-of-range values)."
+    )
+
+
+def test_the_table_is_not_trivially_small():
+    # Every callable taking arguments has at least two rows; argument-less ones have one.
+    import inspect
+
+    thin = []
+    for name in _public_callables():
+        value = getattr(nma_dl, name)
+        try:
+            takes_arguments = bool(inspect.signature(value).parameters)
+        except (TypeError, ValueError):
+            takes_arguments = True
+        if takes_arguments and len(CASES.get(name, [])) < 2:
+            thin.append(name)
+    assert not thin, f"give these functions at least two bad-input rows: {thin}"
