@@ -1,0 +1,889 @@
+"""Check the built course site in a real browser: every page, as a reader sees it.
+
+Usage, for a person::
+
+    python tests/sitecheck.py _build/html            # screenshots in _build/screenshots/
+    python tests/sitecheck.py _build/html --verbose  # also the detail of passing checks
+
+and from the test suite (``tests/test_site.py``)::
+
+    results = check_site(Path("_build/html"))
+
+The site is served by a static HTTP server on 127.0.0.1 (a free port) and opened in headless
+Debian Chromium (``/usr/bin/chromium``) driven by Playwright; no browser is ever downloaded.
+Requests to any other host (YouTube, the Colab/Kaggle badge images, ...) are aborted by a
+route, so a run is fast, offline and deterministic; their failures and the console messages
+they cause are expected and ignored. Everything a page loads from the site itself must load.
+
+Checks on every page (a check with nothing to look at on a page passes, saying so):
+
+``console``    no JavaScript error (console error or uncaught exception) from the site's own files;
+``requests``   every request to the site succeeded (no failed load, no HTTP status >= 400);
+``mathjax``    MathJax (served from ``_static/mathjax``) finished typesetting, every ``.math``
+               element holds rendered output, no TeX error, and the page text outside code has no
+               raw ``$...$``, ``$$``, ``\\(``, ``\\[`` or ``\\begin{...}`` left;
+``figures``    every local image loaded (``naturalWidth > 0``) and each code cell shows as many
+               figures as its executed notebook produced, where a *figure* is an output whose
+               rendered MIME type (MyST-NB's priority order with this book's overrides) is an image,
+               plus each ``<img src="data:image/...">`` inside a rendered ``text/html`` output
+               (the static fallback of a widget). A cell that calls ``plt.show()`` must have
+               produced at least one figure: an empty notebook output is a broken build (for
+               instance ``MPLBACKEND=Agg`` inherited by the kernel), not a match;
+``solutions``  the page has one solution cell (tag ``exercise-solution``) per solution in the
+               notebook; each solution's code is hidden on load, its outputs stay visible, and
+               clicking its toggle shows the code;
+``stubs``      exercise stubs (tag ``exercise-stub``) show no output and nothing on the page shows
+               an error trace;
+``launch``     the Colab launch button opens ``notebooks/student/<slug>.ipynb`` and the page's
+               badges open the student and the reference notebooks in Colab and Kaggle, all under
+               ``repository.url``/``branch`` of ``_config.yml``; no Colab/Kaggle/GitHub link of the
+               page points anywhere else in the repository;
+``nav``        the left navigation is visible and links every file of ``_toc.yml``;
+``widgets``    outputs of widgets show their static fallback, non-empty and once, and no output
+               shows a raw widget repr (``Tab(children=...``), widget JSON or "Loading widget";
+``links``      every same-site ``href``/``src`` names a file that exists, and every ``#anchor`` of
+               a same-site link exists in its target page.
+
+A full-page screenshot of each page (as loaded, before any toggle is clicked) is saved under
+``screenshots/<page>.png``. The expected values come from the built site's neighbours: the book
+root (``_config.yml``, ``_toc.yml``) and ``_build/jupyter_execute`` (MyST-NB's executed notebooks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import json
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+CHROMIUM = "/usr/bin/chromium"
+VIEWPORT = {"width": 1280, "height": 900}  # wide enough for the theme to show the left navigation
+TIMEOUT_MS = 30_000
+MATHJAX_TIMEOUT_MS = 20_000
+
+CHECKS = ("console", "requests", "mathjax", "figures", "solutions", "stubs", "launch", "nav",
+          "widgets", "links")
+SOLUTION, STUB = "exercise-solution", "exercise-stub"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+REMOVED_OUTPUT_TAGS = {"remove-output", "remove_output", "remove-cell", "remove_cell"}
+REMOVED_CELL_TAGS = {"remove-cell", "remove_cell"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# Folders of the build that hold assets, not pages.
+NOT_PAGES = {"_static", "_sources", "_images", "_downloads", "_panels_static"}
+
+# Raw math left in reader-visible text (code excluded): $...$, $$, \( \) \[ \], \begin{...}.
+RAW_MATH = re.compile(
+    r"\$\$|(?<![\w$\\])\$(?=\S)[^$\n]{1,300}?(?<=\S)\$(?![\w$])|\\[()\[\]]|\\begin\{[a-zA-Z*]+\}"
+)
+# What a widget looks like when no fallback was rendered.
+RAW_WIDGET = re.compile(
+    r"\b(?:Tab|VBox|HBox|Box|GridBox|Accordion|Stack|Output|interactive|IntSlider|FloatSlider|"
+    r"FloatLogSlider|IntRangeSlider|FloatRangeSlider|SelectionSlider|Dropdown|Button|"
+    r"ToggleButtons?|Checkbox|Label|HTML|HTMLMath|Image|Video|Play|Text|Textarea|"
+    r"BoundedFloatText|BoundedIntText|RadioButtons|Select|SelectMultiple)"
+    r"\((?:children|value|layout|description|outputs|options|style)="
+    r"|IPY_MODEL_|application/vnd\.jupyter\.widget|\"model_id\"|Loading widget"
+)
+ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b\w+Error: |NotImplementedError")
+PLT_SHOW = re.compile(r"^\s*(?:plt|pyplot|matplotlib\.pyplot)\.show\(", re.MULTILINE)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class PageResult:
+    """Outcome of every check on one page (``page`` is relative to the site root)."""
+
+    page: str
+    checks: list[Check] = field(default_factory=list)
+    screenshot: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+    def check(self, name: str) -> Check:
+        return next(c for c in self.checks if c.name == name)
+
+    def summary(self) -> str:
+        passed = sum(c.ok for c in self.checks)
+        line = f"{'PASS' if self.ok else 'FAIL'} {self.page}: {passed}/{len(self.checks)} checks"
+        if not self.ok:
+            line += "; failed: " + "; ".join(f"{c.name} ({c.detail})" for c in self.failed)
+        return line
+
+
+# --------------------------------------------------------------------------- what to expect
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the pages must show, from the book root and the executed notebooks."""
+
+    html_dir: Path
+    repo_url: str
+    branch: str
+    toc_docs: tuple[str, ...]
+    executed_dir: Path
+    mime_priority: tuple[str, ...]
+    cache_dir: Path | None = None  # jupyter-cache of the build (execute.cache in _config.yml)
+
+    @property
+    def repo_slug(self) -> str:
+        return self.repo_url.removeprefix("https://github.com/").strip("/")
+
+    # Built here from the URL and branch, independently of nma_dl.nbtools (the code under test).
+    def colab(self, path: str) -> str:
+        return f"https://colab.research.google.com/github/{self.repo_slug}/blob/{self.branch}/{path}"
+
+    def kaggle(self, path: str) -> str:
+        raw = f"https://raw.githubusercontent.com/{self.repo_slug}/{self.branch}/{path}"
+        return f"https://kaggle.com/kernels/welcome?src={raw}"
+
+    def tutorial_slug(self, page: str) -> str | None:
+        """``<slug>`` for ``book/tutorials/<slug>.html`` when ``_toc.yml`` lists it."""
+        m = re.fullmatch(r"book/tutorials/([^/]+)\.html", page)
+        return m.group(1) if m and f"book/tutorials/{m.group(1)}" in self.toc_docs else None
+
+    def notebook_links(self, slug: str) -> dict[str, str]:
+        student = f"notebooks/student/{slug}.ipynb"
+        reference = f"notebooks/reference/{slug}.ipynb"
+        return {"Colab (student)": self.colab(student), "Kaggle (student)": self.kaggle(student),
+                "Colab (reference)": self.colab(reference), "Kaggle (reference)": self.kaggle(reference)}
+
+    def executed_notebook(self, slug: str) -> Path:
+        return self.executed_dir / "book" / "tutorials" / f"{slug}.ipynb"
+
+
+def _toc_docs(toc) -> list[str]:
+    docs = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if isinstance(node.get(key), str):
+                    docs.append(re.sub(r"\.(md|ipynb|rst)$", "", node[key]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return list(dict.fromkeys(docs))
+
+
+def _mime_priority(config: dict) -> tuple[str, ...]:
+    overrides = [tuple(o) for o in (config.get("sphinx", {}).get("config", {})
+                                    .get("nb_mime_priority_overrides", []))]
+    try:
+        from myst_nb.core.render import get_mime_priority
+
+        return tuple(get_mime_priority("html", overrides))
+    except ImportError:  # the order of MyST-NB 1.x, with the overrides applied
+        base = {WIDGET_VIEW: 10, "application/javascript": 20, "text/html": 30, "image/svg+xml": 40,
+                "image/png": 50, "image/gif": 60, "image/jpeg": 70, "text/markdown": 80,
+                "text/latex": 90, "text/plain": 100}
+        for builder, mime, prio in overrides:
+            if builder in ("*", "html"):
+                base[mime] = prio
+        return tuple(m for m, p in sorted(base.items(), key=lambda kv: kv[1] or 0) if p is not None)
+
+
+def load_site(html_dir: Path, root: Path | None = None, executed_dir: Path | None = None) -> Site:
+    """Read ``_config.yml`` and ``_toc.yml`` from ``root`` (default: two levels above ``html_dir``)."""
+    import yaml
+
+    html_dir = Path(html_dir).resolve()
+    root = Path(root) if root else html_dir.parents[1]
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    repo = config.get("repository") or {}
+    return Site(
+        html_dir=html_dir,
+        repo_url=repo["url"].rstrip("/"),
+        branch=repo.get("branch", "main"),
+        toc_docs=tuple(_toc_docs(toc)),
+        executed_dir=Path(executed_dir) if executed_dir else html_dir.parent / "jupyter_execute",
+        mime_priority=_mime_priority(config),
+        cache_dir=root / (config.get("execute") or {}).get("cache", "_build/.jupyter_cache"),
+    )
+
+
+@dataclass
+class CellExpectation:
+    index: int  # position in the executed notebook
+    tags: tuple[str, ...]
+    figures: int
+    widgets: int  # outputs that are widgets (shown through their text/html fallback)
+    outputs: int  # outputs the page shows
+    calls_show: bool  # the source calls plt.show()
+
+
+def _chosen_mime(data: dict, priority: tuple[str, ...]) -> str | None:
+    return next((m for m in priority if m in data), None)
+
+
+def executed_notebook(path: Path, cache_dir: Path | None = None) -> dict:
+    """The executed notebook MyST-NB rendered, as a dict.
+
+    MyST-NB writes ``_build/jupyter_execute/<doc>.ipynb``, but when the notebook came from the
+    jupyter-cache (``execute_notebooks: cache``, a second build) it writes it without outputs;
+    the outputs it rendered are then those of the cache record, merged in here the same way.
+    """
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    if code and not any(c.get("outputs") for c in code) and cache_dir and Path(cache_dir).is_dir():
+        import nbformat
+        from jupyter_cache import get_cache
+
+        try:
+            _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(nbformat.from_dict(nb))
+        except KeyError:  # not in the cache: the outputs are really empty
+            return nb
+        nb = json.loads(nbformat.writes(merged))
+    return nb
+
+
+def notebook_cells(path: Path, priority: tuple[str, ...], cache_dir: Path | None = None) -> list[CellExpectation]:
+    """One entry per code cell that the page shows, in order."""
+    nb = executed_notebook(path, cache_dir)
+    cells = []
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        tags = tuple(cell.get("metadata", {}).get("tags", []))
+        if REMOVED_CELL_TAGS & set(tags):
+            continue
+        source = "".join(cell.get("source", ""))
+        figures = widgets = shown = 0
+        if not REMOVED_OUTPUT_TAGS & set(tags):
+            for out in cell.get("outputs", []):
+                kind = out.get("output_type")
+                if kind in ("stream", "error"):
+                    shown += 1
+                    continue
+                data = out.get("data", {})
+                mime = _chosen_mime(data, priority)
+                if mime is None:
+                    continue
+                shown += 1
+                widgets += WIDGET_VIEW in data
+                if mime.startswith("image/"):
+                    figures += 1
+                elif mime == "text/html":
+                    html = data[mime] if isinstance(data[mime], str) else "".join(data[mime])
+                    figures += len(re.findall(r"<img\b[^>]*\bsrc=[\"']data:image/", html, re.I))
+        # A cell that stops with an error (an exercise stub) never reaches its plt.show().
+        raised = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        calls_show = bool(PLT_SHOW.search(source)) and not raised and not REMOVED_OUTPUT_TAGS & set(tags)
+        cells.append(CellExpectation(i, tags, figures, widgets, shown, calls_show))
+    return cells
+
+
+# --------------------------------------------------------------------------- serving
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # the browser hangs up on aborted loads; that is not a site error
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve ``directory`` over HTTP on 127.0.0.1 (free port); yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    httpd = _Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def launch_browser(executable: str = CHROMIUM):
+    """Headless Debian Chromium under Playwright; yields a Browser."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(executable).exists():
+        raise FileNotFoundError(f"{executable} not found: install Debian's chromium (make chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True,
+                                    args=["--disable-dev-shm-usage", "--disable-gpu"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def site_pages(html_dir: Path) -> list[str]:
+    """Every HTML page of the build (asset folders excluded), relative, sorted."""
+    html_dir = Path(html_dir)
+    pages = []
+    for path in html_dir.rglob("*.html"):
+        rel = path.relative_to(html_dir)
+        if rel.parts[0] in NOT_PAGES:
+            continue
+        pages.append(rel.as_posix())
+    return sorted(pages)
+
+
+def _redirect_target(path: Path) -> str | None:
+    m = re.search(r"<meta[^>]+http-equiv=[\"']refresh[\"'][^>]*url=([^\"'>\s]+)",
+                  path.read_text(encoding="utf-8", errors="replace")[:2000], re.I)
+    return m.group(1) if m else None
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "javascript", "chrome-error"):
+        return True
+    return parts.hostname in LOCAL_HOSTS
+
+
+def _is_network(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https", "ws", "wss")
+
+
+@functools.lru_cache(maxsize=256)
+def _ids_in(path: Path, mtime: float) -> frozenset[str]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return frozenset(re.findall(r"\b(?:id|name)=[\"']([^\"']+)[\"']", text))
+
+
+# Everything the checks need from the loaded page, in one round trip.
+_FACTS_JS = r"""
+() => {
+  const cleanText = (root, drop) => {
+    if (!root) return "";
+    const clone = root.cloneNode(true);
+    clone.querySelectorAll(drop).forEach(e => e.remove());
+    return clone.textContent;
+  };
+  const imgInfo = img => ({src: img.currentSrc || img.src, w: img.naturalWidth, complete: img.complete});
+  const article = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
+  const cells = [...document.querySelectorAll("div.cell")].map(cell => {
+    const outputs = [...cell.querySelectorAll(".cell_output")].flatMap(o => [...o.children]).map(o => ({
+      cls: o.className || o.tagName.toLowerCase(),
+      tag: o.tagName.toLowerCase(),
+      html: o.outerHTML.length > 20000 ? o.outerHTML.slice(0, 20000) : o.outerHTML,
+      text: o.textContent,
+      height: o.getBoundingClientRect().height,
+      imgs: (o.tagName === "IMG" ? [o] : [...o.querySelectorAll("img")]).map(imgInfo),
+      links: o.querySelectorAll("a[href], iframe, svg, canvas, video").length,
+      traceback: o.matches(".traceback, .error, .output_error") || !!o.querySelector(".traceback, .ansi-red-fg, .ansi-red-intense-fg"),
+    }));
+    return {classes: [...cell.classList], outputs,
+            outputText: [...cell.querySelectorAll(".cell_output")].map(o => o.textContent).join("\n")};
+  });
+  const refs = [];
+  for (const [sel, attr] of [["a[href]", "href"], ["link[href]", "href"], ["img[src]", "src"],
+                             ["script[src]", "src"], ["iframe[src]", "src"], ["source[src]", "src"]]) {
+    for (const el of document.querySelectorAll(sel)) {
+      const raw = el.getAttribute(attr);
+      if (!raw || raw.startsWith("javascript:") || raw.startsWith("mailto:")) continue;
+      let url; try { url = new URL(raw, location.href).href; } catch (e) { url = raw; }
+      refs.push({tag: el.tagName.toLowerCase(), raw, url, rel: el.getAttribute("rel") || ""});
+    }
+  }
+  const anchors = [...document.querySelectorAll("a[href]")].map(a => ({
+    href: a.href, title: a.getAttribute("title") || "", text: a.textContent.trim().slice(0, 80),
+    launch: !!a.closest(".dropdown-launch-buttons"), repoButton: a.matches(".btn-source-repository-button"),
+    inArticle: !!a.closest("article.bd-article"),
+  }));
+  const nav = document.querySelector("nav.bd-docs-nav");
+  const navBox = nav ? nav.getBoundingClientRect() : null;
+  const maths = [...document.querySelectorAll(".math")];
+  return {
+    url: location.href,
+    mathCount: maths.length,
+    mathUnrendered: maths.filter(m => !m.querySelector("mjx-container")).map(m => m.textContent.trim().slice(0, 80)),
+    mathErrors: [...document.querySelectorAll("mjx-merror")].map(e => (e.getAttribute("data-mjx-error") || e.textContent).slice(0, 120)),
+    text: cleanText(article, "pre, code, script, style, textarea, mjx-container, svg, .cell_input, .highlight"),
+    images: [...document.images].map(img => ({...imgInfo(img), inOutput: !!img.closest(".cell_output")})),
+    cells,
+    refs,
+    anchors,
+    nav: nav ? {visible: navBox.width > 0 && navBox.height > 0 && getComputedStyle(nav).visibility !== "hidden",
+                links: [...nav.querySelectorAll("a[href]")].map(a => a.href)} : null,
+    tracebacks: document.querySelectorAll(".cell_output .traceback, .output.traceback").length,
+  };
+}
+"""
+
+_SETTLE_JS = r"""
+async (timeoutMs) => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  const t0 = Date.now();
+  // Images: load even those marked lazy, then wait for each to finish (or fail).
+  for (const img of document.images) img.loading = "eager";
+  await Promise.race([
+    Promise.all([...document.images].map(img => img.complete ? null :
+      new Promise(r => { img.addEventListener("load", r); img.addEventListener("error", r); }))),
+    sleep(timeoutMs)]);
+  if (!document.querySelector(".math")) return {math: "none"};
+  while (!(window.MathJax && MathJax.startup && MathJax.startup.promise) && Date.now() - t0 < timeoutMs) await sleep(50);
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return {math: "not loaded"};
+  const done = await Promise.race([MathJax.startup.promise.then(() => "done", e => "failed: " + e), sleep(timeoutMs).then(() => "timeout")]);
+  return {math: done, version: MathJax.version};
+}
+"""
+
+
+class _PageWatch:
+    """Console errors, uncaught exceptions and failed requests of one page load."""
+
+    def __init__(self):
+        self.console: list[str] = []
+        self.failed: list[str] = []
+        self.external: list[str] = []
+
+    def on_console(self, msg):
+        if msg.type != "error":
+            return
+        where = (msg.location or {}).get("url", "") or ""
+        if where and not _is_local(where):
+            return  # an error from (or about) a blocked external resource
+        if "ERR_BLOCKED_BY_CLIENT" in msg.text:
+            return  # the load we aborted on purpose (the message names no local file)
+        self.console.append(f"{msg.text[:200]} [{where.rsplit('/', 1)[-1] or 'page'}]")
+
+    def on_pageerror(self, error):
+        self.console.append(f"uncaught {error.name}: {error.message[:200]}")
+
+    def on_requestfailed(self, request):
+        if _is_local(request.url) and _is_network(request.url):
+            self.failed.append(f"{request.url} ({request.failure})")
+
+    def on_response(self, response):
+        if _is_local(response.url) and response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+
+    def route(self, route):
+        url = route.request.url
+        if _is_local(url):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort("blockedbyclient")
+
+
+def _url_to_file(site: Site, base: str, url: str) -> Path | None:
+    """The file a same-site URL names, or None when the URL is not on the site."""
+    if not url.startswith(base):
+        return None
+    path = unquote(urlsplit(url).path)[len(urlsplit(base).path):]
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return site.html_dir / path
+
+
+def _page_of(site: Site, base: str, url: str) -> str | None:
+    file = _url_to_file(site, base, url)
+    return file.relative_to(site.html_dir).as_posix() if file else None
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def _check_console(watch: _PageWatch) -> Check:
+    if watch.console:
+        return Check("console", False, f"{len(watch.console)} error(s): " + " | ".join(watch.console[:3]))
+    return Check("console", True, f"no errors ({len(watch.external)} external request(s) blocked)")
+
+
+def _check_requests(watch: _PageWatch) -> Check:
+    if watch.failed:
+        return Check("requests", False, f"{len(watch.failed)} failed: " + " | ".join(watch.failed[:3]))
+    return Check("requests", True, "all local requests succeeded")
+
+
+def _check_mathjax(facts: dict, settle: dict) -> Check:
+    problems = []
+    if facts["mathCount"]:
+        if settle.get("math") != "done":
+            problems.append(f"MathJax {settle.get('math')}")
+        if facts["mathUnrendered"]:
+            problems.append(f"{len(facts['mathUnrendered'])} of {facts['mathCount']} equations not rendered, "
+                            f"first: {facts['mathUnrendered'][0]!r}")
+        if facts["mathErrors"]:
+            problems.append(f"TeX errors: {facts['mathErrors'][:3]}")
+    raw = [m.group(0) for m in RAW_MATH.finditer(facts["text"])]
+    if raw:
+        problems.append(f"raw TeX in the text: {raw[:5]}")
+    if problems:
+        return Check("mathjax", False, "; ".join(problems))
+    if not facts["mathCount"]:
+        return Check("mathjax", True, "no math on the page, no raw TeX")
+    return Check("mathjax", True, f"{facts['mathCount']} equations rendered (MathJax {settle.get('version')})")
+
+
+def _local_image(img: dict) -> bool:
+    return _is_local(img["src"]) or img["src"].startswith("data:")
+
+
+def _check_figures(facts: dict, expected: list[CellExpectation] | None, cells_match: bool) -> Check:
+    problems = []
+    broken = [i["src"].rsplit("/", 1)[-1][:60] for i in facts["images"] if _local_image(i) and i["w"] == 0]
+    if broken:
+        problems.append(f"{len(broken)} image(s) did not load: {broken[:3]}")
+    shown = sum(1 for i in facts["images"] if i["inOutput"] and _local_image(i))
+    if expected is None:
+        if problems:
+            return Check("figures", False, "; ".join(problems))
+        return Check("figures", True, f"{shown} figure(s), no notebook on this page; all images loaded")
+    want = sum(c.figures for c in expected)
+    silent = [c.index for c in expected if c.calls_show and c.figures == 0]
+    if silent:
+        problems.append(f"notebook cell(s) {silent} call plt.show() but produced no figure "
+                        "(matplotlib without the inline backend in the kernel? e.g. MPLBACKEND=Agg)")
+    if shown != want:
+        problems.append(f"page shows {shown} figure(s), the executed notebook produced {want}")
+    if cells_match:
+        for exp, cell in zip(expected, facts["cells"]):
+            got = sum(1 for o in cell["outputs"] for i in o["imgs"] if _local_image(i))
+            if got != exp.figures:
+                problems.append(f"notebook cell {exp.index}: {got} figure(s) on the page, {exp.figures} expected")
+    if problems:
+        return Check("figures", False, "; ".join(problems))
+    return Check("figures", True, f"{shown}/{want} figures shown and loaded")
+
+
+def _check_solutions(page, facts: dict, expected: list[CellExpectation] | None) -> Check:
+    want = sum(SOLUTION in c.tags for c in expected) if expected is not None else None
+    cells = page.locator(f"div.cell.tag_{SOLUTION}")
+    n = cells.count()
+    problems = []
+    if want is not None and n != want:
+        problems.append(f"page has {n} solution cell(s), the notebook {want}")
+    if n == 0 and not problems:
+        return Check("solutions", True, "no solutions on this page")
+    for k in range(n):
+        cell = cells.nth(k)
+        code = cell.locator(".cell_input")
+        if code.count() == 0:
+            problems.append(f"solution {k + 1}: no code")
+            continue
+        if code.first.is_visible():
+            problems.append(f"solution {k + 1}: code visible on load")
+            continue
+        outputs = cell.locator(".cell_output")
+        if outputs.count() and not outputs.first.is_visible():
+            problems.append(f"solution {k + 1}: outputs hidden on load (only the code should fold)")
+        toggle = cell.locator("summary")
+        if toggle.count() == 0 or not toggle.first.is_visible():
+            problems.append(f"solution {k + 1}: hidden but no visible toggle to show it")
+            continue
+        toggle.first.scroll_into_view_if_needed()
+        toggle.first.click()
+        try:
+            code.first.wait_for(state="visible", timeout=2000)
+        except Exception:
+            problems.append(f"solution {k + 1}: code still hidden after clicking its toggle")
+    if problems:
+        return Check("solutions", False, "; ".join(problems))
+    return Check("solutions", True, f"{n} solution(s) hidden on load, shown by their toggle")
+
+
+def _check_stubs(facts: dict) -> Check:
+    problems = []
+    stubs = [c for c in facts["cells"] if f"tag_{STUB}" in c["classes"]]
+    for k, cell in enumerate(stubs, 1):
+        if any(o["traceback"] for o in cell["outputs"]) or ERROR_TEXT.search(cell["outputText"]):
+            problems.append(f"stub {k} shows an error trace")
+        elif cell["outputs"]:
+            problems.append(f"stub {k} shows {len(cell['outputs'])} output(s) (tag remove-output missing?)")
+    others = facts["tracebacks"] - sum(
+        1 for c in stubs for o in c["outputs"] if o["traceback"])
+    if others > 0:
+        problems.append(f"{others} error trace(s) elsewhere on the page")
+    if problems:
+        return Check("stubs", False, "; ".join(problems))
+    return Check("stubs", True, f"{len(stubs)} stub(s), no error trace")
+
+
+_NOTEBOOK_LINK = re.compile(r"colab\.research\.google\.com|kaggle\.com/kernels|raw\.githubusercontent\.com")
+
+
+def _check_launch(site: Site, page_name: str, facts: dict) -> Check:
+    problems = []
+    slug = site.tutorial_slug(page_name)
+    allowed = set()
+    for doc in site.toc_docs:
+        m = re.fullmatch(r"book/tutorials/(.+)", doc)
+        if m:
+            allowed |= set(site.notebook_links(m.group(1)).values())
+    anchors = facts["anchors"]
+    repo_buttons = [a["href"] for a in anchors if a["repoButton"]]
+    if any(h.rstrip("/") != site.repo_url for h in repo_buttons):
+        problems.append(f"repository button points at {repo_buttons}, not {site.repo_url}")
+    notebook_links = [a for a in anchors if _NOTEBOOK_LINK.search(a["href"])]
+    stray = sorted({a["href"] for a in notebook_links if a["href"] not in allowed})
+    if slug is not None:
+        expected = site.notebook_links(slug)
+        launch = [a["href"] for a in anchors if a["launch"] and "colab.research.google.com" in a["href"]]
+        if not launch:
+            problems.append("no Colab launch button")
+        elif any(h != expected["Colab (student)"] for h in launch):
+            problems.append(f"Colab launch button opens {launch[0]}, expected {expected['Colab (student)']}")
+        body = {a["href"] for a in notebook_links if a["inArticle"]}
+        missing = [name for name, url in expected.items() if url not in body]
+        if missing:
+            problems.append(f"badges missing in the page: {', '.join(missing)}")
+        others = sorted({a["href"] for a in notebook_links if a["inArticle"]} - set(expected.values()))
+        if others:
+            problems.append(f"badges for another notebook: {others[:2]}")
+    if stray:
+        problems.append(f"notebook links outside {site.repo_url}@{site.branch}: {stray[:2]}")
+    if problems:
+        return Check("launch", False, "; ".join(problems))
+    if slug is None:
+        return Check("launch", True, "not a tutorial page; no stray notebook links")
+    return Check("launch", True, "launch button and 4 badges point at notebooks/student|reference/"
+                                 f"{slug}.ipynb on {site.branch}")
+
+
+def _check_nav(site: Site, base: str, facts: dict) -> Check:
+    nav = facts["nav"]
+    if nav is None:
+        return Check("nav", False, "no left navigation (nav.bd-docs-nav)")
+    linked = {_page_of(site, base, h.split("#")[0]) for h in nav["links"]}
+    want = [f"{doc}.html" for doc in site.toc_docs]
+    missing = [w for w in want if w not in linked]
+    problems = []
+    if missing:
+        problems.append(f"navigation lacks {missing}")
+    if not nav["visible"]:
+        problems.append("navigation not visible at desktop width")
+    if problems:
+        return Check("nav", False, "; ".join(problems))
+    return Check("nav", True, f"lists all {len(want)} _toc.yml entries")
+
+
+def _widget_output_ok(o: dict) -> bool:
+    return bool(o["text"].strip() or o["links"] or any(i["w"] > 0 for i in o["imgs"])) and o["height"] > 0
+
+
+def _check_widgets(facts: dict, expected: list[CellExpectation] | None, cells_match: bool) -> Check:
+    problems = []
+    for k, cell in enumerate(facts["cells"]):
+        m = RAW_WIDGET.search(cell["outputText"])
+        if m:
+            problems.append(f"code cell {k + 1}: raw widget text {m.group(0)!r}")
+    n_widgets = 0
+    if expected is not None and cells_match:
+        for exp, cell in zip(expected, facts["cells"]):
+            if not exp.widgets:
+                continue
+            n_widgets += exp.widgets
+            outs = cell["outputs"]
+            if len(outs) < exp.outputs:
+                problems.append(f"notebook cell {exp.index}: {len(outs)} output(s) on the page, {exp.outputs} expected")
+            empty = [o for o in outs if not _widget_output_ok(o)]
+            if empty:
+                problems.append(f"notebook cell {exp.index}: empty widget output ({empty[0]['cls']})")
+            htmls = [o["html"] for o in outs if "text_html" in o["cls"]]
+            if len(htmls) != len(set(htmls)):
+                problems.append(f"notebook cell {exp.index}: the same widget fallback is shown "
+                                f"{len(htmls) - len(set(htmls)) + 1} times (displayed and also returned?)")
+    elif expected is not None:
+        n_widgets = sum(c.widgets for c in expected)
+    if problems:
+        return Check("widgets", False, "; ".join(problems))
+    return Check("widgets", True, f"{n_widgets} widget(s) shown by their static fallback"
+                 if n_widgets else "no widgets, no raw widget text")
+
+
+def _check_links(site: Site, base: str, page_url: str, facts: dict) -> Check:
+    missing, anchors, n = [], [], 0
+    for ref in facts["refs"]:
+        url = ref["url"]
+        if not _is_local(url) or not url.startswith(base):
+            continue
+        if "preconnect" in ref["rel"] or "dns-prefetch" in ref["rel"]:
+            continue
+        n += 1
+        target = _url_to_file(site, base, url.split("#")[0])
+        if target is None or not target.is_file():
+            missing.append(ref["raw"])
+            continue
+        frag = unquote(urlsplit(url).fragment)
+        if ref["tag"] == "a" and frag and target.suffix == ".html":
+            if frag not in _ids_in(target, target.stat().st_mtime):
+                anchors.append(ref["raw"])
+    problems = []
+    if missing:
+        problems.append(f"{len(missing)} link(s) to missing files: {sorted(set(missing))[:3]}")
+    if anchors:
+        problems.append(f"{len(anchors)} link(s) to missing anchors: {sorted(set(anchors))[:3]}")
+    if problems:
+        return Check("links", False, "; ".join(problems))
+    return Check("links", True, f"{n} same-site links and resources resolve")
+
+
+# --------------------------------------------------------------------------- one page, the site
+
+
+def check_page(browser, site: Site, base: str, page_name: str, screenshot: Path | None = None) -> PageResult:
+    """Open one page and run every check on it."""
+    start = time.perf_counter()
+    result = PageResult(page_name)
+    watch = _PageWatch()
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context.route("**/*", watch.route)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("console", watch.on_console)
+    page.on("pageerror", watch.on_pageerror)
+    page.on("requestfailed", watch.on_requestfailed)
+    page.on("response", watch.on_response)
+    url = base + page_name
+    try:
+        redirect = _redirect_target(site.html_dir / page_name)
+        page.goto(url, wait_until="load")
+        if redirect:
+            # A redirect page (index.html): it must lead to a page of the site, checked on its own.
+            target = _page_of(site, base, _join(url, redirect)) or redirect
+            ok = (site.html_dir / target).is_file()
+            try:
+                page.wait_for_url(lambda u: u != url, timeout=5000)
+                page.wait_for_load_state("load")
+            except Exception:
+                ok = False
+            result.checks = [_check_console(watch), _check_requests(watch),
+                             Check("redirect", ok, f"to {target}")]
+            return result
+        settle = page.evaluate(_SETTLE_JS, MATHJAX_TIMEOUT_MS)
+        facts = page.evaluate(_FACTS_JS)
+        slug = site.tutorial_slug(page_name)
+        expected = None
+        if slug is not None:
+            nb = site.executed_notebook(slug)
+            expected = notebook_cells(nb, site.mime_priority, site.cache_dir) if nb.is_file() else None
+        cells_match = expected is not None and len(expected) == len(facts["cells"])
+        checks = {
+            "mathjax": _check_mathjax(facts, settle),
+            "figures": _check_figures(facts, expected, cells_match),
+            "stubs": _check_stubs(facts),
+            "launch": _check_launch(site, page_name, facts),
+            "nav": _check_nav(site, base, facts),
+            "widgets": _check_widgets(facts, expected, cells_match),
+            "links": _check_links(site, base, url, facts),
+        }
+        if slug is not None and expected is None:
+            checks["figures"] = Check("figures", False, f"no executed notebook {site.executed_notebook(slug)}")
+        elif expected is not None and not cells_match:
+            checks["figures"].ok = False
+            checks["figures"].detail = (f"page shows {len(facts['cells'])} code cells, the executed notebook "
+                                        f"{len(expected)}; " + checks["figures"].detail)
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+            result.screenshot = screenshot
+        checks["solutions"] = _check_solutions(page, facts, expected)  # clicks: after the screenshot
+        page.wait_for_timeout(100)  # let late console errors arrive
+        checks["console"] = _check_console(watch)
+        checks["requests"] = _check_requests(watch)
+        result.checks = [checks[name] for name in CHECKS]
+    except Exception as exc:  # a page that cannot even be opened fails every check
+        result.checks = [Check("load", False, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")]
+    finally:
+        context.close()
+        result.seconds = time.perf_counter() - start
+    return result
+
+
+def _join(url: str, ref: str) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(url, ref)
+
+
+def check_site(html_dir, *, pages=None, root=None, executed_dir=None, screenshots_dir=None,
+               browser=None, report=None) -> list[PageResult]:
+    """Check every page of the built site (or only ``pages``); return one result per page.
+
+    ``root`` holds ``_config.yml`` and ``_toc.yml`` (default: ``html_dir/../..``); ``executed_dir``
+    MyST-NB's executed notebooks (default: ``html_dir/../jupyter_execute``). With
+    ``screenshots_dir`` a full-page PNG of each page is saved there as ``<page>.png``. Pass an open
+    Playwright ``browser`` to reuse it; ``report`` is called with each result as it comes.
+    """
+    site = load_site(Path(html_dir), root, executed_dir)
+    pages = list(pages) if pages is not None else site_pages(site.html_dir)
+    results = []
+    with contextlib.ExitStack() as stack:
+        if browser is None:
+            browser = stack.enter_context(launch_browser())
+        base = stack.enter_context(serve(site.html_dir))
+        for name in pages:
+            shot = Path(screenshots_dir) / (name.removesuffix(".html") + ".png") if screenshots_dir else None
+            result = check_page(browser, site, base, name, shot)
+            results.append(result)
+            if report:
+                report(result)
+    return results
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("html_dir", nargs="?", default="_build/html", type=Path)
+    parser.add_argument("--root", type=Path, help="folder with _config.yml and _toc.yml (default: html_dir/../..)")
+    parser.add_argument("--screenshots", type=Path,
+                        help="where to save full-page screenshots (default: html_dir/../screenshots)")
+    parser.add_argument("--page", action="append", dest="pages", help="check only this page (repeatable)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="print the detail of every check")
+    args = parser.parse_args(argv)
+    screenshots = args.screenshots or args.html_dir.resolve().parent / "screenshots"
+
+    def report(result: PageResult):
+        print(result.summary(), f"[{result.seconds:.1f} s]", flush=True)
+        if args.verbose:
+            for c in result.checks:
+                print(f"    {'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}")
+
+    start = time.perf_counter()
+    results = check_site(args.html_dir, pages=args.pages, root=args.root, screenshots_dir=screenshots,
+                         report=report)
+    bad = [r for r in results if not r.ok]
+    print(f"{len(results) - len(bad)}/{len(results)} pages passed in {time.perf_counter() - start:.1f} s; "
+          f"screenshots in {screenshots}")
+    return 1 if bad or not results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""The published site, checked in a real browser (headless Debian Chromium via Playwright).
+
+``test_every_page_passes`` opens every page of ``_build/html`` and runs every check of
+``tests/sitecheck.py`` on it (console, requests, MathJax, figures, solutions, stubs, launch
+buttons and badges, navigation, widgets, internal links), saving a full-page screenshot of each
+under ``_build/screenshots/``. The site is the one ``make test`` has just built; when there is
+none, it is built here with ``jupyter-book build .``.
+
+The other tests show that the check fails when it should: each copies the built site to a
+temporary folder, breaks one page on purpose and expects exactly the matching check to report it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import sitecheck  # noqa: E402  (a plain module next to the tests, also run as a script)
+
+pytestmark = pytest.mark.site
+
+ROOT = Path(__file__).resolve().parent.parent
+# SITECHECK_HTML checks another build (e.g. one made in a copy of the repository) instead.
+HTML = Path(os.environ.get("SITECHECK_HTML", ROOT / "_build" / "html")).resolve()
+SCREENSHOTS = HTML.parent / "screenshots"
+
+
+def _build_book() -> None:
+    env = dict(os.environ)
+    # Kernels inherit the environment: with MPLBACKEND=Agg (set for the test session) they would
+    # draw no inline figures, and the site would have none.
+    env.pop("MPLBACKEND", None)
+    env.setdefault("NMA_DL_DATA_SOURCE", "synthetic")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    proc = subprocess.run([str(jb), "build", ".", "--warningiserror", "--nitpick", "--keep-going"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0 or not (HTML / "index.html").is_file():
+        pytest.fail(f"jupyter-book build failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def html_dir() -> Path:
+    """The built site: ``_build/html`` as ``make test`` left it, else built now."""
+    if not (HTML / "index.html").is_file():
+        _build_book()
+    return HTML
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(sitecheck.CHROMIUM).exists():
+        pytest.fail(f"{sitecheck.CHROMIUM} is missing: run `make chromium` (Debian's chromium package)")
+    with sitecheck.launch_browser() as b:
+        yield b
+
+
+# --------------------------------------------------------------------------- the real site
+
+
+def test_every_page_passes(html_dir, browser, capsys):
+    results = sitecheck.check_site(html_dir, screenshots_dir=SCREENSHOTS, browser=browser)
+    with capsys.disabled():
+        print()
+        for r in results:
+            print(r.summary(), f"[{r.seconds:.1f} s]")
+
+    pages = {r.page for r in results}
+    assert pages == set(sitecheck.site_pages(html_dir)), "every page was opened"
+    site = sitecheck.load_site(html_dir)
+    assert {f"{doc}.html" for doc in site.toc_docs} <= pages, "every _toc.yml entry has a page"
+    assert any(site.tutorial_slug(p) for p in pages), "at least one tutorial page was checked"
+    for r in results:
+        if r.screenshot is not None:
+            assert r.screenshot.is_file() and r.screenshot.stat().st_size > 0
+    failed = [r.summary() for r in results if not r.ok]
+    assert not failed, "pages with problems:\n" + "\n".join(failed)
+
+
+# --------------------------------------------------------------------------- deliberate breaks
+
+
+def _tutorial_page(html_dir: Path) -> tuple[str, str]:
+    site = sitecheck.load_site(html_dir)
+    for page in sitecheck.site_pages(html_dir):
+        slug = site.tutorial_slug(page)
+        if slug:
+            return page, slug
+    pytest.fail("the site has no tutorial page")
+
+
+def _first(pattern: str, text: str, what: str) -> re.Match:
+    m = re.search(pattern, text, re.S)
+    if m is None:
+        pytest.skip(f"the tutorial page has no {what} to break")
+    return m
+
+
+def _cell(text: str, tag: str) -> tuple[int, int]:
+    """Span of the first code cell with ``tag``: from its <div> to the next cell or section."""
+    m = _first(rf'<div class="cell [^"]*\btag_{tag}\b[^"]*">', text, f"{tag} cell")
+    end = re.compile(r'<div class="cell[ "]|<section|<p>').search(text, m.end())
+    return m.start(), end.start() if end else len(text)
+
+
+def _in_article(text: str, snippet: str) -> str:
+    m = _first(r'<article class="bd-article"[^>]*>\s*', text, "article")
+    return text[:m.end()] + snippet + text[m.end():]
+
+
+def break_solution_shown(text, html, site, slug):
+    a, b = _cell(text, "exercise-solution")
+    cell = re.sub(r"<details[^>]*>\s*<summary.*?</summary>", "", text[a:b], count=1, flags=re.S)
+    cell = cell.replace("</details>", "", 1)
+    return text[:a] + cell + text[b:]
+
+
+def break_solution_untagged(text, html, site, slug):
+    a, b = _cell(text, "exercise-solution")
+    return text[:a] + text[a:b].replace("tag_exercise-solution", "", 1) + text[b:]
+
+
+def break_solution_toggle_hidden(text, html, site, slug):
+    a, b = _cell(text, "exercise-solution")
+    return text[:a] + text[a:b].replace("<summary", '<summary style="display:none"', 1) + text[b:]
+
+
+def break_figure_file(text, html, site, slug):
+    m = _first(r'<img [^>]*src="((?:\.\./)*_images/[^"]+)"', text, "figure file")
+    (html / "book" / "tutorials" / m.group(1)).resolve().unlink()
+    return text
+
+
+def break_figure_removed(text, html, site, slug):
+    m = _first(r'(<div class="cell_output[^"]*">(?:(?!</div>\s*</div>).)*?)(<img [^>]*>)', text, "figure")
+    return text[:m.start(2)] + text[m.end(2):]
+
+
+def break_raw_math(text, html, site, slug):
+    return _in_article(text, r"<p>Deliberately raw: $x$ and \begin{align}a\end{align}</p>")
+
+
+def break_mathjax_missing(text, html, site, slug):
+    (html / "_static" / "mathjax" / "tex-mml-chtml.js").unlink()
+    return text
+
+
+def break_stub_traceback(text, html, site, slug):
+    a, b = _cell(text, "exercise-stub")
+    trace = ('<div class="cell_output docutils container"><div class="output traceback highlight-ipythontb '
+             'notranslate"><div class="highlight"><pre>Traceback (most recent call last)\n'
+             'NotImplementedError: Student exercise: deliberately shown</pre></div></div></div>')
+    cell = text[a:b]
+    at = cell.rfind("</div>")
+    return text[:a] + cell[:at] + trace + cell[at:] + text[b:]
+
+
+def break_launch_source(text, html, site, slug):
+    student = f"/notebooks/student/{slug}.ipynb"
+    m = _first(r'<div class="dropdown dropdown-launch-buttons">.*?</ul>', text, "launch button")
+    return text[:m.start()] + m.group(0).replace(student, f"/book/tutorials/{slug}.md") + text[m.end():]
+
+
+def break_badge_branch(text, html, site, slug):
+    good = site.colab(f"notebooks/reference/{slug}.ipynb")
+    _first(re.escape(good), text, "Colab badge")
+    return text.replace(good, good.replace(f"/blob/{site.branch}/", "/blob/some-other-branch/"))
+
+
+def break_nav_missing(text, html, site, slug):
+    m = _first(r'<li class="toctree-l1[^"]*"><a class="current reference internal" href="#">.*?</li>', text,
+               "navigation entry")
+    return text[:m.start()] + text[m.end():]
+
+
+def break_widget_raw(text, html, site, slug):
+    m = _first(r'<div class="output text_html"><p class="nma-video-links">.*?</p></div>', text, "widget fallback")
+    raw = '<div class="output text_plain"><pre>Tab(children=(Output(), Output()), selected_index=0)</pre></div>'
+    return text[:m.start()] + raw + text[m.end():]
+
+
+def break_widget_empty(text, html, site, slug):
+    m = _first(r'(<div class="output text_html">)(<p class="nma-video-links">.*?</p>)(</div>)', text,
+               "widget fallback")
+    return text[:m.start(2)] + text[m.end(2):]
+
+
+def break_internal_links(text, html, site, slug):
+    return _in_article(text, '<p><a href="no_such_page.html">gone</a> <a href="#no-such-anchor">nowhere</a></p>')
+
+
+def break_javascript(text, html, site, slug):
+    # An external script is blocked and ignored; the local error is not.
+    return text.replace("</body>", '<script src="https://cdn.example.org/lib.js"></script>'
+                                   '<script>throw new Error("deliberate break")</script></body>', 1)
+
+
+BREAKS = [
+    # (function, check that must fail, text its detail must contain)
+    (break_solution_shown, "solutions", "visible on load"),
+    (break_solution_untagged, "solutions", "solution cell(s), the notebook"),
+    (break_solution_toggle_hidden, "solutions", "no visible toggle"),
+    (break_figure_file, "figures", "did not load"),
+    (break_figure_removed, "figures", "figure(s) on the page"),
+    (break_raw_math, "mathjax", "$x$"),
+    (break_mathjax_missing, "mathjax", "MathJax not loaded"),
+    (break_stub_traceback, "stubs", "stub 1 shows an error trace"),
+    (break_launch_source, "launch", "Colab launch button opens"),
+    (break_badge_branch, "launch", "some-other-branch"),
+    (break_nav_missing, "nav", "navigation lacks"),
+    (break_widget_raw, "widgets", "raw widget text 'Tab(children="),
+    (break_widget_empty, "widgets", "empty widget output"),
+    (break_internal_links, "links", "no_such_page.html"),
+    (break_javascript, "console", "deliberate break"),
+]
+
+
+@pytest.mark.parametrize("brk, check, expected", BREAKS, ids=[b[0].__name__[6:] for b in BREAKS])
+def test_deliberate_break_is_caught(html_dir, browser, tmp_path, brk, check, expected):
+    copy = tmp_path / "_build" / "html"
+    shutil.copytree(html_dir, copy)
+    page, slug = _tutorial_page(html_dir)
+    path = copy / page
+    before = path.read_text(encoding="utf-8")
+    after = brk(before, copy, sitecheck.load_site(html_dir), slug)
+    assert after != before or brk in (break_figure_file, break_mathjax_missing), "the break changed nothing"
+    path.write_text(after, encoding="utf-8")
+
+    [result] = sitecheck.check_site(copy, pages=[page], root=html_dir.parents[1],
+                                    executed_dir=html_dir.parent / "jupyter_execute", browser=browser)
+    print(result.summary())
+    caught = result.check(check)
+    assert not caught.ok, f"{check} did not catch {brk.__name__}: {caught.detail}"
+    assert expected in caught.detail
+    assert not result.ok and result.summary().startswith(f"FAIL {page}")
+    if brk is break_javascript:
+        assert "example.org" not in caught.detail, "a blocked external request must not count as an error"
