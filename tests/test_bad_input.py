@@ -126,8 +126,8 @@ CASES = {
              ValueError, "stimuli"),
         _row("resp dtype str", lambda f, k: f(path=k.oribinned1(resp=np.full((4, 3), "a"))),
              TypeError, "resp"),
-        _row("resp dtype complex", lambda f, k: f(path=k.oribinned1(resp=np.ones((4, 3), complex))),
-             TypeError, "resp"),
+        _row("resp dtype complex",
+             lambda f, k: f(path=k.oribinned1(resp=np.ones((4, 3), complex))), TypeError, "resp"),
         _row("stimuli dtype bool", lambda f, k: f(path=k.oribinned1(stimuli=np.ones(4, bool))),
              TypeError, "stimuli"),
         _row("resp needs pickle", lambda f, k: f(path=k.oribinned1(
@@ -721,7 +721,8 @@ def _params():
                 if not exported:
                     marks.append(pytest.mark.skip(reason=f"{name} is not in nma_dl.__all__"))
                 elif row.gap:
-                    marks.append(pytest.mark.xfail(strict=True, reason=f"GAP in {name}: {row.gap}"))
+                    reason = f"GAP in {name}: {row.gap}"
+                    marks.append(pytest.mark.xfail(strict=True, reason=reason))
                 params.append(pytest.param(name, row, marks=marks, id=f"{name}: {row.label}"))
     return params
 
