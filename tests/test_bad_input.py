@@ -347,6 +347,10 @@ CASES = {
              ValueError, "x_train",
              gap="a (3, 2) x_train is flattened and accepted as 6 points although the "
                  "docstring asks for shape (n,) or (n, 1)"),
+        _row("x_train complex", lambda f, k: f(torch.tensor([0j, 1 + 1j]), torch.zeros(2)),
+             TypeError, "x_train",
+             gap="complex points are cast with .float(): the imaginary part is dropped with only "
+                 "a UserWarning"),
         _row("n_points 0", lambda f, k: f(torch.arange(3.0), torch.zeros(3), 0), ValueError,
              "n_points"),
         _row("n_points float", lambda f, k: f(torch.arange(3.0), torch.zeros(3), 2.5),
@@ -376,6 +380,11 @@ CASES = {
             "labels",
             gap="labels of shape (n,) against outputs (n, 1) broadcast to (n, n) inside "
                 "nn.MSELoss: only a UserWarning, and a wrong loss is returned and trained on"),
+        _row("float labels for nn.CrossEntropyLoss", lambda f, k: f(
+            k.classifier, nn.CrossEntropyLoss(), k.X, k.y.float(), k.optimizer(k.classifier)),
+            (TypeError, ValueError), "labels",
+            gap="RuntimeError from nn.CrossEntropyLoss ('expected target dtype to be Long or "
+                "Byte, but got Float'), which does not name labels"),
     ],
     "evaluate_loss": [
         _row("net None", lambda f, k: f(None, nn.MSELoss(), k.resp, k.stimuli), TypeError, "net"),
@@ -482,6 +491,10 @@ CASES = {
              ValueError, "labels"),
         _row("x empty batch", lambda f, k: f(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long)),
              ValueError, r"\bx"),
+        _row("x nan", lambda f, k: f(torch.tensor([[_nan, 1.0]]), torch.tensor([0])), ValueError,
+             r"\bx", gap="NaN logits are not refused: the loss is silently nan"),
+        _row("x inf", lambda f, k: f(torch.tensor([[math.inf, 1.0]]), torch.tensor([0])),
+             ValueError, r"\bx", gap="infinite logits are not refused: the loss is silently nan"),
     ],
     # ---- datasets ----
     "create_spiral_dataset": [
@@ -503,6 +516,9 @@ CASES = {
         _row("X 0-d", lambda f, k: f(torch.tensor(1.0), k.y, 0), ValueError, r"\bX\b"),
         _row("seed negative", lambda f, k: f(k.X, k.y, -1), ValueError, "seed"),
         _row("seed float", lambda f, k: f(k.X, k.y, 1.5), TypeError, "seed"),
+        _row("seed 2**70", lambda f, k: f(k.X, k.y, 2**70), ValueError, "seed",
+             gap="no upper bound: torch raises 'Overflow when unpacking long long', not naming "
+                 "seed"),
         _row("test_fraction 1", lambda f, k: f(k.X, k.y, 0, 1.0), ValueError, "test_fraction"),
         _row("test_fraction negative", lambda f, k: f(k.X, k.y, 0, -0.1), ValueError,
              "test_fraction"),
@@ -519,6 +535,13 @@ CASES = {
              ValueError, "num_workers"),
         _row("X_train list", lambda f, k: f(k.X.tolist(), k.y, k.X, k.y), TypeError, "X_train",
              gap="the message names 'X' (its helper's argument), not 'X_train'"),
+        _row("seed 2**70", lambda f, k: f(k.X, k.y, k.X, k.y, seed=2**70), ValueError, "seed",
+             gap="no upper bound: torch raises 'Overflow when unpacking long long', not naming "
+                 "seed"),
+        _row("X_train no rows", lambda f, k: f(k.X[:0], k.y[:0], k.X, k.y), ValueError,
+             "X_train",
+             gap="torch's RandomSampler raises 'num_samples should be a positive integer value, "
+                 "but got num_samples=0', not naming X_train"),
         _row("y_test rows", lambda f, k: f(k.X, k.y, k.X, k.y[:3]), ValueError, "y_test",
              gap="the message names 'X' and 'y' (its helper's arguments), not 'X_test'/'y_test'"),
     ],
@@ -529,6 +552,9 @@ CASES = {
         _row("x_max 0", lambda f, k: f(10, 0.0), ValueError, "x_max"),
         _row("x_max negative", lambda f, k: f(10, -2.0), ValueError, "x_max"),
         _row("x_max inf", lambda f, k: f(10, math.inf), ValueError, "x_max"),
+        _row("x_max beyond float32", lambda f, k: f(10, 1e308), ValueError, "x_max",
+             gap="finite but above the float32 range: torch raises RuntimeError 'value cannot be "
+                 "converted to type float without overflow'"),
     ],
     # ---- neurons ----
     "run_LIF": [
@@ -742,7 +768,8 @@ def kit(tmp_path, monkeypatch):
     plt.close("all")
 
 
-@pytest.mark.filterwarnings("ignore:Using a target size:UserWarning")  # the MSELoss gap rows
+@pytest.mark.filterwarnings("ignore:Using a target size:UserWarning")  # MSELoss gap rows
+@pytest.mark.filterwarnings("ignore:Casting complex values:UserWarning")  # complex gap row
 @pytest.mark.parametrize("name, row", _params())
 def test_bad_input_is_rejected_naming_the_argument(name, row, kit, capsys):
     function = _resolve(name)

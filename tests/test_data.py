@@ -315,6 +315,41 @@ def test_pickled_objects_are_never_loaded(tmp_path):
 
 
 @pytest.mark.bad_input
+@pytest.mark.parametrize("resp, dtype", [
+    (np.full((2, 2), "a"), "<U1"),
+    (np.ones((2, 2), complex), "complex128"),
+    (np.ones((2, 2), bool), "bool"),
+])
+def test_non_numeric_arrays_are_refused(tmp_path, resp, dtype):
+    path = _write_npz(tmp_path / "text.npz", resp=resp, stimuli=np.zeros(2))
+    with pytest.raises(TypeError, match=f"resp must hold real numbers .*got dtype {dtype}"):
+        load_data(path=path)
+
+
+@pytest.mark.bad_input
+def test_shape_errors_name_the_path_and_the_key(tmp_path):
+    flat = _write_npz(tmp_path / "flat.npz", resp=np.zeros(4), stimuli=np.zeros(4))
+    with pytest.raises(ValueError, match=r"path '.*flat\.npz': expected resp of shape"):
+        load_data(path=flat)
+    split = _write_npz(
+        tmp_path / "split.npz", resp_train=np.zeros(3), resp_test=np.zeros(3), stimuli=np.zeros(3)
+    )
+    with pytest.raises(ValueError, match="expected resp_train of shape"):
+        load_data_split(path=split)
+
+
+@pytest.mark.bad_input
+def test_data_dir_must_not_be_a_file(monkeypatch, tmp_path):
+    afile = tmp_path / "cache.txt"
+    afile.write_text("not a folder")
+    monkeypatch.setenv("NMA_DL_DATA_DIR", str(afile))
+    with pytest.raises(ValueError, match="NMA_DL_DATA_DIR must name a folder"):
+        data_dir()
+    monkeypatch.setenv("NMA_DL_DATA_DIR", str(tmp_path / "not-yet-created"))
+    assert data_dir() == tmp_path / "not-yet-created"  # a folder to be created is fine
+
+
+@pytest.mark.bad_input
 def test_bad_paths_are_refused(tmp_path, tiny_oribinned1):
     with pytest.raises(TypeError, match="path"):
         load_data(path=3)

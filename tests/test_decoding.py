@@ -133,6 +133,35 @@ def test_get_data_rejects_bad_input():
         get_data(1, resp[:0], stimuli[:0])
 
 
+def test_one_dimensional_stimuli_are_accepted():
+    resp, stimuli = _dataset(10)
+    resp_train, _, stimuli_train, _ = train_test_split(resp, stimuli[:, 0])
+    assert stimuli_train.shape == (6,) and resp_train.shape == (6, 3)
+    _, ori = get_data(4, resp, stimuli[:, 0])
+    assert ori.shape == (4,)
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("index", [(slice(None), 0), (Ellipsis, None)])  # (10,), (10, 3, 1)
+def test_responses_must_be_a_matrix(index):
+    resp, stimuli = _dataset(10)
+    message = r"must have shape \(n_stimuli, n_neurons\), got shape"
+    with pytest.raises(ValueError, match="resp " + message):
+        train_test_split(resp[index], stimuli)
+    with pytest.raises(ValueError, match="train_data " + message):
+        get_data(1, resp[index], stimuli)
+
+
+@pytest.mark.bad_input
+def test_stimuli_must_be_a_column_or_a_vector():
+    resp, stimuli = _dataset(10)
+    message = r"must have shape \(n_stimuli, 1\) or \(n_stimuli,\), got shape \(10, 2\)"
+    with pytest.raises(ValueError, match="stimuli " + message):
+        train_test_split(resp, stimuli.repeat(1, 2))
+    with pytest.raises(ValueError, match="train_labels " + message):
+        get_data(1, resp, stimuli.repeat(1, 2))
+
+
 # ---- stimulus_class -----------------------------------------------------------------------
 
 
