@@ -245,6 +245,11 @@ def _chosen_mime(data: dict, priority: tuple[str, ...]) -> str | None:
     return next((m for m in priority if m in data), None)
 
 
+@functools.lru_cache(maxsize=32)
+def _executed_notebook_text(path: Path, mtime: float, cache_dir: Path | None) -> str:
+    return json.dumps(executed_notebook(path, cache_dir))
+
+
 def executed_notebook(path: Path, cache_dir: Path | None = None) -> dict:
     """The executed notebook MyST-NB rendered, as a dict.
 
@@ -268,7 +273,7 @@ def executed_notebook(path: Path, cache_dir: Path | None = None) -> dict:
 
 def notebook_cells(path: Path, priority: tuple[str, ...], cache_dir: Path | None = None) -> list[CellExpectation]:
     """One entry per code cell that the page shows, in order."""
-    nb = executed_notebook(path, cache_dir)
+    nb = json.loads(_executed_notebook_text(Path(path), Path(path).stat().st_mtime, cache_dir))
     cells = []
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":
@@ -457,7 +462,11 @@ async (timeoutMs) => {
       new Promise(r => { img.addEventListener("load", r); img.addEventListener("error", r); }))),
     sleep(timeoutMs)]);
   if (!document.querySelector(".math")) return {math: "none"};
-  while (!(window.MathJax && MathJax.startup && MathJax.startup.promise) && Date.now() - t0 < timeoutMs) await sleep(50);
+  if (![...document.scripts].some(s => /mathjax/i.test(s.src))) return {math: "not loaded (no MathJax script)"};
+  // The page's load event has fired, so the deferred MathJax script has run (or failed to load)
+  // and has defined MathJax.startup; a short grace period, not the full timeout.
+  const t1 = Date.now();
+  while (!(window.MathJax && MathJax.startup && MathJax.startup.promise) && Date.now() - t1 < 300) await sleep(50);
   if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return {math: "not loaded"};
   const done = await Promise.race([MathJax.startup.promise.then(() => "done", e => "failed: " + e), sleep(timeoutMs).then(() => "timeout")]);
   return {math: done, version: MathJax.version};
@@ -528,8 +537,9 @@ def _check_console(watch: _PageWatch) -> Check:
 
 
 def _check_requests(watch: _PageWatch) -> Check:
-    if watch.failed:
-        return Check("requests", False, f"{len(watch.failed)} failed: " + " | ".join(watch.failed[:3]))
+    failed = list(dict.fromkeys(watch.failed))
+    if failed:
+        return Check("requests", False, f"{len(failed)} failed: " + " | ".join(failed[:3]))
     return Check("requests", True, "all local requests succeeded")
 
 
@@ -543,7 +553,7 @@ def _check_mathjax(facts: dict, settle: dict) -> Check:
                             f"first: {facts['mathUnrendered'][0]!r}")
         if facts["mathErrors"]:
             problems.append(f"TeX errors: {facts['mathErrors'][:3]}")
-    raw = [m.group(0) for m in RAW_MATH.finditer(facts["text"])]
+    raw = list(dict.fromkeys(m.group(0) for m in RAW_MATH.finditer(facts["text"])))
     if raw:
         problems.append(f"raw TeX in the text: {raw[:5]}")
     if problems:
@@ -816,7 +826,7 @@ def check_page(browser, site: Site, base: str, page_name: str, screenshot: Path 
             page.screenshot(path=str(screenshot), full_page=True)
             result.screenshot = screenshot
         checks["solutions"] = _check_solutions(page, facts, expected)  # clicks: after the screenshot
-        page.wait_for_timeout(100)  # let late console errors arrive
+        page.wait_for_timeout(50)  # let late console errors arrive
         checks["console"] = _check_console(watch)
         checks["requests"] = _check_requests(watch)
         result.checks = [checks[name] for name in CHECKS]
