@@ -49,19 +49,33 @@ def _check_real(value, name, *, minimum=None, exclusive=False):
     return value
 
 
-def _check_xy(X, y):
+_MAX_SEED = 2**32  # the range set_seed accepts
+
+
+def _check_seed(seed):
+    seed = _check_int(seed, "seed", minimum=0)
+    if seed >= _MAX_SEED:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    return seed
+
+
+def _check_xy(X, y, names=("X", "y"), *, nonempty=False):
+    xn, yn = names
     if not isinstance(X, torch.Tensor):
-        raise TypeError(f"X must be a torch.Tensor, got {type(X).__name__}")
+        raise TypeError(f"{xn} must be a torch.Tensor, got {type(X).__name__}")
     if not isinstance(y, torch.Tensor):
-        raise TypeError(f"y must be a torch.Tensor, got {type(y).__name__}")
-    if X.dim() == 0 or y.dim() == 0:
-        raise ValueError(
-            f"X and y need a sample dimension, got shapes {tuple(X.shape)} and {tuple(y.shape)}"
-        )
+        raise TypeError(f"{yn} must be a torch.Tensor, got {type(y).__name__}")
+    if X.dim() == 0:
+        raise ValueError(f"{xn} needs a sample dimension, got a 0-d tensor")
+    if y.dim() == 0:
+        raise ValueError(f"{yn} needs a sample dimension, got a 0-d tensor")
     if X.shape[0] != y.shape[0]:
         raise ValueError(
-            f"X and y must have as many samples, got {X.shape[0]} (X) and {y.shape[0]} (y)"
+            f"{xn} and {yn} must have as many samples, got {X.shape[0]} ({xn}) and "
+            f"{y.shape[0]} ({yn})"
         )
+    if nonempty and X.shape[0] == 0:
+        raise ValueError(f"{xn} must hold at least one sample, got shape {tuple(X.shape)}")
 
 
 def create_spiral_dataset(K, sigma, N, *, generator=None):
@@ -109,7 +123,7 @@ def shuffle_and_split_data(X, y, seed, test_fraction=0.2):
         ``int(test_fraction * len(X))`` samples.
     """
     _check_xy(X, y)
-    seed = _check_int(seed, "seed", minimum=0)
+    seed = _check_seed(seed)
     test_fraction = _check_real(test_fraction, "test_fraction", minimum=0.0)
     if test_fraction >= 1:
         raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
@@ -131,10 +145,10 @@ def make_loaders(X_train, y_train, X_test, y_test, *, batch_size=128, seed=2021,
     Returns:
         ``(train_loader, test_loader)``.
     """
-    _check_xy(X_train, y_train)
-    _check_xy(X_test, y_test)
+    _check_xy(X_train, y_train, ("X_train", "y_train"), nonempty=True)
+    _check_xy(X_test, y_test, ("X_test", "y_test"), nonempty=True)
     batch_size = _check_int(batch_size, "batch_size")
-    seed = _check_int(seed, "seed", minimum=0)
+    seed = _check_seed(seed)
     num_workers = _check_int(num_workers, "num_workers", minimum=0)
     from nma_dl.device import seed_worker
 
@@ -155,6 +169,8 @@ def sample_grid(M=500, x_max=2.0):
     """
     M = _check_int(M, "M", minimum=2)
     x_max = _check_real(x_max, "x_max", minimum=0.0, exclusive=True)
+    if x_max > torch.finfo(torch.float32).max:
+        raise ValueError(f"x_max must fit in float32 (<= 3.4e38), got {x_max!r}")
     axis = torch.linspace(-x_max, x_max, M)
     ii, jj = torch.meshgrid(axis, axis, indexing="ij")
     return torch.stack([ii, jj], dim=-1).reshape(-1, 2)

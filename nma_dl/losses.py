@@ -51,6 +51,8 @@ def cross_entropy_loss(x, labels):
         raise ValueError("x must hold at least one sample, got an empty batch")
     if c == 0:
         raise ValueError("x must have at least one class column, got shape (N, 0)")
+    if not torch.isfinite(x).all():
+        raise ValueError("x must hold finite logits, got NaN or infinite values")
     if labels.min() < 0 or labels.max() >= c:
         raise ValueError(
             f"labels must lie in [0, {c - 1}] for {c} classes, got values from "

@@ -152,12 +152,12 @@ def parse_activation(spec):
     from torch.nn.modules import activation
 
     if not isinstance(spec, str):
-        raise TypeError(f"actv must be a str such as 'ReLU()', got {type(spec).__name__} {spec!r}")
+        raise TypeError(f"spec must be a str such as 'ReLU()', got {type(spec).__name__} {spec!r}")
     names = activation_names()
 
     def refuse(why):
         return ValueError(
-            "actv must look like 'ReLU()' or 'LeakyReLU(0.1)': a torch.nn activation with "
+            "spec must look like 'ReLU()' or 'LeakyReLU(0.1)': a torch.nn activation with "
             f"literal arguments; {why}, got {spec!r}. Accepted names: {', '.join(names)}"
         )
 
@@ -203,6 +203,17 @@ def parse_activation(spec):
         raise refuse(f"{name} does not accept these arguments ({error})") from None
 
 
+def _parse_activation(spec, argname):
+    """:func:`parse_activation`, with errors naming the caller's argument ``argname``."""
+    try:
+        return parse_activation(spec)
+    except (TypeError, ValueError) as error:
+        message = str(error)
+        if message.startswith("spec "):
+            message = argname + message[len("spec"):]
+        raise type(error)(message) from None
+
+
 class Net(nn.Module):
     """A multi-layer perceptron: linear layers with the same activation after each hidden one.
 
@@ -226,7 +237,7 @@ class Net(nn.Module):
 
     def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
         super().__init__()
-        parse_activation(actv)  # fail early, before any layer is built
+        _parse_activation(actv, "actv")  # fail early, before any layer is built
         self.input_feature_num = _check_size(input_feature_num, "input_feature_num")
         if isinstance(hidden_unit_nums, (str, bytes)) or not hasattr(hidden_unit_nums, "__iter__"):
             raise TypeError(
@@ -240,7 +251,7 @@ class Net(nn.Module):
         for i, out_num in enumerate(widths):
             self.mlp.add_module(f"Linear_{i}", nn.Linear(in_num, out_num))
             # a fresh activation per layer, so layers never share parameters (e.g. of PReLU)
-            self.mlp.add_module(f"Activation_{i}", parse_activation(actv))
+            self.mlp.add_module(f"Activation_{i}", _parse_activation(actv, "actv"))
             in_num = out_num
         self.mlp.add_module("Output_Linear", nn.Linear(in_num, output_feature_num))
 
@@ -248,6 +259,12 @@ class Net(nn.Module):
         """Logits ``(batch, output_feature_num)`` for ``x`` reshaped to ``(batch, features)``."""
         if not isinstance(x, torch.Tensor):
             raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+        dtype = self.mlp.Output_Linear.weight.dtype
+        if x.dtype != dtype:
+            raise TypeError(
+                f"x must have the dtype of the network's weights, {dtype}, got {x.dtype} "
+                "(convert it with x.float() or x.to(dtype))"
+            )
         if x.numel() == 0 or x.numel() % self.input_feature_num:
             raise ValueError(
                 f"x must hold a whole number of samples of {self.input_feature_num} features, got "
@@ -279,6 +296,10 @@ def approximate_function(x_train, y_train, n_points=1000):
     for value, name in ((x_train, "x_train"), (y_train, "y_train")):
         if not isinstance(value, torch.Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+        if value.is_complex() or value.dtype == torch.bool:
+            raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
+        if not (value.dim() == 1 or (value.dim() == 2 and value.shape[1] == 1)):
+            raise ValueError(f"{name} must have shape (n,) or (n, 1), got {tuple(value.shape)}")
     x_train = x_train.reshape(-1).float()
     y_train = y_train.reshape(-1).float()
     if len(x_train) < 2:

@@ -5,7 +5,8 @@ import math
 import pytest
 import torch
 
-from nma_dl.datasets import create_spiral_dataset, make_loaders, sample_grid, shuffle_and_split_data
+from nma_dl.datasets import (create_spiral_dataset, make_loaders, sample_grid,
+                             shuffle_and_split_data)
 
 
 def test_spiral_shapes_dtypes_and_labels():
@@ -102,6 +103,8 @@ def test_split_fraction_rounds_down():
     (torch.zeros(3, 2), torch.zeros(4), 0, 0.2, ValueError, "as many samples"),
     (torch.zeros(3, 2), torch.zeros(3), -1, 0.2, ValueError, "seed must be"),
     (torch.zeros(3, 2), torch.zeros(3), 1.5, 0.2, TypeError, "seed must be an int"),
+    (torch.zeros(3, 2), torch.zeros(3), 2**70, 0.2, ValueError, r"seed must be in \[0, 2\*\*32\)"),
+    (torch.tensor(1.0), torch.zeros(3), 0, 0.2, ValueError, "X needs a sample dimension"),
     (torch.zeros(3, 2), torch.zeros(3), 0, 1.0, ValueError, r"test_fraction must be in \[0, 1\)"),
     (torch.zeros(3, 2), torch.zeros(3), 0, -0.1, ValueError, "test_fraction must be >= 0"),
 ])
@@ -113,10 +116,12 @@ def test_split_rejects_bad_arguments(X, y, seed, fraction, error, match):
 def test_loaders_batches_and_reproducible_order():
     X, y = torch.randn(300, 2), torch.arange(300)
     X_test, y_test, X_train, y_train = shuffle_and_split_data(X, y, seed=0)
-    train_loader, test_loader = make_loaders(X_train, y_train, X_test, y_test, batch_size=32, seed=3)
+    train_loader, test_loader = make_loaders(X_train, y_train, X_test, y_test, batch_size=32,
+                                             seed=3)
     first_epoch = [labels for _, labels in train_loader]
     assert [len(b) for b in first_epoch] == [32] * (240 // 32)  # the incomplete batch is dropped
-    assert not torch.equal(torch.cat(first_epoch), y_train[:len(torch.cat(first_epoch))])  # shuffled
+    seen = torch.cat(first_epoch)
+    assert not torch.equal(seen, y_train[:len(seen)])  # shuffled
     assert torch.equal(torch.cat([labels for _, labels in test_loader]), y_test)  # test order kept
     again, _ = make_loaders(X_train, y_train, X_test, y_test, batch_size=32, seed=3)
     assert torch.equal(torch.cat(first_epoch), torch.cat([b for _, b in again]))
@@ -127,11 +132,23 @@ def test_loaders_batches_and_reproducible_order():
     ({"batch_size": 0}, ValueError, "batch_size must be"),
     ({"num_workers": -1}, ValueError, "num_workers must be"),
     ({"seed": "1"}, TypeError, "seed must be an int"),
+    ({"seed": 2**32}, ValueError, r"seed must be in \[0, 2\*\*32\)"),
 ])
 def test_loaders_reject_bad_arguments(kwargs, error, match):
     X, y = torch.zeros(4, 2), torch.zeros(4, dtype=torch.long)
     with pytest.raises(error, match=match):
         make_loaders(X, y, X, y, **kwargs)
+
+
+@pytest.mark.bad_input
+def test_loaders_name_the_bad_tensor():
+    X, y = torch.zeros(4, 2), torch.zeros(4, dtype=torch.long)
+    with pytest.raises(TypeError, match="X_train must be a torch.Tensor"):
+        make_loaders(X.tolist(), y, X, y)
+    with pytest.raises(ValueError, match="X_test and y_test must have as many samples"):
+        make_loaders(X, y, X, y[:3])
+    with pytest.raises(ValueError, match="X_train must hold at least one sample"):
+        make_loaders(X[:0], y[:0], X, y)
 
 
 def test_sample_grid_layout():
@@ -148,6 +165,7 @@ def test_sample_grid_layout():
     ({"M": 2.0}, TypeError, "M must be an int"),
     ({"x_max": 0}, ValueError, "x_max must be > 0"),
     ({"x_max": "2"}, TypeError, "x_max must be a real number"),
+    ({"x_max": 1e308}, ValueError, "x_max must fit in float32"),
 ])
 def test_sample_grid_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):

@@ -64,6 +64,9 @@ def test_float64_and_int32_labels():
     (X, torch.tensor([0, 4]), ValueError, r"labels must lie in \[0, 3\]"),
     (X, torch.tensor([-1, 0]), ValueError, r"labels must lie in \[0, 3\]"),
     (torch.zeros(0, 3), torch.zeros(0, dtype=torch.long), ValueError, "at least one sample"),
+    (torch.tensor([[float("nan"), 1.0]]), torch.tensor([0]), ValueError, "x must hold finite"),
+    (torch.tensor([[float("inf"), 1.0]]), torch.tensor([0]), ValueError, "x must hold finite"),
+    (torch.tensor([[-float("inf"), 1.0]]), torch.tensor([1]), ValueError, "x must hold finite"),
 ])
 def test_rejects_bad_inputs(x, labels, error, match):
     with pytest.raises(error, match=match):

@@ -11,7 +11,8 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from nma_dl.models import Net, activation_names, approximate_function, parse_activation  # noqa: E402
+from nma_dl.models import (Net, activation_names, approximate_function,  # noqa: E402
+                           parse_activation)
 from nma_dl.plotting import plot_function_approximation  # noqa: E402
 
 
@@ -82,6 +83,9 @@ def test_rejected_strings_list_the_accepted_names(spec, why):
     with pytest.raises(ValueError, match=why) as info:
         parse_activation(spec)
     assert "Accepted names: " in str(info.value) and "LeakyReLU" in str(info.value)
+    assert str(info.value).startswith("spec must look like")
+    with pytest.raises(ValueError, match="^actv must look like"):  # Net names its own argument
+        Net(spec, 2, [4], 1)
 
 
 @pytest.mark.bad_input
@@ -103,7 +107,7 @@ def test_parser_never_runs_code(tmp_path, monkeypatch):
 @pytest.mark.bad_input
 @pytest.mark.parametrize("spec", [None, 1, nn.ReLU(), nn.ReLU, b"ReLU()"])
 def test_non_strings_are_a_type_error(spec):
-    with pytest.raises(TypeError, match="actv must be a str"):
+    with pytest.raises(TypeError, match="spec must be a str"):
         parse_activation(spec)
 
 
@@ -192,6 +196,11 @@ def test_forward_rejects_inputs_of_the_wrong_size():
         net(torch.zeros(0, 3))
     with pytest.raises(TypeError, match="x must be a torch.Tensor"):
         net([[0.0, 0.0, 0.0]])
+    with pytest.raises(TypeError, match="x must have the dtype of the network's weights"):
+        net(torch.zeros(4, 3, dtype=torch.long))
+    with pytest.raises(TypeError, match="x must have the dtype"):
+        net(torch.zeros(4, 3, dtype=torch.float64))
+    assert net.double()(torch.zeros(4, 3, dtype=torch.float64)).dtype == torch.float64
 
 
 # ------------------------------------------------------------------ approximate_function
@@ -232,6 +241,9 @@ def test_plot_function_approximation_draws_both_panels():
     (torch.arange(3.0), torch.zeros(4), "one value per x_train point"),
     (torch.tensor([0.0, 2.0, 1.0]), torch.zeros(3), "strictly increasing"),
     (torch.tensor([0.0, float("nan")]), torch.zeros(2), "finite"),
+    (torch.zeros(3, 2), torch.zeros(3), r"x_train must have shape \(n,\) or \(n, 1\)"),
+    (torch.arange(3.0), torch.zeros(1, 3), r"y_train must have shape"),
+    (torch.arange(3.0) + 0j, torch.zeros(3), "x_train must hold real numbers"),
 ])
 def test_approximate_function_rejects_bad_inputs(x_train, y_train, match):
     with pytest.raises((TypeError, ValueError), match=match):

@@ -9,7 +9,8 @@ from nma_dl.neurons import fi_curve, run_LIF, spike_count
 
 
 def test_spike_times_by_hand():
-    # Cm = 10, Rm = 1, dt = 1: V[n] = V[n-1] + (1.5 - V[n-1]) / 10, so from 0, V[n] = 1.5 (1 - 0.9**n).
+    # Cm = 10, Rm = 1, dt = 1: V[n] = V[n-1] + (1.5 - V[n-1]) / 10,
+    # so from 0, V[n] = 1.5 (1 - 0.9**n).
     # 0.9**10 = 0.349 > 1/3 > 0.9**11 = 0.314: the first spike is at n = 11 (t = 11 ms). V is then
     # held at 0 while t <= 11 + 10 = 21 and restarts at t = 22, so every cycle lasts 21 ms:
     # spikes at 11, 32, 53, 74 and 95 ms within T = 100 ms.
