@@ -24,9 +24,9 @@ Checks on every page (a check with nothing to look at on a page passes, saying s
                raw ``$...$``, ``$$``, ``\\(``, ``\\[`` or ``\\begin{...}`` left;
 ``figures``    every local image loaded (``naturalWidth > 0``) and each code cell shows as many
                figures as its executed notebook produced, where a *figure* is an output whose
-               rendered MIME type (MyST-NB's priority order with this book's overrides) is an image,
-               plus each ``<img src="data:image/...">`` inside a rendered ``text/html`` output
-               (the static fallback of a widget). A cell that calls ``plt.show()`` must have
+               rendered MIME type (MyST-NB's priority order with this book's overrides) is an
+               image, plus each ``<img src="data:image/...">`` inside a rendered ``text/html``
+               output (the static fallback of a widget). A cell that calls ``plt.show()`` must have
                produced at least one figure: an empty notebook output is a broken build (for
                instance ``MPLBACKEND=Agg`` inherited by the kernel), not a match;
 ``solutions``  the page has one solution cell (tag ``exercise-solution``) per solution in the
@@ -43,6 +43,12 @@ Checks on every page (a check with nothing to look at on a page passes, saying s
                shows a raw widget repr (``Tab(children=...``), widget JSON or "Loading widget";
 ``links``      every same-site ``href``/``src`` names a file that exists, and every ``#anchor`` of
                a same-site link exists in its target page.
+
+Text is the reader's: code (``pre``/``code``) and rendered equations are left out of the raw-TeX
+search, so a ``$`` in a code cell is fine, while a ``$`` pair in prose (``costs $5 or $6``) would
+be reported. The expected outputs of a tutorial are those of its executed notebook
+(``_build/jupyter_execute``), or of the build's jupyter-cache record when MyST-NB took the outputs
+from the cache and wrote that notebook without them.
 
 A full-page screenshot of each page (as loaded, before any toggle is clicked) is saved under
 ``screenshots/<page>.png``. The expected values come from the built site's neighbours: the book
@@ -62,15 +68,25 @@ import time
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1280, "height": 900}  # wide enough for the theme to show the left navigation
 TIMEOUT_MS = 30_000
 MATHJAX_TIMEOUT_MS = 20_000
 
-CHECKS = ("console", "requests", "mathjax", "figures", "solutions", "stubs", "launch", "nav",
-          "widgets", "links")
+CHECKS = (
+    "console",
+    "requests",
+    "mathjax",
+    "figures",
+    "solutions",
+    "stubs",
+    "launch",
+    "nav",
+    "widgets",
+    "links",
+)
 SOLUTION, STUB = "exercise-solution", "exercise-stub"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 REMOVED_OUTPUT_TAGS = {"remove-output", "remove_output", "remove-cell", "remove_cell"}
@@ -155,7 +171,9 @@ class Site:
 
     # Built here from the URL and branch, independently of nma_dl.nbtools (the code under test).
     def colab(self, path: str) -> str:
-        return f"https://colab.research.google.com/github/{self.repo_slug}/blob/{self.branch}/{path}"
+        return (
+            f"https://colab.research.google.com/github/{self.repo_slug}/blob/{self.branch}/{path}"
+        )
 
     def kaggle(self, path: str) -> str:
         raw = f"https://raw.githubusercontent.com/{self.repo_slug}/{self.branch}/{path}"
@@ -169,8 +187,12 @@ class Site:
     def notebook_links(self, slug: str) -> dict[str, str]:
         student = f"notebooks/student/{slug}.ipynb"
         reference = f"notebooks/reference/{slug}.ipynb"
-        return {"Colab (student)": self.colab(student), "Kaggle (student)": self.kaggle(student),
-                "Colab (reference)": self.colab(reference), "Kaggle (reference)": self.kaggle(reference)}
+        return {
+            "Colab (student)": self.colab(student),
+            "Kaggle (student)": self.kaggle(student),
+            "Colab (reference)": self.colab(reference),
+            "Kaggle (reference)": self.kaggle(reference),
+        }
 
     def executed_notebook(self, slug: str) -> Path:
         return self.executed_dir / "book" / "tutorials" / f"{slug}.ipynb"
@@ -195,24 +217,37 @@ def _toc_docs(toc) -> list[str]:
 
 
 def _mime_priority(config: dict) -> tuple[str, ...]:
-    overrides = [tuple(o) for o in (config.get("sphinx", {}).get("config", {})
-                                    .get("nb_mime_priority_overrides", []))]
+    overrides = [
+        tuple(o)
+        for o in config.get("sphinx", {}).get("config", {}).get("nb_mime_priority_overrides", [])
+    ]
     try:
         from myst_nb.core.render import get_mime_priority
 
         return tuple(get_mime_priority("html", overrides))
     except ImportError:  # the order of MyST-NB 1.x, with the overrides applied
-        base = {WIDGET_VIEW: 10, "application/javascript": 20, "text/html": 30, "image/svg+xml": 40,
-                "image/png": 50, "image/gif": 60, "image/jpeg": 70, "text/markdown": 80,
-                "text/latex": 90, "text/plain": 100}
+        base = {
+            WIDGET_VIEW: 10,
+            "application/javascript": 20,
+            "text/html": 30,
+            "image/svg+xml": 40,
+            "image/png": 50,
+            "image/gif": 60,
+            "image/jpeg": 70,
+            "text/markdown": 80,
+            "text/latex": 90,
+            "text/plain": 100,
+        }
         for builder, mime, prio in overrides:
             if builder in ("*", "html"):
                 base[mime] = prio
-        return tuple(m for m, p in sorted(base.items(), key=lambda kv: kv[1] or 0) if p is not None)
+        return tuple(
+            m for m, p in sorted(base.items(), key=lambda kv: kv[1] or 0) if p is not None
+        )
 
 
 def load_site(html_dir: Path, root: Path | None = None, executed_dir: Path | None = None) -> Site:
-    """Read ``_config.yml`` and ``_toc.yml`` from ``root`` (default: two levels above ``html_dir``)."""
+    """Read ``_config.yml`` and ``_toc.yml`` from ``root`` (default: ``html_dir/../..``)."""
     import yaml
 
     html_dir = Path(html_dir).resolve()
@@ -271,7 +306,9 @@ def executed_notebook(path: Path, cache_dir: Path | None = None) -> dict:
     return nb
 
 
-def notebook_cells(path: Path, priority: tuple[str, ...], cache_dir: Path | None = None) -> list[CellExpectation]:
+def notebook_cells(
+    path: Path, priority: tuple[str, ...], cache_dir: Path | None = None
+) -> list[CellExpectation]:
     """One entry per code cell that the page shows, in order."""
     nb = json.loads(_executed_notebook_text(Path(path), Path(path).stat().st_mtime, cache_dir))
     cells = []
@@ -302,7 +339,9 @@ def notebook_cells(path: Path, priority: tuple[str, ...], cache_dir: Path | None
                     figures += len(re.findall(r"<img\b[^>]*\bsrc=[\"']data:image/", html, re.I))
         # A cell that stops with an error (an exercise stub) never reaches its plt.show().
         raised = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-        calls_show = bool(PLT_SHOW.search(source)) and not raised and not REMOVED_OUTPUT_TAGS & set(tags)
+        calls_show = (
+            bool(PLT_SHOW.search(source)) and not raised and not REMOVED_OUTPUT_TAGS & set(tags)
+        )
         cells.append(CellExpectation(i, tags, figures, widgets, shown, calls_show))
     return cells
 
@@ -327,7 +366,9 @@ def serve(directory: Path):
     """Serve ``directory`` over HTTP on 127.0.0.1 (free port); yield its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
     httpd = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -343,10 +384,15 @@ def launch_browser(executable: str = CHROMIUM):
     from playwright.sync_api import sync_playwright
 
     if not Path(executable).exists():
-        raise FileNotFoundError(f"{executable} not found: install Debian's chromium (make chromium)")
+        raise FileNotFoundError(
+            f"{executable} not found: install Debian's chromium (make chromium)"
+        )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True,
-                                    args=["--disable-dev-shm-usage", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=["--disable-dev-shm-usage", "--disable-gpu"],
+        )
         try:
             yield browser
         finally:
@@ -369,8 +415,11 @@ def site_pages(html_dir: Path) -> list[str]:
 
 
 def _redirect_target(path: Path) -> str | None:
-    m = re.search(r"<meta[^>]+http-equiv=[\"']refresh[\"'][^>]*url=([^\"'>\s]+)",
-                  path.read_text(encoding="utf-8", errors="replace")[:2000], re.I)
+    m = re.search(
+        r"<meta[^>]+http-equiv=[\"']refresh[\"'][^>]*url=([^\"'>\s]+)",
+        path.read_text(encoding="utf-8", errors="replace")[:2000],
+        re.I,
+    )
     return m.group(1) if m else None
 
 
@@ -400,10 +449,13 @@ _FACTS_JS = r"""
     clone.querySelectorAll(drop).forEach(e => e.remove());
     return clone.textContent;
   };
-  const imgInfo = img => ({src: img.currentSrc || img.src, w: img.naturalWidth, complete: img.complete});
-  const article = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
+  const imgInfo = img => ({src: img.currentSrc || img.src, w: img.naturalWidth,
+                           complete: img.complete});
+  const article = document.querySelector("article.bd-article") || document.querySelector("main")
+                  || document.body;
   const cells = [...document.querySelectorAll("div.cell")].map(cell => {
-    const outputs = [...cell.querySelectorAll(".cell_output")].flatMap(o => [...o.children]).map(o => ({
+    const outputAreas = [...cell.querySelectorAll(".cell_output")];
+    const outputs = outputAreas.flatMap(o => [...o.children]).map(o => ({
       cls: o.className || o.tagName.toLowerCase(),
       tag: o.tagName.toLowerCase(),
       html: o.outerHTML.length > 20000 ? o.outerHTML.slice(0, 20000) : o.outerHTML,
@@ -411,14 +463,16 @@ _FACTS_JS = r"""
       height: o.getBoundingClientRect().height,
       imgs: (o.tagName === "IMG" ? [o] : [...o.querySelectorAll("img")]).map(imgInfo),
       links: o.querySelectorAll("a[href], iframe, svg, canvas, video").length,
-      traceback: o.matches(".traceback, .error, .output_error") || !!o.querySelector(".traceback, .ansi-red-fg, .ansi-red-intense-fg"),
+      traceback: o.matches(".traceback, .error, .output_error")
+                 || !!o.querySelector(".traceback, .ansi-red-fg, .ansi-red-intense-fg"),
     }));
     return {classes: [...cell.classList], outputs,
-            outputText: [...cell.querySelectorAll(".cell_output")].map(o => o.textContent).join("\n")};
+            outputText: outputAreas.map(o => o.textContent).join("\n")};
   });
   const refs = [];
   for (const [sel, attr] of [["a[href]", "href"], ["link[href]", "href"], ["img[src]", "src"],
-                             ["script[src]", "src"], ["iframe[src]", "src"], ["source[src]", "src"]]) {
+                             ["script[src]", "src"], ["iframe[src]", "src"],
+                             ["source[src]", "src"]]) {
     for (const el of document.querySelectorAll(sel)) {
       const raw = el.getAttribute(attr);
       if (!raw || raw.startsWith("javascript:") || raw.startsWith("mailto:")) continue;
@@ -428,7 +482,8 @@ _FACTS_JS = r"""
   }
   const anchors = [...document.querySelectorAll("a[href]")].map(a => ({
     href: a.href, title: a.getAttribute("title") || "", text: a.textContent.trim().slice(0, 80),
-    launch: !!a.closest(".dropdown-launch-buttons"), repoButton: a.matches(".btn-source-repository-button"),
+    launch: !!a.closest(".dropdown-launch-buttons"),
+    repoButton: a.matches(".btn-source-repository-button"),
     inArticle: !!a.closest("article.bd-article"),
   }));
   const nav = document.querySelector("nav.bd-docs-nav");
@@ -437,14 +492,19 @@ _FACTS_JS = r"""
   return {
     url: location.href,
     mathCount: maths.length,
-    mathUnrendered: maths.filter(m => !m.querySelector("mjx-container")).map(m => m.textContent.trim().slice(0, 80)),
-    mathErrors: [...document.querySelectorAll("mjx-merror")].map(e => (e.getAttribute("data-mjx-error") || e.textContent).slice(0, 120)),
-    text: cleanText(article, "pre, code, script, style, textarea, mjx-container, svg, .cell_input, .highlight"),
-    images: [...document.images].map(img => ({...imgInfo(img), inOutput: !!img.closest(".cell_output")})),
+    mathUnrendered: maths.filter(m => !m.querySelector("mjx-container"))
+                         .map(m => m.textContent.trim().slice(0, 80)),
+    mathErrors: [...document.querySelectorAll("mjx-merror")]
+                  .map(e => (e.getAttribute("data-mjx-error") || e.textContent).slice(0, 120)),
+    text: cleanText(article, "pre, code, script, style, textarea, mjx-container, svg, "
+                             + ".cell_input, .highlight"),
+    images: [...document.images].map(img => ({...imgInfo(img),
+                                              inOutput: !!img.closest(".cell_output")})),
     cells,
     refs,
     anchors,
-    nav: nav ? {visible: navBox.width > 0 && navBox.height > 0 && getComputedStyle(nav).visibility !== "hidden",
+    nav: nav ? {visible: navBox.width > 0 && navBox.height > 0
+                         && getComputedStyle(nav).visibility !== "hidden",
                 links: [...nav.querySelectorAll("a[href]")].map(a => a.href)} : null,
     tracebacks: document.querySelectorAll(".cell_output .traceback, .output.traceback").length,
   };
@@ -462,13 +522,17 @@ async (timeoutMs) => {
       new Promise(r => { img.addEventListener("load", r); img.addEventListener("error", r); }))),
     sleep(timeoutMs)]);
   if (!document.querySelector(".math")) return {math: "none"};
-  if (![...document.scripts].some(s => /mathjax/i.test(s.src))) return {math: "not loaded (no MathJax script)"};
+  if (![...document.scripts].some(s => /mathjax/i.test(s.src))) {
+    return {math: "not loaded (no MathJax script)"};
+  }
   // The page's load event has fired, so the deferred MathJax script has run (or failed to load)
   // and has defined MathJax.startup; a short grace period, not the full timeout.
   const t1 = Date.now();
-  while (!(window.MathJax && MathJax.startup && MathJax.startup.promise) && Date.now() - t1 < 300) await sleep(50);
-  if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return {math: "not loaded"};
-  const done = await Promise.race([MathJax.startup.promise.then(() => "done", e => "failed: " + e), sleep(timeoutMs).then(() => "timeout")]);
+  const ready = () => window.MathJax && MathJax.startup && MathJax.startup.promise;
+  while (!ready() && Date.now() - t1 < 300) await sleep(50);
+  if (!ready()) return {math: "not loaded"};
+  const done = await Promise.race([MathJax.startup.promise.then(() => "done", e => "failed: " + e),
+                                   sleep(timeoutMs).then(() => "timeout")]);
   return {math: done, version: MathJax.version};
 }
 """
@@ -516,7 +580,7 @@ def _url_to_file(site: Site, base: str, url: str) -> Path | None:
     """The file a same-site URL names, or None when the URL is not on the site."""
     if not url.startswith(base):
         return None
-    path = unquote(urlsplit(url).path)[len(urlsplit(base).path):]
+    path = unquote(urlsplit(url).path)[len(urlsplit(base).path) :]
     if path == "" or path.endswith("/"):
         path += "index.html"
     return site.html_dir / path
@@ -532,7 +596,9 @@ def _page_of(site: Site, base: str, url: str) -> str | None:
 
 def _check_console(watch: _PageWatch) -> Check:
     if watch.console:
-        return Check("console", False, f"{len(watch.console)} error(s): " + " | ".join(watch.console[:3]))
+        return Check(
+            "console", False, f"{len(watch.console)} error(s): " + " | ".join(watch.console[:3])
+        )
     return Check("console", True, f"no errors ({len(watch.external)} external request(s) blocked)")
 
 
@@ -549,8 +615,10 @@ def _check_mathjax(facts: dict, settle: dict) -> Check:
         if settle.get("math") != "done":
             problems.append(f"MathJax {settle.get('math')}")
         if facts["mathUnrendered"]:
-            problems.append(f"{len(facts['mathUnrendered'])} of {facts['mathCount']} equations not rendered, "
-                            f"first: {facts['mathUnrendered'][0]!r}")
+            problems.append(
+                f"{len(facts['mathUnrendered'])} of {facts['mathCount']} equations not rendered, "
+                f"first: {facts['mathUnrendered'][0]!r}"
+            )
         if facts["mathErrors"]:
             problems.append(f"TeX errors: {facts['mathErrors'][:3]}")
     raw = list(dict.fromkeys(m.group(0) for m in RAW_MATH.finditer(facts["text"])))
@@ -560,35 +628,52 @@ def _check_mathjax(facts: dict, settle: dict) -> Check:
         return Check("mathjax", False, "; ".join(problems))
     if not facts["mathCount"]:
         return Check("mathjax", True, "no math on the page, no raw TeX")
-    return Check("mathjax", True, f"{facts['mathCount']} equations rendered (MathJax {settle.get('version')})")
+    return Check(
+        "mathjax",
+        True,
+        f"{facts['mathCount']} equations rendered (MathJax {settle.get('version')})",
+    )
 
 
 def _local_image(img: dict) -> bool:
     return _is_local(img["src"]) or img["src"].startswith("data:")
 
 
-def _check_figures(facts: dict, expected: list[CellExpectation] | None, cells_match: bool) -> Check:
+def _check_figures(
+    facts: dict, expected: list[CellExpectation] | None, cells_match: bool
+) -> Check:
     problems = []
-    broken = [i["src"].rsplit("/", 1)[-1][:60] for i in facts["images"] if _local_image(i) and i["w"] == 0]
+    broken = [
+        i["src"].rsplit("/", 1)[-1][:60]
+        for i in facts["images"]
+        if _local_image(i) and i["w"] == 0
+    ]
     if broken:
         problems.append(f"{len(broken)} image(s) did not load: {broken[:3]}")
     shown = sum(1 for i in facts["images"] if i["inOutput"] and _local_image(i))
     if expected is None:
         if problems:
             return Check("figures", False, "; ".join(problems))
-        return Check("figures", True, f"{shown} figure(s), no notebook on this page; all images loaded")
+        return Check(
+            "figures", True, f"{shown} figure(s), no notebook on this page; all images loaded"
+        )
     want = sum(c.figures for c in expected)
     silent = [c.index for c in expected if c.calls_show and c.figures == 0]
     if silent:
-        problems.append(f"notebook cell(s) {silent} call plt.show() but produced no figure "
-                        "(matplotlib without the inline backend in the kernel? e.g. MPLBACKEND=Agg)")
+        problems.append(
+            f"notebook cell(s) {silent} call plt.show() but produced no figure "
+            "(matplotlib without the inline backend in the kernel? e.g. MPLBACKEND=Agg)"
+        )
     if shown != want:
         problems.append(f"page shows {shown} figure(s), the executed notebook produced {want}")
     if cells_match:
         for exp, cell in zip(expected, facts["cells"]):
             got = sum(1 for o in cell["outputs"] for i in o["imgs"] if _local_image(i))
             if got != exp.figures:
-                problems.append(f"notebook cell {exp.index}: {got} figure(s) on the page, {exp.figures} expected")
+                problems.append(
+                    f"notebook cell {exp.index}: {got} figure(s) on the page, "
+                    f"{exp.figures} expected"
+                )
     if problems:
         return Check("figures", False, "; ".join(problems))
     return Check("figures", True, f"{shown}/{want} figures shown and loaded")
@@ -614,7 +699,9 @@ def _check_solutions(page, facts: dict, expected: list[CellExpectation] | None) 
             continue
         outputs = cell.locator(".cell_output")
         if outputs.count() and not outputs.first.is_visible():
-            problems.append(f"solution {k + 1}: outputs hidden on load (only the code should fold)")
+            problems.append(
+                f"solution {k + 1}: outputs hidden on load (only the code should fold)"
+            )
         toggle = cell.locator("summary")
         if toggle.count() == 0 or not toggle.first.is_visible():
             problems.append(f"solution {k + 1}: hidden but no visible toggle to show it")
@@ -637,9 +724,10 @@ def _check_stubs(facts: dict) -> Check:
         if any(o["traceback"] for o in cell["outputs"]) or ERROR_TEXT.search(cell["outputText"]):
             problems.append(f"stub {k} shows an error trace")
         elif cell["outputs"]:
-            problems.append(f"stub {k} shows {len(cell['outputs'])} output(s) (tag remove-output missing?)")
-    others = facts["tracebacks"] - sum(
-        1 for c in stubs for o in c["outputs"] if o["traceback"])
+            problems.append(
+                f"stub {k} shows {len(cell['outputs'])} output(s) (tag remove-output missing?)"
+            )
+    others = facts["tracebacks"] - sum(1 for c in stubs for o in c["outputs"] if o["traceback"])
     if others > 0:
         problems.append(f"{others} error trace(s) elsewhere on the page")
     if problems:
@@ -647,7 +735,9 @@ def _check_stubs(facts: dict) -> Check:
     return Check("stubs", True, f"{len(stubs)} stub(s), no error trace")
 
 
-_NOTEBOOK_LINK = re.compile(r"colab\.research\.google\.com|kaggle\.com/kernels|raw\.githubusercontent\.com")
+_NOTEBOOK_LINK = re.compile(
+    r"colab\.research\.google\.com|kaggle\.com/kernels|raw\.githubusercontent\.com"
+)
 
 
 def _check_launch(site: Site, page_name: str, facts: dict) -> Check:
@@ -666,16 +756,22 @@ def _check_launch(site: Site, page_name: str, facts: dict) -> Check:
     stray = sorted({a["href"] for a in notebook_links if a["href"] not in allowed})
     if slug is not None:
         expected = site.notebook_links(slug)
-        launch = [a["href"] for a in anchors if a["launch"] and "colab.research.google.com" in a["href"]]
+        launch = [
+            a["href"] for a in anchors if a["launch"] and "colab.research.google.com" in a["href"]
+        ]
         if not launch:
             problems.append("no Colab launch button")
         elif any(h != expected["Colab (student)"] for h in launch):
-            problems.append(f"Colab launch button opens {launch[0]}, expected {expected['Colab (student)']}")
+            problems.append(
+                f"Colab launch button opens {launch[0]}, expected {expected['Colab (student)']}"
+            )
         body = {a["href"] for a in notebook_links if a["inArticle"]}
         missing = [name for name, url in expected.items() if url not in body]
         if missing:
             problems.append(f"badges missing in the page: {', '.join(missing)}")
-        others = sorted({a["href"] for a in notebook_links if a["inArticle"]} - set(expected.values()))
+        others = sorted(
+            {a["href"] for a in notebook_links if a["inArticle"]} - set(expected.values())
+        )
         if others:
             problems.append(f"badges for another notebook: {others[:2]}")
     if stray:
@@ -684,8 +780,12 @@ def _check_launch(site: Site, page_name: str, facts: dict) -> Check:
         return Check("launch", False, "; ".join(problems))
     if slug is None:
         return Check("launch", True, "not a tutorial page; no stray notebook links")
-    return Check("launch", True, "launch button and 4 badges point at notebooks/student|reference/"
-                                 f"{slug}.ipynb on {site.branch}")
+    return Check(
+        "launch",
+        True,
+        "launch button and 4 badges point at notebooks/student|reference/"
+        f"{slug}.ipynb on {site.branch}",
+    )
 
 
 def _check_nav(site: Site, base: str, facts: dict) -> Check:
@@ -706,10 +806,15 @@ def _check_nav(site: Site, base: str, facts: dict) -> Check:
 
 
 def _widget_output_ok(o: dict) -> bool:
-    return bool(o["text"].strip() or o["links"] or any(i["w"] > 0 for i in o["imgs"])) and o["height"] > 0
+    return (
+        bool(o["text"].strip() or o["links"] or any(i["w"] > 0 for i in o["imgs"]))
+        and o["height"] > 0
+    )
 
 
-def _check_widgets(facts: dict, expected: list[CellExpectation] | None, cells_match: bool) -> Check:
+def _check_widgets(
+    facts: dict, expected: list[CellExpectation] | None, cells_match: bool
+) -> Check:
     problems = []
     for k, cell in enumerate(facts["cells"]):
         m = RAW_WIDGET.search(cell["outputText"])
@@ -723,23 +828,37 @@ def _check_widgets(facts: dict, expected: list[CellExpectation] | None, cells_ma
             n_widgets += exp.widgets
             outs = cell["outputs"]
             if len(outs) < exp.outputs:
-                problems.append(f"notebook cell {exp.index}: {len(outs)} output(s) on the page, {exp.outputs} expected")
+                problems.append(
+                    f"notebook cell {exp.index}: {len(outs)} output(s) on the page, "
+                    f"{exp.outputs} expected"
+                )
             empty = [o for o in outs if not _widget_output_ok(o)]
             if empty:
-                problems.append(f"notebook cell {exp.index}: empty widget output ({empty[0]['cls']})")
+                problems.append(
+                    f"notebook cell {exp.index}: empty widget output ({empty[0]['cls']})"
+                )
             htmls = [o["html"] for o in outs if "text_html" in o["cls"]]
             if len(htmls) != len(set(htmls)):
-                problems.append(f"notebook cell {exp.index}: the same widget fallback is shown "
-                                f"{len(htmls) - len(set(htmls)) + 1} times (displayed and also returned?)")
+                problems.append(
+                    f"notebook cell {exp.index}: the same widget fallback is shown "
+                    f"{len(htmls) - len(set(htmls)) + 1} times (displayed and also returned?)"
+                )
     elif expected is not None:
         n_widgets = sum(c.widgets for c in expected)
     if problems:
         return Check("widgets", False, "; ".join(problems))
-    return Check("widgets", True, f"{n_widgets} widget(s) shown by their static fallback"
-                 if n_widgets else "no widgets, no raw widget text")
+    return Check(
+        "widgets",
+        True,
+        (
+            f"{n_widgets} widget(s) shown by their static fallback"
+            if n_widgets
+            else "no widgets, no raw widget text"
+        ),
+    )
 
 
-def _check_links(site: Site, base: str, page_url: str, facts: dict) -> Check:
+def _check_links(site: Site, base: str, facts: dict) -> Check:
     missing, anchors, n = [], [], 0
     for ref in facts["refs"]:
         url = ref["url"]
@@ -769,7 +888,9 @@ def _check_links(site: Site, base: str, page_url: str, facts: dict) -> Check:
 # --------------------------------------------------------------------------- one page, the site
 
 
-def check_page(browser, site: Site, base: str, page_name: str, screenshot: Path | None = None) -> PageResult:
+def check_page(
+    browser, site: Site, base: str, page_name: str, screenshot: Path | None = None
+) -> PageResult:
     """Open one page and run every check on it."""
     start = time.perf_counter()
     result = PageResult(page_name)
@@ -788,15 +909,18 @@ def check_page(browser, site: Site, base: str, page_name: str, screenshot: Path 
         page.goto(url, wait_until="load")
         if redirect:
             # A redirect page (index.html): it must lead to a page of the site, checked on its own.
-            target = _page_of(site, base, _join(url, redirect)) or redirect
+            target = _page_of(site, base, urljoin(url, redirect)) or redirect
             ok = (site.html_dir / target).is_file()
             try:
                 page.wait_for_url(lambda u: u != url, timeout=5000)
                 page.wait_for_load_state("load")
             except Exception:
                 ok = False
-            result.checks = [_check_console(watch), _check_requests(watch),
-                             Check("redirect", ok, f"to {target}")]
+            result.checks = [
+                _check_console(watch),
+                _check_requests(watch),
+                Check("redirect", ok, f"to {target}"),
+            ]
             return result
         settle = page.evaluate(_SETTLE_JS, MATHJAX_TIMEOUT_MS)
         facts = page.evaluate(_FACTS_JS)
@@ -804,7 +928,9 @@ def check_page(browser, site: Site, base: str, page_name: str, screenshot: Path 
         expected = None
         if slug is not None:
             nb = site.executed_notebook(slug)
-            expected = notebook_cells(nb, site.mime_priority, site.cache_dir) if nb.is_file() else None
+            expected = (
+                notebook_cells(nb, site.mime_priority, site.cache_dir) if nb.is_file() else None
+            )
         cells_match = expected is not None and len(expected) == len(facts["cells"])
         checks = {
             "mathjax": _check_mathjax(facts, settle),
@@ -813,39 +939,49 @@ def check_page(browser, site: Site, base: str, page_name: str, screenshot: Path 
             "launch": _check_launch(site, page_name, facts),
             "nav": _check_nav(site, base, facts),
             "widgets": _check_widgets(facts, expected, cells_match),
-            "links": _check_links(site, base, url, facts),
+            "links": _check_links(site, base, facts),
         }
         if slug is not None and expected is None:
-            checks["figures"] = Check("figures", False, f"no executed notebook {site.executed_notebook(slug)}")
+            checks["figures"] = Check(
+                "figures", False, f"no executed notebook {site.executed_notebook(slug)}"
+            )
         elif expected is not None and not cells_match:
             checks["figures"].ok = False
-            checks["figures"].detail = (f"page shows {len(facts['cells'])} code cells, the executed notebook "
-                                        f"{len(expected)}; " + checks["figures"].detail)
+            checks["figures"].detail = (
+                f"page shows {len(facts['cells'])} code cells, the executed notebook "
+                f"{len(expected)}; " + checks["figures"].detail
+            )
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
             result.screenshot = screenshot
-        checks["solutions"] = _check_solutions(page, facts, expected)  # clicks: after the screenshot
+        checks["solutions"] = _check_solutions(
+            page, facts, expected
+        )  # clicks: after the screenshot
         page.wait_for_timeout(50)  # let late console errors arrive
         checks["console"] = _check_console(watch)
         checks["requests"] = _check_requests(watch)
         result.checks = [checks[name] for name in CHECKS]
     except Exception as exc:  # a page that cannot even be opened fails every check
-        result.checks = [Check("load", False, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")]
+        result.checks = [
+            Check("load", False, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        ]
     finally:
         context.close()
         result.seconds = time.perf_counter() - start
     return result
 
 
-def _join(url: str, ref: str) -> str:
-    from urllib.parse import urljoin
-
-    return urljoin(url, ref)
-
-
-def check_site(html_dir, *, pages=None, root=None, executed_dir=None, screenshots_dir=None,
-               browser=None, report=None) -> list[PageResult]:
+def check_site(
+    html_dir,
+    *,
+    pages=None,
+    root=None,
+    executed_dir=None,
+    screenshots_dir=None,
+    browser=None,
+    report=None,
+) -> list[PageResult]:
     """Check every page of the built site (or only ``pages``); return one result per page.
 
     ``root`` holds ``_config.yml`` and ``_toc.yml`` (default: ``html_dir/../..``); ``executed_dir``
@@ -861,7 +997,11 @@ def check_site(html_dir, *, pages=None, root=None, executed_dir=None, screenshot
             browser = stack.enter_context(launch_browser())
         base = stack.enter_context(serve(site.html_dir))
         for name in pages:
-            shot = Path(screenshots_dir) / (name.removesuffix(".html") + ".png") if screenshots_dir else None
+            shot = (
+                Path(screenshots_dir) / (name.removesuffix(".html") + ".png")
+                if screenshots_dir
+                else None
+            )
             result = check_page(browser, site, base, name, shot)
             results.append(result)
             if report:
@@ -872,11 +1012,20 @@ def check_site(html_dir, *, pages=None, root=None, executed_dir=None, screenshot
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("html_dir", nargs="?", default="_build/html", type=Path)
-    parser.add_argument("--root", type=Path, help="folder with _config.yml and _toc.yml (default: html_dir/../..)")
-    parser.add_argument("--screenshots", type=Path,
-                        help="where to save full-page screenshots (default: html_dir/../screenshots)")
-    parser.add_argument("--page", action="append", dest="pages", help="check only this page (repeatable)")
-    parser.add_argument("--verbose", "-v", action="store_true", help="print the detail of every check")
+    parser.add_argument(
+        "--root", type=Path, help="folder with _config.yml and _toc.yml (default: html_dir/../..)"
+    )
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        help="where to save full-page screenshots (default: html_dir/../screenshots)",
+    )
+    parser.add_argument(
+        "--page", action="append", dest="pages", help="check only this page (repeatable)"
+    )
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="print the detail of every check"
+    )
     args = parser.parse_args(argv)
     screenshots = args.screenshots or args.html_dir.resolve().parent / "screenshots"
 
@@ -887,11 +1036,15 @@ def main(argv=None) -> int:
                 print(f"    {'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}")
 
     start = time.perf_counter()
-    results = check_site(args.html_dir, pages=args.pages, root=args.root, screenshots_dir=screenshots,
-                         report=report)
+    results = check_site(
+        args.html_dir, pages=args.pages, root=args.root, screenshots_dir=screenshots, report=report
+    )
     bad = [r for r in results if not r.ok]
-    print(f"{len(results) - len(bad)}/{len(results)} pages passed in {time.perf_counter() - start:.1f} s; "
-          f"screenshots in {screenshots}")
+    print(
+        f"{len(results) - len(bad)}/{len(results)} pages passed "
+        f"in {time.perf_counter() - start:.1f} s; "
+        f"screenshots in {screenshots}"
+    )
     return 1 if bad or not results else 0
 
 

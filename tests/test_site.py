@@ -39,10 +39,19 @@ def _build_book() -> None:
     env.pop("MPLBACKEND", None)
     env.setdefault("NMA_DL_DATA_SOURCE", "synthetic")
     jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run([str(jb), "build", ".", "--warningiserror", "--nitpick", "--keep-going"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [str(jb), "build", ".", "--warningiserror", "--nitpick", "--keep-going"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     if proc.returncode != 0 or not (HTML / "index.html").is_file():
-        pytest.fail(f"jupyter-book build failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}")
+        pytest.fail(
+            f"jupyter-book build failed ({proc.returncode}):\n"
+            f"{(proc.stdout + proc.stderr)[-3000:]}"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +65,9 @@ def html_dir() -> Path:
 @pytest.fixture(scope="module")
 def browser():
     if not Path(sitecheck.CHROMIUM).exists():
-        pytest.fail(f"{sitecheck.CHROMIUM} is missing: run `make chromium` (Debian's chromium package)")
+        pytest.fail(
+            f"{sitecheck.CHROMIUM} is missing: run `make chromium` (Debian's chromium package)"
+        )
     with sitecheck.launch_browser() as b:
         yield b
 
@@ -116,7 +127,7 @@ def _cell(text: str, tag: str) -> tuple[int, int]:
 
 def _in_article(text: str, snippet: str) -> str:
     m = _first(r'<article class="bd-article"[^>]*>\s*', text, "article")
-    return text[:m.end()] + snippet + text[m.end():]
+    return text[: m.end()] + snippet + text[m.end() :]
 
 
 def break_solution_shown(text, html, site, slug):
@@ -143,8 +154,10 @@ def break_figure_file(text, html, site, slug):
 
 
 def break_figure_removed(text, html, site, slug):
-    m = _first(r'(<div class="cell_output[^"]*">(?:(?!</div>\s*</div>).)*?)(<img [^>]*>)', text, "figure")
-    return text[:m.start(2)] + text[m.end(2):]
+    m = _first(
+        r'(<div class="cell_output[^"]*">(?:(?!</div>\s*</div>).)*?)(<img [^>]*>)', text, "figure"
+    )
+    return text[: m.start(2)] + text[m.end(2) :]
 
 
 def break_raw_math(text, html, site, slug):
@@ -158,9 +171,12 @@ def break_mathjax_missing(text, html, site, slug):
 
 def break_stub_traceback(text, html, site, slug):
     a, b = _cell(text, "exercise-stub")
-    trace = ('<div class="cell_output docutils container"><div class="output traceback highlight-ipythontb '
-             'notranslate"><div class="highlight"><pre>Traceback (most recent call last)\n'
-             'NotImplementedError: Student exercise: deliberately shown</pre></div></div></div>')
+    trace = (
+        '<div class="cell_output docutils container">'
+        '<div class="output traceback highlight-ipythontb '
+        'notranslate"><div class="highlight"><pre>Traceback (most recent call last)\n'
+        "NotImplementedError: Student exercise: deliberately shown</pre></div></div></div>"
+    )
     cell = text[a:b]
     at = cell.rfind("</div>")
     return text[:a] + cell[:at] + trace + cell[at:] + text[b:]
@@ -169,7 +185,11 @@ def break_stub_traceback(text, html, site, slug):
 def break_launch_source(text, html, site, slug):
     student = f"/notebooks/student/{slug}.ipynb"
     m = _first(r'<div class="dropdown dropdown-launch-buttons">.*?</ul>', text, "launch button")
-    return text[:m.start()] + m.group(0).replace(student, f"/book/tutorials/{slug}.md") + text[m.end():]
+    return (
+        text[: m.start()]
+        + m.group(0).replace(student, f"/book/tutorials/{slug}.md")
+        + text[m.end() :]
+    )
 
 
 def break_badge_branch(text, html, site, slug):
@@ -179,31 +199,50 @@ def break_badge_branch(text, html, site, slug):
 
 
 def break_nav_missing(text, html, site, slug):
-    m = _first(r'<li class="toctree-l1[^"]*"><a class="current reference internal" href="#">.*?</li>', text,
-               "navigation entry")
-    return text[:m.start()] + text[m.end():]
+    m = _first(
+        r'<li class="toctree-l1[^"]*"><a class="current reference internal" href="#">.*?</li>',
+        text,
+        "navigation entry",
+    )
+    return text[: m.start()] + text[m.end() :]
 
 
 def break_widget_raw(text, html, site, slug):
-    m = _first(r'<div class="output text_html"><p class="nma-video-links">.*?</p></div>', text, "widget fallback")
-    raw = '<div class="output text_plain"><pre>Tab(children=(Output(), Output()), selected_index=0)</pre></div>'
-    return text[:m.start()] + raw + text[m.end():]
+    m = _first(
+        r'<div class="output text_html"><p class="nma-video-links">.*?</p></div>',
+        text,
+        "widget fallback",
+    )
+    raw = (
+        '<div class="output text_plain">'
+        "<pre>Tab(children=(Output(), Output()), selected_index=0)</pre></div>"
+    )
+    return text[: m.start()] + raw + text[m.end() :]
 
 
 def break_widget_empty(text, html, site, slug):
-    m = _first(r'(<div class="output text_html">)(<p class="nma-video-links">.*?</p>)(</div>)', text,
-               "widget fallback")
-    return text[:m.start(2)] + text[m.end(2):]
+    m = _first(
+        r'(<div class="output text_html">)(<p class="nma-video-links">.*?</p>)(</div>)',
+        text,
+        "widget fallback",
+    )
+    return text[: m.start(2)] + text[m.end(2) :]
 
 
 def break_internal_links(text, html, site, slug):
-    return _in_article(text, '<p><a href="no_such_page.html">gone</a> <a href="#no-such-anchor">nowhere</a></p>')
+    return _in_article(
+        text, '<p><a href="no_such_page.html">gone</a> <a href="#no-such-anchor">nowhere</a></p>'
+    )
 
 
 def break_javascript(text, html, site, slug):
     # An external script is blocked and ignored; the local error is not.
-    return text.replace("</body>", '<script src="https://cdn.example.org/lib.js"></script>'
-                                   '<script>throw new Error("deliberate break")</script></body>', 1)
+    return text.replace(
+        "</body>",
+        '<script src="https://cdn.example.org/lib.js"></script>'
+        '<script>throw new Error("deliberate break")</script></body>',
+        1,
+    )
 
 
 # Each group is one page load (MathJax makes a load cost seconds): breaks that touch different
@@ -255,15 +294,23 @@ def test_deliberate_breaks_are_caught(html_dir, browser, tmp_path, group):
         except NotApplicable as why:
             not_applicable.append(f"{brk.__name__}: {why}")
             continue
-        assert after != text or brk in (break_figure_file, break_mathjax_missing), f"{brk.__name__} changed nothing"
+        assert after != text or brk in (
+            break_figure_file,
+            break_mathjax_missing,
+        ), f"{brk.__name__} changed nothing"
         text = after
         applied.append((brk, check, expected))
     if not applied:
         pytest.skip("; ".join(not_applicable))
     path.write_text(text, encoding="utf-8")
 
-    [result] = sitecheck.check_site(copy, pages=[page], root=html_dir.parents[1],
-                                    executed_dir=html_dir.parent / "jupyter_execute", browser=browser)
+    [result] = sitecheck.check_site(
+        copy,
+        pages=[page],
+        root=html_dir.parents[1],
+        executed_dir=html_dir.parent / "jupyter_execute",
+        browser=browser,
+    )
     print(result.summary())
     for why in not_applicable:
         print("not applied:", why)
@@ -273,4 +320,6 @@ def test_deliberate_breaks_are_caught(html_dir, browser, tmp_path, group):
         assert not caught.ok, f"{check} did not catch {brk.__name__}: {caught.detail}"
         assert expected in caught.detail, f"{check} did not report {brk.__name__}: {caught.detail}"
     if group == "content":
-        assert "example.org" not in result.check("console").detail, "a blocked external request is no error"
+        assert (
+            "example.org" not in result.check("console").detail
+        ), "a blocked external request is no error"
