@@ -63,6 +63,15 @@ def copy_mathjax(app, exception):
     shutil.copytree(src / "output" / "chtml" / "fonts", dest / "output" / "chtml" / "fonts", dirs_exist_ok=True)
 
 
+def dedupe_scripts(app, pagename, templatename, context, doctree):
+    """Drop repeated inline scripts (sphinx-thebe's is added twice: a JS redeclaration error)."""
+    unique = []
+    for script in context.get("script_files", []):
+        if script not in unique:  # Sphinx's asset objects compare by file name and attributes
+            unique.append(script)
+    context["script_files"][:] = unique
+
+
 def use_local_mathjax(app, config):
     config.mathjax_path = MATHJAX_SCRIPT
 
@@ -71,5 +80,6 @@ def setup(app):
     app.connect("config-inited", use_local_mathjax)
     # After sphinx-book-theme (priority 501) has built its header buttons.
     app.connect("html-page-context", retarget_launch_buttons, priority=900)
+    app.connect("html-page-context", dedupe_scripts, priority=1000)
     app.connect("build-finished", copy_mathjax)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

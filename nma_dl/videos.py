@@ -133,9 +133,10 @@ def display_videos(video_ids, W=730, H=410, fs=1):
         raise ValueError(f"fs must be 0 or 1; got {fs!r}")
 
     tab = ipywidgets.Tab(
-        children=[_video_tab(source, video_id, W, H, fs) for source, video_id in video_ids],
-        titles=[source for source, _ in video_ids],
+        children=[_video_tab(source, video_id, W, H, fs) for source, video_id in video_ids]
     )
+    for i, (source, _) in enumerate(video_ids):
+        tab.set_title(i, source)  # works on ipywidgets 7 (Colab) and 8; ``titles=`` is 8 only
     videos = StaticFallback(tab, _links_html(video_ids))
     display(videos)
     return videos

@@ -38,10 +38,10 @@ class StaticFallback:
     """
 
     def __init__(self, widget, html):
-        if not callable(getattr(widget, "_repr_mimebundle_", None)):
+        if not (callable(getattr(widget, "_repr_mimebundle_", None)) or hasattr(widget, "model_id")):
             raise TypeError(
-                "widget must be an ipywidgets widget (an object with _repr_mimebundle_); "
-                f"got {type(widget).__name__}"
+                "widget must be an ipywidgets widget (an object with _repr_mimebundle_ or "
+                f"model_id); got {type(widget).__name__}"
             )
         if not isinstance(html, str):
             raise TypeError(f"html must be a str; got {type(html).__name__}")
@@ -51,7 +51,7 @@ class StaticFallback:
         self.html = html
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.widget._repr_mimebundle_()
+        bundle = _widget_bundle(self.widget)
         metadata = None
         if isinstance(bundle, tuple):  # (data, metadata) is also a valid mimebundle reply
             bundle, metadata = bundle
@@ -65,6 +65,15 @@ class StaticFallback:
 
     def __repr__(self):
         return f"StaticFallback({self.widget!r})"
+
+
+def _widget_bundle(widget):
+    """The widget's own MIME bundle, also for ipywidgets 7 (Colab's), which has no
+    ``_repr_mimebundle_`` and publishes this same view from ``_ipython_display_``."""
+    if callable(getattr(widget, "_repr_mimebundle_", None)):
+        return widget._repr_mimebundle_()
+    view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
+    return {"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}
 
 
 def figure_html(fig, caption=None):

@@ -46,3 +46,13 @@ def test_config_uses_local_mathjax():
     config = SimpleNamespace(mathjax_path="https://cdn.example/mathjax.js")
     sphinxext.use_local_mathjax(None, config)
     assert config.mathjax_path == sphinxext.MATHJAX_SCRIPT and not Path(config.mathjax_path).is_absolute()
+
+
+def test_repeated_inline_scripts_are_dropped_once():
+    from sphinx.builders.html._assets import _JavaScript
+
+    thebe = _JavaScript("", attributes={"body": "const THEBE_JS_URL = 'x'"})
+    other = _JavaScript("", attributes={"body": "var a = 1"})
+    context = {"script_files": [_JavaScript("a.js"), thebe, other, thebe, _JavaScript("a.js")]}
+    sphinxext.dedupe_scripts(None, "p", None, context, None)
+    assert context["script_files"] == [_JavaScript("a.js"), thebe, other]

@@ -140,3 +140,17 @@ def test_display_modules_import_without_torch():
         "assert 'torch' not in sys.modules, 'torch was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_fallback_supports_ipywidgets7_widgets_without_repr_mimebundle():
+    # ipywidgets 7 (what Colab ships) publishes the widget view from _ipython_display_ only.
+    class OldWidget:
+        model_id = "abc123"
+
+        def __repr__(self):
+            return "OldWidget()"
+
+    bundle = StaticFallback(OldWidget(), "<p>static</p>")._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == "abc123"
+    assert bundle["application/vnd.jupyter.widget-view+json"]["version_major"] == 2
+    assert bundle["text/plain"] == "OldWidget()" and bundle["text/html"] == "<p>static</p>"
