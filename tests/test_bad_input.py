@@ -316,17 +316,13 @@ CASES = {
         _row("forward x empty", lambda f, k: f("ReLU()", 2, [4], 2)(torch.zeros(0, 2)),
              ValueError, r"\bx"),
         _row("forward x int dtype", lambda f, k: f("ReLU()", 2, [4], 2)(k.y.reshape(4, 2)),
-             TypeError, r"\bx", gap=_DTYPE_GAP),
+             TypeError, r"\bx"),
     ],
     "parse_activation": [
-        _row("spec int", lambda f, k: f(1), TypeError, "spec",
-             gap="the message names 'actv' (the argument of Net), not 'spec'"),
-        _row("spec unknown", lambda f, k: f("Foo()"), ValueError, "spec",
-             gap="the message names 'actv' (the argument of Net), not 'spec'"),
-        _row("spec code", lambda f, k: f("__import__('os')"), ValueError, "spec",
-             gap="the message names 'actv' (the argument of Net), not 'spec'"),
-        _row("spec too long", lambda f, k: f("ReLU(" + "1" * 300 + ")"), ValueError, "spec",
-             gap="the message names 'actv' (the argument of Net), not 'spec'"),
+        _row("spec int", lambda f, k: f(1), TypeError, "spec"),
+        _row("spec unknown", lambda f, k: f("Foo()"), ValueError, "spec"),
+        _row("spec code", lambda f, k: f("__import__('os')"), ValueError, "spec"),
+        _row("spec too long", lambda f, k: f("ReLU(" + "1" * 300 + ")"), ValueError, "spec"),
     ],
     "activation_names": [
         _row("unexpected argument", lambda f, k: f("ReLU"), TypeError, "activation_names"),
@@ -344,13 +340,9 @@ CASES = {
         _row("x_train nan", lambda f, k: f(torch.tensor([0.0, _nan]), torch.zeros(2)),
              ValueError, "x_train"),
         _row("x_train (n, 2)", lambda f, k: f(torch.arange(6.0).reshape(3, 2), torch.zeros(6)),
-             ValueError, "x_train",
-             gap="a (3, 2) x_train is flattened and accepted as 6 points although the "
-                 "docstring asks for shape (n,) or (n, 1)"),
+             ValueError, "x_train"),
         _row("x_train complex", lambda f, k: f(torch.tensor([0j, 1 + 1j]), torch.zeros(2)),
-             TypeError, "x_train",
-             gap="complex points are cast with .float(): the imaginary part is dropped with only "
-                 "a UserWarning"),
+             TypeError, "x_train"),
         _row("n_points 0", lambda f, k: f(torch.arange(3.0), torch.zeros(3), 0), ValueError,
              "n_points"),
         _row("n_points float", lambda f, k: f(torch.arange(3.0), torch.zeros(3), 2.5),
@@ -492,9 +484,9 @@ CASES = {
         _row("x empty batch", lambda f, k: f(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long)),
              ValueError, r"\bx"),
         _row("x nan", lambda f, k: f(torch.tensor([[_nan, 1.0]]), torch.tensor([0])), ValueError,
-             r"\bx", gap="NaN logits are not refused: the loss is silently nan"),
+             r"\bx"),
         _row("x inf", lambda f, k: f(torch.tensor([[math.inf, 1.0]]), torch.tensor([0])),
-             ValueError, r"\bx", gap="infinite logits are not refused: the loss is silently nan"),
+             ValueError, r"\bx"),
     ],
     # ---- datasets ----
     "create_spiral_dataset": [
@@ -516,9 +508,7 @@ CASES = {
         _row("X 0-d", lambda f, k: f(torch.tensor(1.0), k.y, 0), ValueError, r"\bX\b"),
         _row("seed negative", lambda f, k: f(k.X, k.y, -1), ValueError, "seed"),
         _row("seed float", lambda f, k: f(k.X, k.y, 1.5), TypeError, "seed"),
-        _row("seed 2**70", lambda f, k: f(k.X, k.y, 2**70), ValueError, "seed",
-             gap="no upper bound: torch raises 'Overflow when unpacking long long', not naming "
-                 "seed"),
+        _row("seed 2**70", lambda f, k: f(k.X, k.y, 2**70), ValueError, "seed"),
         _row("test_fraction 1", lambda f, k: f(k.X, k.y, 0, 1.0), ValueError, "test_fraction"),
         _row("test_fraction negative", lambda f, k: f(k.X, k.y, 0, -0.1), ValueError,
              "test_fraction"),
@@ -533,17 +523,11 @@ CASES = {
         _row("seed negative", lambda f, k: f(k.X, k.y, k.X, k.y, seed=-1), ValueError, "seed"),
         _row("num_workers negative", lambda f, k: f(k.X, k.y, k.X, k.y, num_workers=-1),
              ValueError, "num_workers"),
-        _row("X_train list", lambda f, k: f(k.X.tolist(), k.y, k.X, k.y), TypeError, "X_train",
-             gap="the message names 'X' (its helper's argument), not 'X_train'"),
-        _row("seed 2**70", lambda f, k: f(k.X, k.y, k.X, k.y, seed=2**70), ValueError, "seed",
-             gap="no upper bound: torch raises 'Overflow when unpacking long long', not naming "
-                 "seed"),
+        _row("X_train list", lambda f, k: f(k.X.tolist(), k.y, k.X, k.y), TypeError, "X_train"),
+        _row("seed 2**70", lambda f, k: f(k.X, k.y, k.X, k.y, seed=2**70), ValueError, "seed"),
         _row("X_train no rows", lambda f, k: f(k.X[:0], k.y[:0], k.X, k.y), ValueError,
-             "X_train",
-             gap="torch's RandomSampler raises 'num_samples should be a positive integer value, "
-                 "but got num_samples=0', not naming X_train"),
-        _row("y_test rows", lambda f, k: f(k.X, k.y, k.X, k.y[:3]), ValueError, "y_test",
-             gap="the message names 'X' and 'y' (its helper's arguments), not 'X_test'/'y_test'"),
+             "X_train"),
+        _row("y_test rows", lambda f, k: f(k.X, k.y, k.X, k.y[:3]), ValueError, "y_test"),
     ],
     "sample_grid": [
         _row("M 1", lambda f, k: f(1), ValueError, r"\bM\b"),
@@ -552,9 +536,7 @@ CASES = {
         _row("x_max 0", lambda f, k: f(10, 0.0), ValueError, "x_max"),
         _row("x_max negative", lambda f, k: f(10, -2.0), ValueError, "x_max"),
         _row("x_max inf", lambda f, k: f(10, math.inf), ValueError, "x_max"),
-        _row("x_max beyond float32", lambda f, k: f(10, 1e308), ValueError, "x_max",
-             gap="finite but above the float32 range: torch raises RuntimeError 'value cannot be "
-                 "converted to type float without overflow'"),
+        _row("x_max beyond float32", lambda f, k: f(10, 1e308), ValueError, "x_max"),
     ],
     # ---- neurons ----
     "run_LIF": [
@@ -769,7 +751,6 @@ def kit(tmp_path, monkeypatch):
 
 
 @pytest.mark.filterwarnings("ignore:Using a target size:UserWarning")  # MSELoss gap rows
-@pytest.mark.filterwarnings("ignore:Casting complex values:UserWarning")  # complex gap row
 @pytest.mark.parametrize("name, row", _params())
 def test_bad_input_is_rejected_naming_the_argument(name, row, kit, capsys):
     function = _resolve(name)
