@@ -65,9 +65,13 @@ def copy_mathjax(app, exception):
 
 def dedupe_scripts(app, pagename, templatename, context, doctree):
     """Drop repeated inline scripts (sphinx-thebe's is added twice: a JS redeclaration error)."""
-    unique = []
+    seen, unique = set(), []
     for script in context.get("script_files", []):
-        if script not in unique:  # Sphinx's asset objects compare by file name and attributes
+        # The copies differ in how "no file" is spelt (None or ""), so compare what the page shows.
+        attributes = sorted(getattr(script, "attributes", {}).items())
+        key = (getattr(script, "filename", str(script)) or "", repr(attributes))
+        if key not in seen:
+            seen.add(key)
             unique.append(script)
     context["script_files"][:] = unique
 

@@ -51,8 +51,9 @@ def test_config_uses_local_mathjax():
 def test_repeated_inline_scripts_are_dropped_once():
     from sphinx.builders.html._assets import _JavaScript
 
-    thebe = _JavaScript("", attributes={"body": "const THEBE_JS_URL = 'x'"})
-    other = _JavaScript("", attributes={"body": "var a = 1"})
-    context = {"script_files": [_JavaScript("a.js"), thebe, other, thebe, _JavaScript("a.js")]}
+    thebe = _JavaScript("", body="const THEBE_JS_URL = 'x'")
+    other = _JavaScript("", body="var a = 1")
+    thebe_again = _JavaScript(None, body="const THEBE_JS_URL = 'x'")
+    context = {"script_files": [_JavaScript("a.js"), thebe, other, thebe_again, _JavaScript("a.js")]}
     sphinxext.dedupe_scripts(None, "p", None, context, None)
     assert context["script_files"] == [_JavaScript("a.js"), thebe, other]
