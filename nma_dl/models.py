@@ -58,6 +58,11 @@ class DeepNet(nn.Module):
     def _check_input(self, r):
         if not isinstance(r, torch.Tensor):
             raise TypeError(f"r must be a torch.Tensor, got {type(r).__name__}")
+        if r.dtype != self.in_layer.weight.dtype:
+            raise TypeError(
+                f"r must have the network's dtype {self.in_layer.weight.dtype}, got {r.dtype}"
+                " (convert with r.float())"
+            )
         n_inputs = self.in_layer.in_features
         if r.ndim == 0 or r.shape[-1] != n_inputs:
             raise ValueError(

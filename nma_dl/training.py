@@ -58,8 +58,32 @@ def _check_scalar(value, name):
         raise ValueError(f"{name} must return a scalar tensor, got {got}")
 
 
+# Losses whose targets must match the output's shape, and losses that take class indices.
+_REGRESSION_LOSSES = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
+_CLASS_LOSSES = (nn.CrossEntropyLoss, nn.NLLLoss)
+
+
+def _check_targets(loss_fn, output, labels):
+    # Caught here because torch would broadcast (n,) against (n, 1) to (n, n) with only a
+    # warning, or fail with an error that does not say which argument is wrong.
+    if isinstance(loss_fn, _REGRESSION_LOSSES) and labels.shape != output.shape:
+        raise ValueError(
+            f"labels must have the network output's shape {tuple(output.shape)} for "
+            f"{type(loss_fn).__name__}, got {tuple(labels.shape)}"
+        )
+    if isinstance(loss_fn, _CLASS_LOSSES) and (
+        labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool
+    ):
+        raise TypeError(
+            f"labels must hold integer class indices (e.g. torch.int64) for "
+            f"{type(loss_fn).__name__}, got dtype {labels.dtype}"
+        )
+
+
 def _loss(net, loss_fn, data, labels, penalty):
-    loss = loss_fn(net(data), labels)
+    output = net(data)
+    _check_targets(loss_fn, output, labels)
+    loss = loss_fn(output, labels)
     _check_scalar(loss, "loss_fn")
     if penalty is not None:
         extra = penalty(net)

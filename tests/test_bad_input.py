@@ -94,11 +94,6 @@ class _Kit:
 # The table: public name -> rows. Names are those of nma_dl.__all__.
 # ---------------------------------------------------------------------------------------------
 
-_DTYPE_GAP = (
-    "the network passes a tensor of the wrong dtype on to nn.Linear, which raises RuntimeError "
-    "'mat1 and mat2 must have the same dtype' without naming the argument"
-)
-
 CASES = {
     # ---- data ----
     "load_data": [
@@ -280,9 +275,9 @@ CASES = {
         _row("forward r width", lambda f, k: f(3, 4)(torch.zeros(2, 5)), ValueError, r"\br"),
         _row("forward r 0-d", lambda f, k: f(3, 4)(torch.tensor(1.0)), ValueError, r"\br"),
         _row("forward r int dtype", lambda f, k: f(3, 4)(torch.zeros(2, 3, dtype=torch.long)),
-             TypeError, r"\br", gap=_DTYPE_GAP),
+             TypeError, r"\br"),
         _row("forward r float64", lambda f, k: f(3, 4)(torch.zeros(2, 3, dtype=torch.float64)),
-             TypeError, r"\br", gap=_DTYPE_GAP),
+             TypeError, r"\br"),
     ],
     "DeepNetReLU": [
         _row("n_inputs 0", lambda f, k: f(0, 4), ValueError, "n_inputs"),
@@ -290,7 +285,7 @@ CASES = {
         _row("forward r width", lambda f, k: f(3, 4)(torch.zeros(5)), ValueError, r"\br"),
         _row("forward r ndarray", lambda f, k: f(3, 4)(np.zeros(3)), TypeError, r"\br"),
         _row("forward r int dtype", lambda f, k: f(3, 4)(torch.zeros(2, 3, dtype=torch.long)),
-             TypeError, r"\br", gap=_DTYPE_GAP),
+             TypeError, r"\br"),
     ],
     "Net": [
         _row("actv int", lambda f, k: f(1, 2, [4], 2), TypeError, "actv"),
@@ -369,14 +364,10 @@ CASES = {
             penalty=lambda net: net.weight), ValueError, "penalty"),
         _row("labels (n,) for outputs (n, 1)", lambda f, k: f(
             k.net, nn.MSELoss(), k.resp, k.stimuli[:, 0], k.optimizer(k.net)), ValueError,
-            "labels",
-            gap="labels of shape (n,) against outputs (n, 1) broadcast to (n, n) inside "
-                "nn.MSELoss: only a UserWarning, and a wrong loss is returned and trained on"),
+            "labels"),
         _row("float labels for nn.CrossEntropyLoss", lambda f, k: f(
             k.classifier, nn.CrossEntropyLoss(), k.X, k.y.float(), k.optimizer(k.classifier)),
-            (TypeError, ValueError), "labels",
-            gap="RuntimeError from nn.CrossEntropyLoss ('expected target dtype to be Long or "
-                "Byte, but got Float'), which does not name labels"),
+            (TypeError, ValueError), "labels"),
     ],
     "evaluate_loss": [
         _row("net None", lambda f, k: f(None, nn.MSELoss(), k.resp, k.stimuli), TypeError, "net"),
@@ -389,9 +380,7 @@ CASES = {
         _row("loss_fn returns a float", lambda f, k: f(k.net, lambda out, y: 1.0, k.resp,
                                                        k.stimuli), ValueError, "loss_fn"),
         _row("labels (n,) for outputs (n, 1)", lambda f, k: f(
-            k.net, nn.MSELoss(), k.resp, k.stimuli[:, 0]), ValueError, "labels",
-            gap="labels of shape (n,) against outputs (n, 1) broadcast to (n, n) inside "
-                "nn.MSELoss: only a UserWarning and a wrong loss"),
+            k.net, nn.MSELoss(), k.resp, k.stimuli[:, 0]), ValueError, "labels"),
     ],
     "train": [
         _row("n_epochs 0", lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, 0),
