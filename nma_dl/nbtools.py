@@ -90,17 +90,15 @@ def load_repository(root: Path = ROOT) -> Repository:
     return Repository(url=repo["url"].rstrip("/"), branch=repo.get("branch", "main"))
 
 
-def tutorial_slugs(root: Path = ROOT) -> list[str]:
-    """Slugs of the tutorials listed in ``_toc.yml``, in table-of-contents order."""
-    import yaml
-
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files: list[str] = []
+def toc_documents(toc: dict) -> list[str]:
+    """Every document a parsed ``_toc.yml`` names (its root, then each ``file``), in order."""
+    docs: list[str] = []
 
     def walk(node):
         if isinstance(node, dict):
-            if "file" in node:
-                files.append(str(node["file"]))
+            for key in ("root", "file"):
+                if isinstance(node.get(key), str):
+                    docs.append(re.sub(r"\.(md|ipynb|rst)$", "", node[key]))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -108,8 +106,16 @@ def tutorial_slugs(root: Path = ROOT) -> list[str]:
                 walk(item)
 
     walk(toc)
+    return list(dict.fromkeys(docs))
+
+
+def tutorial_slugs(root: Path = ROOT) -> list[str]:
+    """Slugs of the tutorials listed in ``_toc.yml``, in table-of-contents order."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     prefix = SOURCE_DIR.as_posix() + "/"
-    return [f[len(prefix):].removesuffix(".md") for f in files if f.startswith(prefix)]
+    return [doc[len(prefix):] for doc in toc_documents(toc) if doc.startswith(prefix)]
 
 
 # --------------------------------------------------------------------------- cells

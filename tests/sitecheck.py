@@ -70,6 +70,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from nma_dl.nbtools import toc_documents
+
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1280, "height": 900}  # wide enough for the theme to show the left navigation
 TIMEOUT_MS = 30_000
@@ -198,24 +200,6 @@ class Site:
         return self.executed_dir / "book" / "tutorials" / f"{slug}.ipynb"
 
 
-def _toc_docs(toc) -> list[str]:
-    docs = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if isinstance(node.get(key), str):
-                    docs.append(re.sub(r"\.(md|ipynb|rst)$", "", node[key]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return list(dict.fromkeys(docs))
-
-
 def _mime_priority(config: dict) -> tuple[str, ...]:
     overrides = [
         tuple(o)
@@ -259,7 +243,7 @@ def load_site(html_dir: Path, root: Path | None = None, executed_dir: Path | Non
         html_dir=html_dir,
         repo_url=repo["url"].rstrip("/"),
         branch=repo.get("branch", "main"),
-        toc_docs=tuple(_toc_docs(toc)),
+        toc_docs=tuple(toc_documents(toc)),
         executed_dir=Path(executed_dir) if executed_dir else html_dir.parent / "jupyter_execute",
         mime_priority=_mime_priority(config),
         cache_dir=root / (config.get("execute") or {}).get("cache", "_build/.jupyter_cache"),

@@ -209,3 +209,10 @@ def test_real_sources_round_trip_with_tags(slug, tmp_path):
 def test_committed_notebooks_are_up_to_date():
     """Fails when a source changed and `python -m nma_dl.nbtools build` was not run."""
     assert nbtools.stale() == []
+
+
+def test_toc_documents_lists_root_then_files_once():
+    toc = {"format": "jb-book", "root": "book/intro", "parts": [
+        {"chapters": [{"file": "book/tutorials/a.md"}, {"file": "book/tutorials/b"}]},
+        {"chapters": [{"file": "book/tutorials/a"}]}]}
+    assert nbtools.toc_documents(toc) == ["book/intro", "book/tutorials/a", "book/tutorials/b"]
