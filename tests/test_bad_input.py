@@ -739,7 +739,6 @@ def kit(tmp_path, monkeypatch):
     plt.close("all")
 
 
-@pytest.mark.filterwarnings("ignore:Using a target size:UserWarning")  # MSELoss gap rows
 @pytest.mark.parametrize("name, row", _params())
 def test_bad_input_is_rejected_naming_the_argument(name, row, kit, capsys):
     function = _resolve(name)
