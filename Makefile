@@ -37,6 +37,8 @@ test: $(STAMP) chromium
 	$(BIN)/python -m nma_dl.data prepare
 	$(MAKE) --no-print-directory book
 	$(BIN)/python -m pytest -n $(JOBS) tests
+	@echo "Browser check, one line per page (screenshots in _build/screenshots):"
+	@cat _build/screenshots/summary.txt
 	$(BIN)/python -m pytest -n $(JOBS) --nbmake --nbmake-kernel=python3 --nbmake-timeout=600 notebooks/reference
 
 benchmark: $(STAMP)
