@@ -25,8 +25,12 @@ from nma_dl import nbtools  # noqa: E402
 
 def run_once(path: Path) -> dict:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "nma_dl.nbtools", "run", str(path)],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nma_dl.nbtools", "run", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     wall = time.perf_counter() - start
     try:
         result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -44,8 +48,12 @@ def main() -> int:
     for slug in nbtools.tutorial_slugs():
         path = ROOT / nbtools.REFERENCE_DIR / f"{slug}.ipynb"
         first = run_once(path)
-        row = [slug, f"{first['wall']:.1f}", f"{first['peak_rss_mb']:.0f}",
-               "ok" if first["error"] is None else f"error: {first['error']['ename']}"]
+        row = [
+            slug,
+            f"{first['wall']:.1f}",
+            f"{first['peak_rss_mb']:.0f}",
+            "ok" if first["error"] is None else f"error: {first['error']['ename']}",
+        ]
         if args.twice:
             second = run_once(path)
             same = first["text"] == second["text"]
@@ -54,8 +62,10 @@ def main() -> int:
         failures += first["error"] is not None
         rows.append(row)
     header = ["notebook", "wall s", "peak RSS MB", "status"] + (["two runs"] if args.twice else [])
-    print(f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, data source {os.environ.get('NMA_DL_DATA_SOURCE', 'auto')}")
+    print(
+        f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, data source {os.environ.get('NMA_DL_DATA_SOURCE', 'auto')}"
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for row in rows:

@@ -15,7 +15,14 @@ __version__ = "0.1.0"
 # public name -> module that defines it (one definition per idea)
 _EXPORTS = {
     "device": ["set_device", "set_seed", "seed_worker"],
-    "data": ["load_data", "load_data_split", "fetch", "data_dir", "osf_url", "DataUnavailableError"],
+    "data": [
+        "load_data",
+        "load_data_split",
+        "fetch",
+        "data_dir",
+        "osf_url",
+        "DataUnavailableError",
+    ],
     "surrogate": ["SURROGATE_DESCRIPTION"],
     "models": [
         "DeepNet",

@@ -224,7 +224,7 @@ class _Downloader:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):
                 raise self._timed_out() from exc
             raise
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise self._timed_out() from exc
 
     def _timed_out(self):

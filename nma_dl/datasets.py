@@ -87,7 +87,8 @@ def create_spiral_dataset(K, sigma, N, *, generator=None):
         N: points per arm, int >= 1.
         generator: optional :class:`torch.Generator` for the noise (default: torch's global one).
 
-    Returns:
+    Returns
+    -------
         ``(X, y)``: ``X`` float32 of shape ``(K*N, 2)`` and ``y`` int64 labels of shape
         ``(K*N,)``, arm ``k`` occupying rows ``k*N`` to ``(k+1)*N - 1``.
     """
@@ -118,7 +119,8 @@ def shuffle_and_split_data(X, y, seed, test_fraction=0.2):
     random state is left alone, yet the order equals ``torch.manual_seed(seed);
     torch.randperm(len(X))``.
 
-    Returns:
+    Returns
+    -------
         ``(X_test, y_test, X_train, y_train)``, the test part holding
         ``int(test_fraction * len(X))`` samples.
     """
@@ -142,7 +144,8 @@ def make_loaders(X_train, y_train, X_test, y_test, *, batch_size=128, seed=2021,
     :func:`nma_dl.seed_worker`. ``num_workers=0`` (the default) loads in the main process: for a
     few thousand points already in memory, worker processes only add start-up cost.
 
-    Returns:
+    Returns
+    -------
         ``(train_loader, test_loader)``.
     """
     _check_xy(X_train, y_train, ("X_train", "y_train"), nonempty=True)
@@ -153,10 +156,15 @@ def make_loaders(X_train, y_train, X_test, y_test, *, batch_size=128, seed=2021,
     from nma_dl.device import seed_worker
 
     generator = torch.Generator().manual_seed(seed)
-    common = dict(batch_size=batch_size, num_workers=num_workers, worker_init_fn=seed_worker,
-                  generator=generator)
-    train_loader = DataLoader(TensorDataset(X_train, y_train), shuffle=True, drop_last=True,
-                              **common)
+    common = dict(
+        batch_size=batch_size,
+        num_workers=num_workers,
+        worker_init_fn=seed_worker,
+        generator=generator,
+    )
+    train_loader = DataLoader(
+        TensorDataset(X_train, y_train), shuffle=True, drop_last=True, **common
+    )
     test_loader = DataLoader(TensorDataset(X_test, y_test), shuffle=False, **common)
     return train_loader, test_loader
 

@@ -114,9 +114,7 @@ def seed_worker(worker_id):
         ``torch.initial_seed()`` already differs between workers).
     """
     if isinstance(worker_id, bool) or not isinstance(worker_id, numbers.Integral):
-        raise TypeError(
-            f"worker_id must be an int, got {type(worker_id).__name__} {worker_id!r}"
-        )
+        raise TypeError(f"worker_id must be an int, got {type(worker_id).__name__} {worker_id!r}")
     if worker_id < 0:
         raise ValueError(f"worker_id must be >= 0, got {worker_id}")
     worker_seed = torch.initial_seed() % 2**32  # NumPy only accepts 32-bit seeds

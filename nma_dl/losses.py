@@ -27,7 +27,8 @@ def cross_entropy_loss(x, labels):
     Vectorised (no Python loop over samples) and numerically stable (see the module docstring).
     Differentiable with respect to ``x``.
 
-    Returns:
+    Returns
+    -------
         A 0-d tensor, the average loss over the batch.
     """
     if not isinstance(x, torch.Tensor):

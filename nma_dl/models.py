@@ -127,7 +127,8 @@ def activation_names():
     from torch.nn.modules import activation
 
     return sorted(
-        name for name in activation.__all__
+        name
+        for name in activation.__all__
         if name not in _NOT_ACTIVATIONS
         and isinstance(getattr(activation, name, None), type)
         and issubclass(getattr(activation, name), nn.Module)
@@ -143,10 +144,12 @@ def parse_activation(spec):
     string, bool or None, read with :func:`ast.literal_eval`). So ``'Softplus(beta=2)'`` works and
     ``"__import__('os')"`` is refused before anything runs.
 
-    Returns:
+    Returns
+    -------
         A new :class:`torch.nn.Module` instance on every call.
 
-    Raises:
+    Raises
+    ------
         TypeError: ``spec`` is not a str.
         ValueError: unknown name, malformed string, non-literal argument, or arguments the
             activation's constructor rejects; the message lists the accepted names.
@@ -194,12 +197,15 @@ def parse_activation(spec):
                 raise ValueError
             options[keyword.arg] = ast.literal_eval(keyword.value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        raise refuse("every argument must be a literal (number, string, True/False/None)") \
-            from None
+        raise refuse(
+            "every argument must be a literal (number, string, True/False/None)"
+        ) from None
     for value in values + list(options.values()):
         if value is not None and not isinstance(value, (bool, int, float, str)):
-            raise refuse(f"arguments must be single numbers, strings, True/False or None, not "
-                         f"{type(value).__name__}")
+            raise refuse(
+                f"arguments must be single numbers, strings, True/False or None, not "
+                f"{type(value).__name__}"
+            )
         if isinstance(value, float) and not math.isfinite(value):
             raise refuse("numeric arguments must be finite")
     try:
@@ -215,7 +221,7 @@ def _parse_activation(spec, argname):
     except (TypeError, ValueError) as error:
         message = str(error)
         if message.startswith("spec "):
-            message = argname + message[len("spec"):]
+            message = argname + message[len("spec") :]
         raise type(error)(message) from None
 
 
@@ -293,7 +299,8 @@ def approximate_function(x_train, y_train, n_points=1000):
         y_train: values at those positions, same number of elements.
         n_points: number of points of the returned x axis.
 
-    Returns:
+    Returns
+    -------
         ``(y_hat, relu_acts, x)``: the weighted sum at each of ``x`` (shape ``(n_points,)``),
         the ReLU activations (``(n - 1, n_points)``) and ``n_points`` evenly spaced points
         from ``x_train.min()`` to ``x_train.max()``.

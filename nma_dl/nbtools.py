@@ -66,7 +66,7 @@ class Repository:
         prefix = "https://github.com/"
         if not self.url.startswith(prefix):
             raise ValueError(f"repository url must start with {prefix!r}, got {self.url!r}")
-        return self.url[len(prefix):].strip("/")
+        return self.url[len(prefix) :].strip("/")
 
     def colab_url(self, path: str | Path) -> str:
         return f"https://colab.research.google.com/github/{self.slug}/blob/{self.branch}/{path}"
@@ -115,7 +115,7 @@ def tutorial_slugs(root: Path = ROOT) -> list[str]:
 
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     prefix = SOURCE_DIR.as_posix() + "/"
-    return [doc[len(prefix):] for doc in toc_documents(toc) if doc.startswith(prefix)]
+    return [doc[len(prefix) :] for doc in toc_documents(toc) if doc.startswith(prefix)]
 
 
 # --------------------------------------------------------------------------- cells
@@ -149,10 +149,7 @@ def header_cells(repo: Repository, slug: str, *, student: bool):
     if student:
         text = badges(student_path)
     else:
-        text = (
-            f"Exercises: {badges(student_path)}\n\n"
-            f"With solutions: {badges(reference_path)}"
-        )
+        text = f"Exercises: {badges(student_path)}\n\nWith solutions: {badges(reference_path)}"
     install = (
         "# Colab and Kaggle do not ship the course package: install it where it is missing,\n"
         "# leaving their preinstalled torch and NumPy untouched.\n"
@@ -198,8 +195,10 @@ def check_exercise_tags(nb, name: str = "notebook") -> list[str]:
             missing = [t for t in STUB_TAGS if t not in tags]
             if missing:
                 problems.append(f"{name}: stub cell {i} lacks tags {missing}")
-            if "NotImplementedError(\"Student exercise" not in cell.source:
-                problems.append(f"{name}: stub cell {i} does not raise NotImplementedError(\"Student exercise: ...\")")
+            if 'NotImplementedError("Student exercise' not in cell.source:
+                problems.append(
+                    f'{name}: stub cell {i} does not raise NotImplementedError("Student exercise: ...")'
+                )
             nxt = cells[i + 1] if i + 1 < len(cells) else None
             if nxt is None or SOLUTION not in _tags(nxt):
                 problems.append(f"{name}: stub cell {i} is not followed by an {SOLUTION} cell")
@@ -292,9 +291,10 @@ def plan(root: Path = ROOT) -> dict[Path, str]:
         src_path = root / SOURCE_DIR / f"{slug}.md"
         source = jupytext.read(src_path, fmt="md:myst")
         fresh = with_header(source, repo, slug, student=False)
-        if _cells_signature(fresh) != _cells_signature(source) or "formats:" in src_path.read_text(
-            encoding="utf-8"
-        ).split("---")[1]:
+        if (
+            _cells_signature(fresh) != _cells_signature(source)
+            or "formats:" in src_path.read_text(encoding="utf-8").split("---")[1]
+        ):
             out[src_path] = _source_text(fresh)
         out[root / REFERENCE_DIR / f"{slug}.ipynb"] = _dump(reference_notebook(source, repo, slug))
         out[root / STUDENT_DIR / f"{slug}.ipynb"] = _dump(student_notebook(source, repo, slug))
@@ -345,7 +345,9 @@ class Run:
     seconds: float
 
 
-def execute(nb, *, timeout: int = 600, cwd: str | Path | None = None, stop_on_error: bool = True) -> Run:
+def execute(
+    nb, *, timeout: int = 600, cwd: str | Path | None = None, stop_on_error: bool = True
+) -> Run:
     """Execute ``nb`` (a notebook or a path) in a fresh ``python3`` kernel.
 
     Cells tagged ``raises-exception`` may fail (as in nbmake and the book build). With
@@ -361,23 +363,35 @@ def execute(nb, *, timeout: int = 600, cwd: str | Path | None = None, stop_on_er
         cwd = cwd or Path(nb).parent
         nb = nbformat.read(nb, as_version=4)
     nb = copy.deepcopy(nb)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd or ROOT)}},
-                            allow_errors=not stop_on_error)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd or ROOT)}},
+        allow_errors=not stop_on_error,
+    )
     error = None
     start = time.perf_counter()
     try:
         client.execute()
     except CellExecutionError as exc:
         index = next(
-            (i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-             and any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+            (
+                i
+                for i, c in enumerate(nb.cells)
+                if c.cell_type == "code"
+                and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+            ),
             None,
         )
         cell = nb.cells[index] if index is not None else None
         out = next(o for o in cell.outputs if o.get("output_type") == "error") if cell else {}
-        error = {"cell": index, "ename": out.get("ename", exc.ename), "evalue": out.get("evalue", str(exc)),
-                 "tags": _tags(cell) if cell else []}
+        error = {
+            "cell": index,
+            "ename": out.get("ename", exc.ename),
+            "evalue": out.get("evalue", str(exc)),
+            "tags": _tags(cell) if cell else [],
+        }
     return Run(notebook=nb, error=error, seconds=time.perf_counter() - start)
 
 
@@ -399,7 +413,11 @@ def text_outputs(nb) -> list[str]:
             else:
                 continue
             text = text if isinstance(text, str) else "".join(text)
-            lines += [f"[{i}] {line}" for line in text.splitlines() if line.strip() and not _TIMING.search(line)]
+            lines += [
+                f"[{i}] {line}"
+                for line in text.splitlines()
+                if line.strip() and not _TIMING.search(line)
+            ]
     return lines
 
 
@@ -409,16 +427,28 @@ def _run_command(path: str) -> int:
 
     run = execute(Path(path))
     # The kernel is this process's child and has exited: its peak RSS is in RUSAGE_CHILDREN (KiB).
-    peak_kib = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    print(json.dumps({"notebook": path, "seconds": round(run.seconds, 2),
-                      "peak_rss_mb": round(peak_kib / 1024, 1), "error": run.error,
-                      "text": text_outputs(run.notebook)}))
+    peak_kib = max(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    )
+    print(
+        json.dumps(
+            {
+                "notebook": path,
+                "seconds": round(run.seconds, 2),
+                "peak_rss_mb": round(peak_kib / 1024, 1),
+                "error": run.error,
+                "text": text_outputs(run.notebook),
+            }
+        )
+    )
     return 0 if run.error is None else 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nma_dl.nbtools", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m nma_dl.nbtools", description=__doc__.split("\n")[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="regenerate headers, reference and student notebooks")
     sub.add_parser("check", help="list stale generated files and markup problems (exit 1 if any)")

@@ -56,7 +56,8 @@ def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):
         Vth: spike threshold (V), > 0.
         V_spike: height added to the sample where a spike happens (V), >= 0.
 
-    Returns:
+    Returns
+    -------
         ``(time, Vm)``: float32 tensors of the same length, the time points ``0, dt, …, T``
         (``torch.arange(0, T + dt, dt)``) and the membrane potential at each of them.
     """
@@ -101,7 +102,8 @@ def fi_curve(currents, *, Rm=1, tau_ref=1, T=1000, dt=1, Cm=10, Vth=1):
 
     The defaults are those of the tutorial's interactive demo: one second simulated in 1 ms steps.
 
-    Returns:
+    Returns
+    -------
         A list of ints, one spike count per current.
     """
     if isinstance(currents, torch.Tensor):
@@ -116,7 +118,8 @@ def fi_curve(currents, *, Rm=1, tau_ref=1, T=1000, dt=1, Cm=10, Vth=1):
         raise ValueError("currents must hold at least one current, got an empty sequence")
     counts = []
     for k, current in enumerate(currents):
-        _, Vm = run_LIF(_real(current, f"currents[{k}]"), T=T, dt=dt, tau_ref=tau_ref,
-                        Rm=Rm, Cm=Cm, Vth=Vth)
+        _, Vm = run_LIF(
+            _real(current, f"currents[{k}]"), T=T, dt=dt, tau_ref=tau_ref, Rm=Rm, Cm=Cm, Vth=Vth
+        )
         counts.append(spike_count(Vm, Vth))
     return counts

@@ -26,7 +26,7 @@ __all__ = [
     "plot_spiral",
     "plot_decision_map",
     "plot_lif_membrane",
-    "plot_fi_curve"
+    "plot_fi_curve",
 ]
 
 STYLE_PATH = Path(__file__).with_name("styles") / "course.mplstyle"
@@ -131,7 +131,9 @@ def plot_data_matrix(X, ax):
     if X.ndim != 2:
         raise ValueError(f"X must be a 2-D matrix; got {X.ndim} dimension(s), shape {X.shape}")
     if not np.isfinite(X).any():
-        raise ValueError(f"X must contain at least one finite value; got shape {X.shape} with none")
+        raise ValueError(
+            f"X must contain at least one finite value; got shape {X.shape} with none"
+        )
 
     finite = X[np.isfinite(X)]
     vmin, vmax = np.percentile(finite, [1, 99])
@@ -177,7 +179,9 @@ def _bin_label(lower, upper):
     return f"{lower:.0f}° - {upper:.0f}°"
 
 
-def plot_decoded_results(train_loss, test_loss, test_labels, predicted_test_labels, n_classes=None):
+def plot_decoded_results(
+    train_loss, test_loss, test_labels, predicted_test_labels, n_classes=None
+):
     """Plot the training of an orientation classifier and its test predictions.
 
     Left: train and test loss against the iteration of gradient descent.
@@ -416,18 +420,29 @@ def plot_decision_map(X_all, y_pred, X_test, y_test, M=500, x_max=2.0, eps=1e-3,
     radius = np.sqrt(eps)
     axis = np.linspace(-x_max, x_max, M)
     for (x1, x2), label in zip(X_test, y_test):
-        cols = slice(max(int(np.floor((x1 - radius + x_max) / step)), 0),
-                     max(int(np.ceil((x1 + radius + x_max) / step)) + 1, 0))
-        rows = slice(max(int(np.floor((x2 - radius + x_max) / step)), 0),
-                     max(int(np.ceil((x2 + radius + x_max) / step)) + 1, 0))
+        cols = slice(
+            max(int(np.floor((x1 - radius + x_max) / step)), 0),
+            max(int(np.ceil((x1 + radius + x_max) / step)) + 1, 0),
+        )
+        rows = slice(
+            max(int(np.floor((x2 - radius + x_max) / step)), 0),
+            max(int(np.ceil((x2 + radius + x_max) / step)) + 1, 0),
+        )
         near = (axis[cols][None, :] - x1) ** 2 + (axis[rows][:, None] - x2) ** 2 < eps
         decision[rows, cols][near] = n_classes + label
 
     strong = [to_rgb(f"C{k % 10}") for k in range(n_classes)]
     light = [tuple(0.6 + 0.4 * c for c in rgb) for rgb in strong]
     cmap = ListedColormap(light + strong)
-    image = ax.imshow(decision, extent=[-x_max, x_max, -x_max, x_max], origin="lower",
-                      cmap=cmap, vmin=-0.5, vmax=2 * n_classes - 0.5, interpolation="nearest")
+    image = ax.imshow(
+        decision,
+        extent=[-x_max, x_max, -x_max, x_max],
+        origin="lower",
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=2 * n_classes - 0.5,
+        interpolation="nearest",
+    )
     ax.set(xlabel="x1", ylabel="x2")
     return image
 
@@ -474,6 +489,11 @@ def plot_fi_curve(currents, spike_counts, ax=None, ylim=150):
     if isinstance(ylim, bool) or not isinstance(ylim, (int, float)) or not ylim > 0:
         raise ValueError(f"ylim must be a number > 0, got {ylim!r}")
     ax.plot(currents, spike_counts, marker="o")
-    ax.set(title="LIF neuron: transfer function", xlabel="I (mA)", ylabel="spike count",
-           xlim=(0, currents.max() if currents.max() > 0 else 1), ylim=(0, ylim))
+    ax.set(
+        title="LIF neuron: transfer function",
+        xlabel="I (mA)",
+        ylabel="spike count",
+        xlim=(0, currents.max() if currents.max() > 0 else 1),
+        ylim=(0, ylim),
+    )
     return ax

@@ -29,13 +29,17 @@ def student_path_for(pagename: str) -> str | None:
     prefix = SOURCE_DIR.as_posix() + "/"
     if not pagename.startswith(prefix):
         return None
-    return (STUDENT_DIR / (pagename[len(prefix):] + ".ipynb")).as_posix()
+    return (STUDENT_DIR / (pagename[len(prefix) :] + ".ipynb")).as_posix()
 
 
 def _retarget(node, source_suffix: str, target: str) -> None:
     if isinstance(node, dict):
         url = node.get("url")
-        if isinstance(url, str) and "colab.research.google.com" in url and url.endswith(source_suffix):
+        if (
+            isinstance(url, str)
+            and "colab.research.google.com" in url
+            and url.endswith(source_suffix)
+        ):
             node["url"] = url[: -len(source_suffix)] + target
         for value in node.values():
             _retarget(value, source_suffix, target)
@@ -60,7 +64,9 @@ def copy_mathjax(app, exception):
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src / "tex-mml-chtml.js", dest / "tex-mml-chtml.js")
     # The combined component fetches its fonts (and nothing else) relative to its own URL.
-    shutil.copytree(src / "output" / "chtml" / "fonts", dest / "output" / "chtml" / "fonts", dirs_exist_ok=True)
+    shutil.copytree(
+        src / "output" / "chtml" / "fonts", dest / "output" / "chtml" / "fonts", dirs_exist_ok=True
+    )
 
 
 def dedupe_scripts(app, pagename, templatename, context, doctree):

@@ -93,9 +93,10 @@ def _check_int(value, name, minimum):
 def _tuning(theta_deg, preferred_deg, kappa, period_deg, gain, baseline):
     """Von Mises tuning curves, shape (n_angles, n_neurons), float32."""
     cycles = np.float32(360.0) / period_deg.astype(np.float32)  # m = 1 or 2
-    phase = np.deg2rad(theta_deg.astype(np.float32))[:, None] - np.deg2rad(
-        preferred_deg.astype(np.float32)
-    )[None, :]
+    phase = (
+        np.deg2rad(theta_deg.astype(np.float32))[:, None]
+        - np.deg2rad(preferred_deg.astype(np.float32))[None, :]
+    )
     bump = np.exp(kappa.astype(np.float32) * (np.cos(cycles * phase) - np.float32(1.0)))
     return baseline.astype(np.float32) + gain.astype(np.float32) * bump
 

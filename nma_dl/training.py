@@ -42,9 +42,7 @@ def _check_batch(net, loss_fn, data, labels, penalty, names=("data", "labels")):
         if not isinstance(value, torch.Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
         if value.ndim == 0 or len(value) == 0:
-            raise ValueError(
-                f"{name} must have at least one row, got shape {tuple(value.shape)}"
-            )
+            raise ValueError(f"{name} must have at least one row, got shape {tuple(value.shape)}")
     if len(data) != len(labels):
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same number of rows, got "
@@ -308,14 +306,27 @@ def _epoch_bar(num_epochs, enabled):
         from nma_dl.widgets import StaticFallback
 
         bar = tqdm(range(num_epochs), desc="epochs", display=False)
-        display(StaticFallback(bar.container, f"<p>Trained for {num_epochs} epochs "
-                                              "(a live progress bar in a notebook).</p>"))
+        display(
+            StaticFallback(
+                bar.container,
+                f"<p>Trained for {num_epochs} epochs (a live progress bar in a notebook).</p>",
+            )
+        )
         return bar
     return tqdm(range(num_epochs), desc="epochs")
 
 
-def train_test_classification(net, criterion, optimizer, train_loader, test_loader,
-                              num_epochs=1, verbose=True, training_plot=False, device="cpu"):
+def train_test_classification(
+    net,
+    criterion,
+    optimizer,
+    train_loader,
+    test_loader,
+    num_epochs=1,
+    verbose=True,
+    training_plot=False,
+    device="cpu",
+):
     """Train a classifier with mini-batches, then measure its accuracy on train and test data.
 
     For each epoch, each batch of ``train_loader`` takes one :func:`gradient_step` (forward,
@@ -371,8 +382,10 @@ def train_test_classification(net, criterion, optimizer, train_loader, test_load
             labels = labels.to(device).long()
             training_losses.append(gradient_step(net, criterion, inputs, labels, optimizer))
     if not training_losses:
-        raise ValueError("train_loader yielded no batch: is the data set smaller than one batch "
-                         "with drop_last=True?")
+        raise ValueError(
+            "train_loader yielded no batch: is the data set smaller than one batch "
+            "with drop_last=True?"
+        )
 
     net.eval()
     train_total, train_acc = accuracy(net, train_loader, device)

@@ -85,7 +85,10 @@ def _video_tab(source, video_id, width, height, fs):
         },
         {
             "output_type": "display_data",
-            "data": {"text/html": player._repr_html_(), "text/plain": f"{source} video {video_id}"},
+            "data": {
+                "text/html": player._repr_html_(),
+                "text/plain": f"{source} video {video_id}",
+            },
             "metadata": {},
         },
     )

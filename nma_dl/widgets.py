@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 __all__ = ["StaticFallback", "figure_html", "lif_fi_figure", "lif_fi_widget"]
 
+
 class StaticFallback:
     """A widget that carries its own static HTML fallback.
 
@@ -38,7 +39,9 @@ class StaticFallback:
     """
 
     def __init__(self, widget, html):
-        if not (callable(getattr(widget, "_repr_mimebundle_", None)) or hasattr(widget, "model_id")):
+        if not (
+            callable(getattr(widget, "_repr_mimebundle_", None)) or hasattr(widget, "model_id")
+        ):
             raise TypeError(
                 "widget must be an ipywidgets widget (an object with _repr_mimebundle_ or "
                 f"model_id); got {type(widget).__name__}"
@@ -69,7 +72,8 @@ class StaticFallback:
 
 def _widget_bundle(widget):
     """The widget's own MIME bundle, also for ipywidgets 7 (Colab's), which has no
-    ``_repr_mimebundle_`` and publishes this same view from ``_ipython_display_``."""
+    ``_repr_mimebundle_`` and publishes this same view from ``_ipython_display_``.
+    """
     if callable(getattr(widget, "_repr_mimebundle_", None)):
         return widget._repr_mimebundle_()
     view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
@@ -164,10 +168,24 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
             )
 
     style = {"description_width": "initial"}
-    rm_slider = widgets.FloatSlider(value=float(Rm), min=1, max=100, step=0.1, style=style,
-                                    description="Rm (kOhm)", continuous_update=False)
-    tau_slider = widgets.FloatSlider(value=float(tau_ref), min=1, max=100, step=0.1, style=style,
-                                     description="tau_ref (ms)", continuous_update=False)
+    rm_slider = widgets.FloatSlider(
+        value=float(Rm),
+        min=1,
+        max=100,
+        step=0.1,
+        style=style,
+        description="Rm (kOhm)",
+        continuous_update=False,
+    )
+    tau_slider = widgets.FloatSlider(
+        value=float(tau_ref),
+        min=1,
+        max=100,
+        step=0.1,
+        style=style,
+        description="tau_ref (ms)",
+        continuous_update=False,
+    )
     out = widgets.Output()
     box = widgets.VBox([rm_slider, tau_slider, out])
 

@@ -4,18 +4,22 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from torch import nn, optim  # noqa: E402
-from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from torch import nn, optim
+from torch.utils.data import DataLoader, TensorDataset
 
-from nma_dl.datasets import (create_spiral_dataset, make_loaders, sample_grid,  # noqa: E402
-                             shuffle_and_split_data)
-from nma_dl.models import Net  # noqa: E402
-from nma_dl.plotting import plot_decision_map, plot_spiral  # noqa: E402
-from nma_dl.training import accuracy, train_test_classification  # noqa: E402
+from nma_dl.datasets import (
+    create_spiral_dataset,
+    make_loaders,
+    sample_grid,
+    shuffle_and_split_data,
+)
+from nma_dl.models import Net
+from nma_dl.plotting import plot_decision_map, plot_spiral
+from nma_dl.training import accuracy, train_test_classification
 
 SEED = 2021
 
@@ -40,9 +44,15 @@ def trained():
     (train_loader, test_loader), test_set = _spiral_loaders()
     torch.manual_seed(SEED)
     net = Net("ReLU()", 2, [128], 4)
-    accs = train_test_classification(net, nn.CrossEntropyLoss(),
-                                     optim.Adam(net.parameters(), lr=1e-3), train_loader,
-                                     test_loader, num_epochs=100, verbose=False)
+    accs = train_test_classification(
+        net,
+        nn.CrossEntropyLoss(),
+        optim.Adam(net.parameters(), lr=1e-3),
+        train_loader,
+        test_loader,
+        num_epochs=100,
+        verbose=False,
+    )
     return net, accs, test_set
 
 
@@ -67,9 +77,17 @@ def test_training_is_deterministic_and_prints(capsys):
         (train_loader, test_loader), _ = _spiral_loaders(n=100)
         torch.manual_seed(0)
         net = Net("ReLU()", 2, [16], 4)
-        results.append(train_test_classification(
-            net, nn.CrossEntropyLoss(), optim.Adam(net.parameters(), lr=1e-2), train_loader,
-            test_loader, num_epochs=3, verbose=True))
+        results.append(
+            train_test_classification(
+                net,
+                nn.CrossEntropyLoss(),
+                optim.Adam(net.parameters(), lr=1e-2),
+                train_loader,
+                test_loader,
+                num_epochs=3,
+                verbose=True,
+            )
+        )
     assert results[0] == results[1]
     out = capsys.readouterr().out
     assert "Accuracy on the 256 training samples" in out  # 320 with the last batch dropped
@@ -79,9 +97,16 @@ def test_training_is_deterministic_and_prints(capsys):
 def test_training_plot_draws_one_loss_per_batch():
     (train_loader, test_loader), _ = _spiral_loaders(n=100)
     net = Net("ReLU()", 2, [8], 4)
-    train_test_classification(net, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=0.1),
-                              train_loader, test_loader, num_epochs=2, verbose=False,
-                              training_plot=True)
+    train_test_classification(
+        net,
+        nn.CrossEntropyLoss(),
+        optim.SGD(net.parameters(), lr=0.1),
+        train_loader,
+        test_loader,
+        num_epochs=2,
+        verbose=False,
+        training_plot=True,
+    )
     (line,) = plt.gcf().axes[0].lines
     assert len(line.get_xdata()) == 2 * len(train_loader)
 
@@ -105,8 +130,15 @@ def test_trainer_rejects_bad_arguments():
         (dict(device=0), TypeError, "device must be a str"),
         (dict(device="gpu0"), ValueError, "device must name a torch device"),
     ]
-    base = dict(net=net, criterion=loss, optimizer=opt, train_loader=train_loader,
-                test_loader=test_loader, num_epochs=1, verbose=False)
+    base = dict(
+        net=net,
+        criterion=loss,
+        optimizer=opt,
+        train_loader=train_loader,
+        test_loader=test_loader,
+        num_epochs=1,
+        verbose=False,
+    )
     for change, error, match in cases:
         with pytest.raises(error, match=match):
             train_test_classification(**{**base, **change})
@@ -115,11 +147,18 @@ def test_trainer_rejects_bad_arguments():
 @pytest.mark.bad_input
 def test_empty_loaders_are_reported():
     net = Net("ReLU()", 2, [4], 4)
-    tiny = DataLoader(TensorDataset(torch.zeros(3, 2), torch.zeros(3)), batch_size=8,
-                      drop_last=True)
+    tiny = DataLoader(
+        TensorDataset(torch.zeros(3, 2), torch.zeros(3)), batch_size=8, drop_last=True
+    )
     with pytest.raises(ValueError, match="train_loader yielded no batch"):
-        train_test_classification(net, nn.CrossEntropyLoss(), optim.SGD(net.parameters(), lr=1),
-                                  tiny, tiny, verbose=False)
+        train_test_classification(
+            net,
+            nn.CrossEntropyLoss(),
+            optim.SGD(net.parameters(), lr=1),
+            tiny,
+            tiny,
+            verbose=False,
+        )
     with pytest.raises(ValueError, match="at least one sample"):
         accuracy(net, tiny)
 

@@ -72,7 +72,9 @@ def test_osf_url_uses_the_download_form():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("osf_id, error", [(683, TypeError), ("", ValueError), ("68/xc", ValueError)])
+@pytest.mark.parametrize(
+    "osf_id, error", [(683, TypeError), ("", ValueError), ("68/xc", ValueError)]
+)
 def test_osf_url_refuses_bad_ids(osf_id, error):
     with pytest.raises(error, match="osf_id"):
         osf_url(osf_id)
@@ -265,7 +267,9 @@ def test_load_data_split_from_a_local_file(tmp_path, stimuli_shape):
     stimuli = np.array([3.0, 9.0, 15.0]).reshape(stimuli_shape)
     path = _write_npz(tmp_path / "split.npz", resp_train=train, resp_test=-train, stimuli=stimuli)
     resp_train, resp_test, out = load_data_split(path=path)
-    assert out.shape == (3, 1) and resp_train.dtype == resp_test.dtype == out.dtype == torch.float32
+    assert (
+        out.shape == (3, 1) and resp_train.dtype == resp_test.dtype == out.dtype == torch.float32
+    )
     np.testing.assert_array_equal(resp_test.numpy(), -train)
 
 
@@ -301,7 +305,10 @@ def test_inconsistent_shapes_are_refused(tmp_path):
     with pytest.raises(ValueError, match="n_stimuli"):
         load_data(path=rows)
     split = _write_npz(
-        tmp_path / "split.npz", resp_train=np.zeros((3, 2)), resp_test=np.zeros((3, 4)), stimuli=np.zeros(3)
+        tmp_path / "split.npz",
+        resp_train=np.zeros((3, 2)),
+        resp_test=np.zeros((3, 4)),
+        stimuli=np.zeros(3),
     )
     with pytest.raises(ValueError, match="same shape"):
         load_data_split(path=split)
@@ -309,17 +316,22 @@ def test_inconsistent_shapes_are_refused(tmp_path):
 
 @pytest.mark.bad_input
 def test_pickled_objects_are_never_loaded(tmp_path):
-    path = _write_npz(tmp_path / "evil.npz", resp=np.array([{"a": 1}], dtype=object), stimuli=np.zeros(1))
+    path = _write_npz(
+        tmp_path / "evil.npz", resp=np.array([{"a": 1}], dtype=object), stimuli=np.zeros(1)
+    )
     with pytest.raises(ValueError, match="allow_pickle"):
         load_data(path=path)
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("resp, dtype", [
-    (np.full((2, 2), "a"), "<U1"),
-    (np.ones((2, 2), complex), "complex128"),
-    (np.ones((2, 2), bool), "bool"),
-])
+@pytest.mark.parametrize(
+    "resp, dtype",
+    [
+        (np.full((2, 2), "a"), "<U1"),
+        (np.ones((2, 2), complex), "complex128"),
+        (np.ones((2, 2), bool), "bool"),
+    ],
+)
 def test_non_numeric_arrays_are_refused(tmp_path, resp, dtype):
     path = _write_npz(tmp_path / "text.npz", resp=resp, stimuli=np.zeros(2))
     with pytest.raises(TypeError, match=f"resp must hold real numbers .*got dtype {dtype}"):
@@ -377,7 +389,9 @@ def test_prepare_reports_unavailable_data(monkeypatch, capsys):
     monkeypatch.setattr(data, "_download", offline)
     assert main(["prepare", "--source", "osf"]) == 1
     err = capsys.readouterr().err
-    assert ORIBINNED1 in err and "no route to host" in err and "NMA_DL_DATA_SOURCE=synthetic" in err
+    assert (
+        ORIBINNED1 in err and "no route to host" in err and "NMA_DL_DATA_SOURCE=synthetic" in err
+    )
 
 
 @pytest.mark.bad_input

@@ -34,7 +34,8 @@ def _npz_bytes(**arrays):
 
 GOOD = {
     ORIBINNED1: _npz_bytes(
-        resp=np.arange(12, dtype=np.float32).reshape(4, 3), stimuli=np.array([0.5, 90.5, 180.5, 270.5])
+        resp=np.arange(12, dtype=np.float32).reshape(4, 3),
+        stimuli=np.array([0.5, 90.5, 180.5, 270.5]),
     ),
     ORIBINNED6_SPLIT: _npz_bytes(
         resp_train=np.ones((2, 3), np.float32),
@@ -48,7 +49,7 @@ GOOD = {
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's naming)
+    def do_GET(self):
         self.server.requests.append(self.path)
         self.server.behaviour(self)
 
@@ -98,7 +99,9 @@ def server():
     httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.requests, httpd.stop = [], threading.Event()
     httpd.behaviour = send(b"not configured", status=500)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield httpd
@@ -145,7 +148,9 @@ def _point_at(monkeypatch, port):
     url = f"http://127.0.0.1:{port}/download/{{}}/"
     monkeypatch.setattr(data, "osf_url", lambda osf_id: url.format(osf_id))
     for name, body in GOOD.items():
-        monkeypatch.setitem(FILES, name, dataclasses.replace(FILES[name], md5=hashlib.md5(body).hexdigest()))
+        monkeypatch.setitem(
+            FILES, name, dataclasses.replace(FILES[name], md5=hashlib.md5(body).hexdigest())
+        )
     return url.format(FILES[ORIBINNED1].osf_id)
 
 
@@ -157,7 +162,9 @@ def local(server, cache, monkeypatch):
 
 
 def _surrogate_warnings(records):
-    return [w for w in records if issubclass(w.category, UserWarning) and "SURROGATE" in str(w.message)]
+    return [
+        w for w in records if issubclass(w.category, UserWarning) and "SURROGATE" in str(w.message)
+    ]
 
 
 # --- the good path ---
@@ -169,7 +176,9 @@ def test_good_file_is_downloaded_cached_and_reused(local, name):
     server.behaviour = send(GOOD[name])
     path = fetch(name, source="osf")
     assert path == cache / name and path.read_bytes() == GOOD[name]
-    assert len(server.requests) == 1 and server.requests[0].startswith(f"/download/{FILES[name].osf_id}/")
+    assert len(server.requests) == 1 and server.requests[0].startswith(
+        f"/download/{FILES[name].osf_id}/"
+    )
     assert fetch(name, source="auto") == path  # from the cache
     assert len(server.requests) == 1
     assert _real_files(cache) == [name]
@@ -192,8 +201,14 @@ FAULTS = {
     "truncated": (send(GOOD[ORIBINNED1], send_bytes=200), "truncated: received 200 of"),
     "truncated_no_length": (send(GOOD[ORIBINNED1], length="omit", send_bytes=200), "hash"),
     "wrong_bytes": (send(bytes(len(GOOD[ORIBINNED1]))), "hash"),
-    "html_200": (send(b"<!DOCTYPE html><html><body>OSF</body></html>", content_type="text/html"), "web page"),
-    "html_200_sniffed": (send(b"  <html><head></head></html>", content_type="application/zip"), "web page"),
+    "html_200": (
+        send(b"<!DOCTYPE html><html><body>OSF</body></html>", content_type="text/html"),
+        "web page",
+    ),
+    "html_200_sniffed": (
+        send(b"  <html><head></head></html>", content_type="application/zip"),
+        "web page",
+    ),
     "http_404": (send(b"missing", status=404), "404"),
     "http_500": (send(b"oops", status=500), "500"),
     "stall_before_headers": (stall(before_headers=True), "no data received for 0.5 s"),
@@ -227,7 +242,10 @@ def test_fault_is_reported_falls_back_and_leaves_no_file(local, monkeypatch, cap
         second = fetch(ORIBINNED1, source="auto")
     assert first == second == cache / "synthetic" / ORIBINNED1
     (warning,) = _surrogate_warnings(records)
-    assert "could not be fetched" in str(warning.message) and cause.lower() in str(warning.message).lower()
+    assert (
+        "could not be fetched" in str(warning.message)
+        and cause.lower() in str(warning.message).lower()
+    )
     assert capsys.readouterr().out.count("NOTE: using the offline SURROGATE") == 2
     assert _real_files(cache) == []
 

@@ -5,8 +5,12 @@ import math
 import pytest
 import torch
 
-from nma_dl.datasets import (create_spiral_dataset, make_loaders, sample_grid,
-                             shuffle_and_split_data)
+from nma_dl.datasets import (
+    create_spiral_dataset,
+    make_loaders,
+    sample_grid,
+    shuffle_and_split_data,
+)
 
 
 def test_spiral_shapes_dtypes_and_labels():
@@ -15,7 +19,7 @@ def test_spiral_shapes_dtypes_and_labels():
     assert X.shape == (4000, 2) and X.dtype == torch.float32
     assert y.shape == (4000,) and y.dtype == torch.long
     for k in range(4):
-        assert torch.all(y[k * 1000:(k + 1) * 1000] == k)
+        assert torch.all(y[k * 1000 : (k + 1) * 1000] == k)
     assert torch.bincount(y).tolist() == [1000] * 4
 
 
@@ -41,15 +45,18 @@ def test_spiral_is_seeded_by_the_global_generator_or_a_given_one():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("args, error, match", [
-    ((0, 0.1, 10), ValueError, "K must be"),
-    ((2.5, 0.1, 10), TypeError, "K must be an int"),
-    ((True, 0.1, 10), TypeError, "K must be an int"),
-    ((4, -0.1, 10), ValueError, "sigma must be >= 0"),
-    ((4, float("nan"), 10), ValueError, "sigma must be finite"),
-    ((4, "0.1", 10), TypeError, "sigma must be a real number"),
-    ((4, 0.1, 0), ValueError, "N must be"),
-])
+@pytest.mark.parametrize(
+    "args, error, match",
+    [
+        ((0, 0.1, 10), ValueError, "K must be"),
+        ((2.5, 0.1, 10), TypeError, "K must be an int"),
+        ((True, 0.1, 10), TypeError, "K must be an int"),
+        ((4, -0.1, 10), ValueError, "sigma must be >= 0"),
+        ((4, float("nan"), 10), ValueError, "sigma must be finite"),
+        ((4, "0.1", 10), TypeError, "sigma must be a real number"),
+        ((4, 0.1, 0), ValueError, "N must be"),
+    ],
+)
 def test_spiral_rejects_bad_arguments(args, error, match):
     with pytest.raises(error, match=match):
         create_spiral_dataset(*args)
@@ -97,17 +104,34 @@ def test_split_fraction_rounds_down():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("X, y, seed, fraction, error, match", [
-    ([[0.0]], torch.zeros(1), 0, 0.2, TypeError, "X must be a torch.Tensor"),
-    (torch.zeros(3, 2), [0, 1, 2], 0, 0.2, TypeError, "y must be a torch.Tensor"),
-    (torch.zeros(3, 2), torch.zeros(4), 0, 0.2, ValueError, "as many samples"),
-    (torch.zeros(3, 2), torch.zeros(3), -1, 0.2, ValueError, "seed must be"),
-    (torch.zeros(3, 2), torch.zeros(3), 1.5, 0.2, TypeError, "seed must be an int"),
-    (torch.zeros(3, 2), torch.zeros(3), 2**70, 0.2, ValueError, r"seed must be in \[0, 2\*\*32\)"),
-    (torch.tensor(1.0), torch.zeros(3), 0, 0.2, ValueError, "X needs a sample dimension"),
-    (torch.zeros(3, 2), torch.zeros(3), 0, 1.0, ValueError, r"test_fraction must be in \[0, 1\)"),
-    (torch.zeros(3, 2), torch.zeros(3), 0, -0.1, ValueError, "test_fraction must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "X, y, seed, fraction, error, match",
+    [
+        ([[0.0]], torch.zeros(1), 0, 0.2, TypeError, "X must be a torch.Tensor"),
+        (torch.zeros(3, 2), [0, 1, 2], 0, 0.2, TypeError, "y must be a torch.Tensor"),
+        (torch.zeros(3, 2), torch.zeros(4), 0, 0.2, ValueError, "as many samples"),
+        (torch.zeros(3, 2), torch.zeros(3), -1, 0.2, ValueError, "seed must be"),
+        (torch.zeros(3, 2), torch.zeros(3), 1.5, 0.2, TypeError, "seed must be an int"),
+        (
+            torch.zeros(3, 2),
+            torch.zeros(3),
+            2**70,
+            0.2,
+            ValueError,
+            r"seed must be in \[0, 2\*\*32\)",
+        ),
+        (torch.tensor(1.0), torch.zeros(3), 0, 0.2, ValueError, "X needs a sample dimension"),
+        (
+            torch.zeros(3, 2),
+            torch.zeros(3),
+            0,
+            1.0,
+            ValueError,
+            r"test_fraction must be in \[0, 1\)",
+        ),
+        (torch.zeros(3, 2), torch.zeros(3), 0, -0.1, ValueError, "test_fraction must be >= 0"),
+    ],
+)
 def test_split_rejects_bad_arguments(X, y, seed, fraction, error, match):
     with pytest.raises(error, match=match):
         shuffle_and_split_data(X, y, seed, test_fraction=fraction)
@@ -116,24 +140,28 @@ def test_split_rejects_bad_arguments(X, y, seed, fraction, error, match):
 def test_loaders_batches_and_reproducible_order():
     X, y = torch.randn(300, 2), torch.arange(300)
     X_test, y_test, X_train, y_train = shuffle_and_split_data(X, y, seed=0)
-    train_loader, test_loader = make_loaders(X_train, y_train, X_test, y_test, batch_size=32,
-                                             seed=3)
+    train_loader, test_loader = make_loaders(
+        X_train, y_train, X_test, y_test, batch_size=32, seed=3
+    )
     first_epoch = [labels for _, labels in train_loader]
     assert [len(b) for b in first_epoch] == [32] * (240 // 32)  # the incomplete batch is dropped
     seen = torch.cat(first_epoch)
-    assert not torch.equal(seen, y_train[:len(seen)])  # shuffled
+    assert not torch.equal(seen, y_train[: len(seen)])  # shuffled
     assert torch.equal(torch.cat([labels for _, labels in test_loader]), y_test)  # test order kept
     again, _ = make_loaders(X_train, y_train, X_test, y_test, batch_size=32, seed=3)
     assert torch.equal(torch.cat(first_epoch), torch.cat([b for _, b in again]))
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"batch_size": 0}, ValueError, "batch_size must be"),
-    ({"num_workers": -1}, ValueError, "num_workers must be"),
-    ({"seed": "1"}, TypeError, "seed must be an int"),
-    ({"seed": 2**32}, ValueError, r"seed must be in \[0, 2\*\*32\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"batch_size": 0}, ValueError, "batch_size must be"),
+        ({"num_workers": -1}, ValueError, "num_workers must be"),
+        ({"seed": "1"}, TypeError, "seed must be an int"),
+        ({"seed": 2**32}, ValueError, r"seed must be in \[0, 2\*\*32\)"),
+    ],
+)
 def test_loaders_reject_bad_arguments(kwargs, error, match):
     X, y = torch.zeros(4, 2), torch.zeros(4, dtype=torch.long)
     with pytest.raises(error, match=match):
@@ -160,13 +188,16 @@ def test_sample_grid_layout():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"M": 1}, ValueError, "M must be"),
-    ({"M": 2.0}, TypeError, "M must be an int"),
-    ({"x_max": 0}, ValueError, "x_max must be > 0"),
-    ({"x_max": "2"}, TypeError, "x_max must be a real number"),
-    ({"x_max": 1e308}, ValueError, "x_max must fit in float32"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"M": 1}, ValueError, "M must be"),
+        ({"M": 2.0}, TypeError, "M must be an int"),
+        ({"x_max": 0}, ValueError, "x_max must be > 0"),
+        ({"x_max": "2"}, TypeError, "x_max must be a real number"),
+        ({"x_max": 1e308}, ValueError, "x_max must fit in float32"),
+    ],
+)
 def test_sample_grid_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         sample_grid(**kwargs)

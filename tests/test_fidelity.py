@@ -142,8 +142,9 @@ def test_bonus_classes_and_regularised_training_with_test_loss(reference_split, 
     assert torch.equal(stimulus_class(stimuli_test, n_classes), y_test)
 
     def make_net():
-        return nn.Sequential(nn.Linear(N_NEURONS, 20), nn.ReLU(), nn.Linear(20, n_classes),
-                             nn.LogSoftmax(dim=1))
+        return nn.Sequential(
+            nn.Linear(N_NEURONS, 20), nn.ReLU(), nn.Linear(20, n_classes), nn.LogSoftmax(dim=1)
+        )
 
     def regularised(out, target, weights):
         loss = nn.NLLLoss()(out, target)
@@ -165,8 +166,14 @@ def test_bonus_classes_and_regularised_training_with_test_loss(reference_split, 
     torch.manual_seed(1)
     net = make_net()
     train_loss, test_loss = train(
-        net, nn.NLLLoss(), resp_train, y_train, n_epochs=20, learning_rate=0.1,
-        test_data=resp_test, test_labels=y_test,
+        net,
+        nn.NLLLoss(),
+        resp_train,
+        y_train,
+        n_epochs=20,
+        learning_rate=0.1,
+        test_data=resp_test,
+        test_labels=y_test,
         penalty=lambda m: l1 * m[0].weight.abs().sum() + l2 * m[0].weight.square().sum(),
     )
     assert train_loss == ref_train

@@ -7,16 +7,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from IPython.core.formatters import DisplayFormatter  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+import torch
+from IPython.core.formatters import DisplayFormatter
+from matplotlib.figure import Figure
 
-from nma_dl import widgets  # noqa: E402
-from nma_dl.neurons import fi_curve, run_LIF  # noqa: E402
-from nma_dl.plotting import plot_fi_curve, plot_lif_membrane  # noqa: E402
-from nma_dl.widgets import StaticFallback, lif_fi_figure, lif_fi_widget  # noqa: E402
+from nma_dl import widgets
+from nma_dl.neurons import fi_curve, run_LIF
+from nma_dl.plotting import plot_fi_curve, plot_lif_membrane
+from nma_dl.widgets import StaticFallback, lif_fi_figure, lif_fi_widget
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -93,12 +93,15 @@ def test_membrane_plot():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"Rm": 0.5}, ValueError, "Rm must be between 1 and 100"),
-    ({"tau_ref": 101}, ValueError, "tau_ref must be between 1 and 100"),
-    ({"Rm": "1"}, TypeError, "Rm must be a number"),
-    ({"tau_ref": True}, TypeError, "tau_ref must be a number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"Rm": 0.5}, ValueError, "Rm must be between 1 and 100"),
+        ({"tau_ref": 101}, ValueError, "tau_ref must be between 1 and 100"),
+        ({"Rm": "1"}, TypeError, "Rm must be a number"),
+        ({"tau_ref": True}, TypeError, "tau_ref must be a number"),
+    ],
+)
 def test_widget_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         lif_fi_widget(**kwargs)

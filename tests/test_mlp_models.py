@@ -6,14 +6,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+import torch
+from torch import nn
 
-from nma_dl.models import (Net, activation_names, approximate_function,  # noqa: E402
-                           parse_activation)
-from nma_dl.plotting import plot_function_approximation  # noqa: E402
+from nma_dl.models import (
+    Net,
+    activation_names,
+    approximate_function,
+    parse_activation,
+)
+from nma_dl.plotting import plot_function_approximation
 
 
 @pytest.fixture(autouse=True)
@@ -25,18 +29,21 @@ def _close_figures():
 # ------------------------------------------------------------------ parse_activation
 
 
-@pytest.mark.parametrize("spec, cls, attrs", [
-    ("ReLU()", nn.ReLU, {}),
-    ("ReLU", nn.ReLU, {}),
-    ("nn.ReLU()", nn.ReLU, {}),
-    ("  Tanh( )  ", nn.Tanh, {}),
-    ("LeakyReLU(0.1)", nn.LeakyReLU, {"negative_slope": 0.1}),
-    ("LeakyReLU(negative_slope=-0.2)", nn.LeakyReLU, {"negative_slope": -0.2}),
-    ("ELU(alpha=2, inplace=False)", nn.ELU, {"alpha": 2}),
-    ("Softplus(beta=2)", nn.Softplus, {"beta": 2}),
-    ("GELU(approximate='tanh')", nn.GELU, {"approximate": "tanh"}),
-    ("Sigmoid()", nn.Sigmoid, {}),
-])
+@pytest.mark.parametrize(
+    "spec, cls, attrs",
+    [
+        ("ReLU()", nn.ReLU, {}),
+        ("ReLU", nn.ReLU, {}),
+        ("nn.ReLU()", nn.ReLU, {}),
+        ("  Tanh( )  ", nn.Tanh, {}),
+        ("LeakyReLU(0.1)", nn.LeakyReLU, {"negative_slope": 0.1}),
+        ("LeakyReLU(negative_slope=-0.2)", nn.LeakyReLU, {"negative_slope": -0.2}),
+        ("ELU(alpha=2, inplace=False)", nn.ELU, {"alpha": 2}),
+        ("Softplus(beta=2)", nn.Softplus, {"beta": 2}),
+        ("GELU(approximate='tanh')", nn.GELU, {"approximate": "tanh"}),
+        ("Sigmoid()", nn.Sigmoid, {}),
+    ],
+)
 def test_accepted_strings(spec, cls, attrs):
     module = parse_activation(spec)
     assert type(module) is cls
@@ -57,28 +64,31 @@ def test_accepted_names_are_torch_activations_only():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("spec, why", [
-    ("__import__('os').system('echo pwned')", "expected a name"),
-    ("__import__('os')", "not a torch.nn activation"),
-    ("eval('1')", "not a torch.nn activation"),
-    ("os.system('ls')", "expected a name"),
-    ("Linear(2, 3)", "not a torch.nn activation"),
-    ("MultiheadAttention(4, 2)", "not a torch.nn activation"),
-    ("Relu()", "not a torch.nn activation"),
-    ("ReLU(", "not valid Python"),
-    ("", "not valid Python"),
-    ("ReLU(); import os", "not valid Python"),
-    ("LeakyReLU(x)", "literal"),
-    ("LeakyReLU(1 + 2j if True else 0)", "literal"),
-    ("LeakyReLU(**{'negative_slope': 0.1})", "literal"),
-    ("LeakyReLU([0.1])", "single numbers"),
-    ("LeakyReLU(1e999)", "finite"),
-    ("LeakyReLU(0.1) + 1", "expected a name"),
-    ("ReLU()()", "expected a name"),
-    ("LeakyReLU(0.1, 2, 3, 4)", "does not accept these arguments"),
-    ("Threshold()", "does not accept these arguments"),
-    ("ReLU(" + "0," * 300 + ")", "longer than 200"),
-])
+@pytest.mark.parametrize(
+    "spec, why",
+    [
+        ("__import__('os').system('echo pwned')", "expected a name"),
+        ("__import__('os')", "not a torch.nn activation"),
+        ("eval('1')", "not a torch.nn activation"),
+        ("os.system('ls')", "expected a name"),
+        ("Linear(2, 3)", "not a torch.nn activation"),
+        ("MultiheadAttention(4, 2)", "not a torch.nn activation"),
+        ("Relu()", "not a torch.nn activation"),
+        ("ReLU(", "not valid Python"),
+        ("", "not valid Python"),
+        ("ReLU(); import os", "not valid Python"),
+        ("LeakyReLU(x)", "literal"),
+        ("LeakyReLU(1 + 2j if True else 0)", "literal"),
+        ("LeakyReLU(**{'negative_slope': 0.1})", "literal"),
+        ("LeakyReLU([0.1])", "single numbers"),
+        ("LeakyReLU(1e999)", "finite"),
+        ("LeakyReLU(0.1) + 1", "expected a name"),
+        ("ReLU()()", "expected a name"),
+        ("LeakyReLU(0.1, 2, 3, 4)", "does not accept these arguments"),
+        ("Threshold()", "does not accept these arguments"),
+        ("ReLU(" + "0," * 300 + ")", "longer than 200"),
+    ],
+)
 def test_rejected_strings_list_the_accepted_names(spec, why):
     with pytest.raises(ValueError, match=why) as info:
         parse_activation(spec)
@@ -115,25 +125,39 @@ def test_non_strings_are_a_type_error(spec):
 
 
 def test_the_tutorial_example_shape_and_layers():
-    net = Net(actv="LeakyReLU(0.1)", input_feature_num=2, hidden_unit_nums=[100, 10, 5],
-              output_feature_num=1)
+    net = Net(
+        actv="LeakyReLU(0.1)",
+        input_feature_num=2,
+        hidden_unit_nums=[100, 10, 5],
+        output_feature_num=1,
+    )
     assert net(torch.zeros((100, 2))).shape == (100, 1)
     names = [name for name, _ in net.mlp.named_children()]
-    assert names == ["Linear_0", "Activation_0", "Linear_1", "Activation_1", "Linear_2",
-                     "Activation_2", "Output_Linear"]
+    assert names == [
+        "Linear_0",
+        "Activation_0",
+        "Linear_1",
+        "Activation_1",
+        "Linear_2",
+        "Activation_2",
+        "Output_Linear",
+    ]
     assert all(isinstance(net.mlp[i], nn.LeakyReLU) for i in (1, 3, 5))
     assert net.mlp.Activation_0 is not net.mlp.Activation_1
     assert [net.mlp[i].out_features for i in (0, 2, 4, 6)] == [100, 10, 5, 1]
 
 
 @pytest.mark.parametrize("actv", ["ReLU()", "Tanh()", "LeakyReLU(0.1)", "ELU()", "Sigmoid()"])
-@pytest.mark.parametrize("shape, features, expected", [
-    ((7,), 1, (7, 3)),                 # 1-D input: one feature per sample
-    ((7, 2), 2, (7, 3)),               # 2-D input
-    ((5, 1, 28, 28), 784, (5, 3)),     # images are flattened
-    ((4, 3, 8, 8), 192, (4, 3)),       # colour images
-    ((6,), 6, (1, 3)),                 # one sample given as a vector
-])
+@pytest.mark.parametrize(
+    "shape, features, expected",
+    [
+        ((7,), 1, (7, 3)),  # 1-D input: one feature per sample
+        ((7, 2), 2, (7, 3)),  # 2-D input
+        ((5, 1, 28, 28), 784, (5, 3)),  # images are flattened
+        ((4, 3, 8, 8), 192, (4, 3)),  # colour images
+        ((6,), 6, (1, 3)),  # one sample given as a vector
+    ],
+)
 def test_shapes_for_many_inputs_and_activations(actv, shape, features, expected):
     torch.manual_seed(0)
     net = Net(actv, features, [16, 8], 3)
@@ -171,17 +195,20 @@ def test_net_trains_end_to_end():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("args, error, match", [
-    (("ReLU", 0, [4], 1), ValueError, "input_feature_num must be a positive int"),
-    (("ReLU", 2.0, [4], 1), TypeError, "input_feature_num must be an int"),
-    (("ReLU", 2, 4, 1), TypeError, "hidden_unit_nums must be a list of ints"),
-    (("ReLU", 2, "44", 1), TypeError, "hidden_unit_nums must be a list of ints"),
-    (("ReLU", 2, [4, 0], 1), ValueError, r"hidden_unit_nums\[1\] must be a positive int"),
-    (("ReLU", 2, [4, 2.5], 1), TypeError, r"hidden_unit_nums\[1\] must be an int"),
-    (("ReLU", 2, [4], True), TypeError, "output_feature_num must be an int"),
-    (("Nope()", 2, [4], 1), ValueError, "Accepted names"),
-    ((nn.ReLU(), 2, [4], 1), TypeError, "actv must be a str"),
-])
+@pytest.mark.parametrize(
+    "args, error, match",
+    [
+        (("ReLU", 0, [4], 1), ValueError, "input_feature_num must be a positive int"),
+        (("ReLU", 2.0, [4], 1), TypeError, "input_feature_num must be an int"),
+        (("ReLU", 2, 4, 1), TypeError, "hidden_unit_nums must be a list of ints"),
+        (("ReLU", 2, "44", 1), TypeError, "hidden_unit_nums must be a list of ints"),
+        (("ReLU", 2, [4, 0], 1), ValueError, r"hidden_unit_nums\[1\] must be a positive int"),
+        (("ReLU", 2, [4, 2.5], 1), TypeError, r"hidden_unit_nums\[1\] must be an int"),
+        (("ReLU", 2, [4], True), TypeError, "output_feature_num must be an int"),
+        (("Nope()", 2, [4], 1), ValueError, "Accepted names"),
+        ((nn.ReLU(), 2, [4], 1), TypeError, "actv must be a str"),
+    ],
+)
 def test_net_rejects_bad_arguments(args, error, match):
     with pytest.raises(error, match=match):
         Net(*args)
@@ -219,7 +246,7 @@ def test_relu_sum_interpolates_the_sine_through_its_samples():
         torch.testing.assert_close(relu_acts[i][x > kink], x[x > kink] - kink)
     # piecewise linear interpolation: error at most of the order h^2 / 8 of the sine
     h = 2 * math.pi / 9
-    assert (y_hat - torch.sin(x)).abs().max() <= h ** 2 / 8 + 1e-4
+    assert (y_hat - torch.sin(x)).abs().max() <= h**2 / 8 + 1e-4
     # and exact at the training points
     y_at, _, _ = approximate_function(x_train, y_train, n_points=10)
     torch.testing.assert_close(y_at, y_train.view(-1), atol=1e-5, rtol=0)
@@ -235,16 +262,19 @@ def test_plot_function_approximation_draws_both_panels():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("x_train, y_train, match", [
-    ([0.0, 1.0], torch.zeros(2), "x_train must be a torch.Tensor"),
-    (torch.zeros(1), torch.zeros(1), "at least 2 points"),
-    (torch.arange(3.0), torch.zeros(4), "one value per x_train point"),
-    (torch.tensor([0.0, 2.0, 1.0]), torch.zeros(3), "strictly increasing"),
-    (torch.tensor([0.0, float("nan")]), torch.zeros(2), "finite"),
-    (torch.zeros(3, 2), torch.zeros(3), r"x_train must have shape \(n,\) or \(n, 1\)"),
-    (torch.arange(3.0), torch.zeros(1, 3), r"y_train must have shape"),
-    (torch.arange(3.0) + 0j, torch.zeros(3), "x_train must hold real numbers"),
-])
+@pytest.mark.parametrize(
+    "x_train, y_train, match",
+    [
+        ([0.0, 1.0], torch.zeros(2), "x_train must be a torch.Tensor"),
+        (torch.zeros(1), torch.zeros(1), "at least 2 points"),
+        (torch.arange(3.0), torch.zeros(4), "one value per x_train point"),
+        (torch.tensor([0.0, 2.0, 1.0]), torch.zeros(3), "strictly increasing"),
+        (torch.tensor([0.0, float("nan")]), torch.zeros(2), "finite"),
+        (torch.zeros(3, 2), torch.zeros(3), r"x_train must have shape \(n,\) or \(n, 1\)"),
+        (torch.arange(3.0), torch.zeros(1, 3), r"y_train must have shape"),
+        (torch.arange(3.0) + 0j, torch.zeros(3), "x_train must hold real numbers"),
+    ],
+)
 def test_approximate_function_rejects_bad_inputs(x_train, y_train, match):
     with pytest.raises((TypeError, ValueError), match=match):
         approximate_function(x_train, y_train)

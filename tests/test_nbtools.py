@@ -14,7 +14,7 @@ from nma_dl import nbtools
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TOY = '''---
+TOY = """---
 jupytext:
   text_representation:
     extension: .md
@@ -52,7 +52,7 @@ print(square(3))
 ```
 
 After the exercise.
-'''
+"""
 
 
 @pytest.fixture
@@ -131,7 +131,9 @@ def test_student_notebook_has_no_solution_code(project):
     code = "\n".join(c.source for c in student.cells if c.cell_type == "code")
     assert "return x * x" not in code
     assert 'raise NotImplementedError("Student exercise' in code
-    blocks = [c.source for c in student.cells if c.cell_type == "markdown" and "<details>" in c.source]
+    blocks = [
+        c.source for c in student.cells if c.cell_type == "markdown" and "<details>" in c.source
+    ]
     assert len(blocks) == 1 and "return x * x" in blocks[0]
     assert "```python" in blocks[0] and "<summary>" in blocks[0]
     badges = student.cells[1].source
@@ -160,8 +162,11 @@ def test_stale_notebook_and_out_of_sync_source_are_reported(project):
 
 def test_markup_problems_are_reported(project):
     source = project / "book/tutorials/toy.md"
-    source.write_text(source.read_text().replace(
-        ":tags: [exercise-solution, hide-input]", ":tags: [exercise-solution]"))
+    source.write_text(
+        source.read_text().replace(
+            ":tags: [exercise-solution, hide-input]", ":tags: [exercise-solution]"
+        )
+    )
     problems = nbtools.stale(project)
     assert any("solution cell" in p and "hide-input" in p for p in problems)
     source.write_text(TOY.replace(":tags: [exercise-solution, hide-input]\n", ""))
@@ -173,8 +178,12 @@ def test_jupytext_sync_keeps_exercise_tags(project):
     nbtools.build(project)
     ref = project / "notebooks/reference/toy.ipynb"
     ref.unlink()
-    subprocess.run([sys.executable, "-m", "jupytext", "--sync", "book/tutorials/toy.md"],
-                   cwd=project, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "jupytext", "--sync", "book/tutorials/toy.md"],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
     paired = _read(ref)
     tags = [c.metadata.get("tags", []) for c in paired.cells]
     assert list(nbtools.STUB_TAGS) in tags and list(nbtools.SOLUTION_TAGS) in tags
@@ -182,11 +191,17 @@ def test_jupytext_sync_keeps_exercise_tags(project):
     paired.cells[-1].source = "Edited in Jupyter."
     nbformat.write(paired, ref)
     (project / "book/tutorials/toy.md").touch()
-    import os, time
+    import os
+    import time
+
     later = time.time() + 5
     os.utime(ref, (later, later))
-    subprocess.run([sys.executable, "-m", "jupytext", "--sync", str(ref.relative_to(project))],
-                   cwd=project, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "jupytext", "--sync", str(ref.relative_to(project))],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
     md = (project / "book/tutorials/toy.md").read_text()
     assert "Edited in Jupyter." in md
     assert ":tags: [exercise-stub, raises-exception, remove-output]" in md
@@ -198,7 +213,10 @@ def test_real_sources_round_trip_with_tags(slug, tmp_path):
     """Every tutorial of the course keeps its exercise tags through a jupytext round trip."""
     src = ROOT / "book/tutorials" / f"{slug}.md"
     nb = jupytext.read(src)
-    again = jupytext.reads(jupytext.writes(jupytext.reads(jupytext.writes(nb, "ipynb"), "ipynb"), "md:myst"), "md:myst")
+    again = jupytext.reads(
+        jupytext.writes(jupytext.reads(jupytext.writes(nb, "ipynb"), "ipynb"), "md:myst"),
+        "md:myst",
+    )
     before = [c.metadata.get("tags", []) for c in nb.cells]
     after = [c.metadata.get("tags", []) for c in again.cells]
     assert before == after
@@ -212,7 +230,12 @@ def test_committed_notebooks_are_up_to_date():
 
 
 def test_toc_documents_lists_root_then_files_once():
-    toc = {"format": "jb-book", "root": "book/intro", "parts": [
-        {"chapters": [{"file": "book/tutorials/a.md"}, {"file": "book/tutorials/b"}]},
-        {"chapters": [{"file": "book/tutorials/a"}]}]}
+    toc = {
+        "format": "jb-book",
+        "root": "book/intro",
+        "parts": [
+            {"chapters": [{"file": "book/tutorials/a.md"}, {"file": "book/tutorials/b"}]},
+            {"chapters": [{"file": "book/tutorials/a"}]},
+        ],
+    }
     assert nbtools.toc_documents(toc) == ["book/intro", "book/tutorials/a", "book/tutorials/b"]

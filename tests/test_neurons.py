@@ -18,8 +18,8 @@ def test_spike_times_by_hand():
     assert len(time) == len(Vm) == 101
     assert time[Vm > 1].tolist() == [11.0, 32.0, 53.0, 74.0, 95.0]
     assert spike_count(Vm) == 5
-    assert Vm[11].item() == pytest.approx(1.5 * (1 - 0.9 ** 11) + 0.5, rel=1e-6)
-    assert Vm[10].item() == pytest.approx(1.5 * (1 - 0.9 ** 10), rel=1e-6)
+    assert Vm[11].item() == pytest.approx(1.5 * (1 - 0.9**11) + 0.5, rel=1e-6)
+    assert Vm[10].item() == pytest.approx(1.5 * (1 - 0.9**10), rel=1e-6)
     assert torch.all(Vm[12:22] == 0)  # refractory: held at the reset value
 
 
@@ -64,19 +64,22 @@ def test_longer_refractory_period_caps_the_rate():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"I": "1"}, TypeError, "I must be a real number"),
-    ({"I": float("inf")}, ValueError, "I must be finite"),
-    ({"I": torch.ones(2)}, ValueError, "I must be a single number"),
-    ({"I": 1, "T": 0}, ValueError, "T must be > 0"),
-    ({"I": 1, "dt": -0.1}, ValueError, "dt must be > 0"),
-    ({"I": 1, "T": 1, "dt": 2}, ValueError, "dt must be <= T"),
-    ({"I": 1, "tau_ref": -1}, ValueError, "tau_ref must be >= 0"),
-    ({"I": 1, "Rm": 0}, ValueError, "Rm must be > 0"),
-    ({"I": 1, "Cm": None}, TypeError, "Cm must be a real number"),
-    ({"I": 1, "Vth": True}, TypeError, "Vth must be a real number"),
-    ({"I": 1, "V_spike": -0.5}, ValueError, "V_spike must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"I": "1"}, TypeError, "I must be a real number"),
+        ({"I": float("inf")}, ValueError, "I must be finite"),
+        ({"I": torch.ones(2)}, ValueError, "I must be a single number"),
+        ({"I": 1, "T": 0}, ValueError, "T must be > 0"),
+        ({"I": 1, "dt": -0.1}, ValueError, "dt must be > 0"),
+        ({"I": 1, "T": 1, "dt": 2}, ValueError, "dt must be <= T"),
+        ({"I": 1, "tau_ref": -1}, ValueError, "tau_ref must be >= 0"),
+        ({"I": 1, "Rm": 0}, ValueError, "Rm must be > 0"),
+        ({"I": 1, "Cm": None}, TypeError, "Cm must be a real number"),
+        ({"I": 1, "Vth": True}, TypeError, "Vth must be a real number"),
+        ({"I": 1, "V_spike": -0.5}, ValueError, "V_spike must be >= 0"),
+    ],
+)
 def test_run_lif_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         run_LIF(**kwargs)

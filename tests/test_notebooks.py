@@ -18,7 +18,9 @@ def test_student_notebook_stops_at_first_stub(slug):
     path = ROOT / nbtools.STUDENT_DIR / f"{slug}.ipynb"
     run = nbtools.execute(path, timeout=300)
     assert run.error is not None, "the student notebook ran to the end: where are the exercises?"
-    first_stub = next(i for i, c in enumerate(run.notebook.cells) if nbtools.STUB in c.metadata.get("tags", []))
+    first_stub = next(
+        i for i, c in enumerate(run.notebook.cells) if nbtools.STUB in c.metadata.get("tags", [])
+    )
     # The first failure is the first stub, raising the student-exercise error; nothing before failed.
     assert run.error["cell"] == first_stub, run.error
     assert run.error["ename"] == "NotImplementedError"
@@ -45,7 +47,9 @@ def test_text_outputs_drop_timing_lines_only():
     cell = nbformat.v4.new_code_cell("x")
     cell.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text="loss: 1.234\n"),
-        nbformat.v4.new_output("stream", name="stderr", text="100%|####| 10/10 [00:01<00:00, 9.8it/s]\n"),
+        nbformat.v4.new_output(
+            "stream", name="stderr", text="100%|####| 10/10 [00:01<00:00, 9.8it/s]\n"
+        ),
         nbformat.v4.new_output("display_data", data={"text/plain": "<Figure at 0x7f00ab>"}),
     ]
     nb.cells = [cell]

@@ -4,16 +4,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib as mpl  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.image import AxesImage  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.image import AxesImage
+from matplotlib.lines import Line2D
 
-import nma_dl  # noqa: E402
-from nma_dl import plotting  # noqa: E402
+import nma_dl
+from nma_dl import plotting
 
 
 @pytest.fixture(autouse=True)

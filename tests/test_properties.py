@@ -137,8 +137,10 @@ def test_binning_preserves_the_count_weighted_mean(npz_path, data, n_stimuli, bi
 
 
 @SETTINGS
-@given(resp=hnp.arrays(np.float32, (5, 2), elements=st.floats(-10, 10, width=32)),
-       bin_width=st.floats(0.01, 1.0))
+@given(
+    resp=hnp.arrays(np.float32, (5, 2), elements=st.floats(-10, 10, width=32)),
+    bin_width=st.floats(0.01, 1.0),
+)
 def test_bins_up_to_one_degree_return_the_rows_unchanged(npz_path, resp, bin_width):
     stimuli = np.array([3.5, 1.5, 200.5, 7.25, 359.0])
     binned, binned_stimuli = load_data(bin_width, path=_write(npz_path, resp, stimuli))
@@ -251,13 +253,19 @@ def test_get_data_returns_rows_of_its_inputs(n_stim, n_rows, seed):
 
 
 def _draws():
-    return (random.random(), np.random.rand(3).tolist(), torch.rand(3).tolist(),
-            torch.randn(2).tolist())
+    return (
+        random.random(),
+        np.random.rand(3).tolist(),
+        torch.rand(3).tolist(),
+        torch.randn(2).tolist(),
+    )
 
 
 @SETTINGS
-@given(st.one_of(st.integers(0, 2**32 - 1), st.sampled_from([0, 1, 2**31, 2**32 - 1])),
-       st.sampled_from([int, np.int64, np.uint32]))
+@given(
+    st.one_of(st.integers(0, 2**32 - 1), st.sampled_from([0, 1, 2**31, 2**32 - 1])),
+    st.sampled_from([int, np.int64, np.uint32]),
+)
 def test_set_seed_makes_draws_repeat(seed, kind):
     assert set_seed(kind(seed)) == seed
     first = _draws()

@@ -76,8 +76,9 @@ def notebook_code(cells, where):
             pieces.append((f"{where} cell {index}", strip_magics(source)))
         elif cell["cell_type"] == "markdown":
             for number, block in enumerate(fenced_python(source)):
-                pieces.append((f"{where} cell {index} (Markdown code {number})",
-                               strip_magics(block)))
+                pieces.append(
+                    (f"{where} cell {index} (Markdown code {number})", strip_magics(block))
+                )
     return pieces
 
 
@@ -108,10 +109,15 @@ def text_files(root=ROOT):
     """Every text file students or readers get: package, book, notebooks, book config."""
     paths = [root / "_config.yml", root / "_toc.yml", root / "README.md"]
     for folder, pattern in (("nma_dl", "*"), ("book", "*"), ("notebooks", "*.ipynb")):
-        paths += [p for p in (root / folder).rglob(pattern)
-                  if p.is_file() and p.suffix in {".py", ".md", ".ipynb", ".yml", ".mplstyle",
-                                                   ".html", ".css", ".js", ".txt"}
-                  and ".ipynb_checkpoints" not in p.parts and "__pycache__" not in p.parts]
+        paths += [
+            p
+            for p in (root / folder).rglob(pattern)
+            if p.is_file()
+            and p.suffix
+            in {".py", ".md", ".ipynb", ".yml", ".mplstyle", ".html", ".css", ".js", ".txt"}
+            and ".ipynb_checkpoints" not in p.parts
+            and "__pycache__" not in p.parts
+        ]
     return [p for p in paths if p.is_file()]
 
 
@@ -172,17 +178,27 @@ def find_dynamic_code(source):
         if not isinstance(node, ast.Call):
             continue
         name = _dotted(node.func)
-        if name in {"eval", "exec", "builtins.eval", "builtins.exec", "__builtins__.eval",
-                    "__builtins__.exec"}:
+        if name in {
+            "eval",
+            "exec",
+            "builtins.eval",
+            "builtins.exec",
+            "__builtins__.eval",
+            "__builtins__.exec",
+        }:
             found.append(f"line {node.lineno}: {name}(...)")
         elif name in {"compile", "builtins.compile", "__builtins__.compile"}:
             mode = _keyword(node, "mode", 2)
-            if mode is None or _const(mode) in {"exec", "single", "eval"} or \
-                    not isinstance(mode, ast.Constant):
+            if (
+                mode is None
+                or _const(mode) in {"exec", "single", "eval"}
+                or not isinstance(mode, ast.Constant)
+            ):
                 shown = ast.unparse(mode) if mode else "?"
                 found.append(f"line {node.lineno}: {name}(..., mode={shown})")
-        elif name == "getattr" and len(node.args) >= 2 and \
-                _const(node.args[1]) in {"eval", "exec"}:
+        elif (
+            name == "getattr" and len(node.args) >= 2 and _const(node.args[1]) in {"eval", "exec"}
+        ):
             found.append(f"line {node.lineno}: getattr(..., {_const(node.args[1])!r})")
     return found
 
@@ -201,8 +217,11 @@ def find_pickle_loading(source):
             names = sorted(alias.name for alias in node.names)
             if set(names) & {"load", "loads", "Unpickler", "open", "*"}:
                 found.append(f"line {node.lineno}: from {module} import {', '.join(names)}")
-        if isinstance(node, ast.ImportFrom) and node.module == "torch" and \
-                any(alias.name == "load" for alias in node.names):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "torch"
+            and any(alias.name == "load" for alias in node.names)
+        ):
             found.append(f"line {node.lineno}: from torch import load (cannot check weights_only)")
         if not isinstance(node, ast.Call):
             continue
@@ -216,8 +235,12 @@ def find_pickle_loading(source):
             weights_only = _keyword(node, "weights_only")
             if weights_only is None or _const(weights_only) is not True:
                 found.append(f"line {node.lineno}: {name}(...) without weights_only=True")
-        elif head.split(".")[0] in _PICKLE_MODULES and \
-                attr in {"load", "loads", "Unpickler", "open"}:
+        elif head.split(".")[0] in _PICKLE_MODULES and attr in {
+            "load",
+            "loads",
+            "Unpickler",
+            "open",
+        }:
             found.append(f"line {node.lineno}: {name}(...)")
         elif attr == "read_pickle":
             found.append(f"line {node.lineno}: {name}(...)")
@@ -254,8 +277,11 @@ def find_telemetry_in_code(source):
             texts = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             texts = [node.module or ""] + [alias.name for alias in node.names]
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and \
-                id(node) not in docstrings:
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ):
             texts = [node.value]
         for text in texts:
             match = _TELEMETRY.search(text)
@@ -274,8 +300,10 @@ _TRACKERS = re.compile(
 
 
 def find_trackers_in_text(text):
-    return [f"line {text.count(chr(10), 0, m.start()) + 1}: {m.group(0)!r}"
-            for m in _TRACKERS.finditer(text)]
+    return [
+        f"line {text.count(chr(10), 0, m.start()) + 1}: {m.group(0)!r}"
+        for m in _TRACKERS.finditer(text)
+    ]
 
 
 def find_remote_styles(source):
@@ -332,13 +360,17 @@ PLANTED = [
     (find_telemetry_in_code, 'content_review(f"{feedback_prefix}_Video")'),
     (find_telemetry_in_code, "from vibecheck import DatatopsContentReviewContainer"),
     (find_telemetry_in_code, 'url = "https://www.google-analytics.com/collect"'),
-    (find_telemetry_in_code, "display(HTML('<script>gtag(\"config\", \"G-1\")</script>'))"),
+    (find_telemetry_in_code, 'display(HTML(\'<script>gtag("config", "G-1")</script>\'))'),
     (find_telemetry_in_code, 'requests.post("https://api.airtable.com/v0/app/feedback", json={})'),
-    (find_remote_styles,
-     # Split so that repository-wide greps for remote styles do not flag this planted case.
-     'import matplotlib.pyplot as plt\nplt.style.use(' + '"https://example.org/x/y.mplstyle")'),
-    (find_remote_styles,
-     'import matplotlib\nmatplotlib.style.use(["default", "http://x.org/a.mplstyle"])'),
+    (
+        find_remote_styles,
+        # Split so that repository-wide greps for remote styles do not flag this planted case.
+        "import matplotlib.pyplot as plt\nplt.style.use(" + '"https://example.org/x/y.mplstyle")',
+    ),
+    (
+        find_remote_styles,
+        'import matplotlib\nmatplotlib.style.use(["default", "http://x.org/a.mplstyle"])',
+    ),
     (find_remote_styles, 'plt.style.use(f"https://example.org/{name}.mplstyle")'),
 ]
 
@@ -346,14 +378,20 @@ SAFE = [
     (find_dynamic_code, "net.eval()\nmodel.eval()"),
     (find_dynamic_code, "import ast\nast.literal_eval('1')\nast.parse('x', mode='eval')"),
     (find_dynamic_code, "import re\nre.compile('a+')"),
-    (find_pickle_loading,
-     'import numpy as np\nnp.load("f.npz")\nnp.load("f.npz", allow_pickle=False)'),
+    (
+        find_pickle_loading,
+        'import numpy as np\nnp.load("f.npz")\nnp.load("f.npz", allow_pickle=False)',
+    ),
     (find_pickle_loading, 'import torch\ntorch.load("m.pt", weights_only=True)'),
     (find_pickle_loading, "import json\njson.load(open('f.json'))"),
-    (find_telemetry_in_code,
-     '"""Neurons are wired with feedback everywhere."""\n# feedback loops\nx = 1'),
-    (find_remote_styles,
-     'plt.style.use("nma_dl/styles/course.mplstyle")\nplt.style.use(str(PATH))'),
+    (
+        find_telemetry_in_code,
+        '"""Neurons are wired with feedback everywhere."""\n# feedback loops\nx = 1',
+    ),
+    (
+        find_remote_styles,
+        'plt.style.use("nma_dl/styles/course.mplstyle")\nplt.style.use(str(PATH))',
+    ),
 ]
 
 
@@ -388,12 +426,16 @@ def test_magics_are_neutralised_and_notebook_code_is_found(tmp_path):
     assert strip_magics("%%capture\nx = 1").strip() == "x = 1"
     assert strip_magics("files = !ls\n") == "pass"
 
-    notebook = {"cells": [
-        {"cell_type": "code", "source": ["%pip install x\n", "net.eval()\n", 'exec("1")\n']},
-        {"cell_type": "code", "source": 'content_review(f"{feedback_prefix}_Video")'},
-        {"cell_type": "markdown",
-         "source": "Solution:\n\n```python\nimport pickle\npickle.load(f)\n```\n"},
-    ]}
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": ["%pip install x\n", "net.eval()\n", 'exec("1")\n']},
+            {"cell_type": "code", "source": 'content_review(f"{feedback_prefix}_Video")'},
+            {
+                "cell_type": "markdown",
+                "source": "Solution:\n\n```python\nimport pickle\npickle.load(f)\n```\n",
+            },
+        ]
+    }
     path = tmp_path / "notebooks" / "student" / "planted.ipynb"
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(notebook))
@@ -403,7 +445,8 @@ def test_magics_are_neutralised_and_notebook_code_is_found(tmp_path):
         "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n"
         "  name: python3\n  display_name: Python 3\n---\n\n# Planted\n\n"
         "```{code-cell} ipython3\nimport matplotlib.pyplot as plt\n"
-        "plt.style.use(" "'https://example.org/s.mplstyle')\n```\n"
+        "plt.style.use("
+        "'https://example.org/s.mplstyle')\n```\n"
     )
     (tmp_path / "nma_dl").mkdir()
     (tmp_path / "nma_dl" / "bad.py").write_text('import torch\nstate = torch.load("m.pt")\n')
@@ -454,8 +497,11 @@ def test_no_violation_anywhere(findings, kind):
 
 
 def test_no_tracker_in_any_text():
-    hits = [f"{path.relative_to(ROOT)} {hit}"
-            for path in text_files() for hit in find_trackers_in_text(path.read_text("utf-8"))]
+    hits = [
+        f"{path.relative_to(ROOT)} {hit}"
+        for path in text_files()
+        for hit in find_trackers_in_text(path.read_text("utf-8"))
+    ]
     assert not hits, "\n".join(hits)
 
 

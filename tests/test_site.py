@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import sitecheck  # noqa: E402  (a plain module next to the tests, also run as a script)
+import sitecheck
 
 pytestmark = pytest.mark.site
 
@@ -320,6 +320,6 @@ def test_deliberate_breaks_are_caught(html_dir, browser, tmp_path, group):
         assert not caught.ok, f"{check} did not catch {brk.__name__}: {caught.detail}"
         assert expected in caught.detail, f"{check} did not report {brk.__name__}: {caught.detail}"
     if group == "content":
-        assert (
-            "example.org" not in result.check("console").detail
-        ), "a blocked external request is no error"
+        assert "example.org" not in result.check("console").detail, (
+            "a blocked external request is no error"
+        )

@@ -7,7 +7,9 @@ from nma_dl import sphinxext
 
 
 def test_student_path_for_tutorial_pages_only():
-    assert sphinxext.student_path_for("book/tutorials/decoding") == "notebooks/student/decoding.ipynb"
+    assert (
+        sphinxext.student_path_for("book/tutorials/decoding") == "notebooks/student/decoding.ipynb"
+    )
     assert sphinxext.student_path_for("book/intro") is None
 
 
@@ -17,7 +19,10 @@ def test_colab_launch_button_is_retargeted():
     context = {"header_buttons": [{"type": "group", "buttons": [{"url": colab}, {"url": binder}]}]}
     sphinxext.retarget_launch_buttons(None, "book/tutorials/x", None, context, None)
     urls = [b["url"] for b in context["header_buttons"][0]["buttons"]]
-    assert urls == ["https://colab.research.google.com/github/o/r/blob/main/notebooks/student/x.ipynb", binder]
+    assert urls == [
+        "https://colab.research.google.com/github/o/r/blob/main/notebooks/student/x.ipynb",
+        binder,
+    ]
 
 
 def test_non_tutorial_page_untouched():
@@ -45,7 +50,10 @@ def test_mathjax_not_copied_after_failed_build(tmp_path):
 def test_config_uses_local_mathjax():
     config = SimpleNamespace(mathjax_path="https://cdn.example/mathjax.js")
     sphinxext.use_local_mathjax(None, config)
-    assert config.mathjax_path == sphinxext.MATHJAX_SCRIPT and not Path(config.mathjax_path).is_absolute()
+    assert (
+        config.mathjax_path == sphinxext.MATHJAX_SCRIPT
+        and not Path(config.mathjax_path).is_absolute()
+    )
 
 
 def test_repeated_inline_scripts_are_dropped_once():
@@ -54,6 +62,8 @@ def test_repeated_inline_scripts_are_dropped_once():
     thebe = _JavaScript("", body="const THEBE_JS_URL = 'x'")
     other = _JavaScript("", body="var a = 1")
     thebe_again = _JavaScript(None, body="const THEBE_JS_URL = 'x'")
-    context = {"script_files": [_JavaScript("a.js"), thebe, other, thebe_again, _JavaScript("a.js")]}
+    context = {
+        "script_files": [_JavaScript("a.js"), thebe, other, thebe_again, _JavaScript("a.js")]
+    }
     sphinxext.dedupe_scripts(None, "p", None, context, None)
     assert context["script_files"] == [_JavaScript("a.js"), thebe, other]

@@ -44,7 +44,9 @@ def _smooth(curves, width=15):
     """Circular moving average along axis 0 (orientation)."""
     half = width // 2
     padded = np.concatenate([curves[-half:], curves, curves[:half]])
-    cumsum = np.concatenate([np.zeros((1, curves.shape[1])), np.cumsum(padded, 0, dtype=np.float64)])
+    cumsum = np.concatenate(
+        [np.zeros((1, curves.shape[1])), np.cumsum(padded, 0, dtype=np.float64)]
+    )
     return (cumsum[width:] - cumsum[:-width]) / width
 
 
@@ -67,7 +69,9 @@ def test_layout_matches_the_real_files(files):
 
 def test_stimuli_are_mean_orientations_inside_their_bins(files):
     np.testing.assert_array_equal(np.floor(files["oribinned1"]["stimuli"]), np.arange(360))
-    np.testing.assert_array_equal(np.floor(files["oribinned6_split"]["stimuli"][:, 0] / 6), np.arange(60))
+    np.testing.assert_array_equal(
+        np.floor(files["oribinned6_split"]["stimuli"][:, 0] / 6), np.arange(60)
+    )
 
 
 def test_responses_are_z_scored_over_trials(files):
@@ -141,7 +145,9 @@ def test_population_response_is_structured_by_orientation(oribinned1):
     resp = oribinned1[0].numpy()
 
     def lag_correlation(lag):
-        return np.mean([np.corrcoef(resp[k], resp[(k + lag) % 360])[0, 1] for k in range(0, 360, 3)])
+        return np.mean(
+            [np.corrcoef(resp[k], resp[(k + lag) % 360])[0, 1] for k in range(0, 360, 3)]
+        )
 
     near, orthogonal, opposite = lag_correlation(1), lag_correlation(90), lag_correlation(180)
     assert near > 0.3  # similar gratings evoke similar population responses

@@ -101,8 +101,14 @@ def test_train_with_test_data_returns_both_curves(capsys):
     test_data, test_labels = _linear_problem(n=16, seed=2)
     net = nn.Linear(3, 1)
     train_loss, test_loss = train(
-        net, nn.MSELoss(), data, labels, n_epochs=20, learning_rate=0.1,
-        test_data=test_data, test_labels=test_labels,
+        net,
+        nn.MSELoss(),
+        data,
+        labels,
+        n_epochs=20,
+        learning_rate=0.1,
+        test_data=test_data,
+        test_labels=test_labels,
     )
     assert len(train_loss) == len(test_loss) == 20
     # the test loss is measured after each update
@@ -120,8 +126,16 @@ def test_train_penalty_and_momentum_match_a_hand_loop(capsys):
 
     torch.manual_seed(5)
     net = nn.Linear(3, 1)
-    losses = train(net, nn.MSELoss(), data, labels, n_epochs=10, learning_rate=0.05,
-                   penalty=penalty, momentum=0.9)
+    losses = train(
+        net,
+        nn.MSELoss(),
+        data,
+        labels,
+        n_epochs=10,
+        learning_rate=0.05,
+        penalty=penalty,
+        momentum=0.9,
+    )
     torch.manual_seed(5)
     ref = nn.Linear(3, 1)
     optimizer = optim.SGD(ref.parameters(), lr=0.05, momentum=0.9)
@@ -160,8 +174,11 @@ def test_train_works_with_classification_labels(capsys):
         ({"momentum": None}, TypeError, "momentum must be a number"),
         ({"penalty": 0.1}, TypeError, "penalty must be callable or None, got float"),
         ({"test_data": X}, ValueError, "give both test_data and test_labels"),
-        ({"test_data": X, "test_labels": Y[:1]}, ValueError,
-         "test_data and test_labels must have the same number of rows, got 2 and 1"),
+        (
+            {"test_data": X, "test_labels": Y[:1]},
+            ValueError,
+            "test_data and test_labels must have the same number of rows, got 2 and 1",
+        ),
     ],
 )
 def test_train_rejects_bad_options(kwargs, error, message):
@@ -176,14 +193,26 @@ def test_train_rejects_bad_options(kwargs, error, message):
         (("net", nn.MSELoss(), X, Y), TypeError, "net must be a torch.nn.Module, got str"),
         ((None, nn.MSELoss(), X, Y), TypeError, "net must be a torch.nn.Module"),
         ((_scalar_net(), "mse", X, Y), TypeError, "loss_fn must be callable, got str"),
-        ((_scalar_net(), nn.MSELoss(), [[1.0]], Y), TypeError,
-         "train_data must be a torch.Tensor, got list"),
-        ((_scalar_net(), nn.MSELoss(), X, Y[:1]), ValueError,
-         "train_data and train_labels must have the same number of rows, got 2 and 1"),
-        ((_scalar_net(), nn.MSELoss(), X[:0], Y[:0]), ValueError,
-         "train_data must have at least one row"),
-        ((_scalar_net(), nn.MSELoss(), torch.tensor(1.0), Y), ValueError,
-         r"train_data must have at least one row, got shape \(\)"),
+        (
+            (_scalar_net(), nn.MSELoss(), [[1.0]], Y),
+            TypeError,
+            "train_data must be a torch.Tensor, got list",
+        ),
+        (
+            (_scalar_net(), nn.MSELoss(), X, Y[:1]),
+            ValueError,
+            "train_data and train_labels must have the same number of rows, got 2 and 1",
+        ),
+        (
+            (_scalar_net(), nn.MSELoss(), X[:0], Y[:0]),
+            ValueError,
+            "train_data must have at least one row",
+        ),
+        (
+            (_scalar_net(), nn.MSELoss(), torch.tensor(1.0), Y),
+            ValueError,
+            r"train_data must have at least one row, got shape \(\)",
+        ),
     ],
 )
 def test_train_rejects_bad_data(args, error, message):

@@ -31,7 +31,9 @@ def test_many_neurons_have_peaked_tuning_curves(split):
     # A tuned neuron's curve rises well above its own bin-to-bin noise; smoothing over 15 bins
     # keeps the tuning and averages the noise away.
     kernel = np.ones(15) / 15
-    smooth = np.stack([np.convolve(np.r_[c[-7:], c, c[:7]], kernel, "valid") for c in resp.T[:2000]])
+    smooth = np.stack(
+        [np.convolve(np.r_[c[-7:], c, c[:7]], kernel, "valid") for c in resp.T[:2000]]
+    )
     peak_to_trough = smooth.max(1) - smooth.min(1)
     noise = (resp.T[:2000] - smooth).std(1)
     # Smoothed pure noise spans about 1 noise s.d. over 360 bins, so 2 s.d. means real tuning.

@@ -22,7 +22,9 @@ def shown(monkeypatch):
 
 
 def _player_html(output):
-    (html,) = [o["data"]["text/html"] for o in output.outputs if o["output_type"] == "display_data"]
+    (html,) = [
+        o["data"]["text/html"] for o in output.outputs if o["output_type"] == "display_data"
+    ]
     return html
 
 

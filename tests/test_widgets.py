@@ -10,11 +10,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from IPython.core.formatters import DisplayFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+from IPython.core.formatters import DisplayFormatter
 
-from nma_dl.widgets import StaticFallback, figure_html  # noqa: E402
+from nma_dl.widgets import StaticFallback, figure_html
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
