@@ -1,7 +1,7 @@
 # Two commands on a fresh clone (see README):
 #   make book   build the published site (executes every notebook), prints the path of index.html
-#   make test   run every test: unit tests, pipeline, notebooks (nbmake), book build, browser check
-# Both create .venv on first use and install what they need into it.
+#   make test   run every check: lint, unit tests, book build, notebooks, browser check, nbmake
+# Both create .venv on first use and install what they need into it. `make help` lists the rest.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,8 +10,15 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 # CPU wheel for CI and local use; Colab/Kaggle keep their own torch (the package asks for a range).
 TORCH  := torch==2.13.0
 JOBS   ?= 2
+# What ruff checks and formats: the package, the tests, the authoring tools, the book's Sphinx
+# extension and the reference notebooks (the student notebooks are generated from the same cells).
+LINT   := nma_dl tests tools book/_ext notebooks/reference
 
-.PHONY: book test notebooks benchmark chromium clean
+.DEFAULT_GOAL := help
+.PHONY: help lint unit notebooks book site benchmark test chromium clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,34 +28,54 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-# The real data from OSF when reachable, else the offline surrogate (set NMA_DL_DATA_SOURCE to choose).
-book: $(STAMP)
-	$(BIN)/python -m nma_dl.nbtools check
+lint: $(STAMP) ## ruff check and ruff format --check (package, tests, tools, reference notebooks)
+	$(BIN)/ruff check $(LINT)
+	$(BIN)/ruff format --check $(LINT)
+
+unit: export NMA_DL_DATA_SOURCE ?= synthetic
+unit: export NMA_DL_DATA_DIR ?= $(CURDIR)/.cache/nma_dl
+unit: $(STAMP) ## the fast tests: pytest without the slow and site markers
 	$(BIN)/python -m nma_dl.data prepare
+	$(BIN)/python -m pytest -n $(JOBS) -m "not slow and not site" tests
+
+notebooks: $(STAMP) ## regenerate headers, reference and student notebooks from book/<day>/*_Tutorial*.md
+	$(BIN)/python tools/nbtools.py build
+
+# The real data from OSF when reachable, else the offline surrogate (set NMA_DL_DATA_SOURCE to choose).
+# The site is built from an empty _build/html, so no page of an earlier layout is left in it; the
+# executed notebooks stay cached in _build/.jupyter_cache.
+book: $(STAMP) ## build the site in _build/html (executes the notebooks; fails if one is stale)
+	$(BIN)/python tools/nbtools.py check
+	$(BIN)/python -m nma_dl.data prepare
+	rm -rf _build/html
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "Site: $(CURDIR)/_build/html/index.html"
 
-notebooks: $(STAMP)
-	$(BIN)/python -m nma_dl.nbtools build
-
-test: export NMA_DL_DATA_SOURCE ?= synthetic
-test: export NMA_DL_DATA_DIR ?= $(CURDIR)/.cache/nma_dl
-test: $(STAMP) chromium
-	$(BIN)/python -m nma_dl.data prepare
-	$(MAKE) --no-print-directory book
-	$(BIN)/python -m pytest -n $(JOBS) tests
+site: export NMA_DL_DATA_SOURCE ?= synthetic
+site: $(STAMP) chromium ## browser check of the built site (tests/test_site.py; screenshots in _build/screenshots)
+	$(BIN)/python -m pytest -n $(JOBS) -m site tests
 	@echo "Browser check, one line per page (screenshots in _build/screenshots):"
 	@cat _build/screenshots/summary.txt
+
+benchmark: $(STAMP) ## wall time and peak memory of each reference notebook
+	NMA_DL_DATA_SOURCE=$${NMA_DL_DATA_SOURCE:-synthetic} $(BIN)/python tools/benchmark_notebooks.py
+
+# In this order: the book is built before the tests that need it (slow tests, browser check).
+test: export NMA_DL_DATA_SOURCE ?= synthetic
+test: export NMA_DL_DATA_DIR ?= $(CURDIR)/.cache/nma_dl
+test: $(STAMP) chromium ## everything: lint, unit, book, slow tests, site, nbmake over notebooks/reference
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory book
+	$(BIN)/python -m pytest -n $(JOBS) -m "slow and not site" tests
+	$(MAKE) --no-print-directory site
 	$(BIN)/python -m pytest -n $(JOBS) --nbmake --nbmake-kernel=python3 --nbmake-timeout=600 notebooks/reference
 
-benchmark: $(STAMP)
-	NMA_DL_DATA_SOURCE=$${NMA_DL_DATA_SOURCE:-synthetic} $(BIN)/python benchmarks/notebooks.py
-
 # Debian's Chromium for the browser check (never a browser downloaded by a test tool).
-chromium:
+chromium: ## install Debian's chromium for the browser check (as root; asks you otherwise)
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser check"; exit 1; fi; }
 
-clean:
+clean: ## remove _build and the data cache
 	rm -rf _build .cache

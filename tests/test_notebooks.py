@@ -4,9 +4,16 @@ These run whole notebooks in a Jupyter kernel (with the offline surrogate data),
 marked ``slow``; the reference notebooks themselves are executed by nbmake in the test command.
 """
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from nma_dl import nbtools
+# The authoring tools are scripts in tools/, not part of the package.
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+if str(TOOLS) not in sys.path:
+    sys.path.insert(0, str(TOOLS))
+import nbtools  # noqa: E402
 
 SLUGS = nbtools.tutorial_slugs()
 ROOT = nbtools.ROOT
@@ -21,7 +28,7 @@ def test_student_notebook_stops_at_first_stub(slug):
     first_stub = next(
         i for i, c in enumerate(run.notebook.cells) if nbtools.STUB in c.metadata.get("tags", [])
     )
-    # The first failure is the first stub, raising the student-exercise error; nothing before failed.
+    # The first failure is the first stub, raising the student-exercise error; none before it.
     assert run.error["cell"] == first_stub, run.error
     assert run.error["ename"] == "NotImplementedError"
     assert run.error["evalue"].startswith("Student exercise")

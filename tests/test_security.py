@@ -1,5 +1,5 @@
 """Security checks over everything a student runs: the package, the tutorial sources and the
-generated notebooks.
+generated notebooks; and over the authoring tools (``tools/``) that build and check them.
 
 * no dynamic code: no call of the builtins ``eval``/``exec``, nor ``compile(..., "exec")``;
 * no pickle: ``np.load`` never enables ``allow_pickle``, ``torch.load`` always passes
@@ -90,9 +90,12 @@ def _myst_cells(path):
 
 
 def collect_code(root=ROOT):
-    """(label, code) for every Python file of the package and every notebook."""
+    """(label, code) for every Python file of the package, the tools and the book's extension
+    (``book/_ext``), and every notebook."""
     pieces = []
-    python = sorted((root / "nma_dl").rglob("*.py")) + sorted((root / "benchmarks").rglob("*.py"))
+    python = [
+        p for folder in ("nma_dl", "tools", "book") for p in sorted((root / folder).rglob("*.py"))
+    ]
     for path in python:
         pieces.append((str(path.relative_to(root)), path.read_text(encoding="utf-8")))
     for path in sorted((root / "book").rglob("*.md")):
@@ -450,10 +453,13 @@ def test_magics_are_neutralised_and_notebook_code_is_found(tmp_path):
     )
     (tmp_path / "nma_dl").mkdir()
     (tmp_path / "nma_dl" / "bad.py").write_text('import torch\nstate = torch.load("m.pt")\n')
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "bad_tool.py").write_text('import pickle\npickle.loads(b"")\n')
     findings = _scan(tmp_path)
     kinds = {kind for kind, _, _ in findings}
     assert kinds == set(CODE_CHECKS), findings
     assert any("planted.ipynb cell 2 (Markdown code 0)" in where for _, where, _ in findings)
+    assert ("pickle loading", "tools/bad_tool.py", "line 2: pickle.loads(...)") in findings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,10 +488,12 @@ def findings():
     return _scan(ROOT)
 
 
-def test_the_scan_sees_the_package_and_the_notebooks():
+def test_the_scan_sees_the_package_the_tools_and_the_notebooks():
     where = [label for label, _ in collect_code()]
-    assert "nma_dl/data.py" in where
-    assert any(label.startswith("book/tutorials/") for label in where)
+    assert "nma_dl/__init__.py" in where and len([w for w in where if w.startswith("nma_dl/")]) > 5
+    assert {"tools/nbtools.py", "tools/sitecheck.py", "tools/benchmark_notebooks.py"} <= set(where)
+    assert "book/_ext/course_ext.py" in where
+    assert any(label.startswith("book/W1D5_DeepLearning/W1D5_Tutorial1.md") for label in where)
     assert any(label.startswith("notebooks/student/") for label in where)
     assert any(label.startswith("notebooks/reference/") for label in where)
 

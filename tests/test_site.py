@@ -1,7 +1,7 @@
 """The published site, checked in a real browser (headless Debian Chromium via Playwright).
 
 ``test_every_page_passes`` opens every page of ``_build/html`` and runs every check of
-``tests/sitecheck.py`` on it (console, requests, MathJax, figures, solutions, stubs, launch
+``tools/sitecheck.py`` on it (console, requests, MathJax, figures, solutions, stubs, launch
 buttons and badges, navigation, widgets, internal links), saving a full-page screenshot of each
 under ``_build/screenshots/``. The site is the one ``make test`` has just built; when there is
 none, it is built here with ``jupyter-book build .``.
@@ -21,12 +21,13 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import sitecheck
+ROOT = Path(__file__).resolve().parent.parent
+# The browser check is an authoring tool in tools/, next to the notebook builder it imports.
+if str(ROOT / "tools") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tools"))
+import sitecheck  # noqa: E402
 
 pytestmark = pytest.mark.site
-
-ROOT = Path(__file__).resolve().parent.parent
 # SITECHECK_HTML checks another build (e.g. one made in a copy of the repository) instead.
 HTML = Path(os.environ.get("SITECHECK_HTML", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = HTML.parent / "screenshots"
@@ -84,6 +85,10 @@ def test_every_page_passes(html_dir, browser, capsys):
 
     pages = {r.page for r in results}
     assert pages == set(sitecheck.site_pages(html_dir)), "every page was opened"
+    assert not sitecheck.leftover_pages(html_dir), (
+        "HTML left over from an earlier build would be published: rebuild from an empty "
+        "_build/html (make book)"
+    )
     site = sitecheck.load_site(html_dir)
     assert {f"{doc}.html" for doc in site.toc_docs} <= pages, "every _toc.yml entry has a page"
     assert any(site.tutorial_slug(p) for p in pages), "at least one tutorial page was checked"
@@ -149,7 +154,7 @@ def break_solution_toggle_hidden(text, html, site, slug):
 
 def break_figure_file(text, html, site, slug):
     m = _first(r'<img [^>]*src="((?:\.\./)*_images/[^"]+)"', text, "figure file")
-    (html / "book" / "tutorials" / m.group(1)).resolve().unlink()
+    ((html / "book" / slug).parent / m.group(1)).resolve().unlink()
     return text
 
 
@@ -185,11 +190,7 @@ def break_stub_traceback(text, html, site, slug):
 def break_launch_source(text, html, site, slug):
     student = f"/notebooks/student/{slug}.ipynb"
     m = _first(r'<div class="dropdown dropdown-launch-buttons">.*?</ul>', text, "launch button")
-    return (
-        text[: m.start()]
-        + m.group(0).replace(student, f"/book/tutorials/{slug}.md")
-        + text[m.end() :]
-    )
+    return text[: m.start()] + m.group(0).replace(student, f"/book/{slug}.md") + text[m.end() :]
 
 
 def break_badge_branch(text, html, site, slug):
@@ -235,6 +236,19 @@ def break_internal_links(text, html, site, slug):
     )
 
 
+def break_dangling_links(text, html, site, slug):
+    """Links to another page's missing section and to a page an earlier build left behind."""
+    # The tutorial's old location, as a stale build would still have it (a real page, copied).
+    old = html / "book" / "tutorials" / "decoding_neural_responses.html"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_text(text, encoding="utf-8")
+    return _in_article(
+        text,
+        '<p><a href="../intro.html#no-such-section">moved</a> '
+        '<a href="../tutorials/decoding_neural_responses.html">old page</a></p>',
+    )
+
+
 def break_javascript(text, html, site, slug):
     # An external script is blocked and ignored; the local error is not.
     return text.replace(
@@ -268,6 +282,8 @@ BREAK_GROUPS = {
         (break_badge_branch, "launch", "some-other-branch"),
         (break_nav_missing, "nav", "navigation lacks"),
         (break_widget_empty, "widgets", "empty widget output"),
+        (break_dangling_links, "links", "../intro.html#no-such-section"),
+        (break_dangling_links, "links", "not part of this build"),
     ],
     "no-mathjax": [
         (break_mathjax_missing, "mathjax", "MathJax not loaded"),

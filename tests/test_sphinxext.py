@@ -1,35 +1,88 @@
-"""Sphinx glue: launch buttons point at student notebooks; MathJax is served locally."""
+"""Sphinx glue (book/_ext/course_ext.py): launch buttons point at student notebooks; MathJax is
+served locally."""
 
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-from nma_dl import sphinxext
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+# The book's local extension and the authoring tools live outside the package.
+for folder in (ROOT / "book" / "_ext", ROOT / "tools"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+import course_ext as sphinxext  # noqa: E402
+import nbtools  # noqa: E402
+
+TUTORIAL = "book/W1D5_DeepLearning/W1D5_Tutorial1"
 
 
 def test_student_path_for_tutorial_pages_only():
     assert (
-        sphinxext.student_path_for("book/tutorials/decoding") == "notebooks/student/decoding.ipynb"
+        sphinxext.student_path_for(TUTORIAL)
+        == "notebooks/student/W1D5_DeepLearning/W1D5_Tutorial1.ipynb"
     )
     assert sphinxext.student_path_for("book/intro") is None
+    for page in ("chapter_intro", "W1D5_Outro", "further_reading"):
+        assert sphinxext.student_path_for(f"book/W1D5_DeepLearning/{page}") is None
+
+
+def test_layout_constants_agree_with_nbtools():
+    """The extension carries its own copy of the layout; it must be the builder's."""
+    assert sphinxext.SOURCE_DIR == nbtools.SOURCE_DIR.as_posix()
+    assert sphinxext.STUDENT_DIR == nbtools.STUDENT_DIR.as_posix()
+    assert sphinxext.TUTORIAL_GLOB == nbtools.TUTORIAL_GLOB
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    slugs = nbtools.tutorial_slugs()
+    assert slugs
+    for doc in nbtools.toc_documents(toc):
+        slug = doc.removeprefix("book/")
+        want = (nbtools.STUDENT_DIR / f"{slug}.ipynb").as_posix() if slug in slugs else None
+        assert sphinxext.student_path_for(doc) == want, doc
+        if want:
+            assert (ROOT / want).is_file(), want
+
+
+def test_config_declares_the_local_extension():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config["sphinx"]
+    assert sphinx["local_extensions"] == {"course_ext": "book/_ext"}
+    assert not any("nma_dl" in ext for ext in sphinx.get("extra_extensions") or [])
 
 
 def test_colab_launch_button_is_retargeted():
-    colab = "https://colab.research.google.com/github/o/r/blob/main/book/tutorials/x.md"
-    binder = "https://mybinder.org/v2/gh/o/r/main?urlpath=book/tutorials/x.md"
+    colab = f"https://colab.research.google.com/github/o/r/blob/main/{TUTORIAL}.md"
+    binder = f"https://mybinder.org/v2/gh/o/r/main?urlpath={TUTORIAL}.md"
     context = {"header_buttons": [{"type": "group", "buttons": [{"url": colab}, {"url": binder}]}]}
-    sphinxext.retarget_launch_buttons(None, "book/tutorials/x", None, context, None)
+    sphinxext.retarget_launch_buttons(None, TUTORIAL, None, context, None)
     urls = [b["url"] for b in context["header_buttons"][0]["buttons"]]
     assert urls == [
-        "https://colab.research.google.com/github/o/r/blob/main/notebooks/student/x.ipynb",
+        "https://colab.research.google.com/github/o/r/blob/main/"
+        "notebooks/student/W1D5_DeepLearning/W1D5_Tutorial1.ipynb",
         binder,
     ]
 
 
-def test_non_tutorial_page_untouched():
-    url = "https://colab.research.google.com/github/o/r/blob/main/book/intro.md"
-    context = {"header_buttons": [{"url": url}]}
-    sphinxext.retarget_launch_buttons(None, "book/intro", None, context, None)
-    assert context["header_buttons"][0]["url"] == url
+def test_non_tutorial_page_loses_its_colab_button():
+    """Chapter intros and outros have no notebook: Colab could only open their Markdown."""
+    for page in ("book/intro", "book/W1D5_DeepLearning/W1D5_Outro"):
+        colab = f"https://colab.research.google.com/github/o/r/blob/main/{page}.md"
+        binder = f"https://mybinder.org/v2/gh/o/r/main?urlpath={page}.md"
+        download = {"type": "group", "label": "download-buttons", "buttons": [{"url": "x.md"}]}
+        context = {
+            "header_buttons": [
+                download,
+                {"type": "group", "label": "launch-buttons", "buttons": [{"url": colab}]},
+            ]
+        }
+        sphinxext.retarget_launch_buttons(None, page, None, context, None)
+        assert context["header_buttons"] == [download], "the emptied launch group goes too"
+        context = {
+            "header_buttons": [{"type": "group", "buttons": [{"url": colab}, {"url": binder}]}]
+        }
+        sphinxext.retarget_launch_buttons(None, page, None, context, None)
+        assert context["header_buttons"] == [{"type": "group", "buttons": [{"url": binder}]}]
 
 
 def test_mathjax_is_copied_with_its_fonts(tmp_path):

@@ -1,19 +1,31 @@
-"""Sphinx glue for the course book (listed in ``_config.yml`` under ``extra_extensions``).
+"""Sphinx glue for the course book, a local extension of the book (not of the package).
 
-Two things the theme cannot do on its own:
+Declared in ``_config.yml`` under ``sphinx: local_extensions: {course_ext: book/_ext}``. Three
+things the theme cannot do on its own:
 
-* The Colab launch button of a tutorial page opens the generated **student** notebook
-  (``notebooks/student/<slug>.ipynb``), not the MyST source the page was built from.
+* The Colab launch button of a tutorial page (``book/<day>/<WxDy>_Tutorial<n>``) opens the
+  generated **student** notebook (``notebooks/student/<day>/<WxDy>_Tutorial<n>.ipynb``), not the
+  MyST source the page was built from. The other pages of a day (chapter intro, outro) have no
+  notebook: their Colab button, which would open the Markdown source, is removed.
 * MathJax is served from the site itself (copied from the ``django-static-mathjax`` wheel), so
   equations render offline, in CI's browser check and for readers behind a firewall.
+* Inline scripts added twice (sphinx-thebe's) are dropped once.
+
+The extension is self-contained: it imports nothing from ``nma_dl`` (whose installed copy may be
+a student's) nor from ``tools/``; the layout constants below are those of ``tools/nbtools.py``,
+and ``tests/test_sphinxext.py`` fails if the two ever disagree.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from .nbtools import SOURCE_DIR, STUDENT_DIR
+# Same values as tools/nbtools.py (SOURCE_DIR, STUDENT_DIR, TUTORIAL_GLOB).
+SOURCE_DIR = "book"
+STUDENT_DIR = "notebooks/student"
+TUTORIAL_GLOB = "W*_Tutorial*"
 
 MATHJAX_SCRIPT = "mathjax/tex-mml-chtml.js"
 
@@ -26,10 +38,13 @@ def _mathjax_root() -> Path:
 
 def student_path_for(pagename: str) -> str | None:
     """Repository path of the student notebook for a tutorial page, else ``None``."""
-    prefix = SOURCE_DIR.as_posix() + "/"
-    if not pagename.startswith(prefix):
+    prefix = SOURCE_DIR + "/"
+    slug = pagename[len(prefix) :]
+    if not pagename.startswith(prefix) or not fnmatch.fnmatchcase(
+        PurePosixPath(slug).name, TUTORIAL_GLOB
+    ):
         return None
-    return (STUDENT_DIR / (pagename[len(prefix) :] + ".ipynb")).as_posix()
+    return f"{STUDENT_DIR}/{slug}.ipynb"
 
 
 def _retarget(node, source_suffix: str, target: str) -> None:
@@ -48,12 +63,33 @@ def _retarget(node, source_suffix: str, target: str) -> None:
             _retarget(item, source_suffix, target)
 
 
+def _opens_source(button, source_suffix: str) -> bool:
+    url = button.get("url") if isinstance(button, dict) else None
+    return (
+        isinstance(url, str) and "colab.research.google.com" in url and url.endswith(source_suffix)
+    )
+
+
+def _drop_source_buttons(buttons: list, source_suffix: str) -> None:
+    """Remove Colab buttons that open the page's source, and a launch group left empty."""
+    for button in list(buttons):
+        if _opens_source(button, source_suffix):
+            buttons.remove(button)
+        elif isinstance(button, dict) and isinstance(button.get("buttons"), list):
+            _drop_source_buttons(button["buttons"], source_suffix)
+            if not button["buttons"]:
+                buttons.remove(button)
+
+
 def retarget_launch_buttons(app, pagename, templatename, context, doctree):
-    """Point the Colab button of a tutorial page at its student notebook."""
+    """Point the Colab button of a tutorial page at its student notebook; drop it elsewhere."""
+    buttons = context.get("header_buttons", [])
     target = student_path_for(pagename)
     if target is None:
-        return
-    _retarget(context.get("header_buttons", []), f"{pagename}.md", target)
+        # No notebook is generated for this page: Colab cannot open its MyST source.
+        _drop_source_buttons(buttons, f"{pagename}.md")
+    else:
+        _retarget(buttons, f"{pagename}.md", target)
 
 
 def copy_mathjax(app, exception):

@@ -1,11 +1,12 @@
 """Execute every reference notebook and print wall time and peak memory.
 
-    python benchmarks/notebooks.py            # one run each, a Markdown table
-    python benchmarks/notebooks.py --twice    # also check that two runs print the same text
+    python tools/benchmark_notebooks.py            # one run each, a Markdown table
+    python tools/benchmark_notebooks.py --twice    # also check that two runs print the same text
 
-Each notebook runs in a fresh process (``python -m nma_dl.nbtools run``) so the peak RSS is that
-notebook's kernel alone. Targets (2 CPU cores): Tutorial 1 <= 30 s and <= 1.5 GB; the MLP
-tutorial <= 60 s and <= 1.5 GB. Set NMA_DL_DATA_SOURCE=synthetic to time the offline surrogate.
+Each notebook runs in a fresh process (``python tools/nbtools.py run``) so the peak RSS is that
+notebook's kernel alone. Targets (2 CPU cores): W1D5 Tutorial 1 (decoding) <= 30 s and <= 1.5 GB;
+W1D3 Tutorial 1 (MLPs) <= 60 s and <= 1.5 GB. Set NMA_DL_DATA_SOURCE=synthetic to time the
+offline surrogate.
 """
 
 import argparse
@@ -17,16 +18,17 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+TOOLS = Path(__file__).resolve().parent
+ROOT = TOOLS.parent
+sys.path.insert(0, str(TOOLS))
 
-from nma_dl import nbtools  # noqa: E402
+import nbtools  # noqa: E402
 
 
 def run_once(path: Path) -> dict:
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "nma_dl.nbtools", "run", str(path)],
+        [sys.executable, str(TOOLS / "nbtools.py"), "run", str(path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -35,7 +37,7 @@ def run_once(path: Path) -> dict:
     try:
         result = json.loads(proc.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
-        raise SystemExit(f"{path}: the runner failed\n{proc.stderr[-2000:]}")
+        raise SystemExit(f"{path}: the runner failed\n{proc.stderr[-2000:]}") from None
     result["wall"] = wall
     return result
 
@@ -64,7 +66,8 @@ def main() -> int:
     header = ["notebook", "wall s", "peak RSS MB", "status"] + (["two runs"] if args.twice else [])
     print(
         f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, data source {os.environ.get('NMA_DL_DATA_SOURCE', 'auto')}"
+        f"Python {platform.python_version()}, "
+        f"data source {os.environ.get('NMA_DL_DATA_SOURCE', 'auto')}"
     )
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")

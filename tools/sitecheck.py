@@ -2,8 +2,8 @@
 
 Usage, for a person::
 
-    python tests/sitecheck.py _build/html            # screenshots in _build/screenshots/
-    python tests/sitecheck.py _build/html --verbose  # also the detail of passing checks
+    python tools/sitecheck.py _build/html            # screenshots in _build/screenshots/
+    python tools/sitecheck.py _build/html --verbose  # also the detail of passing checks
 
 and from the test suite (``tests/test_site.py``)::
 
@@ -34,21 +34,30 @@ Checks on every page (a check with nothing to look at on a page passes, saying s
                clicking its toggle shows the code;
 ``stubs``      exercise stubs (tag ``exercise-stub``) show no output and nothing on the page shows
                an error trace;
-``launch``     the Colab launch button opens ``notebooks/student/<slug>.ipynb`` and the page's
+``launch``     the Colab launch button of a tutorial page ``book/<day>/<WxDy>_Tutorial<n>.html``
+               opens ``notebooks/student/<slug>.ipynb`` (``<slug>`` = ``<day>/<WxDy>_Tutorial<n>``)
+               and the page's
                badges open the student and the reference notebooks in Colab and Kaggle, all under
                ``repository.url``/``branch`` of ``_config.yml``; no Colab/Kaggle/GitHub link of the
                page points anywhere else in the repository;
 ``nav``        the left navigation is visible and links every file of ``_toc.yml``;
 ``widgets``    outputs of widgets show their static fallback, non-empty and once, and no output
                shows a raw widget repr (``Tab(children=...``), widget JSON or "Loading widget";
-``links``      every same-site ``href``/``src`` names a file that exists, and every ``#anchor`` of
-               a same-site link exists in its target page.
+``links``      every same-site ``href``/``src`` names a file that exists, a link to a page names a
+               page of *this* build (one of its documents, listed in ``searchindex.js``, or one of
+               Sphinx's own pages), not a leftover of an earlier build with another layout, and
+               every ``#anchor`` of a same-site link, on the page itself or on another page,
+               exists in its target page.
 
 Text is the reader's: code (``pre``/``code``) and rendered equations are left out of the raw-TeX
 search, so a ``$`` in a code cell is fine, while a ``$`` pair in prose (``costs $5 or $6``) would
 be reported. The expected outputs of a tutorial are those of its executed notebook
 (``_build/jupyter_execute``), or of the build's jupyter-cache record when MyST-NB took the outputs
 from the cache and wrote that notebook without them.
+
+The pages checked are those of this build; HTML files left in the folder by an earlier build
+(``jupyter-book build`` never deletes them; ``make book`` starts from an empty ``_build/html``)
+are not pages of the site, and ``main`` lists them.
 
 A full-page screenshot of each page (as loaded, before any toggle is clicked) is saved under
 ``screenshots/<page>.png``. The expected values come from the built site's neighbours: the book
@@ -70,7 +79,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from nma_dl.nbtools import toc_documents
+from nbtools import toc_documents  # tools/nbtools.py, the one reader of _toc.yml
 
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1280, "height": 900}  # wide enough for the theme to show the left navigation
@@ -96,6 +105,10 @@ REMOVED_CELL_TAGS = {"remove-cell", "remove_cell"}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # Folders of the build that hold assets, not pages.
 NOT_PAGES = {"_static", "_sources", "_images", "_downloads", "_panels_static"}
+# Pages Sphinx writes besides the documents (Jupyter Book's root index.html is a redirect).
+GENERATED_PAGES = {"index.html", "genindex.html", "search.html", "py-modindex.html"}
+# A tutorial page: book/<day>/<WxDy>_Tutorial<n>.html; its notebooks are named <day>/<WxDy>_...
+TUTORIAL_PAGE = re.compile(r"book/([^/]+/W\d+D\d+_Tutorial\d+)\.html")
 
 # Raw math left in reader-visible text (code excluded): $...$, $$, \( \) \[ \], \begin{...}.
 RAW_MATH = re.compile(
@@ -166,12 +179,13 @@ class Site:
     executed_dir: Path
     mime_priority: tuple[str, ...]
     cache_dir: Path | None = None  # jupyter-cache of the build (execute.cache in _config.yml)
+    built: frozenset[str] | None = None  # pages this build wrote (None: no searchindex.js)
 
     @property
     def repo_slug(self) -> str:
         return self.repo_url.removeprefix("https://github.com/").strip("/")
 
-    # Built here from the URL and branch, independently of nma_dl.nbtools (the code under test).
+    # Built here from the URL and branch, independently of tools/nbtools.py (the code under test).
     def colab(self, path: str) -> str:
         return (
             f"https://colab.research.google.com/github/{self.repo_slug}/blob/{self.branch}/{path}"
@@ -182,9 +196,13 @@ class Site:
         return f"https://kaggle.com/kernels/welcome?src={raw}"
 
     def tutorial_slug(self, page: str) -> str | None:
-        """``<slug>`` for ``book/tutorials/<slug>.html`` when ``_toc.yml`` lists it."""
-        m = re.fullmatch(r"book/tutorials/([^/]+)\.html", page)
-        return m.group(1) if m and f"book/tutorials/{m.group(1)}" in self.toc_docs else None
+        """``<day>/<WxDy>_Tutorial<n>`` of the page ``book/<slug>.html`` if ``_toc.yml`` has it."""
+        m = TUTORIAL_PAGE.fullmatch(page)
+        return m.group(1) if m and f"book/{m.group(1)}" in self.toc_docs else None
+
+    def tutorial_slugs(self) -> list[str]:
+        """Slugs of the tutorials of ``_toc.yml``."""
+        return [s for s in (self.tutorial_slug(f"{doc}.html") for doc in self.toc_docs) if s]
 
     def notebook_links(self, slug: str) -> dict[str, str]:
         student = f"notebooks/student/{slug}.ipynb"
@@ -197,7 +215,7 @@ class Site:
         }
 
     def executed_notebook(self, slug: str) -> Path:
-        return self.executed_dir / "book" / "tutorials" / f"{slug}.ipynb"
+        return self.executed_dir / "book" / f"{slug}.ipynb"
 
 
 def _mime_priority(config: dict) -> tuple[str, ...]:
@@ -247,6 +265,7 @@ def load_site(html_dir: Path, root: Path | None = None, executed_dir: Path | Non
         executed_dir=Path(executed_dir) if executed_dir else html_dir.parent / "jupyter_execute",
         mime_priority=_mime_priority(config),
         cache_dir=root / (config.get("execute") or {}).get("cache", "_build/.jupyter_cache"),
+        built=built_pages(html_dir),
     )
 
 
@@ -386,16 +405,47 @@ def launch_browser(executable: str = CHROMIUM):
 # --------------------------------------------------------------------------- pages
 
 
-def site_pages(html_dir: Path) -> list[str]:
-    """Every HTML page of the build (asset folders excluded), relative, sorted."""
+def built_pages(html_dir: Path) -> frozenset[str] | None:
+    """The pages this build wrote: its documents and Sphinx's own pages; None without an index.
+
+    Sphinx lists the documents of a build in ``searchindex.js`` (``docnames``); HTML files of
+    documents that an earlier build had (a renamed tutorial, say) stay in the folder but are not
+    listed.
+    """
     html_dir = Path(html_dir)
-    pages = []
+    index = html_dir / "searchindex.js"
+    if not index.is_file():
+        return None
+    text = index.read_text(encoding="utf-8")
+    m = re.fullmatch(r"\s*Search\.setIndex\((.*)\)\s*;?\s*", text, re.S)
+    if m is None:
+        raise ValueError(f"{index}: not a Sphinx search index")
+    docnames = json.loads(m.group(1))["docnames"]
+    generated = {p for p in GENERATED_PAGES if (html_dir / p).is_file()}
+    return frozenset({f"{doc}.html" for doc in docnames} | generated)
+
+
+def _html_files(html_dir: Path) -> list[str]:
+    html_dir = Path(html_dir)
+    files = []
     for path in html_dir.rglob("*.html"):
         rel = path.relative_to(html_dir)
         if rel.parts[0] in NOT_PAGES:
             continue
-        pages.append(rel.as_posix())
-    return sorted(pages)
+        files.append(rel.as_posix())
+    return sorted(files)
+
+
+def site_pages(html_dir: Path) -> list[str]:
+    """Every HTML page of this build (asset folders and leftovers excluded), relative, sorted."""
+    built = built_pages(html_dir)
+    return [p for p in _html_files(html_dir) if built is None or p in built]
+
+
+def leftover_pages(html_dir: Path) -> list[str]:
+    """HTML files an earlier build left in the folder: not pages of this build."""
+    built = built_pages(html_dir)
+    return [] if built is None else [p for p in _html_files(html_dir) if p not in built]
 
 
 def _redirect_target(path: Path) -> str | None:
@@ -651,7 +701,7 @@ def _check_figures(
     if shown != want:
         problems.append(f"page shows {shown} figure(s), the executed notebook produced {want}")
     if cells_match:
-        for exp, cell in zip(expected, facts["cells"]):
+        for exp, cell in zip(expected, facts["cells"], strict=True):
             got = sum(1 for o in cell["outputs"] for i in o["imgs"] if _local_image(i))
             if got != exp.figures:
                 problems.append(
@@ -728,10 +778,8 @@ def _check_launch(site: Site, page_name: str, facts: dict) -> Check:
     problems = []
     slug = site.tutorial_slug(page_name)
     allowed = set()
-    for doc in site.toc_docs:
-        m = re.fullmatch(r"book/tutorials/(.+)", doc)
-        if m:
-            allowed |= set(site.notebook_links(m.group(1)).values())
+    for tutorial in site.tutorial_slugs():
+        allowed |= set(site.notebook_links(tutorial).values())
     anchors = facts["anchors"]
     repo_buttons = [a["href"] for a in anchors if a["repoButton"]]
     if any(h.rstrip("/") != site.repo_url for h in repo_buttons):
@@ -806,7 +854,7 @@ def _check_widgets(
             problems.append(f"code cell {k + 1}: raw widget text {m.group(0)!r}")
     n_widgets = 0
     if expected is not None and cells_match:
-        for exp, cell in zip(expected, facts["cells"]):
+        for exp, cell in zip(expected, facts["cells"], strict=True):
             if not exp.widgets:
                 continue
             n_widgets += exp.widgets
@@ -843,7 +891,7 @@ def _check_widgets(
 
 
 def _check_links(site: Site, base: str, facts: dict) -> Check:
-    missing, anchors, n = [], [], 0
+    missing, leftovers, anchors, n = [], [], [], 0
     for ref in facts["refs"]:
         url = ref["url"]
         if not _is_local(url) or not url.startswith(base):
@@ -855,6 +903,10 @@ def _check_links(site: Site, base: str, facts: dict) -> Check:
         if target is None or not target.is_file():
             missing.append(ref["raw"])
             continue
+        page = target.relative_to(site.html_dir).as_posix()
+        if target.suffix == ".html" and site.built is not None and page not in site.built:
+            leftovers.append(ref["raw"])
+            continue
         frag = unquote(urlsplit(url).fragment)
         if ref["tag"] == "a" and frag and target.suffix == ".html":
             if frag not in _ids_in(target, target.stat().st_mtime):
@@ -862,6 +914,11 @@ def _check_links(site: Site, base: str, facts: dict) -> Check:
     problems = []
     if missing:
         problems.append(f"{len(missing)} link(s) to missing files: {sorted(set(missing))[:3]}")
+    if leftovers:
+        problems.append(
+            f"{len(leftovers)} link(s) to pages that are not part of this build (left over "
+            f"from an earlier one): {sorted(set(leftovers))[:3]}"
+        )
     if anchors:
         problems.append(f"{len(anchors)} link(s) to missing anchors: {sorted(set(anchors))[:3]}")
     if problems:
@@ -1024,6 +1081,12 @@ def main(argv=None) -> int:
         args.html_dir, pages=args.pages, root=args.root, screenshots_dir=screenshots, report=report
     )
     bad = [r for r in results if not r.ok]
+    stale = leftover_pages(args.html_dir)
+    if stale and not args.pages:
+        print(
+            f"not checked, left over from an earlier build (not pages of this site): {stale}; "
+            "rebuild from an empty _build/html (make book) to drop them"
+        )
     print(
         f"{len(results) - len(bad)}/{len(results)} pages passed "
         f"in {time.perf_counter() - start:.1f} s; "

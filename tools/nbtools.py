@@ -1,7 +1,12 @@
 """The notebook pipeline: one MyST source per tutorial, three views of it.
 
-Each tutorial is written once, as a MyST Markdown notebook in ``book/tutorials/<slug>.md``.
-From it this module derives
+An authoring tool of the repository, not part of the ``nma_dl`` package students install.
+
+The book has one folder per course day, ``book/<day>/`` (``book/W1D5_DeepLearning/``, ...).
+Each tutorial of a day is written once, as a MyST Markdown notebook
+``book/<day>/<WxDy>_Tutorial<n>.md``; the other pages of a day (chapter intro, outro, further
+reading) get no notebooks. ``<slug>`` below is a tutorial's path under ``book/`` without suffix,
+e.g. ``W1D5_DeepLearning/W1D5_Tutorial1``. From each tutorial this module derives
 
 * the **reference** notebook ``notebooks/reference/<slug>.ipynb``: the Jupytext pair of the
   source (solutions in place), which instructors execute with nbmake;
@@ -11,17 +16,19 @@ From it this module derives
 * the header of all three: Open-in-Colab / Open-in-Kaggle badges built from the repository URL in
   ``_config.yml`` and a cell that installs ``nma_dl`` only where it is missing.
 
-Exercises are marked by cell tags (see :data:`STUB_TAGS` and :data:`SOLUTION_TAGS`). Generation is
-idempotent: ``python -m nma_dl.nbtools build`` twice changes nothing, and
-``python -m nma_dl.nbtools check`` lists what is stale.
+The tutorials are the documents of ``_toc.yml`` under ``book/`` whose file name matches
+:data:`TUTORIAL_GLOB`. Exercises are marked by cell tags (see :data:`STUB_TAGS` and
+:data:`SOLUTION_TAGS`). Generation is idempotent: ``python tools/nbtools.py build`` twice changes
+nothing, and ``python tools/nbtools.py check`` lists what is stale.
 
-Jupytext, nbformat and PyYAML are needed here (the ``book`` extra); students never import this.
+Jupytext, nbformat and PyYAML are needed here (the ``book`` extra of the package).
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import fnmatch
 import hashlib
 import json
 import re
@@ -38,7 +45,9 @@ STUB_TAGS = (STUB, "raises-exception", "remove-output")
 SOLUTION_TAGS = (SOLUTION, "hide-input")
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIR = Path("book/tutorials")
+# Sources: book/<day>/<name>.md; the tutorials among them also get the two generated notebooks.
+SOURCE_DIR = Path("book")
+TUTORIAL_GLOB = "W*_Tutorial*"
 REFERENCE_DIR = Path("notebooks/reference")
 STUDENT_DIR = Path("notebooks/student")
 
@@ -109,13 +118,19 @@ def toc_documents(toc: dict) -> list[str]:
     return list(dict.fromkeys(docs))
 
 
+def is_tutorial(slug: str) -> bool:
+    """Whether a document under ``book/`` (``<day>/<name>``) is a tutorial, with notebooks."""
+    return fnmatch.fnmatchcase(Path(slug).name, TUTORIAL_GLOB)
+
+
 def tutorial_slugs(root: Path = ROOT) -> list[str]:
-    """Slugs of the tutorials listed in ``_toc.yml``, in table-of-contents order."""
+    """Slugs (``<day>/<name>``) of the tutorials listed in ``_toc.yml``, in its order."""
     import yaml
 
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     prefix = SOURCE_DIR.as_posix() + "/"
-    return [doc[len(prefix) :] for doc in toc_documents(toc) if doc.startswith(prefix)]
+    slugs = [doc[len(prefix) :] for doc in toc_documents(toc) if doc.startswith(prefix)]
+    return [slug for slug in slugs if is_tutorial(slug)]
 
 
 # --------------------------------------------------------------------------- cells
@@ -197,7 +212,8 @@ def check_exercise_tags(nb, name: str = "notebook") -> list[str]:
                 problems.append(f"{name}: stub cell {i} lacks tags {missing}")
             if 'NotImplementedError("Student exercise' not in cell.source:
                 problems.append(
-                    f'{name}: stub cell {i} does not raise NotImplementedError("Student exercise: ...")'
+                    f"{name}: stub cell {i} does not raise "
+                    'NotImplementedError("Student exercise: ...")'
                 )
             nxt = cells[i + 1] if i + 1 < len(cells) else None
             if nxt is None or SOLUTION not in _tags(nxt):
@@ -301,20 +317,87 @@ def plan(root: Path = ROOT) -> dict[Path, str]:
     return out
 
 
+def _h1(path: Path) -> str | None:
+    """The first level-1 heading of a Markdown page, outside its front matter and code."""
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("---\n"):
+        text = text[text.index("\n---", 3) + 4 :]
+    fence = None
+    for line in text.splitlines():
+        m = re.match(r"\s*(`{3,}|~{3,})", line)
+        if m:
+            fence = None if fence and m.group(1).startswith(fence) else (fence or m.group(1))
+            continue
+        if fence is None and line.startswith("# "):
+            return line[2:].strip()
+    return None
+
+
+def toc_titles(toc: dict) -> dict[str, str]:
+    """``title:`` of each ``_toc.yml`` entry that sets one, by document."""
+    titles: dict[str, str] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("file"), str) and isinstance(node.get("title"), str):
+                titles[re.sub(r"\.(md|ipynb|rst)$", "", node["file"])] = node["title"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return titles
+
+
+def layout_problems(root: Path = ROOT) -> list[str]:
+    """Titles that disagree with the table of contents.
+
+    A tutorial's H1 is ``Tutorial <n>: ...`` with the ``<n>`` of its file name, and a ``title:``
+    in ``_toc.yml`` is the H1 of its page, so the navigation and the page say the same.
+    """
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    titles = toc_titles(toc)
+    problems = []
+    for doc in toc_documents(toc):
+        path = root / f"{doc}.md"
+        if not path.is_file():
+            continue  # the book build reports missing pages
+        h1 = _h1(path)
+        rel = path.relative_to(root)
+        if doc in titles and titles[doc] != h1:
+            problems.append(f"{rel}: H1 {h1!r} differs from its _toc.yml title {titles[doc]!r}")
+        m = re.search(r"_Tutorial(\d+)$", doc)
+        prefix = SOURCE_DIR.as_posix() + "/"
+        if m and doc.startswith(prefix) and is_tutorial(doc[len(prefix) :]):
+            if not (h1 or "").startswith(f"Tutorial {m.group(1)}: "):
+                problems.append(f"{rel}: H1 {h1!r} does not start with 'Tutorial {m.group(1)}: '")
+    return problems
+
+
 def stale(root: Path = ROOT) -> list[str]:
     """Generated files that differ from what ``build`` would write, and markup problems."""
     import jupytext
 
-    problems = []
+    problems = layout_problems(root)
     for slug in tutorial_slugs(root):
         nb = jupytext.read(root / SOURCE_DIR / f"{slug}.md", fmt="md:myst")
         problems += check_exercise_tags(nb, f"{slug}.md")
-    for path, text in plan(root).items():
+    planned = plan(root)
+    for path, text in planned.items():
         rel = path.relative_to(root)
         if not path.exists():
             problems.append(f"{rel}: missing")
         elif path.suffix == ".md" or path.read_text(encoding="utf-8") != text:
-            problems.append(f"{rel}: stale (run `python -m nma_dl.nbtools build`)")
+            problems.append(f"{rel}: stale (run `python tools/nbtools.py build`)")
+    for folder in (REFERENCE_DIR, STUDENT_DIR):
+        for path in sorted((root / folder).rglob("*.ipynb")):
+            if path not in planned and ".ipynb_checkpoints" not in path.parts:
+                rel = path.relative_to(root)
+                problems.append(f"{rel}: generated from no tutorial of _toc.yml (delete it)")
     return problems
 
 
@@ -447,7 +530,7 @@ def _run_command(path: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m nma_dl.nbtools", description=__doc__.split("\n")[0]
+        prog="python tools/nbtools.py", description=__doc__.split("\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="regenerate headers, reference and student notebooks")
