@@ -34,7 +34,6 @@ import dataclasses
 import hashlib
 import json
 import math
-import numbers
 import os
 import pathlib
 import socket
@@ -49,6 +48,7 @@ import pooch
 import torch
 
 from nma_dl import surrogate
+from nma_dl._validate import check_instance, check_number, require
 
 __all__ = [
     "FILES",
@@ -135,10 +135,9 @@ def osf_url(osf_id):
         ``https://osf.io/download/<osf_id>/``. (Since OSF's 2025 redesign the
         older form ``https://osf.io/<osf_id>/download`` may answer a web page.)
     """
-    if not isinstance(osf_id, str):
-        raise TypeError(f"osf_id must be a str, got {type(osf_id).__name__} {osf_id!r}")
-    if not (osf_id.isascii() and osf_id.isalnum() and len(osf_id) == 5):
-        raise ValueError(f"osf_id must be 5 letters or digits like '683xc', got {osf_id!r}")
+    check_instance(osf_id, str, "osf_id", "a str", show_value=True)
+    well_formed = osf_id.isascii() and osf_id.isalnum() and len(osf_id) == 5
+    require(well_formed, "osf_id", "5 letters or digits like '683xc'", osf_id)
     return f"https://osf.io/download/{osf_id}/"
 
 
@@ -168,10 +167,10 @@ def _source(source):
         origin = "NMA_DL_DATA_SOURCE"
     else:
         origin = "source"
-    if not isinstance(source, str):
-        raise TypeError(f"{origin} must be a str, got {type(source).__name__} {source!r}")
-    if source.strip().lower() not in SOURCES:
-        raise ValueError(f"{origin} must be one of {', '.join(SOURCES)}; got {source!r}")
+    check_instance(source, str, origin, "a str", show_value=True)
+    require(
+        source.strip().lower() in SOURCES, origin, f"one of {', '.join(SOURCES)}", source, sep=";"
+    )
     return source.strip().lower()
 
 
@@ -349,10 +348,8 @@ def fetch(name, source=None):
         connection, HTTP error, timeout, web page instead of the file, wrong
         checksum). Nothing partial is left in the cache.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a str, got {type(name).__name__} {name!r}")
-    if name not in FILES:
-        raise ValueError(f"name must be one of {', '.join(FILES)}; got {name!r}")
+    check_instance(name, str, "name", "a str", show_value=True)
+    require(name in FILES, "name", f"one of {', '.join(FILES)}", name, sep=";")
     source = _source(source)
     if source == "synthetic":
         return _surrogate_path(name)
@@ -376,23 +373,14 @@ def fetch(name, source=None):
         return _surrogate_path(name)
 
 
-def _check_bin_width(bin_width):
-    if isinstance(bin_width, bool) or not isinstance(bin_width, numbers.Real):
-        raise TypeError(
-            f"bin_width must be a number of degrees, got {type(bin_width).__name__} {bin_width!r}"
-        )
-    if not (math.isfinite(bin_width) and bin_width > 0):
-        raise ValueError(f"bin_width must be a finite number > 0 (degrees), got {bin_width!r}")
-
-
 def _read_npz(path, name, source):
     """Arrays of a data file (given ``path``, else fetched), keys checked."""
     if path is None:
         path = fetch(name, source)
     elif source is not None:
         raise ValueError("give either path or source, not both (a local path needs no source)")
-    elif not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or path-like, got {type(path).__name__} {path!r}")
+    else:
+        check_instance(path, (str, os.PathLike), "path", "a str or path-like", show_value=True)
     path = pathlib.Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"path {str(path)!r} is not a file")
@@ -471,7 +459,9 @@ def load_data(bin_width=1, *, path=None, source=None):
     >>> resp.shape, stimuli.shape  # doctest: +SKIP
     (torch.Size([360, 23589]), torch.Size([360, 1]))
     """
-    _check_bin_width(bin_width)
+    check_number(bin_width, "bin_width", "a number of degrees")
+    positive = math.isfinite(bin_width) and bin_width > 0
+    require(positive, "bin_width", "a finite number > 0 (degrees)", bin_width)
     data = _read_npz(path, ORIBINNED1, source)
     resp, stimuli = data["resp"], data["stimuli"].reshape(-1)
     _check_rows(resp, stimuli, path or ORIBINNED1)

@@ -19,63 +19,27 @@ global generator (seed it with :func:`nma_dl.set_seed`) unless a ``generator`` i
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+from nma_dl._validate import (
+    check_instance,
+    check_int,
+    check_real,
+    check_samples,
+    check_seed,
+    require,
+)
+
 __all__ = ["create_spiral_dataset", "shuffle_and_split_data", "make_loaders", "sample_grid"]
 
-
-def _check_int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{name} must be an int >= {minimum}, got {type(value).__name__} {value!r}"
-        )
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
+_GENERATOR = "a torch.Generator or None"
 
 
-def _check_real(value, name, *, minimum=None, exclusive=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if minimum is not None and (value <= minimum if exclusive else value < minimum):
-        sign = ">" if exclusive else ">="
-        raise ValueError(f"{name} must be {sign} {minimum}, got {value!r}")
-    return value
-
-
-_MAX_SEED = 2**32  # the range set_seed accepts
-
-
-def _check_seed(seed):
-    seed = _check_int(seed, "seed", minimum=0)
-    if seed >= _MAX_SEED:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
-    return seed
-
-
-def _check_xy(X, y, names=("X", "y"), *, nonempty=False):
-    xn, yn = names
-    if not isinstance(X, torch.Tensor):
-        raise TypeError(f"{xn} must be a torch.Tensor, got {type(X).__name__}")
-    if not isinstance(y, torch.Tensor):
-        raise TypeError(f"{yn} must be a torch.Tensor, got {type(y).__name__}")
-    if X.dim() == 0:
-        raise ValueError(f"{xn} needs a sample dimension, got a 0-d tensor")
-    if y.dim() == 0:
-        raise ValueError(f"{yn} needs a sample dimension, got a 0-d tensor")
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"{xn} and {yn} must have as many samples, got {X.shape[0]} ({xn}) and "
-            f"{y.shape[0]} ({yn})"
-        )
-    if nonempty and X.shape[0] == 0:
-        raise ValueError(f"{xn} must hold at least one sample, got shape {tuple(X.shape)}")
+def _count(value, name, minimum=1):
+    """An int >= ``minimum``; both messages say so (``"K must be an int >= 1, got 0"``)."""
+    return check_int(value, name, minimum=minimum, expected=f"an int >= {minimum}")
 
 
 def create_spiral_dataset(K, sigma, N, *, generator=None):
@@ -92,13 +56,10 @@ def create_spiral_dataset(K, sigma, N, *, generator=None):
         ``(X, y)``: ``X`` float32 of shape ``(K*N, 2)`` and ``y`` int64 labels of shape
         ``(K*N,)``, arm ``k`` occupying rows ``k*N`` to ``(k+1)*N - 1``.
     """
-    K = _check_int(K, "K")
-    sigma = _check_real(sigma, "sigma", minimum=0.0)
-    N = _check_int(N, "N")
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(
-            f"generator must be a torch.Generator or None, got {type(generator).__name__}"
-        )
+    K = _count(K, "K")
+    sigma = check_real(sigma, "sigma", minimum=0.0)
+    N = _count(N, "N")
+    check_instance(generator, (torch.Generator, type(None)), "generator", _GENERATOR)
     t = torch.linspace(0, 1, N)
     X = torch.zeros(K * N, 2)
     y = torch.zeros(K * N, dtype=torch.long)
@@ -124,11 +85,10 @@ def shuffle_and_split_data(X, y, seed, test_fraction=0.2):
         ``(X_test, y_test, X_train, y_train)``, the test part holding
         ``int(test_fraction * len(X))`` samples.
     """
-    _check_xy(X, y)
-    seed = _check_seed(seed)
-    test_fraction = _check_real(test_fraction, "test_fraction", minimum=0.0)
-    if test_fraction >= 1:
-        raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
+    check_samples(X, y)
+    seed = check_seed(seed)
+    test_fraction = check_real(test_fraction, "test_fraction", minimum=0.0)
+    require(test_fraction < 1, "test_fraction", "in [0, 1)", test_fraction)
     n = X.shape[0]
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     X, y = X[order], y[order]
@@ -148,11 +108,11 @@ def make_loaders(X_train, y_train, X_test, y_test, *, batch_size=128, seed=2021,
     -------
         ``(train_loader, test_loader)``.
     """
-    _check_xy(X_train, y_train, ("X_train", "y_train"), nonempty=True)
-    _check_xy(X_test, y_test, ("X_test", "y_test"), nonempty=True)
-    batch_size = _check_int(batch_size, "batch_size")
-    seed = _check_seed(seed)
-    num_workers = _check_int(num_workers, "num_workers", minimum=0)
+    check_samples(X_train, y_train, ("X_train", "y_train"), nonempty=True)
+    check_samples(X_test, y_test, ("X_test", "y_test"), nonempty=True)
+    batch_size = _count(batch_size, "batch_size")
+    seed = check_seed(seed)
+    num_workers = _count(num_workers, "num_workers", minimum=0)
     from nma_dl.device import seed_worker
 
     generator = torch.Generator().manual_seed(seed)
@@ -175,8 +135,8 @@ def sample_grid(M=500, x_max=2.0):
     Row ``i * M + j`` holds ``(u_i, u_j)`` with ``u = linspace(-x_max, x_max, M)``: the first
     coordinate varies slowest (``indexing="ij"``).
     """
-    M = _check_int(M, "M", minimum=2)
-    x_max = _check_real(x_max, "x_max", minimum=0.0, exclusive=True)
+    M = _count(M, "M", minimum=2)
+    x_max = check_real(x_max, "x_max", minimum=0.0, exclusive=True)
     if x_max > torch.finfo(torch.float32).max:
         raise ValueError(f"x_max must fit in float32 (<= 3.4e38), got {x_max!r}")
     axis = torch.linspace(-x_max, x_max, M)

@@ -1,46 +1,19 @@
 """Prepare the decoding problem: split the data, draw samples, bin orientations."""
 
-import numbers
-
 import numpy as np
 import torch
 
+from nma_dl._validate import (
+    check_column,
+    check_instance,
+    check_int,
+    check_number,
+    check_real_dtype,
+    check_responses,
+    require,
+)
+
 __all__ = ["get_data", "stimulus_class", "train_test_split"]
-
-
-def _check_tensor(value, name):
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-    if value.ndim == 0:
-        raise ValueError(f"{name} must have one row per stimulus, got a 0-d tensor")
-
-
-def _check_rows(first, second, names):
-    """``first``: (n, n_features) responses; ``second``: (n,) or (n, 1) orientations."""
-    _check_tensor(first, names[0])
-    _check_tensor(second, names[1])
-    if first.ndim != 2:
-        raise ValueError(
-            f"{names[0]} must have shape (n_stimuli, n_neurons), got shape {tuple(first.shape)}"
-        )
-    if not (second.ndim == 1 or (second.ndim == 2 and second.shape[1] == 1)):
-        raise ValueError(
-            f"{names[1]} must have shape (n_stimuli, 1) or (n_stimuli,), got shape "
-            f"{tuple(second.shape)}"
-        )
-    if len(first) != len(second):
-        raise ValueError(
-            f"{names[0]} and {names[1]} must have the same number of rows, got "
-            f"{len(first)} and {len(second)}"
-        )
-
-
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return int(value)
 
 
 def train_test_split(resp, stimuli, train_fraction=0.6, generator=None):
@@ -66,18 +39,12 @@ def train_test_split(resp, stimuli, train_fraction=0.6, generator=None):
     resp_train, resp_test, stimuli_train, stimuli_test : torch.Tensor
         The rows of ``resp`` and ``stimuli`` in each set, in shuffled order.
     """
-    _check_rows(resp, stimuli, ("resp", "stimuli"))
-    if isinstance(train_fraction, bool) or not isinstance(train_fraction, numbers.Real):
-        raise TypeError(
-            f"train_fraction must be a number, got {type(train_fraction).__name__} "
-            f"{train_fraction!r}"
-        )
-    if not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must be in (0, 1), got {train_fraction!r}")
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(
-            f"generator must be a torch.Generator or None, got {type(generator).__name__}"
-        )
+    check_responses(resp, stimuli)
+    check_number(train_fraction, "train_fraction")
+    require(0 < train_fraction < 1, "train_fraction", "in (0, 1)", train_fraction)
+    check_instance(
+        generator, (torch.Generator, type(None)), "generator", "a torch.Generator or None"
+    )
     n_stimuli = len(resp)
     n_train = int(train_fraction * n_stimuli)
     if not 0 < n_train < n_stimuli:
@@ -112,8 +79,8 @@ def get_data(n_stim, train_data, train_labels):
     ori : torch.Tensor
         (n_stim, 1) their orientations.
     """
-    n_stim = _check_int(n_stim, "n_stim", 1)
-    _check_rows(train_data, train_labels, ("train_data", "train_labels"))
+    n_stim = check_int(n_stim, "n_stim", minimum=1)
+    check_responses(train_data, train_labels, ("train_data", "train_labels"))
     if len(train_labels) == 0:
         raise ValueError("train_labels must have at least one row to draw from, got 0")
     istim = np.random.choice(len(train_labels), n_stim)
@@ -144,17 +111,11 @@ def stimulus_class(ori, n_classes):
     >>> stimulus_class(torch.tensor([[0.0], [44.9], [45.0], [359.9]]), 8)
     tensor([0, 0, 1, 7])
     """
-    n_classes = _check_int(n_classes, "n_classes", 1)
-    if isinstance(ori, torch.Tensor):
-        values = ori.detach().cpu().numpy()
-    elif isinstance(ori, np.ndarray):
-        values = ori
-    else:
-        raise TypeError(f"ori must be a torch.Tensor or numpy array, got {type(ori).__name__}")
-    if not (values.ndim == 1 or (values.ndim == 2 and values.shape[1] == 1)):
-        raise ValueError(f"ori must have shape (n,) or (n, 1), got {values.shape}")
-    if not np.issubdtype(values.dtype, np.number) or np.iscomplexobj(values):
-        raise TypeError(f"ori must hold real numbers, got dtype {values.dtype}")
+    n_classes = check_int(n_classes, "n_classes", minimum=1)
+    check_instance(ori, (torch.Tensor, np.ndarray), "ori", "a torch.Tensor or numpy array")
+    values = ori.detach().cpu().numpy() if isinstance(ori, torch.Tensor) else ori
+    check_column(values, "ori")
+    check_real_dtype(values, "ori")
     values = values.reshape(-1)
     outside = ~((values >= 0) & (values < 360))  # NaN counts as outside
     if outside.any():

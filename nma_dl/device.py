@@ -7,14 +7,16 @@ Three helpers that every tutorial calls near its top:
 * :func:`seed_worker` seeds the workers of a ``torch.utils.data.DataLoader``.
 """
 
-import numbers
 import random
 
 import numpy as np
 import torch
 
+from nma_dl._validate import MAX_SEED, check_instance, check_int
+
 __all__ = ["seed_worker", "set_device", "set_seed"]
 
+_SEEDS = "in [0, 2**32)"
 _CPU_MESSAGE = (
     "No GPU found: running on the CPU. To use a GPU, choose Runtime -> Change runtime type -> "
     "GPU in Colab, or Settings -> Accelerator -> GPU in Kaggle; the tutorials also run on the "
@@ -79,15 +81,10 @@ def set_seed(seed=None, seed_torch=True):
     """
     if seed is None:
         seed = int(np.random.choice(2**32))
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
-    if not isinstance(seed_torch, bool):
-        raise TypeError(
-            f"seed_torch must be a bool, got {type(seed_torch).__name__} {seed_torch!r}"
-        )
-    seed = int(seed)
+    seed = check_int(
+        seed, "seed", minimum=0, maximum=MAX_SEED - 1, expected="an int or None", bound=_SEEDS
+    )
+    check_instance(seed_torch, bool, "seed_torch", "a bool", show_value=True)
     random.seed(seed)
     np.random.seed(seed)
     if seed_torch:
@@ -113,10 +110,7 @@ def seed_worker(worker_id):
         The worker's index (given by the DataLoader; unused, since
         ``torch.initial_seed()`` already differs between workers).
     """
-    if isinstance(worker_id, bool) or not isinstance(worker_id, numbers.Integral):
-        raise TypeError(f"worker_id must be an int, got {type(worker_id).__name__} {worker_id!r}")
-    if worker_id < 0:
-        raise ValueError(f"worker_id must be >= 0, got {worker_id}")
+    check_int(worker_id, "worker_id", minimum=0, bound=">= 0")
     worker_seed = torch.initial_seed() % 2**32  # NumPy only accepts 32-bit seeds
     np.random.seed(worker_seed)
     random.seed(worker_seed)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import torch
 
+from nma_dl._validate import check_tensor
+
 __all__ = ["cross_entropy_loss"]
 
 
@@ -31,12 +33,8 @@ def cross_entropy_loss(x, labels):
     -------
         A 0-d tensor, the average loss over the batch.
     """
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor of logits, got {type(x).__name__}")
-    if not isinstance(labels, torch.Tensor):
-        raise TypeError(
-            f"labels must be a torch.Tensor of class indices, got {type(labels).__name__}"
-        )
+    check_tensor(x, "x", "a torch.Tensor of logits")
+    check_tensor(labels, "labels", "a torch.Tensor of class indices")
     if not x.is_floating_point():
         raise TypeError(f"x must hold floating-point logits, got dtype {x.dtype}")
     if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:

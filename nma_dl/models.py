@@ -6,10 +6,16 @@ Both networks have one hidden layer of ``n_hidden`` units::
     y = W_out h + b_out
 """
 
-import numbers
-
 import torch
 from torch import nn
+
+from nma_dl._validate import (
+    check_column,
+    check_real_dtype,
+    check_size,
+    check_tensor,
+    check_widths,
+)
 
 __all__ = [
     "DeepNet",
@@ -19,14 +25,6 @@ __all__ = [
     "approximate_function",
     "parse_activation",
 ]
-
-
-def _check_size(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-    return int(value)
 
 
 class DeepNet(nn.Module):
@@ -49,15 +47,14 @@ class DeepNet(nn.Module):
 
     def __init__(self, n_inputs, n_hidden):
         super().__init__()
-        n_inputs = _check_size(n_inputs, "n_inputs")
-        n_hidden = _check_size(n_hidden, "n_hidden")
+        n_inputs = check_size(n_inputs, "n_inputs")
+        n_hidden = check_size(n_hidden, "n_hidden")
         # Created in this order, so a given torch seed gives the course's initial weights.
         self.in_layer = nn.Linear(n_inputs, n_hidden)
         self.out_layer = nn.Linear(n_hidden, 1)
 
     def _check_input(self, r):
-        if not isinstance(r, torch.Tensor):
-            raise TypeError(f"r must be a torch.Tensor, got {type(r).__name__}")
+        check_tensor(r, "r")
         if r.dtype != self.in_layer.weight.dtype:
             raise TypeError(
                 f"r must have the network's dtype {self.in_layer.weight.dtype}, got {r.dtype}"
@@ -249,14 +246,9 @@ class Net(nn.Module):
     def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
         super().__init__()
         _parse_activation(actv, "actv")  # fail early, before any layer is built
-        self.input_feature_num = _check_size(input_feature_num, "input_feature_num")
-        if isinstance(hidden_unit_nums, (str, bytes)) or not hasattr(hidden_unit_nums, "__iter__"):
-            raise TypeError(
-                "hidden_unit_nums must be a list of ints (one width per hidden layer), got "
-                f"{type(hidden_unit_nums).__name__} {hidden_unit_nums!r}"
-            )
-        widths = [_check_size(n, f"hidden_unit_nums[{i}]") for i, n in enumerate(hidden_unit_nums)]
-        output_feature_num = _check_size(output_feature_num, "output_feature_num")
+        self.input_feature_num = check_size(input_feature_num, "input_feature_num")
+        widths = check_widths(hidden_unit_nums, "hidden_unit_nums")
+        output_feature_num = check_size(output_feature_num, "output_feature_num")
         self.mlp = nn.Sequential()
         in_num = self.input_feature_num
         for i, out_num in enumerate(widths):
@@ -268,8 +260,7 @@ class Net(nn.Module):
 
     def forward(self, x):
         """Logits ``(batch, output_feature_num)`` for ``x`` reshaped to ``(batch, features)``."""
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+        check_tensor(x, "x")
         dtype = self.mlp.Output_Linear.weight.dtype
         if x.dtype != dtype:
             raise TypeError(
@@ -306,12 +297,9 @@ def approximate_function(x_train, y_train, n_points=1000):
         from ``x_train.min()`` to ``x_train.max()``.
     """
     for value, name in ((x_train, "x_train"), (y_train, "y_train")):
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-        if value.is_complex() or value.dtype == torch.bool:
-            raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
-        if not (value.dim() == 1 or (value.dim() == 2 and value.shape[1] == 1)):
-            raise ValueError(f"{name} must have shape (n,) or (n, 1), got {tuple(value.shape)}")
+        check_tensor(value, name)
+        check_real_dtype(value, name)
+        check_column(value, name)
     x_train = x_train.reshape(-1).float()
     y_train = y_train.reshape(-1).float()
     if len(x_train) < 2:
@@ -324,7 +312,7 @@ def approximate_function(x_train, y_train, n_points=1000):
         raise ValueError("x_train and y_train must be finite, got NaN or inf")
     if not (x_train[1:] > x_train[:-1]).all():
         raise ValueError("x_train must be strictly increasing")
-    n_points = _check_size(n_points, "n_points")
+    n_points = check_size(n_points, "n_points")
     n_relus = len(x_train) - 1
     x = torch.linspace(x_train.min().item(), x_train.max().item(), n_points)
     b = -x_train[:n_relus]

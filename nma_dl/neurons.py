@@ -16,31 +16,26 @@ refractory period :math:`\\tau_{ref}`, after which integration resumes from 0 (a
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import torch
+
+from nma_dl._validate import check_real, check_tensor, require
 
 __all__ = ["run_LIF", "spike_count", "fi_curve"]
 
 
-def _real(value, name, *, positive=False, nonnegative=False):
+def _real(value, name, **bounds):
+    """:func:`~nma_dl._validate.check_real` that also takes a one-element tensor."""
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
             raise ValueError(
                 f"{name} must be a single number, got a tensor of shape {tuple(value.shape)}"
             )
         value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if positive and value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    if nonnegative and value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
-    return value
+    return check_real(value, name, **bounds)
+
+
+_POSITIVE = {"minimum": 0, "exclusive": True}
+_NON_NEGATIVE = {"minimum": 0}
 
 
 def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):
@@ -62,15 +57,14 @@ def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):
         (``torch.arange(0, T + dt, dt)``) and the membrane potential at each of them.
     """
     I = _real(I, "I")
-    T = _real(T, "T", positive=True)
-    dt = _real(dt, "dt", positive=True)
-    if dt > T:
-        raise ValueError(f"dt must be <= T ({T!r} ms), got {dt!r}")
-    tau_ref = _real(tau_ref, "tau_ref", nonnegative=True)
-    Rm = _real(Rm, "Rm", positive=True)
-    Cm = _real(Cm, "Cm", positive=True)
-    Vth = _real(Vth, "Vth", positive=True)
-    V_spike = _real(V_spike, "V_spike", nonnegative=True)
+    T = _real(T, "T", **_POSITIVE)
+    dt = _real(dt, "dt", **_POSITIVE)
+    require(dt <= T, "dt", f"<= T ({T!r} ms)", dt)
+    tau_ref = _real(tau_ref, "tau_ref", **_NON_NEGATIVE)
+    Rm = _real(Rm, "Rm", **_POSITIVE)
+    Cm = _real(Cm, "Cm", **_POSITIVE)
+    Vth = _real(Vth, "Vth", **_POSITIVE)
+    V_spike = _real(V_spike, "V_spike", **_NON_NEGATIVE)
 
     time = torch.arange(0, T + dt, dt)
     times = time.tolist()
@@ -91,8 +85,7 @@ def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):
 
 def spike_count(Vm, Vth=1):
     """Number of spikes in a trace from :func:`run_LIF`: the samples above threshold."""
-    if not isinstance(Vm, torch.Tensor):
-        raise TypeError(f"Vm must be a torch.Tensor, got {type(Vm).__name__}")
+    check_tensor(Vm, "Vm")
     Vth = _real(Vth, "Vth")
     return int((Vm > Vth).sum().item())
 

@@ -9,12 +9,15 @@ The module is organised by tutorial; later tutorials append a section of their
 own below the last one.
 """
 
+from collections.abc import Callable
 from numbers import Integral
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+
+from nma_dl._validate import check_instance, require
 
 __all__ = [
     "use_course_style",
@@ -74,9 +77,12 @@ def _as_vector(values, name, *, allow_nan=False):
 
 
 def _check_axes(ax, name="ax"):
-    if not isinstance(ax, Axes):
-        raise TypeError(f"{name} must be a matplotlib Axes; got {type(ax).__name__}")
-    return ax
+    return check_instance(ax, Axes, name, "a matplotlib Axes", sep=";")
+
+
+def _is(value, types):
+    """Whether ``value`` is a number of ``types`` (never a bool)."""
+    return isinstance(value, types) and not isinstance(value, bool)
 
 
 def _axes_or_current(ax):
@@ -163,8 +169,7 @@ def plot_train_loss(train_loss, ax=None, ylabel="mean squared error"):
         The axes drawn in.
     """
     ax = _axes_or_current(ax)
-    if not isinstance(ylabel, str):
-        raise TypeError(f"ylabel must be a str; got {type(ylabel).__name__}")
+    check_instance(ylabel, str, "ylabel", "a str", sep=";")
     train_loss = _as_vector(train_loss, "train_loss")
 
     ax.plot(train_loss)
@@ -228,9 +233,7 @@ def plot_decoded_results(
     n_predicted = int(predicted.max()) + 1
     if n_classes is None:
         n_classes = n_predicted
-    elif isinstance(n_classes, bool) or not isinstance(n_classes, Integral):
-        raise TypeError(f"n_classes must be an int; got {type(n_classes).__name__}")
-    elif n_classes < n_predicted:
+    elif check_instance(n_classes, Integral, "n_classes", "an int", sep=";") < n_predicted:
         raise ValueError(
             f"n_classes must exceed every predicted class; got n_classes={n_classes} "
             f"but a prediction of class {n_predicted - 1}"
@@ -321,8 +324,7 @@ def plot_function_approximation(x, relu_acts, y_hat, target=np.sin):
     y_hat = _as_vector(y_hat, "y_hat")
     if y_hat.size != x.size:
         raise ValueError(f"y_hat must have one value per x ({x.size}), got {y_hat.size}")
-    if not callable(target):
-        raise TypeError(f"target must be callable, got {type(target).__name__}")
+    check_instance(target, Callable, "target", "callable")
 
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 7))
     ax1.plot(x, relu_acts.T)
@@ -362,8 +364,7 @@ def plot_spiral(X, y, ax=None, title=None):
     ax = _axes_or_current(ax)
     X = _points(X, "X")
     y = _labels(y, "y", len(X))
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"title must be a str or None, got {type(title).__name__}")
+    check_instance(title, (str, type(None)), "title", "a str or None")
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="tab10", vmin=0, vmax=9, s=4)
     ax.set(xlabel="x1", ylabel="x2", aspect="equal")
     if title:
@@ -397,11 +398,9 @@ def plot_decision_map(X_all, y_pred, X_test, y_test, M=500, x_max=2.0, eps=1e-3,
     from matplotlib.colors import ListedColormap, to_rgb
 
     ax = _axes_or_current(ax)
-    if isinstance(M, bool) or not isinstance(M, Integral) or M < 2:
-        raise ValueError(f"M must be an int >= 2, got {M!r}")
+    require(_is(M, Integral) and M >= 2, "M", "an int >= 2", M)
     for value, name in ((x_max, "x_max"), (eps, "eps")):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ValueError(f"{name} must be a number > 0, got {value!r}")
+        require(_is(value, (int, float)) and value > 0, name, "a number > 0", value)
     X_all = _points(X_all, "X_all")
     if len(X_all) != M * M:
         raise ValueError(f"X_all must hold M*M = {M * M} grid points, got {len(X_all)}")
@@ -486,8 +485,7 @@ def plot_fi_curve(currents, spike_counts, ax=None, ylim=150):
             f"spike_counts must have one value per current ({currents.size}), "
             f"got {spike_counts.size}"
         )
-    if isinstance(ylim, bool) or not isinstance(ylim, (int, float)) or not ylim > 0:
-        raise ValueError(f"ylim must be a number > 0, got {ylim!r}")
+    require(_is(ylim, (int, float)) and ylim > 0, "ylim", "a number > 0", ylim)
     ax.plot(currents, spike_counts, marker="o")
     ax.set(
         title="LIF neuron: transfer function",

@@ -36,9 +36,9 @@ The simulated numbers are *not* the real recordings: use them to run the code,
 not to draw conclusions about mouse V1.
 """
 
-import numbers
-
 import numpy as np
+
+from nma_dl._validate import check_int
 
 __all__ = [
     "N_NEURONS",
@@ -82,12 +82,8 @@ SURROGATE_DESCRIPTION = (
 )
 
 
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+def _count(value, name, minimum):
+    return check_int(value, name, minimum=minimum, expected="an integer", bound=f">= {minimum}")
 
 
 def _tuning(theta_deg, preferred_deg, kappa, period_deg, gain, baseline):
@@ -136,9 +132,9 @@ def generate(seed=SEED, *, n_neurons=N_NEURONS, n_trials=N_TRIALS):
     >>> files["oribinned6_split"]["stimuli"].shape
     (60, 1)
     """
-    seed = _check_int(seed, "seed", 0)
-    n_neurons = _check_int(n_neurons, "n_neurons", 1)
-    n_trials = _check_int(n_trials, "n_trials", 360)
+    seed = _count(seed, "seed", 0)
+    n_neurons = _count(n_neurons, "n_neurons", 1)
+    n_trials = _count(n_trials, "n_trials", 360)
     rng = np.random.default_rng(seed)
 
     # Trials: one per 1-degree bin first, alternating between the two halves, so

@@ -17,10 +17,20 @@ added to the loss, e.g. an L2 penalty on the input weights::
 """
 
 import math
-import numbers
+from collections.abc import Callable
 
 import torch
 from torch import nn, optim
+
+from nma_dl._validate import (
+    check_device,
+    check_instance,
+    check_int,
+    check_number,
+    check_same_rows,
+    check_tensor,
+    require,
+)
 
 __all__ = [
     "accuracy",
@@ -32,22 +42,17 @@ __all__ = [
 
 
 def _check_batch(net, loss_fn, data, labels, penalty, names=("data", "labels")):
-    if not isinstance(net, nn.Module):
-        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
-    if penalty is not None and not callable(penalty):
-        raise TypeError(f"penalty must be callable or None, got {type(penalty).__name__}")
-    for value, name in zip((data, labels), names):
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    check_instance(net, nn.Module, "net", "a torch.nn.Module")
+    check_instance(loss_fn, Callable, "loss_fn", "callable")
+    check_instance(penalty, (Callable, type(None)), "penalty", "callable or None")
+    for value, name in zip((data, labels), names, strict=True):
+        check_tensor(value, name)
         if value.ndim == 0 or len(value) == 0:
             raise ValueError(f"{name} must have at least one row, got shape {tuple(value.shape)}")
-    if len(data) != len(labels):
-        raise ValueError(
-            f"{names[0]} and {names[1]} must have the same number of rows, got "
-            f"{len(data)} and {len(labels)}"
-        )
+    check_same_rows(data, labels, names)
+
+
+_POSITIVE = "finite and > 0"
 
 
 def _check_scalar(value, name):
@@ -114,10 +119,7 @@ def gradient_step(net, loss_fn, data, labels, optimizer, penalty=None):
         The loss before the update (penalty included).
     """
     _check_batch(net, loss_fn, data, labels, penalty)
-    if not isinstance(optimizer, optim.Optimizer):
-        raise TypeError(
-            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
-        )
+    check_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
     loss = _loss(net, loss_fn, data, labels, penalty)
     optimizer.zero_grad()  # gradients accumulate in PyTorch unless cleared
     loss.backward()
@@ -141,14 +143,6 @@ def evaluate_loss(net, loss_fn, data, labels, penalty=None):
     _check_batch(net, loss_fn, data, labels, penalty)
     with torch.no_grad():
         return _loss(net, loss_fn, data, labels, penalty).item()
-
-
-def _check_positive(value, name, kind):
-    if isinstance(value, bool) or not isinstance(value, kind):
-        expected = "an int" if kind is numbers.Integral else "a number"
-        raise TypeError(f"{name} must be {expected}, got {type(value).__name__} {value!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
 
 
 def train(
@@ -212,12 +206,16 @@ def train(
         raise ValueError("give both test_data and test_labels, or neither")
     if test_data is not None:
         _check_batch(net, loss_fn, test_data, test_labels, penalty, ("test_data", "test_labels"))
-    _check_positive(n_epochs, "n_epochs", numbers.Integral)
-    _check_positive(learning_rate, "learning_rate", numbers.Real)
-    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
-        raise TypeError(f"momentum must be a number, got {type(momentum).__name__} {momentum!r}")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    n_epochs = check_int(n_epochs, "n_epochs", minimum=1, bound=_POSITIVE)
+    check_number(learning_rate, "learning_rate")
+    require(
+        math.isfinite(learning_rate) and learning_rate > 0,
+        "learning_rate",
+        _POSITIVE,
+        learning_rate,
+    )
+    check_number(momentum, "momentum")
+    require(0 <= momentum < 1, "momentum", "in [0, 1)", momentum)
 
     optimizer = optim.SGD(net.parameters(), lr=learning_rate, momentum=momentum)
     report_every = max(n_epochs // 5, 1)
@@ -240,23 +238,7 @@ def train(
 
 
 def _check_loader(loader, name):
-    if not isinstance(loader, torch.utils.data.DataLoader):
-        raise TypeError(
-            f"{name} must be a torch.utils.data.DataLoader, got {type(loader).__name__}"
-        )
-
-
-def _check_device(device):
-    if not isinstance(device, (str, torch.device)):
-        raise TypeError(
-            f"device must be a str such as 'cpu' or a torch.device, got {type(device).__name__}"
-        )
-    try:
-        return torch.device(device)
-    except RuntimeError:
-        raise ValueError(
-            f"device must name a torch device such as 'cpu' or 'cuda', got {device!r}"
-        ) from None
+    check_instance(loader, torch.utils.data.DataLoader, name, "a torch.utils.data.DataLoader")
 
 
 def accuracy(net, data_loader, device="cpu"):
@@ -272,10 +254,9 @@ def accuracy(net, data_loader, device="cpu"):
     acc : float
         Percentage of them whose predicted class equals the label.
     """
-    if not isinstance(net, nn.Module):
-        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
+    check_instance(net, nn.Module, "net", "a torch.nn.Module")
     _check_loader(data_loader, "data_loader")
-    device = _check_device(device)
+    device = check_device(device)
     correct = total = 0
     with torch.no_grad():
         for inputs, labels in data_loader:
@@ -358,21 +339,15 @@ def train_test_classification(
     train_acc, test_acc : float
         Accuracies in percent.
     """
-    if not isinstance(net, nn.Module):
-        raise TypeError(f"net must be a torch.nn.Module, got {type(net).__name__}")
-    if not callable(criterion):
-        raise TypeError(f"criterion must be callable, got {type(criterion).__name__}")
-    if not isinstance(optimizer, optim.Optimizer):
-        raise TypeError(
-            f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
-        )
+    check_instance(net, nn.Module, "net", "a torch.nn.Module")
+    check_instance(criterion, Callable, "criterion", "callable")
+    check_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
     _check_loader(train_loader, "train_loader")
     _check_loader(test_loader, "test_loader")
-    _check_positive(num_epochs, "num_epochs", numbers.Integral)
-    for value, name in ((verbose, "verbose"), (training_plot, "training_plot")):
-        if not isinstance(value, bool):
-            raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
-    device = _check_device(device)
+    num_epochs = check_int(num_epochs, "num_epochs", minimum=1, bound=_POSITIVE)
+    check_instance(verbose, bool, "verbose", "a bool", show_value=True)
+    check_instance(training_plot, bool, "training_plot", "a bool", show_value=True)
+    device = check_device(device)
 
     net.train()
     training_losses = []

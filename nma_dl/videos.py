@@ -11,6 +11,7 @@ from urllib.parse import quote
 import ipywidgets
 from IPython.display import IFrame, display
 
+from nma_dl._validate import check_instance, require
 from nma_dl.widgets import StaticFallback
 
 __all__ = ["display_videos", "SOURCES"]
@@ -35,12 +36,11 @@ SOURCES = {
 }
 
 
+_PAIRS = "a list of (source, id) pairs, e.g. [('Youtube', 'JAdukDCQALA')]"
+
+
 def _check_video_ids(video_ids):
-    if not isinstance(video_ids, (list, tuple)):
-        raise TypeError(
-            "video_ids must be a list of (source, id) pairs, e.g. [('Youtube', 'JAdukDCQALA')]; "
-            f"got {type(video_ids).__name__}"
-        )
+    check_instance(video_ids, (list, tuple), "video_ids", _PAIRS, sep=";")
     if not video_ids:
         raise ValueError("video_ids must name at least one video; got an empty list")
     for index, pair in enumerate(video_ids):
@@ -59,11 +59,9 @@ def _check_video_ids(video_ids):
             raise ValueError(f"video_ids[{index}] has an empty id for source {source!r}")
 
 
-def _check_size(value, name):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int (pixels); got {type(value).__name__}")
-    if value <= 0:
-        raise ValueError(f"{name} must be positive; got {value}")
+def _check_pixels(value, name):
+    check_instance(value, int, name, "an int (pixels)", sep=";")
+    require(value > 0, name, "positive", value, sep=";")
 
 
 def _video_tab(source, video_id, width, height, fs):
@@ -130,10 +128,9 @@ def display_videos(video_ids, W=730, H=410, fs=1):
         or end the line with ``;`` so a notebook does not show it a second time.
     """
     _check_video_ids(video_ids)
-    _check_size(W, "W")
-    _check_size(H, "H")
-    if not isinstance(fs, int) or fs not in (0, 1):  # bools are ints, so True/False pass
-        raise ValueError(f"fs must be 0 or 1; got {fs!r}")
+    _check_pixels(W, "W")
+    _check_pixels(H, "H")
+    require(isinstance(fs, int) and fs in (0, 1), "fs", "0 or 1", fs, sep=";")  # True/False pass
 
     tab = ipywidgets.Tab(
         children=[_video_tab(source, video_id, W, H, fs) for source, video_id in video_ids]

@@ -12,6 +12,8 @@ import io
 
 from matplotlib.figure import Figure
 
+from nma_dl._validate import check_instance, require
+
 __all__ = ["StaticFallback", "figure_html", "lif_fi_figure", "lif_fi_widget"]
 
 
@@ -46,8 +48,7 @@ class StaticFallback:
                 "widget must be an ipywidgets widget (an object with _repr_mimebundle_ or "
                 f"model_id); got {type(widget).__name__}"
             )
-        if not isinstance(html, str):
-            raise TypeError(f"html must be a str; got {type(html).__name__}")
+        check_instance(html, str, "html", "a str", sep=";")
         if not html.strip():
             raise ValueError("html must not be empty; got a blank string")
         self.widget = widget
@@ -101,10 +102,8 @@ def figure_html(fig, caption=None):
         ``<figure><img src="data:image/png;base64,..."></figure>``, with the
         caption when given.
     """
-    if not isinstance(fig, Figure):
-        raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
-    if caption is not None and not isinstance(caption, str):
-        raise TypeError(f"caption must be a str or None; got {type(caption).__name__}")
+    check_instance(fig, Figure, "fig", "a matplotlib Figure", sep=";")
+    check_instance(caption, (str, type(None)), "caption", "a str or None", sep=";")
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
@@ -160,12 +159,8 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
     from IPython.display import display
 
     for value, name in ((Rm, "Rm"), (tau_ref, "tau_ref")):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-        if not 1 <= value <= 100:
-            raise ValueError(
-                f"{name} must be between 1 and 100 (the slider's range), got {value!r}"
-            )
+        check_instance(value, (int, float), name, "a number", show_value=True)
+        require(1 <= value <= 100, name, "between 1 and 100 (the slider's range)", value)
 
     style = {"description_width": "initial"}
     rm_slider = widgets.FloatSlider(

@@ -1,0 +1,484 @@
+"""Argument checks shared by the public functions of nma_dl (private: not part of the API).
+
+Every check raises a :class:`TypeError` (wrong kind of value) or a :class:`ValueError` (right
+kind, wrong value) whose message starts with the argument's name, says what was expected and
+ends with what was given::
+
+    n_hidden must be a positive int, got 0
+    generator must be a torch.Generator or None, got int
+
+A check that passes returns the value, converted where its docstring says so (``int``,
+``float``), so a caller writes ``n = check_int(n, "n", minimum=1)``. Booleans are never numbers
+here: ``True`` is refused wherever an int or a real number is expected.
+
+Nothing is imported from torch when this module loads (the display modules, plotting, widgets
+and videos, use these checks without importing torch); the tensor checks import it when called.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "MAX_SEED",
+    "check_column",
+    "check_device",
+    "check_instance",
+    "check_int",
+    "check_number",
+    "check_real",
+    "check_real_dtype",
+    "check_responses",
+    "check_same_rows",
+    "check_samples",
+    "check_seed",
+    "check_size",
+    "check_tensor",
+    "check_widths",
+    "require",
+]
+
+#: Seeds are 32-bit: the range NumPy (and so :func:`nma_dl.set_seed`) accepts.
+MAX_SEED = 2**32
+
+
+# --------------------------------------------------------------------------- the two primitives
+
+
+def check_instance(value, types, name, expected, *, show_value=False, sep=","):
+    """Return ``value`` if it is an instance of ``types``, else raise a TypeError.
+
+    Parameters
+    ----------
+    value : object
+        The argument.
+    types : type or tuple of type
+        Accepted types; ``bool`` passes only if it is one of them (``True`` is an ``int`` to
+        Python, but never a number here).
+    name : str
+        The argument's name, which starts the message.
+    expected : str
+        What was expected, as in ``"<name> must be <expected>"``: ``"a torch.Tensor"``.
+    show_value : bool, default=False
+        Also show the value's repr after its type name (useful for scalars, not for arrays).
+    sep : str, default=","
+        Separator before ``got`` (the display modules write ``"; got"``).
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+
+    Raises
+    ------
+    TypeError
+        ``"<name> must be <expected>, got <type>"`` (with ``" <repr>"`` if ``show_value``).
+    """
+    types = types if isinstance(types, tuple) else (types,)
+    if isinstance(value, types) and (bool in types or not isinstance(value, bool)):
+        return value
+    got = type(value).__name__ + (f" {value!r}" if show_value else "")
+    raise TypeError(f"{name} must be {expected}{sep} got {got}")
+
+
+def require(ok, name, condition, value, *, sep=","):
+    """Raise a ValueError naming the argument unless ``ok``.
+
+    Parameters
+    ----------
+    ok : bool
+        Whether the value is acceptable.
+    name : str
+        The argument's name.
+    condition : str
+        What the value must be, as in ``"<name> must be <condition>"``: ``"in (0, 1)"``.
+    value : object
+        The value given, shown with its repr.
+    sep : str, default=","
+        Separator before ``got``.
+
+    Raises
+    ------
+    ValueError
+        ``"<name> must be <condition>, got <value!r>"`` when ``ok`` is false.
+    """
+    if not ok:
+        raise ValueError(f"{name} must be {condition}{sep} got {value!r}")
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def check_int(value, name, *, minimum=None, maximum=None, expected="an int", bound=None):
+    """Return ``value`` as an ``int``, checking its type and range.
+
+    Parameters
+    ----------
+    value : object
+        The argument: any integral number but a bool (Python or NumPy ints).
+    name : str
+        The argument's name.
+    minimum, maximum : int, optional
+        Smallest and largest accepted values (inclusive).
+    expected : str, default="an int"
+        The type, as in the TypeError ``"<name> must be <expected>, got float 1.5"``.
+    bound : str, optional
+        The range, as in the ValueError ``"<name> must be <bound>, got 0"``; default
+        ``"an int >= <minimum>"`` (give ``bound`` whenever ``maximum`` is given).
+
+    Returns
+    -------
+    int
+        The value.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integral number (or is a bool).
+    ValueError
+        If it lies outside ``[minimum, maximum]``.
+    """
+    check_instance(value, numbers.Integral, name, expected, show_value=True)
+    value = int(value)
+    inside = (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
+    require(inside, name, bound or f"an int >= {minimum}", value)
+    return value
+
+
+def check_size(value, name):
+    """Return a count or a layer width (an int >= 1) as an ``int``.
+
+    Parameters
+    ----------
+    value : object
+        The argument.
+    name : str
+        The argument's name.
+
+    Returns
+    -------
+    int
+        The value.
+
+    Raises
+    ------
+    TypeError
+        ``"<name> must be an int, got <type> <value>"``.
+    ValueError
+        ``"<name> must be a positive int, got <value>"``.
+    """
+    return check_int(value, name, minimum=1, bound="a positive int")
+
+
+def check_widths(value, name):
+    """Return the widths of the hidden layers as a list of ints >= 1.
+
+    Parameters
+    ----------
+    value : iterable of int
+        One width per hidden layer (a list, a tuple, a range, ...; not a str).
+    name : str
+        The argument's name; an item is named ``<name>[i]``.
+
+    Returns
+    -------
+    list of int
+        The widths, in order (a generator is consumed once).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not iterable, is a str, or holds a non-int.
+    ValueError
+        If a width is below 1.
+    """
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(
+            f"{name} must be a list of ints (one width per hidden layer), got "
+            f"{type(value).__name__} {value!r}"
+        )
+    return [check_size(width, f"{name}[{i}]") for i, width in enumerate(value)]
+
+
+def check_seed(seed, name="seed"):
+    """Return a seed, an int in ``[0, 2**32)``.
+
+    Parameters
+    ----------
+    seed : object
+        The argument.
+    name : str, default="seed"
+        The argument's name.
+
+    Returns
+    -------
+    int
+        The seed.
+
+    Raises
+    ------
+    TypeError
+        ``"seed must be an int >= 0, got <type> <value>"``.
+    ValueError
+        ``"seed must be an int >= 0, got -1"`` or ``"seed must be in [0, 2**32), got <seed>"``.
+    """
+    seed = check_int(seed, name, minimum=0, expected="an int >= 0")
+    require(seed < MAX_SEED, name, "in [0, 2**32)", seed)
+    return seed
+
+
+def check_number(value, name, expected="a number"):
+    """Return ``value`` if it is a real number (int or float, not bool), unchanged.
+
+    Parameters
+    ----------
+    value : object
+        The argument; NaN and infinities pass (check the range with :func:`require`).
+    name : str
+        The argument's name.
+    expected : str, default="a number"
+        As in ``"<name> must be <expected>, got str '0.1'"``.
+
+    Returns
+    -------
+    numbers.Real
+        ``value``, unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    """
+    return check_instance(value, numbers.Real, name, expected, show_value=True)
+
+
+def check_real(value, name, *, minimum=None, exclusive=False):
+    """Return a finite real number as a ``float``, optionally bounded below.
+
+    Parameters
+    ----------
+    value : object
+        The argument.
+    name : str
+        The argument's name.
+    minimum : float, optional
+        Lower bound, shown as given (``0`` or ``0.0``) in the message.
+    exclusive : bool, default=False
+        Whether ``value`` must exceed ``minimum`` (``>``) rather than reach it (``>=``).
+
+    Returns
+    -------
+    float
+        The value.
+
+    Raises
+    ------
+    TypeError
+        ``"<name> must be a real number, got <type> <value>"``.
+    ValueError
+        ``"<name> must be finite, got nan"``, ``"<name> must be >= 0.0, got -1.0"``.
+    """
+    value = float(check_number(value, name, "a real number"))
+    require(math.isfinite(value), name, "finite", value)
+    if minimum is not None:
+        above = value > minimum if exclusive else value >= minimum
+        require(above, name, f"{'>' if exclusive else '>='} {minimum}", value)
+    return value
+
+
+# --------------------------------------------------------------------------- arrays and tensors
+
+
+def check_tensor(value, name, expected="a torch.Tensor"):
+    """Return ``value`` if it is a torch tensor.
+
+    Parameters
+    ----------
+    value : object
+        The argument.
+    name : str
+        The argument's name.
+    expected : str, default="a torch.Tensor"
+        As in ``"<name> must be <expected>, got list"``.
+
+    Returns
+    -------
+    torch.Tensor
+        ``value``, unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a :class:`torch.Tensor`.
+    """
+    import torch
+
+    return check_instance(value, torch.Tensor, name, expected)
+
+
+def check_column(value, name):
+    """Check that an array or tensor has shape ``(n,)`` or ``(n, 1)``.
+
+    Parameters
+    ----------
+    value : numpy.ndarray or torch.Tensor
+        The argument.
+    name : str
+        The argument's name.
+
+    Raises
+    ------
+    ValueError
+        ``"<name> must have shape (n,) or (n, 1), got (2, 2)"``.
+    """
+    shape = tuple(value.shape)
+    if not (len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)):
+        raise ValueError(f"{name} must have shape (n,) or (n, 1), got {shape}")
+
+
+def check_real_dtype(value, name):
+    """Check that an array or tensor holds real numbers (no bool, no complex).
+
+    Parameters
+    ----------
+    value : numpy.ndarray or torch.Tensor
+        The argument.
+    name : str
+        The argument's name.
+
+    Raises
+    ------
+    TypeError
+        ``"<name> must hold real numbers, got dtype <dtype>"``.
+    """
+    if isinstance(value, np.ndarray):
+        real = np.issubdtype(value.dtype, np.number) and not np.iscomplexobj(value)
+    else:  # a torch tensor: every dtype is numeric but bool and the complex ones
+        import torch
+
+        real = not (value.is_complex() or value.dtype == torch.bool)
+    if not real:
+        raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
+
+
+def check_same_rows(first, second, names):
+    """Check that two arguments have as many rows.
+
+    Parameters
+    ----------
+    first, second : sized
+        The arguments (tensors, arrays).
+    names : tuple of str
+        Their names.
+
+    Raises
+    ------
+    ValueError
+        ``"<a> and <b> must have the same number of rows, got 10 and 9"``.
+    """
+    if len(first) != len(second):
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same number of rows, got "
+            f"{len(first)} and {len(second)}"
+        )
+
+
+def check_responses(resp, stimuli, names=("resp", "stimuli")):
+    """Check neural responses and the orientations of their stimuli, one row per stimulus.
+
+    Parameters
+    ----------
+    resp : torch.Tensor
+        (n_stimuli, n_neurons) responses.
+    stimuli : torch.Tensor
+        (n_stimuli, 1) or (n_stimuli,) orientations.
+    names : tuple of str, default=("resp", "stimuli")
+        The arguments' names.
+
+    Raises
+    ------
+    TypeError
+        If either is not a tensor.
+    ValueError
+        If a shape is wrong or the numbers of rows differ.
+    """
+    for value, name in zip((resp, stimuli), names, strict=True):
+        check_tensor(value, name)
+        if value.ndim == 0:
+            raise ValueError(f"{name} must have one row per stimulus, got a 0-d tensor")
+    if resp.ndim != 2:
+        raise ValueError(
+            f"{names[0]} must have shape (n_stimuli, n_neurons), got shape {tuple(resp.shape)}"
+        )
+    if not (stimuli.ndim == 1 or (stimuli.ndim == 2 and stimuli.shape[1] == 1)):
+        raise ValueError(
+            f"{names[1]} must have shape (n_stimuli, 1) or (n_stimuli,), got shape "
+            f"{tuple(stimuli.shape)}"
+        )
+    check_same_rows(resp, stimuli, names)
+
+
+def check_samples(X, y, names=("X", "y"), *, nonempty=False):
+    """Check a data set: inputs ``X`` and labels ``y``, one row per sample.
+
+    Parameters
+    ----------
+    X, y : torch.Tensor
+        Inputs and labels, each with a sample dimension first.
+    names : tuple of str, default=("X", "y")
+        The arguments' names.
+    nonempty : bool, default=False
+        Also require at least one sample.
+
+    Raises
+    ------
+    TypeError
+        If either is not a tensor.
+    ValueError
+        If either is 0-d, their numbers of samples differ, or (``nonempty``) there are none.
+    """
+    xn, yn = names
+    check_tensor(X, xn)
+    check_tensor(y, yn)
+    for value, name in ((X, xn), (y, yn)):
+        if value.dim() == 0:
+            raise ValueError(f"{name} needs a sample dimension, got a 0-d tensor")
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"{xn} and {yn} must have as many samples, got {X.shape[0]} ({xn}) and "
+            f"{y.shape[0]} ({yn})"
+        )
+    if nonempty and X.shape[0] == 0:
+        raise ValueError(f"{xn} must hold at least one sample, got shape {tuple(X.shape)}")
+
+
+def check_device(device):
+    """Return ``device`` as a :class:`torch.device`.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        ``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``, ...
+
+    Returns
+    -------
+    torch.device
+        The device (whether it is available is not checked).
+
+    Raises
+    ------
+    TypeError
+        If ``device`` is neither a str nor a torch.device.
+    ValueError
+        If the str names no torch device.
+    """
+    import torch
+
+    check_instance(device, (str, torch.device), "device", "a str such as 'cpu' or a torch.device")
+    try:
+        return torch.device(device)
+    except RuntimeError:
+        raise ValueError(
+            f"device must name a torch device such as 'cpu' or 'cuda', got {device!r}"
+        ) from None
