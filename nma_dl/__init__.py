@@ -15,15 +15,11 @@ __version__ = "0.1.0"
 # public name -> module that defines it (one definition per idea)
 _EXPORTS = {
     "device": ["set_device", "set_seed", "seed_worker"],
-    "data": [
-        "load_data",
-        "load_data_split",
-        "fetch",
-        "data_dir",
-        "osf_url",
-        "DataUnavailableError",
-    ],
-    "surrogate": ["SURROGATE_DESCRIPTION"],
+    "data.files": ["fetch", "data_dir", "osf_url", "DataUnavailableError"],
+    "data.stringer": ["load_data", "load_data_split", "train_test_split", "get_data"],
+    "data.surrogate": ["SURROGATE_DESCRIPTION"],
+    "data.toy": ["create_spiral_dataset", "shuffle_and_split_data", "make_loaders", "sample_grid"],
+    "stimuli": ["stimulus_class"],
     "models": [
         "DeepNet",
         "DeepNetReLU",
@@ -32,6 +28,7 @@ _EXPORTS = {
         "activation_names",
         "approximate_function",
     ],
+    "losses": ["cross_entropy_loss"],
     "training": [
         "gradient_step",
         "evaluate_loss",
@@ -39,7 +36,7 @@ _EXPORTS = {
         "accuracy",
         "train_test_classification",
     ],
-    "decoding": ["get_data", "stimulus_class", "train_test_split"],
+    "neurons": ["run_LIF", "spike_count", "fi_curve"],
     "plotting": [
         "use_course_style",
         "plot_data_matrix",
@@ -54,14 +51,6 @@ _EXPORTS = {
     ],
     "videos": ["display_videos"],
     "widgets": ["lif_fi_figure", "lif_fi_widget"],
-    "datasets": [
-        "create_spiral_dataset",
-        "shuffle_and_split_data",
-        "make_loaders",
-        "sample_grid",
-    ],
-    "losses": ["cross_entropy_loss"],
-    "neurons": ["run_LIF", "spike_count", "fi_curve"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

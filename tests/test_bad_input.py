@@ -1191,7 +1191,7 @@ CASES = {
 
 # Public functions of nma_dl's modules that nma_dl does not re-export, checked here too.
 MODULE_CASES = {
-    "nma_dl.surrogate.generate": [
+    "nma_dl.data.surrogate.generate": [
         _row("seed negative", lambda f, k: f(-1), ValueError, "seed"),
         _row("seed str", lambda f, k: f("2021"), TypeError, "seed"),
         _row("n_neurons 0", lambda f, k: f(n_neurons=0), ValueError, "n_neurons"),

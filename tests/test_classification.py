@@ -11,7 +11,7 @@ import torch
 from torch import nn, optim
 from torch.utils.data import DataLoader, TensorDataset
 
-from nma_dl.datasets import (
+from nma_dl.data.toy import (
     create_spiral_dataset,
     make_loaders,
     sample_grid,

@@ -18,7 +18,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nma_dl import data, surrogate
+from nma_dl.data import files, surrogate
 from nma_dl.data import (
     FILES,
     ORIBINNED1,
@@ -115,11 +115,11 @@ def test_fetch_refuses_bad_arguments(name, source, error):
 def test_bad_download_timeout_is_named(monkeypatch):
     monkeypatch.setenv("NMA_DL_DOWNLOAD_TIMEOUT", "soon")
     with pytest.raises(ValueError, match="NMA_DL_DOWNLOAD_TIMEOUT"):
-        data._timeout()
+        files._timeout()
     monkeypatch.setenv("NMA_DL_DOWNLOAD_TIMEOUT", "2.5")
-    assert data._timeout() == 2.5
+    assert files._timeout() == 2.5
     monkeypatch.delenv("NMA_DL_DOWNLOAD_TIMEOUT")
-    assert data._timeout() == 60
+    assert files._timeout() == 60
 
 
 def test_source_is_case_insensitive(tiny_cache):
@@ -133,7 +133,7 @@ def test_synthetic_never_touches_the_network(tiny_cache, monkeypatch, capsys):
     def no_network(*args, **kwargs):
         raise AssertionError("the synthetic source must not download")
 
-    monkeypatch.setattr(data, "_download", no_network)
+    monkeypatch.setattr(files, "_download", no_network)
     monkeypatch.setattr(pooch, "retrieve", no_network)
     path = fetch(ORIBINNED1, source="synthetic")
     assert path == tiny_cache[0] / "synthetic" / ORIBINNED1
@@ -386,7 +386,7 @@ def test_prepare_reports_unavailable_data(monkeypatch, capsys):
     def offline(entry):
         raise OSError("no route to host")
 
-    monkeypatch.setattr(data, "_download", offline)
+    monkeypatch.setattr(files, "_download", offline)
     assert main(["prepare", "--source", "osf"]) == 1
     err = capsys.readouterr().err
     assert (

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 import torch
 
-from nma_dl import data
+from nma_dl.data import files
 from nma_dl.data import FILES, ORIBINNED1, ORIBINNED6_SPLIT, DataUnavailableError, fetch, load_data
 
 TIMEOUT = 0.5  # seconds the client waits for a silent server in these tests
@@ -124,7 +124,7 @@ def session_surrogate():
     """The full-size surrogate, generated once, shared by the fallback tests."""
     for name in FILES:
         fetch(name, source="synthetic")
-    return data.data_dir() / "synthetic"
+    return files.data_dir() / "synthetic"
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def cache(tmp_path, monkeypatch, session_surrogate):
     (folder / "synthetic").symlink_to(session_surrogate, target_is_directory=True)
     monkeypatch.setenv("NMA_DL_DATA_DIR", str(folder))
     monkeypatch.setenv("NMA_DL_DOWNLOAD_TIMEOUT", str(TIMEOUT))
-    monkeypatch.setattr(data, "_WARNED", set())
+    monkeypatch.setattr(files, "_WARNED", set())
     return folder
 
 
@@ -146,7 +146,7 @@ def _real_files(folder):
 
 def _point_at(monkeypatch, port):
     url = f"http://127.0.0.1:{port}/download/{{}}/"
-    monkeypatch.setattr(data, "osf_url", lambda osf_id: url.format(osf_id))
+    monkeypatch.setattr(files, "osf_url", lambda osf_id: url.format(osf_id))
     for name, body in GOOD.items():
         monkeypatch.setitem(
             FILES, name, dataclasses.replace(FILES[name], md5=hashlib.md5(body).hexdigest())

@@ -16,11 +16,12 @@ from hypothesis.extra import numpy as hnp
 from torch import nn
 
 from nma_dl.data import load_data
-from nma_dl.datasets import create_spiral_dataset, shuffle_and_split_data
-from nma_dl.decoding import get_data, stimulus_class, train_test_split
+from nma_dl.data.toy import create_spiral_dataset, shuffle_and_split_data
+from nma_dl.data.stringer import get_data, train_test_split
 from nma_dl.device import set_seed
 from nma_dl.losses import cross_entropy_loss
-from nma_dl.surrogate import generate
+from nma_dl.stimuli import stimulus_class
+from nma_dl.data.surrogate import generate
 from nma_dl.training import evaluate_loss
 
 SETTINGS = settings(
@@ -47,7 +48,7 @@ def _keep_global_random_state():
     torch.set_rng_state(states[2])
 
 
-# ---- decoding.stimulus_class ---------------------------------------------------------------
+# ---- stimuli.stimulus_class ---------------------------------------------------------------------
 
 
 @SETTINGS
@@ -72,7 +73,7 @@ def test_stimulus_class_is_the_same_for_a_column_tensor_and_an_array(angles, n_c
     assert torch.equal(from_array, from_column)
 
 
-# ---- data.load_data: binning ---------------------------------------------------------------
+# ---- data.load_data: binning --------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +149,7 @@ def test_bins_up_to_one_degree_return_the_rows_unchanged(npz_path, resp, bin_wid
     assert torch.equal(binned_stimuli[:, 0], torch.from_numpy(stimuli.astype(np.float32)))
 
 
-# ---- training.evaluate_loss and losses.cross_entropy_loss -----------------------------------
+# ---- training.evaluate_loss and losses.cross_entropy_loss ---------------------------------------
 
 
 @SETTINGS
@@ -205,7 +206,7 @@ def test_cross_entropy_of_equal_logits_is_log_of_the_class_count(n_classes, valu
     assert loss == pytest.approx(np.log(n_classes), abs=1e-5)
 
 
-# ---- decoding.train_test_split and get_data ------------------------------------------------
+# ---- data.stringer: train_test_split and get_data -----------------------------------------------
 
 
 @st.composite
@@ -249,7 +250,7 @@ def test_get_data_returns_rows_of_its_inputs(n_stim, n_rows, seed):
     assert torch.equal(r, train_data[rows])  # each drawn response goes with its orientation
 
 
-# ---- device.set_seed -----------------------------------------------------------------------
+# ---- device.set_seed ----------------------------------------------------------------------------
 
 
 def _draws():
@@ -284,7 +285,7 @@ def test_set_seed_without_torch_leaves_torch_alone(seed):
     assert torch.equal(torch.rand(2), expected)
 
 
-# ---- datasets ------------------------------------------------------------------------------
+# ---- data.toy -----------------------------------------------------------------------------------
 
 
 @SETTINGS
@@ -318,7 +319,7 @@ def test_shuffle_and_split_partitions_the_samples(n, test_fraction, seed):
     assert torch.equal(X_test[:, 0].long(), y_test) and torch.equal(X_train[:, 0].long(), y_train)
 
 
-# ---- surrogate -----------------------------------------------------------------------------
+# ---- surrogate ----------------------------------------------------------------------------------
 
 
 @FEW

@@ -1,12 +1,8 @@
-"""Load the mouse V1 orientation data of Stringer et al. (2021).
+"""Data files on disk: the registry, downloads from OSF, the cache and the surrogate fallback.
 
-The tutorials use two preprocessed files of the recordings in *High-precision
-coding in visual cortex* (Stringer, Michaelos, Tsyboulski, Lindo & Pachitariu,
-Cell 184, 2021): the responses of 23,589 neurons to gratings, averaged in
-1-degree bins (``W3D4_stringer_oribinned1.npz``) or in 6-degree bins for two
-independent halves of the trials (``W3D4_stringer_oribinned6_split.npz``).
-
-Where the data come from (argument ``source``, else the environment variable
+The course downloads two preprocessed files of the mouse V1 recordings of Stringer et al. (2021)
+(:data:`FILES`; :mod:`nma_dl.data.stringer` reads them). :func:`fetch` returns the local path of
+one of them, from where ``source`` says (argument ``source``, else the environment variable
 ``NMA_DL_DATA_SOURCE``, else ``"auto"``):
 
 ``"osf"``
@@ -14,7 +10,7 @@ Where the data come from (argument ``source``, else the environment variable
     If that fails, raise :class:`DataUnavailableError`.
 ``"auto"``
     Like ``"osf"``, but if anything fails warn once and use the offline
-    surrogate of :mod:`nma_dl.surrogate`.
+    surrogate of :mod:`nma_dl.data.surrogate`.
 ``"synthetic"``
     Use the surrogate and never touch the network.
 
@@ -26,7 +22,7 @@ Other environment variables: ``NMA_DL_DATA_DIR`` (cache folder; default
 data before a download gives up; default 60).
 
 Command line: ``python -m nma_dl.data prepare [--source auto|osf|synthetic]``
-fetches both files into the cache once and prints their paths.
+(:func:`main`) fetches both files into the cache once and prints their paths.
 """
 
 import argparse
@@ -45,10 +41,9 @@ import warnings
 
 import numpy as np
 import pooch
-import torch
 
-from nma_dl import surrogate
-from nma_dl._validate import check_instance, check_number, require
+from nma_dl._validate import check_instance, require
+from nma_dl.data import surrogate
 
 __all__ = [
     "FILES",
@@ -60,8 +55,6 @@ __all__ = [
     "DownloadError",
     "data_dir",
     "fetch",
-    "load_data",
-    "load_data_split",
     "main",
     "osf_url",
 ]
@@ -79,7 +72,7 @@ class DataFile:
     osf_id: str
     md5: str
     keys: tuple
-    surrogate_key: str  # its entry in :func:`nma_dl.surrogate.generate`
+    surrogate_key: str  # its entry in :func:`nma_dl.data.surrogate.generate`
 
 
 #: The registry: every file the course downloads, in one place.
@@ -299,6 +292,8 @@ def _surrogate_path(name):
     whose sidecar does not match is rebuilt.
     """
     folder = data_dir() / "synthetic"
+    # "nma_dl.surrogate" was the generator's module name before layout v2; the stamp keeps it so
+    # that caches written before stay valid.
     stamp = {"generator": "nma_dl.surrogate", "version": surrogate.VERSION, "seed": surrogate.SEED}
 
     def is_valid(entry):
@@ -373,137 +368,6 @@ def fetch(name, source=None):
         return _surrogate_path(name)
 
 
-def _read_npz(path, name, source):
-    """Arrays of a data file (given ``path``, else fetched), keys checked."""
-    if path is None:
-        path = fetch(name, source)
-    elif source is not None:
-        raise ValueError("give either path or source, not both (a local path needs no source)")
-    else:
-        check_instance(path, (str, os.PathLike), "path", "a str or path-like", show_value=True)
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"path {str(path)!r} is not a file")
-    expected = FILES[name].keys
-    with np.load(path, allow_pickle=False) as npz:
-        missing = [key for key in expected if key not in npz.files]
-        if missing:
-            raise ValueError(
-                f"path {str(path)!r} lacks the key(s) {missing}: a {name} file has keys "
-                f"{list(expected)}, this one has {sorted(npz.files)}"
-            )
-        arrays = {}
-        for key in expected:
-            try:
-                arrays[key] = npz[key]
-            except ValueError as exc:  # object arrays need pickle, which is never enabled
-                raise ValueError(
-                    f"path {str(path)!r}: {key} cannot be read with allow_pickle=False (it holds "
-                    f"Python objects, not numbers); expected a numeric array ({exc})"
-                ) from None
-    for key, array in arrays.items():
-        if array.dtype == bool or not (
-            np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-        ):
-            raise TypeError(
-                f"path {str(path)!r}: {key} must hold real numbers (int or float), got dtype "
-                f"{array.dtype}"
-            )
-    return arrays
-
-
-def _check_rows(resp, stimuli, path, resp_name="resp"):
-    if resp.ndim != 2 or stimuli.size != resp.shape[0]:
-        raise ValueError(
-            f"path {str(path)!r}: expected {resp_name} of shape (n_stimuli, n_neurons) and "
-            f"stimuli holding n_stimuli orientations, got shapes {resp.shape} and {stimuli.shape}"
-        )
-
-
-def _tensor(array):
-    return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
-
-
-def load_data(bin_width=1, *, path=None, source=None):
-    """Responses of V1 neurons to gratings, averaged in 1-degree bins or wider.
-
-    The file holds, for each 1-degree bin of grating orientation, every
-    neuron's response averaged over the trials in the bin (responses were
-    z-scored over trials, so expect negative values), and the mean orientation
-    of those trials.
-
-    Parameters
-    ----------
-    bin_width : float, default=1
-        Width of the orientation bins in degrees. Values above 1 average the
-        rows further: orientations are binned with ``np.digitize`` against the
-        edges ``0, bin_width, ..., 360``, and each non-empty bin (in increasing
-        order) gives one row with the mean response and the mean orientation.
-        Values up to 1 return the file's rows unchanged.
-    path : str or path-like, optional
-        A local copy of ``W3D4_stringer_oribinned1.npz``; if omitted the file is
-        fetched (see :func:`fetch`).
-    source : {"auto", "osf", "synthetic"} or None, default=None
-        Where to fetch from when ``path`` is omitted.
-
-    Returns
-    -------
-    resp : torch.Tensor
-        (n_stimuli, n_neurons) float32, one row per orientation bin.
-    stimuli : torch.Tensor
-        (n_stimuli, 1) float32, mean orientation of each bin in degrees.
-
-    Examples
-    --------
-    >>> resp, stimuli = load_data(source="synthetic")  # doctest: +SKIP
-    >>> resp.shape, stimuli.shape  # doctest: +SKIP
-    (torch.Size([360, 23589]), torch.Size([360, 1]))
-    """
-    check_number(bin_width, "bin_width", "a number of degrees")
-    positive = math.isfinite(bin_width) and bin_width > 0
-    require(positive, "bin_width", "a finite number > 0 (degrees)", bin_width)
-    data = _read_npz(path, ORIBINNED1, source)
-    resp, stimuli = data["resp"], data["stimuli"].reshape(-1)
-    _check_rows(resp, stimuli, path or ORIBINNED1)
-    if bin_width > 1:
-        bins = np.digitize(stimuli, np.arange(0, 360 + bin_width, bin_width))
-        labels = np.unique(bins)
-        stimuli = np.array([stimuli[bins == label].mean() for label in labels])
-        resp = np.array([resp[bins == label].mean(axis=0) for label in labels])
-    return _tensor(resp), _tensor(stimuli)[:, None]
-
-
-def load_data_split(*, path=None, source=None):
-    """Responses in 6-degree bins, averaged separately over two halves of the trials.
-
-    Parameters
-    ----------
-    path : str or path-like, optional
-        A local copy of ``W3D4_stringer_oribinned6_split.npz``; if omitted the
-        file is fetched (see :func:`fetch`).
-    source : {"auto", "osf", "synthetic"} or None, default=None
-        Where to fetch from when ``path`` is omitted.
-
-    Returns
-    -------
-    resp_train : torch.Tensor
-        (n_stimuli, n_neurons) float32, mean responses over one half of the trials.
-    resp_test : torch.Tensor
-        (n_stimuli, n_neurons) float32, the same over the other half.
-    stimuli : torch.Tensor
-        (n_stimuli, 1) float32, mean orientation of each bin in degrees.
-    """
-    data = _read_npz(path, ORIBINNED6_SPLIT, source)
-    resp_train, resp_test, stimuli = data["resp_train"], data["resp_test"], data["stimuli"]
-    _check_rows(resp_train, stimuli, path or ORIBINNED6_SPLIT, "resp_train")
-    if resp_test.shape != resp_train.shape:
-        raise ValueError(
-            f"path {str(path or ORIBINNED6_SPLIT)!r}: resp_train and resp_test must have the "
-            f"same shape, got {resp_train.shape} and {resp_test.shape}"
-        )
-    return _tensor(resp_train), _tensor(resp_test), _tensor(stimuli.reshape(-1, 1))
-
-
 def main(argv=None):
     """Command line: ``python -m nma_dl.data prepare [--source ...]``.
 
@@ -534,7 +398,3 @@ def main(argv=None):
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,11 +1,11 @@
-"""Spiral data set, seeded shuffle-and-split, loaders and the decision-map grid."""
+"""nma_dl.data.toy: spiral data set, seeded shuffle-and-split, loaders and the decision-map grid."""
 
 import math
 
 import pytest
 import torch
 
-from nma_dl.datasets import (
+from nma_dl.data.toy import (
     create_spiral_dataset,
     make_loaders,
     sample_grid,

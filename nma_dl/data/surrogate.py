@@ -53,7 +53,7 @@ __all__ = [
 N_NEURONS = 23589
 #: Number of simulated trials (the real experiment showed about 4000 gratings).
 N_TRIALS = 4000
-#: Seed of the surrogate written by :mod:`nma_dl.data`.
+#: Seed of the surrogate written by :mod:`nma_dl.data.files`.
 SEED = 2021
 #: Bumped whenever the model below changes, so stale cached files are rebuilt.
 VERSION = 1

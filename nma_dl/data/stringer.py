@@ -1,0 +1,233 @@
+"""The mouse V1 recordings of Stringer et al. (2021): load them and draw the decoding problem.
+
+The tutorials use two preprocessed files of the recordings in *High-precision coding in visual
+cortex* (Stringer, Michaelos, Tsyboulski, Lindo & Pachitariu, Cell 184, 2021): the responses of
+23,589 neurons to gratings, averaged in 1-degree bins (:func:`load_data`) or in 6-degree bins for
+two independent halves of the trials (:func:`load_data_split`). Where the files come from (OSF,
+the cache, or the offline surrogate) is :mod:`nma_dl.data.files`' business.
+
+Then :func:`train_test_split` shuffles the stimuli into a training and a test set, and
+:func:`get_data` draws random stimuli, with replacement, and their responses.
+"""
+
+import math
+import os
+import pathlib
+
+import numpy as np
+import torch
+
+from nma_dl._validate import (
+    check_instance,
+    check_int,
+    check_number,
+    check_responses,
+    require,
+)
+from nma_dl.data.files import FILES, ORIBINNED1, ORIBINNED6_SPLIT, fetch
+
+__all__ = ["get_data", "load_data", "load_data_split", "train_test_split"]
+
+
+def _read_npz(path, name, source):
+    """Arrays of a data file (given ``path``, else fetched), keys checked."""
+    if path is None:
+        path = fetch(name, source)
+    elif source is not None:
+        raise ValueError("give either path or source, not both (a local path needs no source)")
+    else:
+        check_instance(path, (str, os.PathLike), "path", "a str or path-like", show_value=True)
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"path {str(path)!r} is not a file")
+    expected = FILES[name].keys
+    with np.load(path, allow_pickle=False) as npz:
+        missing = [key for key in expected if key not in npz.files]
+        if missing:
+            raise ValueError(
+                f"path {str(path)!r} lacks the key(s) {missing}: a {name} file has keys "
+                f"{list(expected)}, this one has {sorted(npz.files)}"
+            )
+        arrays = {}
+        for key in expected:
+            try:
+                arrays[key] = npz[key]
+            except ValueError as exc:  # object arrays need pickle, which is never enabled
+                raise ValueError(
+                    f"path {str(path)!r}: {key} cannot be read with allow_pickle=False (it holds "
+                    f"Python objects, not numbers); expected a numeric array ({exc})"
+                ) from None
+    for key, array in arrays.items():
+        if array.dtype == bool or not (
+            np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+        ):
+            raise TypeError(
+                f"path {str(path)!r}: {key} must hold real numbers (int or float), got dtype "
+                f"{array.dtype}"
+            )
+    return arrays
+
+
+def _check_rows(resp, stimuli, path, resp_name="resp"):
+    if resp.ndim != 2 or stimuli.size != resp.shape[0]:
+        raise ValueError(
+            f"path {str(path)!r}: expected {resp_name} of shape (n_stimuli, n_neurons) and "
+            f"stimuli holding n_stimuli orientations, got shapes {resp.shape} and {stimuli.shape}"
+        )
+
+
+def _tensor(array):
+    return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
+
+
+def load_data(bin_width=1, *, path=None, source=None):
+    """Responses of V1 neurons to gratings, averaged in 1-degree bins or wider.
+
+    The file holds, for each 1-degree bin of grating orientation, every
+    neuron's response averaged over the trials in the bin (responses were
+    z-scored over trials, so expect negative values), and the mean orientation
+    of those trials.
+
+    Parameters
+    ----------
+    bin_width : float, default=1
+        Width of the orientation bins in degrees. Values above 1 average the
+        rows further: orientations are binned with ``np.digitize`` against the
+        edges ``0, bin_width, ..., 360``, and each non-empty bin (in increasing
+        order) gives one row with the mean response and the mean orientation.
+        Values up to 1 return the file's rows unchanged.
+    path : str or path-like, optional
+        A local copy of ``W3D4_stringer_oribinned1.npz``; if omitted the file is
+        fetched (see :func:`fetch`).
+    source : {"auto", "osf", "synthetic"} or None, default=None
+        Where to fetch from when ``path`` is omitted.
+
+    Returns
+    -------
+    resp : torch.Tensor
+        (n_stimuli, n_neurons) float32, one row per orientation bin.
+    stimuli : torch.Tensor
+        (n_stimuli, 1) float32, mean orientation of each bin in degrees.
+
+    Examples
+    --------
+    >>> resp, stimuli = load_data(source="synthetic")  # doctest: +SKIP
+    >>> resp.shape, stimuli.shape  # doctest: +SKIP
+    (torch.Size([360, 23589]), torch.Size([360, 1]))
+    """
+    check_number(bin_width, "bin_width", "a number of degrees")
+    positive = math.isfinite(bin_width) and bin_width > 0
+    require(positive, "bin_width", "a finite number > 0 (degrees)", bin_width)
+    data = _read_npz(path, ORIBINNED1, source)
+    resp, stimuli = data["resp"], data["stimuli"].reshape(-1)
+    _check_rows(resp, stimuli, path or ORIBINNED1)
+    if bin_width > 1:
+        bins = np.digitize(stimuli, np.arange(0, 360 + bin_width, bin_width))
+        labels = np.unique(bins)
+        stimuli = np.array([stimuli[bins == label].mean() for label in labels])
+        resp = np.array([resp[bins == label].mean(axis=0) for label in labels])
+    return _tensor(resp), _tensor(stimuli)[:, None]
+
+
+def load_data_split(*, path=None, source=None):
+    """Responses in 6-degree bins, averaged separately over two halves of the trials.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A local copy of ``W3D4_stringer_oribinned6_split.npz``; if omitted the
+        file is fetched (see :func:`fetch`).
+    source : {"auto", "osf", "synthetic"} or None, default=None
+        Where to fetch from when ``path`` is omitted.
+
+    Returns
+    -------
+    resp_train : torch.Tensor
+        (n_stimuli, n_neurons) float32, mean responses over one half of the trials.
+    resp_test : torch.Tensor
+        (n_stimuli, n_neurons) float32, the same over the other half.
+    stimuli : torch.Tensor
+        (n_stimuli, 1) float32, mean orientation of each bin in degrees.
+    """
+    data = _read_npz(path, ORIBINNED6_SPLIT, source)
+    resp_train, resp_test, stimuli = data["resp_train"], data["resp_test"], data["stimuli"]
+    _check_rows(resp_train, stimuli, path or ORIBINNED6_SPLIT, "resp_train")
+    if resp_test.shape != resp_train.shape:
+        raise ValueError(
+            f"path {str(path or ORIBINNED6_SPLIT)!r}: resp_train and resp_test must have the "
+            f"same shape, got {resp_train.shape} and {resp_test.shape}"
+        )
+    return _tensor(resp_train), _tensor(resp_test), _tensor(stimuli.reshape(-1, 1))
+
+
+def train_test_split(resp, stimuli, train_fraction=0.6, generator=None):
+    """Shuffle the stimuli and split them into a training and a test set.
+
+    The first ``int(train_fraction * n)`` rows of ``torch.randperm(n)`` go to
+    the training set, the rest to the test set. Seed PyTorch first (e.g.
+    ``set_seed(4)``) to get the same split every time.
+
+    Parameters
+    ----------
+    resp : torch.Tensor
+        (n_stimuli, n_neurons) neural responses.
+    stimuli : torch.Tensor
+        (n_stimuli, 1) or (n_stimuli,) stimulus orientations.
+    train_fraction : float, default=0.6
+        Fraction of the stimuli used for training, in (0, 1).
+    generator : torch.Generator, optional
+        Source of the permutation; PyTorch's global generator if omitted.
+
+    Returns
+    -------
+    resp_train, resp_test, stimuli_train, stimuli_test : torch.Tensor
+        The rows of ``resp`` and ``stimuli`` in each set, in shuffled order.
+    """
+    check_responses(resp, stimuli)
+    check_number(train_fraction, "train_fraction")
+    require(0 < train_fraction < 1, "train_fraction", "in (0, 1)", train_fraction)
+    check_instance(
+        generator, (torch.Generator, type(None)), "generator", "a torch.Generator or None"
+    )
+    n_stimuli = len(resp)
+    n_train = int(train_fraction * n_stimuli)
+    if not 0 < n_train < n_stimuli:
+        raise ValueError(
+            f"train_fraction={train_fraction!r} of {n_stimuli} stimuli leaves {n_train} for "
+            f"training and {n_stimuli - n_train} for testing; both sets need at least one"
+        )
+    order = torch.randperm(n_stimuli, generator=generator)
+    itrain, itest = order[:n_train], order[n_train:]
+    return resp[itrain], resp[itest], stimuli[itrain], stimuli[itest]
+
+
+def get_data(n_stim, train_data, train_labels):
+    """Draw random stimuli, with replacement, and their responses.
+
+    The rows are drawn with ``np.random.choice``, so seeding NumPy (e.g. with
+    ``set_seed``) fixes which ones.
+
+    Parameters
+    ----------
+    n_stim : int
+        Number of stimuli to draw, at least 1.
+    train_data : torch.Tensor
+        (n_train, n_neurons) neural responses.
+    train_labels : torch.Tensor
+        (n_train, 1) orientations of the stimuli of each row of ``train_data``.
+
+    Returns
+    -------
+    r : torch.Tensor
+        (n_stim, n_neurons) responses to the drawn stimuli.
+    ori : torch.Tensor
+        (n_stim, 1) their orientations.
+    """
+    n_stim = check_int(n_stim, "n_stim", minimum=1)
+    check_responses(train_data, train_labels, ("train_data", "train_labels"))
+    if len(train_labels) == 0:
+        raise ValueError("train_labels must have at least one row to draw from, got 0")
+    # The legacy global generator on purpose: after set_seed(...) it draws the rows the original
+    # course drew, so the tutorial's numbers match it.
+    istim = np.random.choice(len(train_labels), n_stim)  # noqa: NPY002
+    return train_data[istim], train_labels[istim]
