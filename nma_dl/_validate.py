@@ -36,6 +36,7 @@ __all__ = [
     "check_size",
     "check_tensor",
     "check_widths",
+    "is_instance",
     "require",
 ]
 
@@ -75,11 +76,30 @@ def check_instance(value, types, name, expected, *, show_value=False, sep=","):
     TypeError
         ``"<name> must be <expected>, got <type>"`` (with ``" <repr>"`` if ``show_value``).
     """
-    types = types if isinstance(types, tuple) else (types,)
-    if isinstance(value, types) and (bool in types or not isinstance(value, bool)):
+    if is_instance(value, types):
         return value
     got = type(value).__name__ + (f" {value!r}" if show_value else "")
     raise TypeError(f"{name} must be {expected}{sep} got {got}")
+
+
+def is_instance(value, types):
+    """Whether ``value`` is an instance of ``types``, a bool counting only if bool is one of them.
+
+    Parameters
+    ----------
+    value : object
+        The value.
+    types : type or tuple of type
+        The accepted types.
+
+    Returns
+    -------
+    bool
+        ``isinstance(value, types)``, but false for ``True`` and ``False`` unless ``bool`` is
+        in ``types``.
+    """
+    types = types if isinstance(types, tuple) else (types,)
+    return isinstance(value, types) and (bool in types or not isinstance(value, bool))
 
 
 def require(ok, name, condition, value, *, sep=","):

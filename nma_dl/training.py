@@ -371,7 +371,7 @@ def train_test_classification(
     if training_plot:
         import matplotlib.pyplot as plt
 
-        from nma_dl.plotting import plot_train_loss
+        from nma_dl.plotting.decoding import plot_train_loss
 
         _, ax = plt.subplots()
         plot_train_loss(training_losses, ax=ax, ylabel="training loss")

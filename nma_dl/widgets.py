@@ -137,7 +137,7 @@ def lif_fi_figure(Rm=1.0, tau_ref=1.0, currents=None):
     import numpy as np
 
     from nma_dl.neurons import fi_curve
-    from nma_dl.plotting import plot_fi_curve
+    from nma_dl.plotting.neurons import plot_fi_curve
 
     currents = np.linspace(0, 2, 10) if currents is None else currents
     counts = fi_curve(currents, Rm=Rm, tau_ref=tau_ref)

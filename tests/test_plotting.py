@@ -41,7 +41,7 @@ def test_use_course_style_applies_the_packaged_file_and_is_idempotent():
     mpl.rcdefaults()
     path = plotting.use_course_style()
     assert path.is_file() and path.name == "course.mplstyle"
-    assert path.parent.name == "styles" and path.parent.parent.name == "nma_dl"
+    assert path.parent.name == "plotting" and path.parent.parent.name == "nma_dl"
     after_once = dict(mpl.rcParams)
     assert mpl.rcParams["axes.spines.top"] is False
     assert mpl.rcParams["axes.spines.right"] is False

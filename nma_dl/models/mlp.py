@@ -1,126 +1,43 @@
-"""Feed-forward decoders: neural responses in, one number (the orientation) out.
+"""Multi-layer perceptrons: activations by name, a configurable MLP, and ReLUs by hand.
 
-Both networks have one hidden layer of ``n_hidden`` units::
+For the tutorial "Biological vs. artificial neural networks":
 
-    h = phi(W_in r + b_in)      # phi = identity (DeepNet) or ReLU (DeepNetReLU)
-    y = W_out h + b_out
+* :func:`parse_activation` builds a torch.nn activation from a string such as ``'ReLU()'``
+  (safely: parsed, never evaluated), :func:`activation_names` lists the accepted names;
+* :class:`Net` is a multi-layer perceptron of any depth and width;
+* :func:`approximate_function` fits a function with a weighted sum of shifted ReLUs, by hand.
 """
+
+import ast
+import math
 
 import torch
 from torch import nn
 
 from nma_dl._validate import (
     check_column,
+    check_instance,
     check_real_dtype,
     check_size,
     check_tensor,
     check_widths,
 )
+from nma_dl.models.base import CheckedModule
 
-__all__ = [
-    "DeepNet",
-    "DeepNetReLU",
-    "Net",
-    "activation_names",
-    "approximate_function",
-    "parse_activation",
-]
-
-
-class DeepNet(nn.Module):
-    """A network with one linear hidden layer.
-
-    Parameters
-    ----------
-    n_inputs : int
-        Number of inputs (neurons whose responses are decoded).
-    n_hidden : int
-        Number of hidden units, the width of the network.
-
-    Attributes
-    ----------
-    in_layer : torch.nn.Linear
-        Weights and biases from the inputs to the hidden units.
-    out_layer : torch.nn.Linear
-        Weights and biases from the hidden units to the single output.
-    """
-
-    def __init__(self, n_inputs, n_hidden):
-        super().__init__()
-        n_inputs = check_size(n_inputs, "n_inputs")
-        n_hidden = check_size(n_hidden, "n_hidden")
-        # Created in this order, so a given torch seed gives the course's initial weights.
-        self.in_layer = nn.Linear(n_inputs, n_hidden)
-        self.out_layer = nn.Linear(n_hidden, 1)
-
-    def _check_input(self, r):
-        check_tensor(r, "r")
-        if r.dtype != self.in_layer.weight.dtype:
-            raise TypeError(
-                f"r must have the network's dtype {self.in_layer.weight.dtype}, got {r.dtype}"
-                " (convert with r.float())"
-            )
-        n_inputs = self.in_layer.in_features
-        if r.ndim == 0 or r.shape[-1] != n_inputs:
-            raise ValueError(
-                f"r must have shape (n_inputs,) or (n_stimuli, n_inputs) with "
-                f"n_inputs={n_inputs}, got shape {tuple(r.shape)}"
-            )
-
-    def forward(self, r):
-        """Decode the stimulus from neural responses.
-
-        Parameters
-        ----------
-        r : torch.Tensor
-            Responses of shape ``(n_inputs,)`` for one stimulus, or
-            ``(n_stimuli, n_inputs)`` for several.
-
-        Returns
-        -------
-        torch.Tensor
-            The network's output, of shape ``(1,)`` or ``(n_stimuli, 1)``.
-        """
-        self._check_input(r)
-        h = self.in_layer(r)
-        return self.out_layer(h)
-
-
-class DeepNetReLU(DeepNet):
-    """A network with one hidden layer of rectified linear units (ReLU).
-
-    Same parameters and attributes as :class:`DeepNet`; only the hidden layer
-    differs: ``h = relu(W_in r + b_in)``.
-    """
-
-    def forward(self, r):
-        """Decode the stimulus from neural responses.
-
-        Parameters
-        ----------
-        r : torch.Tensor
-            Responses of shape ``(n_inputs,)`` or ``(n_stimuli, n_inputs)``.
-
-        Returns
-        -------
-        torch.Tensor
-            The network's output, of shape ``(1,)`` or ``(n_stimuli, 1)``.
-        """
-        self._check_input(r)
-        h = torch.relu(self.in_layer(r))
-        return self.out_layer(h)
-
-
-# ---------------------------------------------------------------------------
-# Multi-layer perceptrons (tutorial "Biological vs. artificial neural networks")
-# ---------------------------------------------------------------------------
+__all__ = ["Net", "activation_names", "approximate_function", "parse_activation"]
 
 _NOT_ACTIVATIONS = {"MultiheadAttention"}  # lives in torch.nn.modules.activation, is no activation
 _MAX_SPEC_LENGTH = 200
 
 
 def activation_names():
-    """Names of the torch.nn activation classes that :func:`parse_activation` accepts, sorted."""
+    """List the torch.nn activations that :func:`parse_activation` accepts.
+
+    Returns
+    -------
+    list of str
+        The names of the activation classes of ``torch.nn``, sorted.
+    """
     from torch.nn.modules import activation
 
     return sorted(
@@ -141,28 +58,37 @@ def parse_activation(spec):
     string, bool or None, read with :func:`ast.literal_eval`). So ``'Softplus(beta=2)'`` works and
     ``"__import__('os')"`` is refused before anything runs.
 
+    Parameters
+    ----------
+    spec : str
+        The activation as it would be written in Python, e.g. ``'nn.ELU(alpha=0.5)'``.
+
     Returns
     -------
-        A new :class:`torch.nn.Module` instance on every call.
+    torch.nn.Module
+        A new activation instance on every call.
 
     Raises
     ------
-        TypeError: ``spec`` is not a str.
-        ValueError: unknown name, malformed string, non-literal argument, or arguments the
-            activation's constructor rejects; the message lists the accepted names.
+    TypeError
+        If ``spec`` is not a str.
+    ValueError
+        For an unknown name, a malformed string, a non-literal argument, or arguments the
+        activation's constructor rejects; the message lists the accepted names.
     """
-    import ast
-    import math
+    return _build_activation(spec, "spec")
 
+
+def _build_activation(spec, argname):
+    """:func:`parse_activation`, with errors naming the caller's argument ``argname``."""
     from torch.nn.modules import activation
 
-    if not isinstance(spec, str):
-        raise TypeError(f"spec must be a str such as 'ReLU()', got {type(spec).__name__} {spec!r}")
+    check_instance(spec, str, argname, "a str such as 'ReLU()'", show_value=True)
     names = activation_names()
 
     def refuse(why):
         return ValueError(
-            "spec must look like 'ReLU()' or 'LeakyReLU(0.1)': a torch.nn activation with "
+            f"{argname} must look like 'ReLU()' or 'LeakyReLU(0.1)': a torch.nn activation with "
             f"literal arguments; {why}, got {spec!r}. Accepted names: {', '.join(names)}"
         )
 
@@ -211,18 +137,13 @@ def parse_activation(spec):
         raise refuse(f"{name} does not accept these arguments ({error})") from None
 
 
-def _parse_activation(spec, argname):
-    """:func:`parse_activation`, with errors naming the caller's argument ``argname``."""
-    try:
-        return parse_activation(spec)
-    except (TypeError, ValueError) as error:
-        message = str(error)
-        if message.startswith("spec "):
-            message = argname + message[len("spec") :]
-        raise type(error)(message) from None
+def _check_activation(spec, name):
+    """Check an activation string (building it once); return it unchanged."""
+    _build_activation(spec, name)
+    return spec
 
 
-class Net(nn.Module):
+class Net(CheckedModule):
     """A multi-layer perceptron: linear layers with the same activation after each hidden one.
 
     Parameters
@@ -239,27 +160,54 @@ class Net(nn.Module):
 
     Attributes
     ----------
+    input_feature_num : int
+        As given.
     mlp : torch.nn.Sequential
-        ``Linear_0, Activation_0, Linear_1, Activation_1, …, Output_Linear``.
+        ``Linear_0, Activation_0, Linear_1, Activation_1, …, Output_Linear``; each hidden layer
+        gets a fresh activation, so layers never share parameters (e.g. of ``PReLU``).
     """
+
+    argument_checks = {
+        "actv": _check_activation,
+        "input_feature_num": check_size,
+        "hidden_unit_nums": check_widths,
+        "output_feature_num": check_size,
+    }
 
     def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
         super().__init__()
-        _parse_activation(actv, "actv")  # fail early, before any layer is built
-        self.input_feature_num = check_size(input_feature_num, "input_feature_num")
-        widths = check_widths(hidden_unit_nums, "hidden_unit_nums")
-        output_feature_num = check_size(output_feature_num, "output_feature_num")
+        self.input_feature_num = input_feature_num
         self.mlp = nn.Sequential()
-        in_num = self.input_feature_num
-        for i, out_num in enumerate(widths):
+        in_num = input_feature_num
+        for i, out_num in enumerate(hidden_unit_nums):
             self.mlp.add_module(f"Linear_{i}", nn.Linear(in_num, out_num))
-            # a fresh activation per layer, so layers never share parameters (e.g. of PReLU)
-            self.mlp.add_module(f"Activation_{i}", _parse_activation(actv, "actv"))
+            self.mlp.add_module(f"Activation_{i}", parse_activation(actv))
             in_num = out_num
         self.mlp.add_module("Output_Linear", nn.Linear(in_num, output_feature_num))
 
     def forward(self, x):
-        """Logits ``(batch, output_feature_num)`` for ``x`` reshaped to ``(batch, features)``."""
+        """Compute the logits of a batch.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            Inputs, reshaped to ``(batch, input_feature_num)``.
+
+        Returns
+        -------
+        torch.Tensor
+            Logits of shape ``(batch, output_feature_num)``.
+        """
+        return self.mlp(x.reshape(-1, self.input_feature_num))
+
+    def check_input(self, x):
+        """Raise a TypeError or ValueError naming ``x`` if :meth:`forward` cannot take it.
+
+        Parameters
+        ----------
+        x : object
+            What the network was called with.
+        """
         check_tensor(x, "x")
         dtype = self.mlp.Output_Linear.weight.dtype
         if x.dtype != dtype:
@@ -272,7 +220,6 @@ class Net(nn.Module):
                 f"x must hold a whole number of samples of {self.input_feature_num} features, got "
                 f"shape {tuple(x.shape)} ({x.numel()} values)"
             )
-        return self.mlp(x.reshape(-1, self.input_feature_num))
 
 
 def approximate_function(x_train, y_train, n_points=1000):
@@ -285,16 +232,23 @@ def approximate_function(x_train, y_train, n_points=1000):
     layer ReLU network with ``len(x_train) - 1`` hidden units, built by hand. The sum starts at
     0, so it passes through the points when ``y_train[0] == 0`` (as for a sine from 0).
 
-    Args:
-        x_train: increasing sample positions, shape ``(n,)`` or ``(n, 1)``, n >= 2.
-        y_train: values at those positions, same number of elements.
-        n_points: number of points of the returned x axis.
+    Parameters
+    ----------
+    x_train : torch.Tensor
+        Strictly increasing sample positions, shape ``(n,)`` or ``(n, 1)``, ``n >= 2``.
+    y_train : torch.Tensor
+        Values at those positions, as many elements.
+    n_points : int, default=1000
+        Number of points of the returned x axis.
 
     Returns
     -------
-        ``(y_hat, relu_acts, x)``: the weighted sum at each of ``x`` (shape ``(n_points,)``),
-        the ReLU activations (``(n - 1, n_points)``) and ``n_points`` evenly spaced points
-        from ``x_train.min()`` to ``x_train.max()``.
+    y_hat : torch.Tensor
+        The weighted sum at each point of ``x``, shape ``(n_points,)``.
+    relu_acts : torch.Tensor
+        The ReLU activations, shape ``(n - 1, n_points)``.
+    x : torch.Tensor
+        ``n_points`` evenly spaced points from ``x_train.min()`` to ``x_train.max()``.
     """
     for value, name in ((x_train, "x_train"), (y_train, "y_train")):
         check_tensor(value, name)

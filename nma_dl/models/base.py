@@ -1,0 +1,89 @@
+"""The base class of the course's networks: argument and input checks kept out of the model code.
+
+A network of the tutorials is read by students (``inspect.getsource(DeepNet.forward)``), so its
+``__init__`` and ``forward`` hold only the model. A subclass of :class:`CheckedModule` declares
+its checks instead:
+
+* ``argument_checks`` maps a parameter of ``__init__`` to a check ``check(value, name)`` that
+  raises a clear TypeError or ValueError, or returns the value to use (an ``int`` for a size);
+  the checks run, in the mapping's order, before ``__init__``'s body;
+* ``check_input(self, ...)`` takes what ``forward`` takes and runs before it, from a forward
+  pre-hook, so a wrong input is named before PyTorch fails deep inside a layer.
+"""
+
+import functools
+import inspect
+
+from torch import nn
+
+__all__ = ["CheckedModule"]
+
+
+class CheckedModule(nn.Module):
+    """A :class:`torch.nn.Module` whose constructor arguments and forward inputs are checked.
+
+    Attributes
+    ----------
+    argument_checks : dict
+        ``{parameter name: check(value, name) -> value}`` for the parameters of ``__init__``;
+        a parameter left at its default is not checked.
+    """
+
+    argument_checks = {}
+
+    def __init_subclass__(cls, **kwargs):
+        """Wrap the ``__init__`` a subclass defines so that its ``argument_checks`` run first."""
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _checked_init(cls, cls.__dict__["__init__"])
+
+    def __init__(self):
+        """Initialise the module and register the hook that runs :meth:`check_input`."""
+        super().__init__()
+        self.register_forward_pre_hook(_check_forward_input, with_kwargs=True)
+
+    def check_input(self, *args, **kwargs):
+        """Raise a TypeError or ValueError if ``forward`` cannot take these inputs.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            What the network was called with. The default accepts everything.
+        """
+
+
+def _checked_init(cls, init):
+    """``init``, preceded by the checks of ``cls.argument_checks``.
+
+    :func:`functools.wraps` keeps the name, the docstring and ``__wrapped__``, so
+    ``inspect.getsource(cls.__init__)`` and ``inspect.signature(cls)`` show ``init`` itself.
+    """
+    signature = inspect.signature(init)
+
+    @functools.wraps(init)
+    def checked_init(self, *args, **kwargs):
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError:  # a wrong call (missing argument...): let Python say what is wrong
+            return init(self, *args, **kwargs)
+        for name, check in cls.argument_checks.items():
+            if name in bound.arguments:
+                bound.arguments[name] = check(bound.arguments[name], name)
+        return init(*bound.args, **bound.kwargs)
+
+    return checked_init
+
+
+@functools.cache
+def _input_signature(cls):
+    return inspect.signature(cls.check_input)
+
+
+def _check_forward_input(module, args, kwargs):
+    """Forward pre-hook: run ``module.check_input`` on what ``forward`` is about to get."""
+    try:
+        _input_signature(type(module)).bind(module, *args, **kwargs)
+    except TypeError:  # forward itself will say that the call is wrong
+        return None
+    module.check_input(*args, **kwargs)
+    return None

@@ -1,0 +1,109 @@
+"""Feed-forward decoders: neural responses in, one number (the orientation) out.
+
+Both networks have one hidden layer of ``n_hidden`` units::
+
+    h = phi(W_in r + b_in)      # phi = identity (DeepNet) or ReLU (DeepNetReLU)
+    y = W_out h + b_out
+
+Their ``__init__`` and ``forward`` are what the decoding tutorial shows students; the checks of
+their arguments and inputs are declared apart (see :mod:`nma_dl.models.base`).
+"""
+
+import torch
+from torch import nn
+
+from nma_dl._validate import check_size, check_tensor
+from nma_dl.models.base import CheckedModule
+
+__all__ = ["DeepNet", "DeepNetReLU"]
+
+
+class DeepNet(CheckedModule):
+    """A network with one linear hidden layer.
+
+    The input layer is created before the output layer, so after a given torch seed the
+    initial weights are those of the original course.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Number of inputs (neurons whose responses are decoded).
+    n_hidden : int
+        Number of hidden units, the width of the network.
+
+    Attributes
+    ----------
+    in_layer : torch.nn.Linear
+        Weights and biases from the inputs to the hidden units.
+    out_layer : torch.nn.Linear
+        Weights and biases from the hidden units to the single output.
+    """
+
+    argument_checks = {"n_inputs": check_size, "n_hidden": check_size}
+
+    def __init__(self, n_inputs, n_hidden):
+        super().__init__()
+        self.in_layer = nn.Linear(n_inputs, n_hidden)
+        self.out_layer = nn.Linear(n_hidden, 1)
+
+    def forward(self, r):
+        """Decode the stimulus from neural responses.
+
+        Parameters
+        ----------
+        r : torch.Tensor
+            Responses of shape ``(n_inputs,)`` for one stimulus, or
+            ``(n_stimuli, n_inputs)`` for several.
+
+        Returns
+        -------
+        torch.Tensor
+            The network's output, of shape ``(1,)`` or ``(n_stimuli, 1)``.
+        """
+        h = self.in_layer(r)
+        return self.out_layer(h)
+
+    def check_input(self, r):
+        """Raise a TypeError or ValueError naming ``r`` if :meth:`forward` cannot take it.
+
+        Parameters
+        ----------
+        r : object
+            What the network was called with.
+        """
+        check_tensor(r, "r")
+        if r.dtype != self.in_layer.weight.dtype:
+            raise TypeError(
+                f"r must have the network's dtype {self.in_layer.weight.dtype}, got {r.dtype}"
+                " (convert with r.float())"
+            )
+        n_inputs = self.in_layer.in_features
+        if r.ndim == 0 or r.shape[-1] != n_inputs:
+            raise ValueError(
+                f"r must have shape (n_inputs,) or (n_stimuli, n_inputs) with "
+                f"n_inputs={n_inputs}, got shape {tuple(r.shape)}"
+            )
+
+
+class DeepNetReLU(DeepNet):
+    """A network with one hidden layer of rectified linear units (ReLU).
+
+    Same parameters and attributes as :class:`DeepNet`; only the hidden layer
+    differs: ``h = relu(W_in r + b_in)``.
+    """
+
+    def forward(self, r):
+        """Decode the stimulus from neural responses.
+
+        Parameters
+        ----------
+        r : torch.Tensor
+            Responses of shape ``(n_inputs,)`` or ``(n_stimuli, n_inputs)``.
+
+        Returns
+        -------
+        torch.Tensor
+            The network's output, of shape ``(1,)`` or ``(n_stimuli, 1)``.
+        """
+        h = torch.relu(self.in_layer(r))
+        return self.out_layer(h)

@@ -1,0 +1,168 @@
+"""Figures of the decoding tutorial: response matrices, training losses, decoded orientations."""
+
+from numbers import Integral
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from nma_dl._validate import check_instance
+from nma_dl.plotting.style import (
+    _REFERENCE_GREY,
+    _as_vector,
+    _axes_or_current,
+    _check_axes,
+    _to_numpy,
+)
+
+__all__ = ["plot_data_matrix", "plot_decoded_results", "plot_train_loss"]
+
+
+def plot_data_matrix(X, ax):
+    """Show a matrix of neural responses as a heatmap.
+
+    Colour limits are the 1st and 99th percentiles of ``X`` so a few extreme
+    responses do not wash out the rest.
+
+    Parameters
+    ----------
+    X : array-like or torch.Tensor of shape (n_rows, n_columns)
+        Responses to show, e.g. stimuli by neurons. NaN entries are left blank.
+    ax : matplotlib.axes.Axes
+        Axes to draw in; a colorbar is added next to it.
+
+    Returns
+    -------
+    image : matplotlib.image.AxesImage
+        The heatmap; its colorbar is ``image.colorbar``.
+    """
+    _check_axes(ax)
+    X = _to_numpy(X, "X")
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D matrix; got {X.ndim} dimension(s), shape {X.shape}")
+    if not np.isfinite(X).any():
+        raise ValueError(
+            f"X must contain at least one finite value; got shape {X.shape} with none"
+        )
+
+    finite = X[np.isfinite(X)]
+    vmin, vmax = np.percentile(finite, [1, 99])
+    image = ax.imshow(X, cmap="pink", vmin=vmin, vmax=vmax)
+    ax.figure.colorbar(image, ax=ax, label="normalized neural response")
+    ax.set_aspect("auto")  # matrices are far wider than tall; square pixels would flatten them
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return image
+
+
+def plot_train_loss(train_loss, ax=None, ylabel="mean squared error"):
+    """Plot a training loss against the iteration of gradient descent.
+
+    Parameters
+    ----------
+    train_loss : array-like or torch.Tensor of shape (n_iterations,)
+        Loss after each iteration.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; the current axes by default.
+    ylabel : str, default='mean squared error'
+        Name of the loss, used as the y-axis label.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The axes drawn in.
+    """
+    ax = _axes_or_current(ax)
+    check_instance(ylabel, str, "ylabel", "a str", sep=";")
+    train_loss = _as_vector(train_loss, "train_loss")
+
+    ax.plot(train_loss)
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)  # losses are non-negative; 0 anchors how far training has gone
+    ax.set_xlabel("iterations of gradient descent")
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def _bin_label(lower, upper):
+    return f"{lower:.0f}° - {upper:.0f}°"
+
+
+def plot_decoded_results(
+    train_loss, test_loss, test_labels, predicted_test_labels, n_classes=None
+):
+    """Plot the training of an orientation classifier and its test predictions.
+
+    Left: train and test loss against the iteration of gradient descent.
+    Right: the decoded orientation bin of each test stimulus against its true
+    orientation, with the bin edges drawn as grey vertical lines, so correct
+    predictions fall in the box of their own bin.
+
+    Parameters
+    ----------
+    train_loss : array-like of shape (n_iterations,)
+        Training loss (negative log likelihood) after each iteration.
+    test_loss : array-like of shape (n_iterations,)
+        Test loss after each iteration.
+    test_labels : array-like or torch.Tensor of shape (n_test,) or (n_test, 1)
+        True orientation of each test stimulus, in degrees (0 to 360).
+    predicted_test_labels : array-like or torch.Tensor of shape (n_test,) or (n_test, 1)
+        Decoded class (bin index, 0 to ``n_classes - 1``) of each test stimulus.
+    n_classes : int, optional
+        Number of orientation bins the decoder was trained with. When omitted it
+        is inferred as ``max(predicted_test_labels) + 1``, which undercounts if
+        the highest bins were never predicted; passing it is better.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The two-panel figure; its axes are ``fig.axes[0]`` (losses) and
+        ``fig.axes[1]`` (predictions).
+    """
+    train_loss = _as_vector(train_loss, "train_loss")
+    test_loss = _as_vector(test_loss, "test_loss")
+    test_labels = _as_vector(test_labels, "test_labels")
+    predicted = _as_vector(predicted_test_labels, "predicted_test_labels")
+    if predicted.shape != test_labels.shape:
+        raise ValueError(
+            "predicted_test_labels must have one entry per test stimulus; got "
+            f"{predicted.size} predictions for {test_labels.size} test_labels"
+        )
+    invalid = (predicted < 0) | (predicted != np.round(predicted))
+    if invalid.any():
+        raise ValueError(
+            "predicted_test_labels must be non-negative whole numbers (class indices); "
+            f"got {float(predicted[invalid][0]):g} among them"
+        )
+    n_predicted = int(predicted.max()) + 1
+    if n_classes is None:
+        n_classes = n_predicted
+    elif check_instance(n_classes, Integral, "n_classes", "an int", sep=";") < n_predicted:
+        raise ValueError(
+            f"n_classes must exceed every predicted class; got n_classes={n_classes} "
+            f"but a prediction of class {n_predicted - 1}"
+        )
+    n_classes = int(n_classes)
+
+    fig, (ax_loss, ax_pred) = plt.subplots(1, 2, figsize=(12, 5))
+
+    ax_loss.plot(train_loss, label="train loss")
+    ax_loss.plot(test_loss, label="test loss")
+    ax_loss.legend()
+    ax_loss.set_xlim(left=0)
+    ax_loss.set_ylim(bottom=0)
+    ax_loss.set_xlabel("iterations of gradient descent")
+    ax_loss.set_ylabel("negative log likelihood")
+
+    edges = np.linspace(0, 360, n_classes + 1)
+    ax_pred.plot(test_labels, predicted, ".")
+    for edge in edges:
+        ax_pred.axvline(edge, color=_REFERENCE_GREY, linewidth=1, zorder=-1)
+    ax_pred.set_xlim(0, 360)
+    ax_pred.set_xticks(edges)
+    ax_pred.set_yticks(np.arange(n_classes))
+    ax_pred.set_yticklabels([_bin_label(lo, hi) for lo, hi in zip(edges[:-1], edges[1:])])
+    ax_pred.set_xlabel("true stimulus orientation (°)")
+    ax_pred.set_ylabel("decoded orientation bin")
+
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,57 @@
+"""Figures of single neurons: a LIF neuron's membrane potential and its frequency-current curve."""
+
+from nma_dl._validate import is_instance, require
+from nma_dl.plotting.style import _as_vector, _axes_or_current
+
+__all__ = ["plot_fi_curve", "plot_lif_membrane"]
+
+
+def plot_lif_membrane(time, Vm, ax=None):
+    """Membrane potential of a LIF neuron against time.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+    """
+    ax = _axes_or_current(ax)
+    time = _as_vector(time, "time")
+    Vm = _as_vector(Vm, "Vm")
+    if time.size != Vm.size:
+        raise ValueError(f"Vm must have one value per time point ({time.size}), got {Vm.size}")
+    ax.plot(time, Vm)
+    ax.set(title="LIF neuron output", xlabel="time (ms)", ylabel="membrane potential (V)")
+    return ax
+
+
+def plot_fi_curve(currents, spike_counts, ax=None, ylim=150):
+    """Frequency-current curve: spikes in one second against the input current.
+
+    Parameters
+    ----------
+    currents, spike_counts : array-like of the same length
+    ax : matplotlib.axes.Axes, optional
+    ylim : float, default=150
+        Top of the y axis, fixed so that curves drawn for different parameters compare.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+    """
+    ax = _axes_or_current(ax)
+    currents = _as_vector(currents, "currents")
+    spike_counts = _as_vector(spike_counts, "spike_counts")
+    if currents.size != spike_counts.size:
+        raise ValueError(
+            f"spike_counts must have one value per current ({currents.size}), "
+            f"got {spike_counts.size}"
+        )
+    require(is_instance(ylim, (int, float)) and ylim > 0, "ylim", "a number > 0", ylim)
+    ax.plot(currents, spike_counts, marker="o")
+    ax.set(
+        title="LIF neuron: transfer function",
+        xlabel="I (mA)",
+        ylabel="spike count",
+        xlim=(0, currents.max() if currents.max() > 0 else 1),
+        ylim=(0, ylim),
+    )
+    return ax

@@ -1,0 +1,104 @@
+"""The course's matplotlib style, the identity line, and helpers every plotting module shares.
+
+The helpers convert what the tutorials pass to a figure (NumPy arrays, Python sequences, torch
+tensors, recognised without importing torch) into float arrays, and find the axes to draw in.
+"""
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+from nma_dl._validate import check_instance
+
+__all__ = ["STYLE_PATH", "identity_line", "use_course_style"]
+
+#: The course's matplotlib style file, shipped inside the package (works offline).
+STYLE_PATH = Path(__file__).with_name("course.mplstyle")
+
+# Colour of reference artists (identity line, bin edges) that must not compete with data.
+_REFERENCE_GREY = "0.7"
+
+
+def _to_numpy(values, name):
+    """Return ``values`` as a float ndarray; tensors are detached and moved to the CPU."""
+    if hasattr(values, "detach"):  # a torch tensor, recognised without importing torch
+        values = values.detach().cpu().numpy()
+    elif isinstance(values, (list, tuple)):
+        # a list of per-iteration losses may hold 0-d tensors (``loss`` instead of ``loss.item()``)
+        values = [v.detach().cpu().numpy() if hasattr(v, "detach") else v for v in values]
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be numeric (array, tensor or sequence of numbers); "
+            f"got {type(values).__name__}"
+        ) from None
+    return array
+
+
+def _as_vector(values, name, *, allow_nan=False):
+    """Return a non-empty 1-D float array; a column vector ``(n, 1)`` is flattened."""
+    array = _to_numpy(values, name)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be one-dimensional (n,) or a column (n, 1); got shape {array.shape}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got 0 values")
+    if not allow_nan and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
+    return array
+
+
+def _check_axes(ax, name="ax"):
+    return check_instance(ax, Axes, name, "a matplotlib Axes", sep=";")
+
+
+def _axes_or_current(ax):
+    return plt.gca() if ax is None else _check_axes(ax)
+
+
+def use_course_style():
+    """Apply the course's matplotlib style to all later figures.
+
+    The style ships with the package (``nma_dl/plotting/course.mplstyle``), so it
+    works offline. Calling this again re-applies the same settings.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The style file that was applied.
+    """
+    plt.style.use(str(STYLE_PATH))
+    return STYLE_PATH
+
+
+def identity_line(ax=None):
+    """Draw the line y = x over the whole of an axes.
+
+    Both axes are given the same limits, the union of the current x and y
+    limits, so points on the line lie on the diagonal. The line is grey and drawn
+    behind the data.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; the current axes by default.
+
+    Returns
+    -------
+    line : matplotlib.lines.Line2D
+        The identity line.
+    """
+    ax = _axes_or_current(ax)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    lower, upper = min(x0, y0), max(x1, y1)
+    # Fix the limits first: drawing the line must not make autoscaling pad them.
+    ax.set_xlim(lower, upper)
+    ax.set_ylim(lower, upper)
+    (line,) = ax.plot([lower, upper], [lower, upper], color=_REFERENCE_GREY, zorder=-1)
+    return line
