@@ -12,7 +12,7 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it (one definition per idea)
+# public name -> the module under nma_dl that defines it (one definition per idea)
 _EXPORTS = {
     "device": ["set_device", "set_seed", "seed_worker"],
     "data.files": ["fetch", "data_dir", "osf_url", "DataUnavailableError"],
@@ -37,6 +37,14 @@ _EXPORTS = {
     "plotting.neurons": ["plot_lif_membrane", "plot_fi_curve"],
     "videos": ["display_videos"],
     "widgets": ["lif_fi_figure", "lif_fi_widget"],
+    "checks": [
+        "check_DeepNetReLU",
+        "check_train",
+        "check_approximate_function",
+        "check_Net",
+        "check_cross_entropy_loss",
+        "check_shuffle_and_split_data",
+    ],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

@@ -95,7 +95,7 @@ class _Kit:
 # ---------------------------------------------------------------------------------------------
 
 CASES = {
-    # ---- data ----
+    # ---- data.files and data.stringer (loaders) ----
     "load_data": [
         _row("bin_width=0", lambda f, k: f(0, path=k.oribinned1()), ValueError, "bin_width"),
         _row("bin_width<0", lambda f, k: f(-6, path=k.oribinned1()), ValueError, "bin_width"),
@@ -237,7 +237,7 @@ CASES = {
         _row("worker_id float", lambda f, k: f(0.5), TypeError, "worker_id"),
         _row("worker_id None", lambda f, k: f(None), TypeError, "worker_id"),
     ],
-    # ---- decoding ----
+    # ---- data.stringer (the decoding split and draws) and stimuli ----
     "train_test_split": [
         _row("resp ndarray", lambda f, k: f(k.resp.numpy(), k.stimuli), TypeError, "resp"),
         _row("stimuli list", lambda f, k: f(k.resp, k.stimuli.tolist()), TypeError, "stimuli"),
@@ -890,7 +890,7 @@ CASES = {
             r"\bx",
         ),
     ],
-    # ---- datasets ----
+    # ---- data.toy ----
     "create_spiral_dataset": [
         _row("K 0", lambda f, k: f(0, 0.1, 10), ValueError, r"\bK"),
         _row("K float", lambda f, k: f(2.5, 0.1, 10), TypeError, r"\bK"),
@@ -1186,6 +1186,37 @@ CASES = {
         _row("Rm nan", lambda f, k: f(Rm=_nan), ValueError, r"\bRm\b"),
         _row("tau_ref str", lambda f, k: f(tau_ref="2"), TypeError, "tau_ref"),
         _row("tau_ref bool", lambda f, k: f(tau_ref=True), TypeError, "tau_ref"),
+    ],
+    # ---- checks: an answer that cannot be called is the one error a check raises ----
+    "check_DeepNetReLU": [
+        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
+        _row("cls None", lambda f, k: f(None), TypeError, "cls"),
+        _row("cls str (the name, not the object)", lambda f, k: f("cls"), TypeError, "cls"),
+    ],
+    "check_train": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func None", lambda f, k: f(None), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
+    ],
+    "check_approximate_function": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func None", lambda f, k: f(None), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
+    ],
+    "check_Net": [
+        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
+        _row("cls None", lambda f, k: f(None), TypeError, "cls"),
+        _row("cls str (the name, not the object)", lambda f, k: f("cls"), TypeError, "cls"),
+    ],
+    "check_cross_entropy_loss": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func None", lambda f, k: f(None), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
+    ],
+    "check_shuffle_and_split_data": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func None", lambda f, k: f(None), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
     ],
 }
 
