@@ -1,0 +1,399 @@
+"""The tutorials' solution cells and the package's twins agree.
+
+Every coding exercise ends with a solution cell (tag ``exercise-solution``) that defines a
+function or a class, and the package has its own version under the same name, its *twin*
+(``train`` in a tutorial, :func:`nma_dl.train` in the package). The self-checks grade students
+against the twins, so a twin that drifted from its solution would fail correct answers. Here each
+solution cell is executed in a fresh namespace (the tutorial's setup cell, then only the cell's
+``import``, ``def`` and ``class`` statements: its demo calls need earlier cells' variables) and
+compared with its twin on seeded inputs: functions give the same outputs (and, for ``train``, print
+the same lines); classes have the same parameters and, with the same weights, the same forward.
+
+Tutorial sources are found anywhere under ``book/``, so moving a tutorial needs no change here.
+This module also provides the extraction helpers that ``test_checks.py`` uses.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import copy
+import inspect
+import io
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+import matplotlib
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import nma_dl
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+SOLUTION, STUB, HEADER = "exercise-solution", "exercise-stub", "nma-header"
+_DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One solution cell of a tutorial, with what is needed to run its definitions."""
+
+    source: str  # path of the tutorial, relative to the repository
+    cell: int  # index of the solution cell among the notebook's cells
+    solution: str
+    stub: str | None  # the stub cell right before the solution, if any
+    setup: str  # the tutorial's setup cell (its imports)
+    names: tuple[str, ...]  # functions and classes the solution defines
+    following: tuple[str, ...]  # sources of the code cells after it, markdown skipped
+    imported_before: frozenset[str]  # names imported by the code cells before it (no solutions)
+
+    @property
+    def id(self):
+        return f"{Path(self.source).stem}:{'+'.join(self.names) or 'nothing'}"
+
+
+def _tags(cell):
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def tutorial_sources():
+    """MyST sources under book/ that hold exercise solutions (build folders skipped)."""
+    found = []
+    for path in sorted(BOOK.rglob("*.md")):
+        if any(part.startswith(("_", ".")) for part in path.relative_to(BOOK).parts[:-1]):
+            continue
+        if SOLUTION in path.read_text(encoding="utf-8"):
+            found.append(path)
+    return found
+
+
+def _python(source):
+    """Cell source as plain Python: each IPython magic or shell line becomes ``pass``."""
+    lines = []
+    for line in source.splitlines():
+        code = line.lstrip()
+        if code.startswith(("%", "!")):
+            line = f"{line[: len(line) - len(code)]}pass  # {code}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def defined_names(source):
+    """Names of the functions and classes defined at the top level of ``source``."""
+    tree = ast.parse(_python(source))
+    return tuple(
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    )
+
+
+def imported_names(source):
+    """Names bound by the top-level imports of ``source`` (``*`` for a star import)."""
+    names = set()
+    for node in ast.parse(_python(source)).body:
+        if isinstance(node, ast.Import):
+            names |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names |= {alias.asname or alias.name for alias in node.names}
+    return names
+
+
+def definitions_only(source):
+    """The ``import``, ``def`` and ``class`` statements of ``source``, as a module."""
+    tree = ast.parse(_python(source))
+    return ast.Module(body=[n for n in tree.body if isinstance(n, _DEFINITIONS)], type_ignores=[])
+
+
+def exercises_of(path):
+    nb = jupytext.read(path)
+    cells = nb.cells
+    code = [c for c in cells if c.cell_type == "code"]
+    setup = next(c.source for c in code if HEADER not in _tags(c))
+    found = []
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code" or SOLUTION not in _tags(cell):
+            continue
+        previous = cells[index - 1] if index else None
+        stub = previous.source if previous is not None and STUB in _tags(previous) else None
+        following = tuple(c.source for c in cells[index + 1 :] if c.cell_type == "code")
+        imported = set()
+        for earlier in cells[:index]:
+            if earlier.cell_type == "code" and SOLUTION not in _tags(earlier):
+                imported |= imported_names(earlier.source)
+        found.append(
+            Exercise(
+                source=path.relative_to(ROOT).as_posix(),
+                cell=index,
+                solution=cell.source,
+                stub=stub,
+                setup=setup,
+                names=defined_names(cell.source),
+                following=following,
+                imported_before=frozenset(imported),
+            )
+        )
+    return found
+
+
+def all_exercises():
+    return [exercise for path in tutorial_sources() for exercise in exercises_of(path)]
+
+
+@contextlib.contextmanager
+def quiet_and_isolated():
+    """Swallow output; restore random states and matplotlib settings (setup cells set both)."""
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    try:
+        with (
+            torch.random.fork_rng(devices=[]),
+            matplotlib.rc_context(),
+            contextlib.redirect_stdout(io.StringIO()),
+        ):
+            yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+
+
+def namespace(exercise, *, stub=False):
+    """A fresh namespace: the setup cell run, then the solution's (or stub's) definitions."""
+    source = exercise.stub if stub else exercise.solution
+    ns = {"__name__": f"tutorial_{Path(exercise.source).stem}"}
+    with quiet_and_isolated():
+        setup = compile(_python(exercise.setup), f"{exercise.source}:setup", "exec")
+        exec(setup, ns)
+        cell = compile(definitions_only(source), f"{exercise.source}:cell{exercise.cell}", "exec")
+        exec(cell, ns)
+    return ns
+
+
+EXERCISES = all_exercises()
+TUTORIALS = tutorial_sources()
+PAIRS = [(exercise, name) for exercise in EXERCISES for name in exercise.names]
+
+
+def test_the_tutorials_have_exercises():
+    assert TUTORIALS, "no MyST source with an exercise-solution cell under book/"
+    assert all(exercise.names for exercise in EXERCISES), [
+        exercise.id for exercise in EXERCISES if not exercise.names
+    ]
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _same_parameters(got, wanted):
+    shapes_got = [(name, tuple(p.shape)) for name, p in got.named_parameters()]
+    shapes_wanted = [(name, tuple(p.shape)) for name, p in wanted.named_parameters()]
+    assert shapes_got == shapes_wanted
+
+
+def _same_module(solution_cls, twin_cls, args, kwargs, shape, seed):
+    """Same parameters, same initial weights from the same seed, same forward."""
+    torch.manual_seed(seed)
+    solution = solution_cls(*args, **kwargs)
+    torch.manual_seed(seed)
+    twin = twin_cls(*args, **kwargs)
+    _same_parameters(solution, twin)
+    for (name, a), (_, b) in zip(
+        solution.named_parameters(), twin.named_parameters(), strict=True
+    ):
+        assert torch.equal(a, b), f"{name}: initial weights differ for the same seed"
+    # Fresh weights, copied into the twin: the forward must agree on any weights.
+    torch.manual_seed(seed + 1)
+    with torch.no_grad():
+        for p in solution.parameters():
+            p.normal_()
+    twin.load_state_dict(solution.state_dict())
+    x = 2 * torch.randn(shape)  # many negative pre-activations
+    with torch.no_grad():
+        torch.testing.assert_close(solution(x), twin(x), rtol=1e-5, atol=1e-6)
+
+
+def compare_DeepNetReLU(solution, twin):
+    for seed, (n_in, n_hidden, shape) in enumerate(
+        [(5, 4, (6, 5)), (20, 10, (3, 20)), (3, 7, (3,))]
+    ):
+        _same_module(solution, twin, (n_in, n_hidden), {}, shape, seed)
+
+
+def compare_Net(solution, twin):
+    configs = [
+        ("ReLU()", 3, [4, 5], 2, (6, 3)),
+        ("LeakyReLU(0.1)", 2, [100, 10, 5], 1, (100, 2)),  # the tutorial's
+        ("PReLU()", 4, [6, 3], 3, (3, 2, 2)),  # image-shaped input, a parameter per activation
+        ("Tanh()", 3, [], 2, (4, 3)),
+    ]
+    for seed, (actv, n_in, hidden, n_out, shape) in enumerate(configs):
+        _same_module(solution, twin, (actv, n_in, hidden, n_out), {}, shape, seed)
+
+
+def _run_train(train, net, data, labels, kwargs):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        losses = train(net, nn.MSELoss(), data, labels, **kwargs)
+    return losses, out.getvalue().splitlines()
+
+
+def compare_train(solution, twin):
+    for seed, kwargs in enumerate([{}, {"n_epochs": 5, "learning_rate": 1e-2}, {"n_epochs": 20}]):
+        torch.manual_seed(seed)
+        data, labels = torch.randn(30, 8), 10 * torch.randn(30, 1)
+        net = nma_dl.DeepNetReLU(8, 6)
+        twin_net = copy.deepcopy(net)
+        losses, printed = _run_train(solution, net, data, labels, kwargs)
+        twin_losses, twin_printed = _run_train(twin, twin_net, data, labels, kwargs)
+        assert isinstance(losses, list) and isinstance(twin_losses, list)
+        assert losses == pytest.approx(twin_losses, rel=1e-6), kwargs
+        assert printed == twin_printed, kwargs
+        for (name, a), (_, b) in zip(
+            net.named_parameters(), twin_net.named_parameters(), strict=True
+        ):
+            torch.testing.assert_close(a, b, rtol=1e-6, atol=1e-7, msg=f"{name} after {kwargs}")
+
+
+def _assert_same_outputs(got, wanted, rtol=1e-5, atol=1e-6):
+    if isinstance(wanted, tuple):
+        assert isinstance(got, tuple) and len(got) == len(wanted)
+        for a, b in zip(got, wanted, strict=True):
+            _assert_same_outputs(a, b, rtol, atol)
+        return
+    assert isinstance(got, torch.Tensor)
+    assert got.shape == wanted.shape and got.dtype == wanted.dtype
+    torch.testing.assert_close(got, wanted, rtol=rtol, atol=atol)
+
+
+def compare_approximate_function(solution, twin):
+    torch.manual_seed(0)
+    sine = torch.linspace(0, 2 * np.pi, 10).view(-1, 1)  # the tutorial's
+    dense = torch.linspace(-3, 3, 40).view(-1, 1)
+    uneven = (torch.cumsum(0.3 + torch.rand(6), 0) - 1).view(-1, 1)
+    cases = [
+        (sine, torch.sin(sine)),
+        (dense, dense**2),
+        (uneven, torch.randn(6, 1)),
+        (torch.tensor([[-1.0], [2.0]]), torch.tensor([[0.5], [3.0]])),
+    ]
+    for x_train, y_train in cases:
+        _assert_same_outputs(
+            solution(x_train, y_train), twin(x_train, y_train), rtol=1e-5, atol=1e-5
+        )
+
+
+def compare_cross_entropy_loss(solution, twin):
+    torch.manual_seed(0)
+    cases = [
+        (
+            torch.tensor([[10.0, 1.0, -1.0, -20.0], [10.0, 10.0, 2.0, -10.0]]),
+            torch.tensor([0, 1]),
+        ),
+        (3 * torch.randn(7, 5), torch.randint(0, 5, (7,))),
+        (1000 * torch.randn(4, 6), torch.randint(0, 6, (4,))),  # overflows a literal exp
+        (torch.randn(1, 2), torch.tensor([1])),
+    ]
+    for x, labels in cases:
+        a, b = x.clone().requires_grad_(True), x.clone().requires_grad_(True)
+        got, wanted = solution(a, labels), twin(b, labels)
+        _assert_same_outputs(got, wanted)
+        got.backward()
+        wanted.backward()
+        torch.testing.assert_close(a.grad, b.grad, rtol=1e-5, atol=1e-6)
+
+
+def compare_shuffle_and_split_data(solution, twin):
+    for n, seed in [(10, 2021), (4000, 2021), (23, 0), (1, 7)]:
+        X = torch.arange(2 * n, dtype=torch.float32).reshape(n, 2)
+        y = torch.arange(n)
+        got, wanted = solution(X, y, seed=seed), twin(X, y, seed=seed)
+        assert isinstance(got, tuple) and len(got) == len(wanted) == 4
+        for a, b in zip(got, wanted, strict=True):
+            assert torch.equal(a, b), (n, seed)
+
+
+COMPARISONS = {
+    "DeepNetReLU": compare_DeepNetReLU,
+    "Net": compare_Net,
+    "train": compare_train,
+    "approximate_function": compare_approximate_function,
+    "cross_entropy_loss": compare_cross_entropy_loss,
+    "shuffle_and_split_data": compare_shuffle_and_split_data,
+}
+
+
+# --------------------------------------------------------------------------- tests
+
+
+@pytest.mark.parametrize(
+    ("exercise", "name"), PAIRS, ids=[f"{e.id.split(':')[0]}:{n}" for e, n in PAIRS]
+)
+def test_solution_matches_its_twin(exercise, name):
+    assert name in nma_dl.__all__, f"{exercise.source} defines {name}, which nma_dl lacks"
+    assert name in COMPARISONS, f"no comparison for {name}: add one to COMPARISONS"
+    solution = namespace(exercise)[name]
+    with quiet_and_isolated():
+        COMPARISONS[name](solution, getattr(nma_dl, name))
+
+
+@pytest.mark.parametrize(
+    ("exercise", "name"), PAIRS, ids=[f"{e.id.split(':')[0]}:{n}" for e, n in PAIRS]
+)
+def test_solution_signature_starts_the_twins(exercise, name):
+    """The twin takes the solution's arguments, in the same order, with the same defaults."""
+    solution = namespace(exercise)[name]
+    twin = getattr(nma_dl, name)
+    ours = list(inspect.signature(solution).parameters.values())
+    theirs = list(inspect.signature(twin).parameters.values())[: len(ours)]
+    assert [(p.name, p.default) for p in ours] == [(p.name, p.default) for p in theirs]
+
+
+@pytest.mark.parametrize("path", TUTORIALS, ids=[p.stem for p in TUTORIALS])
+def test_setup_cell_imports_no_exercise_name(path):
+    """The students write these names: importing the twins would hide an unfinished exercise."""
+    exercises = exercises_of(path)
+    imported = imported_names(exercises[0].setup)
+    assert "*" not in imported, "the setup cell has a star import"
+    written = {name for exercise in exercises for name in exercise.names}
+    assert not imported & written
+
+
+def test_every_check_has_an_exercise():
+    from nma_dl import checks
+
+    exercised = {name for exercise in EXERCISES for name in exercise.names}
+    check_names = {name for name in checks.__all__ if name.startswith("check_")}
+    assert check_names == {f"check_{name}" for name in exercised}
+    assert set(COMPARISONS) == exercised
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
+def test_solution_cell_is_followed_by_its_check_cell(exercise):
+    """After each solution (markdown between allowed), one ``check_<name>(<name>)`` cell a name.
+
+    The line works in the student's notebook too, where the solution is collapsed markdown and
+    the check runs on whatever the stub cell defined.
+    """
+    from nma_dl import checks
+
+    for offset, name in enumerate(exercise.names):
+        assert hasattr(checks, f"check_{name}")
+        expected = f"check_{name}({name})"
+        got = exercise.following[offset].strip() if offset < len(exercise.following) else None
+        assert got == expected, (
+            f"{exercise.source}: the code cell after the solution of {name} should be "
+            f"exactly {expected!r}, got {got!r}"
+        )
+    # The check is called by name, so a cell before it (not a solution: the students' notebook
+    # has those as markdown) must import it.
+    missing = [
+        f"check_{n}" for n in exercise.names if f"check_{n}" not in exercise.imported_before
+    ]
+    assert not missing, f"{exercise.source}: no code cell before the solution imports {missing}"
