@@ -80,13 +80,13 @@ def set_seed(seed=None, seed_torch=True):
     4
     """
     if seed is None:
-        seed = int(np.random.choice(2**32))
+        seed = int(np.random.choice(2**32))  # noqa: NPY002 (as the original course draws it)
     seed = check_int(
         seed, "seed", minimum=0, maximum=MAX_SEED - 1, expected="an int or None", bound=_SEEDS
     )
     check_instance(seed_torch, bool, "seed_torch", "a bool", show_value=True)
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (the tutorials draw from NumPy's global generator)
     if seed_torch:
         torch.manual_seed(seed)
         torch.cuda.manual_seed_all(seed)  # lazy: harmless without a GPU
@@ -112,5 +112,5 @@ def seed_worker(worker_id):
     """
     check_int(worker_id, "worker_id", minimum=0, bound=">= 0")
     worker_seed = torch.initial_seed() % 2**32  # NumPy only accepts 32-bit seeds
-    np.random.seed(worker_seed)
+    np.random.seed(worker_seed)  # noqa: NPY002 (a worker's global NumPy state is the point)
     random.seed(worker_seed)

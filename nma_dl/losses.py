@@ -1,14 +1,14 @@
-"""Loss functions written out by hand, to compare with PyTorch's.
+r"""Loss functions written out by hand, to compare with PyTorch's.
 
 :func:`cross_entropy_loss` is the mean multi-class cross-entropy of a batch of logits,
 
 .. math::
 
-    \\mathrm{loss}(x_i, c_i) = -x_i[c_i] + \\log\\sum_{j=1}^{C} e^{x_i[j]},\\qquad
-    L = \\frac{1}{N}\\sum_{i=1}^{N} \\mathrm{loss}(x_i, c_i),
+    \mathrm{loss}(x_i, c_i) = -x_i[c_i] + \log\sum_{j=1}^{C} e^{x_i[j]},\qquad
+    L = \frac{1}{N}\sum_{i=1}^{N} \mathrm{loss}(x_i, c_i),
 
 the same number as :class:`torch.nn.CrossEntropyLoss` with its defaults. The log-sum-exp is
-computed as :math:`m_i + \\log\\sum_j e^{x_i[j] - m_i}` with :math:`m_i = \\max_j x_i[j]`: every
+computed as :math:`m_i + \log\sum_j e^{x_i[j] - m_i}` with :math:`m_i = \max_j x_i[j]`: every
 exponent is then <= 0, so nothing overflows even for logits of 10⁴, and the largest term is
 exactly 1, so the logarithm never sees 0. The loss subtracts :math:`x_i[c_i]` from :math:`m_i`
 before adding the logarithm, so large logits lose no precision either.
@@ -24,14 +24,22 @@ __all__ = ["cross_entropy_loss"]
 
 
 def cross_entropy_loss(x, labels):
-    """Mean cross-entropy of logits ``x`` (``(N, C)``) for class indices ``labels`` (``(N,)``).
+    """Compute the mean cross-entropy of a batch of logits for their classes.
 
     Vectorised (no Python loop over samples) and numerically stable (see the module docstring).
     Differentiable with respect to ``x``.
 
+    Parameters
+    ----------
+    x : torch.Tensor
+        Floating-point logits, shape ``(N, C)``: one row per sample, one column per class.
+    labels : torch.Tensor
+        Integer class indices in ``[0, C)``, shape ``(N,)``.
+
     Returns
     -------
-        A 0-d tensor, the average loss over the batch.
+    torch.Tensor
+        0-d, the average loss over the batch.
     """
     check_tensor(x, "x", "a torch.Tensor of logits")
     check_tensor(labels, "labels", "a torch.Tensor of class indices")

@@ -1,17 +1,17 @@
-"""A leaky integrate-and-fire (LIF) neuron and its frequency-current (f-I) curve.
+r"""A leaky integrate-and-fire (LIF) neuron and its frequency-current (f-I) curve.
 
 Below threshold the membrane potential :math:`V_m` of the LIF neuron obeys
 
 .. math::
 
-    C_m \\frac{dV_m}{dt} = -\\frac{V_m}{R_m} + I,
+    C_m \frac{dV_m}{dt} = -\frac{V_m}{R_m} + I,
 
 integrated here with Euler steps of ``dt`` milliseconds,
-:math:`V_m^{n+1} = V_m^{n} + \\frac{dt}{C_m}\\big(-V_m^{n}/R_m + I\\big)`, from :math:`V_m = 0`.
+:math:`V_m^{n+1} = V_m^{n} + \frac{dt}{C_m}\big(-V_m^{n}/R_m + I\big)`, from :math:`V_m = 0`.
 When :math:`V_m` reaches the threshold :math:`V_{th}` the neuron spikes: that sample is raised by
 ``V_spike`` (to draw the spike) and the potential is then held at the reset value 0 for the
-refractory period :math:`\\tau_{ref}`, after which integration resumes from 0 (also when
-:math:`\\tau_{ref}` is shorter than a time step).
+refractory period :math:`\tau_{ref}`, after which integration resumes from 0 (also when
+:math:`\tau_{ref}` is shorter than a time step).
 """
 
 from __future__ import annotations
@@ -38,25 +38,37 @@ _POSITIVE = {"minimum": 0, "exclusive": True}
 _NON_NEGATIVE = {"minimum": 0}
 
 
-def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):
+# I is the course's (and the physicists') name for the input current.
+def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):  # noqa: E741
     """Simulate a LIF neuron driven by a constant current.
 
-    Args:
-        I: input current (mA), a real number (or a one-element tensor).
-        T: simulated duration (ms), > 0.
-        dt: time step (ms), > 0 and <= T.
-        tau_ref: refractory period (ms), >= 0.
-        Rm: membrane resistance (kOhm), > 0.
-        Cm: membrane capacitance (uF), > 0.
-        Vth: spike threshold (V), > 0.
-        V_spike: height added to the sample where a spike happens (V), >= 0.
+    Parameters
+    ----------
+    I : float
+        Input current (mA), a real number (or a one-element tensor).
+    T : float, default=50
+        Simulated duration (ms), > 0.
+    dt : float, default=0.1
+        Time step (ms), > 0 and <= ``T``.
+    tau_ref : float, default=10
+        Refractory period (ms), >= 0.
+    Rm : float, default=1
+        Membrane resistance (kOhm), > 0.
+    Cm : float, default=10
+        Membrane capacitance (uF), > 0.
+    Vth : float, default=1
+        Spike threshold (V), > 0.
+    V_spike : float, default=0.5
+        Height added to the sample where a spike happens (V), >= 0.
 
     Returns
     -------
-        ``(time, Vm)``: float32 tensors of the same length, the time points ``0, dt, …, T``
-        (``torch.arange(0, T + dt, dt)``) and the membrane potential at each of them.
+    time : torch.Tensor
+        float32 time points ``0, dt, …, T`` (``torch.arange(0, T + dt, dt)``).
+    Vm : torch.Tensor
+        float32 membrane potential at each of them.
     """
-    I = _real(I, "I")
+    I = _real(I, "I")  # noqa: E741
     T = _real(T, "T", **_POSITIVE)
     dt = _real(dt, "dt", **_POSITIVE)
     require(dt <= T, "dt", f"<= T ({T!r} ms)", dt)
@@ -84,20 +96,41 @@ def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):
 
 
 def spike_count(Vm, Vth=1):
-    """Number of spikes in a trace from :func:`run_LIF`: the samples above threshold."""
+    """Count the spikes in a trace from :func:`run_LIF`: the samples above threshold.
+
+    Parameters
+    ----------
+    Vm : torch.Tensor
+        Membrane potential, one value per time point.
+    Vth : float, default=1
+        Spike threshold (V).
+
+    Returns
+    -------
+    int
+        Number of samples above ``Vth``.
+    """
     check_tensor(Vm, "Vm")
     Vth = _real(Vth, "Vth")
     return int((Vm > Vth).sum().item())
 
 
 def fi_curve(currents, *, Rm=1, tau_ref=1, T=1000, dt=1, Cm=10, Vth=1):
-    """Spike counts of a LIF neuron for each constant current in ``currents``.
+    """Count the spikes of a LIF neuron for each constant current in ``currents``.
 
     The defaults are those of the tutorial's interactive demo: one second simulated in 1 ms steps.
 
+    Parameters
+    ----------
+    currents : sequence of float or torch.Tensor
+        Input currents (mA), at least one.
+    Rm, tau_ref, T, dt, Cm, Vth : float
+        As in :func:`run_LIF`.
+
     Returns
     -------
-        A list of ints, one spike count per current.
+    list of int
+        One spike count per current.
     """
     if isinstance(currents, torch.Tensor):
         currents = currents.reshape(-1).tolist()

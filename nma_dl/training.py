@@ -242,10 +242,19 @@ def _check_loader(loader, name):
 
 
 def accuracy(net, data_loader, device="cpu"):
-    """Share of correctly classified samples, in percent, and how many there were.
+    """Measure the share of correctly classified samples, in percent, and how many there were.
 
     The predicted class of a sample is the index of its largest output. Runs without tracking
     gradients and does not change the network's mode (call ``net.eval()`` first if it matters).
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        Maps a batch of inputs to one score per class.
+    data_loader : torch.utils.data.DataLoader
+        Yields ``(inputs, labels)`` batches; inputs are cast to float, labels to long.
+    device : str or torch.device, default="cpu"
+        Where the batches go; ``net`` must already be there.
 
     Returns
     -------

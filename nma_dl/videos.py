@@ -65,7 +65,7 @@ def _check_pixels(value, name):
 
 
 def _video_tab(source, video_id, width, height, fs):
-    """An Output widget holding the 'available at' line and the player of one video."""
+    """Build an Output widget holding the 'available at' line and the player of one video."""
     player_url, watch_url, _ = SOURCES[source]
     safe_id = quote(video_id, safe="")
     # YouTube reads its options from the query string; the other players take none.

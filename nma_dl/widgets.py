@@ -68,12 +68,15 @@ class StaticFallback:
         return data if metadata is None else (data, metadata)
 
     def __repr__(self):
+        """Name the wrapped widget."""
         return f"StaticFallback({self.widget!r})"
 
 
 def _widget_bundle(widget):
-    """The widget's own MIME bundle, also for ipywidgets 7 (Colab's), which has no
-    ``_repr_mimebundle_`` and publishes this same view from ``_ipython_display_``.
+    """Return the widget's own MIME bundle, also for ipywidgets 7 (Colab's).
+
+    ipywidgets 7 has no ``_repr_mimebundle_`` and publishes this same view from
+    ``_ipython_display_``.
     """
     if callable(getattr(widget, "_repr_mimebundle_", None)):
         return widget._repr_mimebundle_()
@@ -128,11 +131,25 @@ LIF_LAUNCH_NOTE = (
 
 
 def lif_fi_figure(Rm=1.0, tau_ref=1.0, currents=None):
-    """A new figure with the LIF neuron's frequency-current curve for ``Rm`` and ``tau_ref``.
+    """Draw the LIF neuron's frequency-current curve for ``Rm`` and ``tau_ref`` in a new figure.
 
-    The neuron is simulated for 1000 ms in 1 ms steps at 10 currents from 0 to 2 mA
-    (:func:`nma_dl.neurons.fi_curve`). The figure is not registered with pyplot, so nothing
-    is shown twice and nothing leaks when it is dropped.
+    The neuron is simulated for 1000 ms in 1 ms steps (:func:`nma_dl.neurons.fi_curve`). The
+    figure is not registered with pyplot, so nothing is shown twice and nothing leaks when it
+    is dropped.
+
+    Parameters
+    ----------
+    Rm : float, default=1.0
+        Membrane resistance (kOhm).
+    tau_ref : float, default=1.0
+        Refractory period (ms).
+    currents : sequence of float, optional
+        Input currents (mA); default 10 currents from 0 to 2 mA.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     import numpy as np
 
@@ -147,13 +164,23 @@ def lif_fi_figure(Rm=1.0, tau_ref=1.0, currents=None):
 
 
 def lif_fi_widget(Rm=1.0, tau_ref=1.0):
-    """Sliders for membrane resistance and refractory period that redraw the f-I curve.
+    """Make sliders for membrane resistance and refractory period that redraw the f-I curve.
 
-    Returns a :class:`StaticFallback`: in a kernel the sliders work (the figure is redrawn
-    when a slider is released); on the static site the initial figure is shown with a line
-    asking readers to launch the notebook. The live widget is ``result.widget``, a ``VBox``
-    of the two sliders and an ``Output``; ``result.widget.redraw()`` draws the current
-    setting again and returns the figure.
+    In a kernel the sliders work (the figure is redrawn when a slider is released); on the
+    static site the initial figure is shown with a line asking readers to launch the notebook.
+
+    Parameters
+    ----------
+    Rm : float, default=1.0
+        Initial membrane resistance (kOhm), between 1 and 100 (the slider's range).
+    tau_ref : float, default=1.0
+        Initial refractory period (ms), between 1 and 100.
+
+    Returns
+    -------
+    StaticFallback
+        The live widget is ``result.widget``, a ``VBox`` of the two sliders and an ``Output``;
+        ``result.widget.redraw()`` draws the current setting again and returns the figure.
     """
     import ipywidgets as widgets
     from IPython.display import display
@@ -185,6 +212,7 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
     box = widgets.VBox([rm_slider, tau_slider, out])
 
     def redraw(change=None):
+        """Draw the curve for the sliders' values (``change``, the slider's event, is unused)."""
         fig = lif_fi_figure(rm_slider.value, tau_slider.value)
         with out:
             out.clear_output(wait=True)

@@ -66,13 +66,27 @@ ORIBINNED6_SPLIT = "W3D4_stringer_oribinned6_split.npz"
 
 @dataclasses.dataclass(frozen=True)
 class DataFile:
-    """One data file: where it lives on OSF, its checksum and its contents."""
+    """One data file: where it lives on OSF, its checksum and its contents.
+
+    Attributes
+    ----------
+    name : str
+        File name, in the cache and on OSF.
+    osf_id : str
+        OSF id of the file (see :func:`osf_url`).
+    md5 : str
+        MD5 checksum of the real file.
+    keys : tuple of str
+        The arrays the ``.npz`` file holds.
+    surrogate_key : str
+        Its entry in the result of :func:`nma_dl.data.surrogate.generate`.
+    """
 
     name: str
     osf_id: str
     md5: str
     keys: tuple
-    surrogate_key: str  # its entry in :func:`nma_dl.data.surrogate.generate`
+    surrogate_key: str
 
 
 #: The registry: every file the course downloads, in one place.
@@ -96,7 +110,24 @@ _WARNED = set()
 
 
 class DataUnavailableError(RuntimeError):
-    """The real data could not be fetched and the source forbids the surrogate."""
+    """The real data could not be fetched and the source forbids the surrogate.
+
+    The message names the file, the address, the cause and what to do.
+
+    Parameters
+    ----------
+    name : str
+        The data file.
+    url : str
+        Where it was downloaded from.
+    cause : Exception
+        What went wrong.
+
+    Attributes
+    ----------
+    name, url, cause
+        As given.
+    """
 
     def __init__(self, name, url, cause):
         self.name, self.url, self.cause = name, url, cause
@@ -297,6 +328,7 @@ def _surrogate_path(name):
     stamp = {"generator": "nma_dl.surrogate", "version": surrogate.VERSION, "seed": surrogate.SEED}
 
     def is_valid(entry):
+        """Whether the surrogate file of ``entry`` exists and matches its sidecar."""
         npz, sidecar = folder / entry.name, folder / f"{entry.name}.json"
         try:
             recorded = json.loads(sidecar.read_text())
@@ -308,10 +340,12 @@ def _surrogate_path(name):
     if missing:
         files = surrogate.generate(surrogate.SEED)
         for entry in missing:
-            npz = folder / entry.name
-            _atomic_write(npz, lambda handle: np.savez(handle, **files[entry.surrogate_key]))
+            npz, arrays = folder / entry.name, files[entry.surrogate_key]
+            _atomic_write(npz, lambda handle, arrays=arrays: np.savez(handle, **arrays))
             sidecar = json.dumps({**stamp, "md5": _md5(npz)}, indent=1).encode()
-            _atomic_write(folder / f"{entry.name}.json", lambda handle: handle.write(sidecar))
+            _atomic_write(
+                folder / f"{entry.name}.json", lambda handle, text=sidecar: handle.write(text)
+            )
     print(
         "NOTE: using the offline SURROGATE of the Stringer et al. 2021 V1 data (simulated, not "
         f"the real recordings) for {name}; numbers and figures differ from the real data."
@@ -361,7 +395,8 @@ def fetch(name, source=None):
                 f"The real Stringer et al. (2021) data file {name} could not be fetched from "
                 f"{url} ({_describe(exc)}). Using the offline SURROGATE instead: simulated "
                 "data, so results will differ from the real recordings. Set "
-                "NMA_DL_DATA_SOURCE=osf to make this an error, or =synthetic to skip the download.",
+                "NMA_DL_DATA_SOURCE=osf to make this an error, or =synthetic to skip the "
+                "download.",
                 UserWarning,
                 stacklevel=2,
             )

@@ -1,4 +1,4 @@
-"""Toy data sets for the multi-layer perceptron tutorials.
+r"""Toy data sets for the multi-layer perceptron tutorials: spirals, seeded splits, loaders, grids.
 
 * :func:`create_spiral_dataset`: ``K`` noisy interleaved spiral arms in the plane, one class each;
 * :func:`shuffle_and_split_data`: a seeded shuffle and a train/test split (20 % test by default);
@@ -9,10 +9,10 @@ The spiral of class ``k`` (``k = 0 … K-1``) is, for ``t`` going from 0 to 1,
 
 .. math::
 
-    x_1 = t\\,\\big(\\sin(2\\pi/K\\,(2t + k)) + \\sigma\\,\\varepsilon_1\\big),\\qquad
-    x_2 = t\\,\\big(\\cos(2\\pi/K\\,(2t + k)) + \\sigma\\,\\varepsilon_2\\big),
+    x_1 = t\,\big(\sin(2\pi/K\,(2t + k)) + \sigma\,\varepsilon_1\big),\qquad
+    x_2 = t\,\big(\cos(2\pi/K\,(2t + k)) + \sigma\,\varepsilon_2\big),
 
-with independent standard normal noise :math:`\\varepsilon`. The noise is drawn from torch's
+with independent standard normal noise :math:`\varepsilon`. The noise is drawn from torch's
 global generator (seed it with :func:`nma_dl.set_seed`) unless a ``generator`` is given.
 """
 
@@ -38,23 +38,30 @@ _GENERATOR = "a torch.Generator or None"
 
 
 def _count(value, name, minimum=1):
-    """An int >= ``minimum``; both messages say so (``"K must be an int >= 1, got 0"``)."""
+    """Return an int >= ``minimum``; both messages say so (``"K must be an int >= 1, got 0"``)."""
     return check_int(value, name, minimum=minimum, expected=f"an int >= {minimum}")
 
 
 def create_spiral_dataset(K, sigma, N, *, generator=None):
-    """``K`` spiral arms of ``N`` points each, with Gaussian noise of standard deviation ``sigma``.
+    """Make ``K`` spiral arms of ``N`` points each, with Gaussian noise of sd ``sigma``.
 
-    Args:
-        K: number of classes (arms), int >= 1.
-        sigma: noise standard deviation, real >= 0.
-        N: points per arm, int >= 1.
-        generator: optional :class:`torch.Generator` for the noise (default: torch's global one).
+    Parameters
+    ----------
+    K : int
+        Number of classes (arms), at least 1.
+    sigma : float
+        Standard deviation of the noise, at least 0.
+    N : int
+        Points per arm, at least 1.
+    generator : torch.Generator, optional
+        Source of the noise; torch's global generator if omitted.
 
     Returns
     -------
-        ``(X, y)``: ``X`` float32 of shape ``(K*N, 2)`` and ``y`` int64 labels of shape
-        ``(K*N,)``, arm ``k`` occupying rows ``k*N`` to ``(k+1)*N - 1``.
+    X : torch.Tensor
+        float32 points, shape ``(K*N, 2)``; arm ``k`` occupies rows ``k*N`` to ``(k+1)*N - 1``.
+    y : torch.Tensor
+        int64 class of each point, shape ``(K*N,)``.
     """
     K = _count(K, "K")
     sigma = check_real(sigma, "sigma", minimum=0.0)
@@ -80,10 +87,23 @@ def shuffle_and_split_data(X, y, seed, test_fraction=0.2):
     random state is left alone, yet the order equals ``torch.manual_seed(seed);
     torch.randperm(len(X))``.
 
+    Parameters
+    ----------
+    X : torch.Tensor
+        Inputs, one row per sample.
+    y : torch.Tensor
+        Labels, as many rows.
+    seed : int
+        Seed of the permutation, in ``[0, 2**32)``.
+    test_fraction : float, default=0.2
+        Share of the samples put in the test set, in ``[0, 1)``.
+
     Returns
     -------
-        ``(X_test, y_test, X_train, y_train)``, the test part holding
-        ``int(test_fraction * len(X))`` samples.
+    X_test, y_test : torch.Tensor
+        The first ``int(test_fraction * len(X))`` shuffled samples.
+    X_train, y_train : torch.Tensor
+        The others.
     """
     check_samples(X, y)
     seed = check_seed(seed)
@@ -97,16 +117,30 @@ def shuffle_and_split_data(X, y, seed, test_fraction=0.2):
 
 
 def make_loaders(X_train, y_train, X_test, y_test, *, batch_size=128, seed=2021, num_workers=0):
-    """Train and test data loaders over in-memory tensors, reproducible from ``seed``.
+    """Make train and test data loaders over in-memory tensors, reproducible from ``seed``.
 
     The training loader shuffles (with a generator seeded by ``seed``) and drops the last
     incomplete batch; the test loader keeps the order. Worker processes, if any, are seeded by
     :func:`nma_dl.seed_worker`. ``num_workers=0`` (the default) loads in the main process: for a
     few thousand points already in memory, worker processes only add start-up cost.
 
+    Parameters
+    ----------
+    X_train, y_train : torch.Tensor
+        Training inputs and labels, as many rows, at least one.
+    X_test, y_test : torch.Tensor
+        Test inputs and labels, likewise.
+    batch_size : int, default=128
+        Samples per batch.
+    seed : int, default=2021
+        Seed of the shuffling generator, in ``[0, 2**32)``.
+    num_workers : int, default=0
+        Worker processes per loader.
+
     Returns
     -------
-        ``(train_loader, test_loader)``.
+    train_loader, test_loader : torch.utils.data.DataLoader
+        The two loaders.
     """
     check_samples(X_train, y_train, ("X_train", "y_train"), nonempty=True)
     check_samples(X_test, y_test, ("X_test", "y_test"), nonempty=True)
@@ -130,10 +164,21 @@ def make_loaders(X_train, y_train, X_test, y_test, *, batch_size=128, seed=2021,
 
 
 def sample_grid(M=500, x_max=2.0):
-    """The ``M * M`` points of a square grid over ``[-x_max, x_max]²``, shape ``(M*M, 2)``.
+    """List the ``M * M`` points of a square grid over ``[-x_max, x_max]²``.
 
-    Row ``i * M + j`` holds ``(u_i, u_j)`` with ``u = linspace(-x_max, x_max, M)``: the first
-    coordinate varies slowest (``indexing="ij"``).
+    Parameters
+    ----------
+    M : int, default=500
+        Points per side, at least 2.
+    x_max : float, default=2.0
+        Half-width of the square, > 0.
+
+    Returns
+    -------
+    torch.Tensor
+        float32 points, shape ``(M*M, 2)``: row ``i * M + j`` holds ``(u_i, u_j)`` with
+        ``u = linspace(-x_max, x_max, M)``, so the first coordinate varies slowest
+        (``indexing="ij"``).
     """
     M = _count(M, "M", minimum=2)
     x_max = check_real(x_max, "x_max", minimum=0.0, exclusive=True)

@@ -18,7 +18,8 @@ from nma_dl.plotting.classification import (
 )
 from nma_dl.plotting.decoding import plot_data_matrix, plot_decoded_results, plot_train_loss
 from nma_dl.plotting.neurons import plot_fi_curve, plot_lif_membrane
-from nma_dl.plotting.style import STYLE_PATH, identity_line, use_course_style
+from nma_dl.plotting.style import STYLE_PATH as STYLE_PATH
+from nma_dl.plotting.style import identity_line, use_course_style
 
 # STYLE_PATH is importable from here too, but not exported by nma_dl.
 __all__ = [

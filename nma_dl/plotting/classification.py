@@ -29,6 +29,7 @@ def plot_function_approximation(x, relu_acts, y_hat, target=np.sin):
     Returns
     -------
     fig : matplotlib.figure.Figure
+        The two-panel figure.
     """
     x = _as_vector(x, "x")
     relu_acts = _to_numpy(relu_acts, "relu_acts")
@@ -70,11 +71,23 @@ def _points(values, name):
 
 
 def plot_spiral(X, y, ax=None, title=None):
-    """Scatter plot of 2-D points coloured by class (e.g. the spiral data set).
+    """Scatter 2-D points coloured by class (e.g. the spiral data set).
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 2)
+        The points.
+    y : array-like of shape (n,)
+        Their classes, 0, 1, 2, ... (at most 10 distinct colours).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; the current axes by default.
+    title : str, optional
+        Title of the axes.
 
     Returns
     -------
     ax : matplotlib.axes.Axes
+        The axes drawn in.
     """
     ax = _axes_or_current(ax)
     X = _points(X, "X")
@@ -101,14 +114,19 @@ def plot_decision_map(X_all, y_pred, X_test, y_test, M=500, x_max=2.0, eps=1e-3,
         The network's outputs on the grid.
     X_test, y_test : array-like of shape (n, 2) and (n,)
         Test points and their classes.
-    M, x_max : int and float
-        Grid size and half-width, as given to :func:`nma_dl.sample_grid`.
-    eps : float
+    M : int, default=500
+        Grid size, as given to :func:`nma_dl.sample_grid`.
+    x_max : float, default=2.0
+        Grid half-width, likewise.
+    eps : float, default=1e-3
         Squared radius of the dot drawn for each test point.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; the current axes by default.
 
     Returns
     -------
     image : matplotlib.image.AxesImage
+        The decision map.
     """
     from matplotlib.colors import ListedColormap, to_rgb
 
@@ -133,7 +151,7 @@ def plot_decision_map(X_all, y_pred, X_test, y_test, M=500, x_max=2.0, eps=1e-3,
     step = 2 * x_max / (M - 1)
     radius = np.sqrt(eps)
     axis = np.linspace(-x_max, x_max, M)
-    for (x1, x2), label in zip(X_test, y_test):
+    for (x1, x2), label in zip(X_test, y_test, strict=True):
         cols = slice(
             max(int(np.floor((x1 - radius + x_max) / step)), 0),
             max(int(np.ceil((x1 + radius + x_max) / step)) + 1, 0),

@@ -160,7 +160,8 @@ def plot_decoded_results(
     ax_pred.set_xlim(0, 360)
     ax_pred.set_xticks(edges)
     ax_pred.set_yticks(np.arange(n_classes))
-    ax_pred.set_yticklabels([_bin_label(lo, hi) for lo, hi in zip(edges[:-1], edges[1:])])
+    labels = [_bin_label(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    ax_pred.set_yticklabels(labels)
     ax_pred.set_xlabel("true stimulus orientation (°)")
     ax_pred.set_ylabel("decoded orientation bin")
 

@@ -7,11 +7,21 @@ __all__ = ["plot_fi_curve", "plot_lif_membrane"]
 
 
 def plot_lif_membrane(time, Vm, ax=None):
-    """Membrane potential of a LIF neuron against time.
+    """Plot the membrane potential of a LIF neuron against time.
+
+    Parameters
+    ----------
+    time : array-like of shape (n,)
+        Time points (ms), e.g. from :func:`nma_dl.run_LIF`.
+    Vm : array-like of shape (n,)
+        Membrane potential (V) at each of them.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; the current axes by default.
 
     Returns
     -------
     ax : matplotlib.axes.Axes
+        The axes drawn in.
     """
     ax = _axes_or_current(ax)
     time = _as_vector(time, "time")
@@ -24,18 +34,21 @@ def plot_lif_membrane(time, Vm, ax=None):
 
 
 def plot_fi_curve(currents, spike_counts, ax=None, ylim=150):
-    """Frequency-current curve: spikes in one second against the input current.
+    """Plot a frequency-current curve: spikes in one second against the input current.
 
     Parameters
     ----------
     currents, spike_counts : array-like of the same length
+        Input currents (mA) and the spike count for each.
     ax : matplotlib.axes.Axes, optional
+        Axes to draw in; the current axes by default.
     ylim : float, default=150
         Top of the y axis, fixed so that curves drawn for different parameters compare.
 
     Returns
     -------
     ax : matplotlib.axes.Axes
+        The axes drawn in.
     """
     ax = _axes_or_current(ax)
     currents = _as_vector(currents, "currents")
