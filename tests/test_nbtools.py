@@ -136,7 +136,7 @@ def test_header_sits_under_title_with_badges_and_guarded_install(project):
         assert f"https://colab.research.google.com/github/{path}" in badges.source
     assert "Open in Kaggle" in badges.source
     assert install.cell_type == "code"
-    assert "import nma_dl" in install.source and "except ImportError" in install.source
+    assert 'if importlib.util.find_spec("nma_dl") is None:' in install.source
     assert "%pip install" in install.source and "torch" not in install.source.split("%pip")[1]
 
 

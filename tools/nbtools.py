@@ -168,9 +168,8 @@ def header_cells(repo: Repository, slug: str, *, student: bool):
     install = (
         "# Colab and Kaggle do not ship the course package: install it where it is missing,\n"
         "# leaving their preinstalled torch and NumPy untouched.\n"
-        "try:\n"
-        "    import nma_dl\n"
-        "except ImportError:\n"
+        "import importlib.util\n\n"
+        'if importlib.util.find_spec("nma_dl") is None:\n'
         f'    %pip install --quiet "{repo.install_spec()}"'
     )
     meta = {"tags": [HEADER]}
