@@ -4,8 +4,17 @@ Every helper the tutorials use lives here, once, and each notebook imports what 
 
     from nma_dl import load_data, DeepNetReLU, train, plot_train_loss
 
-Names are loaded lazily (PEP 562), so ``import nma_dl`` is instant and ``python -m nma_dl.data``
-runs without importing torch twice.
+Where things live (each module's docstring says more):
+
+* ``data/``: ``files`` (downloads, cache), ``stringer`` (the V1 recordings), ``surrogate`` (their
+  offline stand-in), ``toy`` (spirals, splits, loaders);
+* ``stimuli``: orientation classes; ``models/``: ``decoders`` (DeepNet...), ``mlp`` (Net...);
+* ``losses``, ``training``, ``neurons`` (the LIF neuron), ``device`` (device and seeds);
+* ``plotting/``: ``style``, then one module per concept; ``widgets``, ``videos``;
+* ``checks``: the self-checks of the exercises; ``_validate``: the argument checks (private).
+
+Names are loaded lazily (PEP 562), so ``import nma_dl`` is instant and imports neither torch nor
+matplotlib; ``_EXPORTS`` below maps each public name to the module that defines it.
 """
 
 from importlib import import_module

@@ -18,7 +18,6 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nma_dl.data import files, surrogate
 from nma_dl.data import (
     FILES,
     ORIBINNED1,
@@ -26,10 +25,12 @@ from nma_dl.data import (
     DataUnavailableError,
     data_dir,
     fetch,
+    files,
     load_data,
     load_data_split,
     main,
     osf_url,
+    surrogate,
 )
 
 REPO = pathlib.Path(__file__).resolve().parents[1]

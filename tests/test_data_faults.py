@@ -20,8 +20,15 @@ import numpy as np
 import pytest
 import torch
 
-from nma_dl.data import files
-from nma_dl.data import FILES, ORIBINNED1, ORIBINNED6_SPLIT, DataUnavailableError, fetch, load_data
+from nma_dl.data import (
+    FILES,
+    ORIBINNED1,
+    ORIBINNED6_SPLIT,
+    DataUnavailableError,
+    fetch,
+    files,
+    load_data,
+)
 
 TIMEOUT = 0.5  # seconds the client waits for a silent server in these tests
 

@@ -76,7 +76,7 @@ def test_split_is_the_original_one(dataset, reference_split):
     set_seed(4)
     ours = train_test_split(*dataset, train_fraction=0.6)
     assert [t.shape[0] for t in ours] == [24, 16, 24, 16]
-    for mine, theirs in zip(ours, reference_split):
+    for mine, theirs in zip(ours, reference_split, strict=True):
         assert torch.equal(mine, theirs)
 
 
@@ -91,7 +91,7 @@ def test_initial_network_and_one_decoded_stimulus(reference_split):
     set_seed(1)
     net = DeepNetReLU(N_NEURONS, 200)
     r, ori = get_data(1, resp_train, stimuli_train)
-    for mine, theirs in zip(net.state_dict().values(), ref.state_dict().values()):
+    for mine, theirs in zip(net.state_dict().values(), ref.state_dict().values(), strict=True):
         assert torch.equal(mine, theirs)
     assert torch.equal(ori, stimuli_train[row])
     assert torch.equal(net(r), ref_out)
@@ -124,7 +124,7 @@ def test_training_curve_and_printout(reference_split, capsys):
     losses = train(net, nn.MSELoss(), resp_train, stimuli_train)
     assert losses == ref_losses  # exact float equality, all 50 iterations
     assert capsys.readouterr().out.splitlines() == ref_lines
-    for mine, theirs in zip(net.parameters(), ref.parameters()):
+    for mine, theirs in zip(net.parameters(), ref.parameters(), strict=True):
         assert torch.equal(mine, theirs)
 
 

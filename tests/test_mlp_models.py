@@ -177,7 +177,7 @@ def test_seeded_construction_is_reproducible():
     a = Net("ReLU()", 2, [128], 4)
     torch.manual_seed(1)
     b = Net("ReLU()", 2, [128], 4)
-    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
 
 
 def test_net_trains_end_to_end():
@@ -286,3 +286,17 @@ def test_plot_function_approximation_rejects_mismatched_shapes():
         plot_function_approximation(torch.zeros(5), torch.zeros(3, 4), torch.zeros(5))
     with pytest.raises(ValueError, match="y_hat must have one value per x"):
         plot_function_approximation(torch.zeros(5), torch.zeros(3, 5), torch.zeros(4))
+
+
+def test_net_takes_its_widths_from_any_iterable_once():
+    net = Net("ReLU()", 2, (width for width in (3, 4)), 2)
+    widths = [layer.out_features for layer in net.mlp if isinstance(layer, torch.nn.Linear)]
+    assert widths == [3, 4, 2]
+
+
+def test_net_shows_only_the_model():
+    import inspect
+
+    for method in (Net.__init__, Net.forward):
+        source = inspect.getsource(method)
+        assert "raise" not in source and "check" not in source

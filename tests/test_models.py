@@ -1,5 +1,11 @@
 """nma_dl.models: DeepNet and DeepNetReLU, by hand-set weights."""
 
+import copy
+import inspect
+import io
+import pickle
+
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -54,7 +60,7 @@ def test_relu_net_is_a_deepnet_with_the_same_layers():
     plain = DeepNet(4, 6)
     torch.manual_seed(3)
     relu = DeepNetReLU(4, 6)
-    for a, b in zip(plain.parameters(), relu.parameters()):
+    for a, b in zip(plain.parameters(), relu.parameters(), strict=True):
         assert torch.equal(a, b)
 
 
@@ -101,3 +107,67 @@ def test_forward_checks_input_width(cls):
 def test_forward_needs_a_tensor():
     with pytest.raises(TypeError, match="r must be a torch.Tensor, got list"):
         DeepNet(2, 2)([1.0, 2.0])
+
+
+# ---- the source the tutorial shows, and the checks kept out of it ----------------------------
+
+
+@pytest.mark.parametrize(
+    "method",
+    [DeepNet.__init__, DeepNet.forward, DeepNetReLU.forward],
+    ids=lambda m: m.__qualname__,
+)
+def test_shown_source_holds_only_the_model(method):
+    # The decoding tutorial prints inspect.getsource(DeepNet.__init__) and (DeepNet.forward).
+    source = inspect.getsource(method)
+    for word in ("raise", "check", "isinstance", "Error", "assert", "if "):
+        assert word not in source, f"{method.__qualname__} shows {word!r}"
+
+
+def test_init_source_is_what_a_student_writes():
+    lines = [line.strip() for line in inspect.getsource(DeepNet.__init__).splitlines()]
+    assert lines == [
+        "def __init__(self, n_inputs, n_hidden):",
+        "super().__init__()",
+        "self.in_layer = nn.Linear(n_inputs, n_hidden)",
+        "self.out_layer = nn.Linear(n_hidden, 1)",
+    ]
+    forward = inspect.getsource(DeepNet.forward).splitlines()
+    assert [line.strip() for line in forward[-2:]] == [
+        "h = self.in_layer(r)",
+        "return self.out_layer(h)",
+    ]
+
+
+def test_signatures_name_the_arguments():
+    assert list(inspect.signature(DeepNet).parameters) == ["n_inputs", "n_hidden"]
+    assert list(inspect.signature(DeepNetReLU.forward).parameters) == ["self", "r"]
+
+
+@pytest.mark.bad_input
+def test_input_is_checked_however_the_network_is_called_or_copied():
+    net = DeepNetReLU(3, 2)
+    copies = [net, copy.deepcopy(net), pickle.loads(pickle.dumps(net))]
+    buffer = io.BytesIO()
+    torch.save(net, buffer)
+    buffer.seek(0)
+    copies.append(torch.load(buffer, weights_only=False))
+    for each in copies:
+        with pytest.raises(ValueError, match=r"r must have shape .*n_inputs=3"):
+            each(r=torch.zeros(2, 4))
+        with pytest.raises(TypeError, match="r must have the network's dtype torch.float32"):
+            each(torch.zeros(2, 3, dtype=torch.float64))
+        assert each(torch.zeros(2, 3)).shape == (2, 1)
+
+
+@pytest.mark.bad_input
+def test_a_wrong_call_gets_pythons_own_message():
+    with pytest.raises(TypeError, match=r"__init__\(\) missing 1 required positional argument"):
+        DeepNet(3)
+    with pytest.raises(TypeError, match=r"forward\(\) missing 1 required positional argument"):
+        DeepNet(3, 2)()
+
+
+def test_numpy_sizes_become_ints():
+    net = DeepNet(np.int64(3), np.int64(2))
+    assert type(net.in_layer.in_features) is int and net.in_layer.out_features == 2

@@ -16,12 +16,12 @@ from hypothesis.extra import numpy as hnp
 from torch import nn
 
 from nma_dl.data import load_data
-from nma_dl.data.toy import create_spiral_dataset, shuffle_and_split_data
 from nma_dl.data.stringer import get_data, train_test_split
+from nma_dl.data.surrogate import generate
+from nma_dl.data.toy import create_spiral_dataset, shuffle_and_split_data
 from nma_dl.device import set_seed
 from nma_dl.losses import cross_entropy_loss
 from nma_dl.stimuli import stimulus_class
-from nma_dl.data.surrogate import generate
 from nma_dl.training import evaluate_loss
 
 SETTINGS = settings(

@@ -6,7 +6,6 @@ import torch
 
 from nma_dl.stimuli import stimulus_class
 
-
 # ---- stimulus_class -----------------------------------------------------------------------
 
 

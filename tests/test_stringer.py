@@ -47,7 +47,7 @@ def test_split_with_its_own_generator_leaves_global_state_alone():
     first = train_test_split(resp, stimuli, generator=torch.Generator().manual_seed(7))
     assert torch.equal(torch.get_rng_state(), before)
     second = train_test_split(resp, stimuli, generator=torch.Generator().manual_seed(7))
-    assert all(torch.equal(a, b) for a, b in zip(first, second))
+    assert all(torch.equal(a, b) for a, b in zip(first, second, strict=True))
 
 
 def test_split_of_two_rows_keeps_one_for_each_set():

@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from nma_dl.data import surrogate
-from nma_dl.data import FILES, fetch, load_data, load_data_split
+from nma_dl.data import FILES, fetch, load_data, load_data_split, surrogate
 
 try:
     from nma_dl.models import DeepNetReLU

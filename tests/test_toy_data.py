@@ -1,4 +1,4 @@
-"""nma_dl.data.toy: spiral data set, seeded shuffle-and-split, loaders and the decision-map grid."""
+"""nma_dl.data.toy: spiral data set, seeded shuffle-and-split, loaders, the decision-map grid."""
 
 import math
 
@@ -89,7 +89,7 @@ def test_split_is_seeded_and_leaves_the_global_generator_alone():
     assert torch.equal(torch.get_rng_state(), before)
     second = shuffle_and_split_data(X, y, seed=7)
     third = shuffle_and_split_data(X, y, seed=8)
-    assert all(torch.equal(a, b) for a, b in zip(first, second))
+    assert all(torch.equal(a, b) for a, b in zip(first, second, strict=True))
     assert not torch.equal(first[1], third[1])
     # same order as the original recipe: torch.manual_seed(seed); torch.randperm(N)
     torch.manual_seed(7)
