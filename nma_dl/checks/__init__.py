@@ -1,0 +1,41 @@
+"""Self-checks for the coding exercises: run a student's answer and compare it with the package's.
+
+Each exercise of the tutorials is followed by a one-line cell such as ``check_train(train)``. The
+check runs the student's function (or builds the student's class) on a few small seeded cases,
+does the same with the package's reference version, its *twin* (here :func:`nma_dl.train`), and
+prints one line:
+
+* ``✓ train: 3/3 cases match the reference.``
+* ``○ train: not implemented yet: …`` while the exercise still raises ``NotImplementedError``;
+* ``✗ train: case 2 of 3 (…): …`` naming the first difference found (type, shape, dtype, size of
+  the error) with, for common slips, a hint that points at the problem without giving the answer.
+
+A check never raises because an answer is wrong, whatever the answer does (raise, return
+``None``, print, plot, draw random numbers): the exception's type and message become the printed
+line. It raises :class:`TypeError` only when given something that cannot be called at all, such
+as ``check_train(3)``. It leaves the notebook as it found it: the random states of torch, NumPy
+and :mod:`random` are restored (and every case is seeded, so the verdict never depends on them),
+whatever the student's code prints is swallowed, and figures it opens are closed.
+
+Every check returns a :class:`CheckResult`, true when the answer passed. A notebook shows nothing
+for it, since the line is already printed.
+"""
+
+from nma_dl.checks._core import FAILED, NOT_IMPLEMENTED, PASSED, CheckResult
+from nma_dl.checks.data import check_shuffle_and_split_data
+from nma_dl.checks.losses import check_cross_entropy_loss
+from nma_dl.checks.models import check_approximate_function, check_DeepNetReLU, check_Net
+from nma_dl.checks.training import check_train
+
+__all__ = [
+    "FAILED",
+    "NOT_IMPLEMENTED",
+    "PASSED",
+    "CheckResult",
+    "check_DeepNetReLU",
+    "check_Net",
+    "check_approximate_function",
+    "check_cross_entropy_loss",
+    "check_shuffle_and_split_data",
+    "check_train",
+]

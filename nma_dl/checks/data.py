@@ -1,0 +1,110 @@
+"""Self-check of the exercise that prepares data: shuffle_and_split_data."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from nma_dl.checks._core import (
+    _SEED,
+    _call,
+    _compare_tensor,
+    _kind,
+    _Mismatch,
+    _ordinal,
+    _require_callable,
+    _run,
+    _run_cases,
+    _seed_all,
+    _unpack,
+)
+
+__all__ = ["check_shuffle_and_split_data"]
+
+
+_SPLIT_NAMES = ("X_test", "y_test", "X_train", "y_train")
+_SPLIT_CASES = [(10, 2021), (23, 0), (7, 5)]  # (samples, seed)
+
+
+def _split_case(func, n, seed):
+    import torch
+
+    from nma_dl import shuffle_and_split_data as reference
+
+    # Every sample's features and label identify it, so any mix-up shows.
+    X = torch.arange(2 * n, dtype=torch.float32).reshape(n, 2)
+    y = torch.arange(n)
+    expected = reference(X, y, seed)
+    call = f"shuffle_and_split_data(X, y, seed={seed})"
+    got = _unpack(_call(call, func, X.clone(), y.clone(), seed=seed), _SPLIT_NAMES, call)
+    for index, name in enumerate(_SPLIT_NAMES):
+        value, wanted = got[index], expected[index]
+        if not isinstance(value, torch.Tensor):
+            raise _Mismatch(f"{name} is {_kind(value)}, expected a torch.Tensor")
+        if value.shape != wanted.shape:
+            hint = ""
+            if index == 0 and value.shape[:1] == expected[2].shape[:1]:
+                hint = ": the test set should be the smaller part, returned first"
+            raise _Mismatch(
+                f"{name} ({_ordinal(index + 1)} returned value) has {len(value)} samples, "
+                f"expected {len(wanted)}{hint}"
+            )
+    # The split must depend on the seed alone, not on the global random state.
+    _seed_all(_SEED - 1)
+    again = _unpack(_call(call, func, X.clone(), y.clone(), seed=seed), _SPLIT_NAMES, call)
+    if not all(
+        isinstance(b, torch.Tensor) and a.shape == b.shape and torch.equal(a, b)
+        for a, b in zip(got, again, strict=True)
+    ):
+        raise _Mismatch(
+            f"two calls with seed={seed} gave different splits: draw the permutation from the "
+            "seeded generator"
+        )
+    if torch.equal(got[0], X[: len(got[0])]) and not torch.equal(got[0], expected[0]):
+        raise _Mismatch("X_test holds the first samples in their original order: shuffle first")
+    for index, name in enumerate(_SPLIT_NAMES):
+        _compare_tensor(
+            got[index],
+            expected[index],
+            f"{name} ({_ordinal(index + 1)} returned value)",
+            exact=True,
+        )
+
+
+def check_shuffle_and_split_data(func):
+    """Check the function of Coding Exercise 2.3 of the MLP tutorial.
+
+    Calls ``func(X, y, seed=…)`` for three sizes and seeds and compares the four returned
+    tensors ``(X_test, y_test, X_train, y_train)`` with those of
+    :func:`nma_dl.shuffle_and_split_data`, exactly; it also calls ``func`` twice with the same
+    seed from different global random states, which must give the same split.
+
+    Parameters
+    ----------
+    func : callable
+        The student's ``shuffle_and_split_data(X, y, seed)``.
+
+    Returns
+    -------
+    CheckResult
+        True when all cases match; a notebook displays nothing for it.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` cannot be called at all.
+
+    Examples
+    --------
+    >>> check_shuffle_and_split_data(shuffle_and_split_data)  # doctest: +SKIP
+    ✓ shuffle_and_split_data: 3/3 cases match the reference.
+    """
+    _require_callable(func, "func", "shuffle_and_split_data", "function")
+
+    def body():
+        cases = [
+            (f"{n} samples, seed={seed}", partial(_split_case, func, n, seed))
+            for n, seed in _SPLIT_CASES
+        ]
+        return _run_cases(cases)
+
+    return _run("shuffle_and_split_data", body)

@@ -1,0 +1,111 @@
+"""Self-check of the exercise that writes a loss: cross_entropy_loss."""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+
+from nma_dl.checks._core import (
+    _call,
+    _compare_tensor,
+    _describe,
+    _Mismatch,
+    _require_callable,
+    _run,
+    _run_cases,
+)
+
+__all__ = ["check_cross_entropy_loss"]
+
+
+def _cross_entropy_data(case):
+    import torch
+
+    if case == "tutorial":
+        x = torch.tensor([[10.0, 1.0, -1.0, -20.0], [10.0, 10.0, 2.0, -10.0]])
+        return x, torch.tensor([0, 1])
+    if case == "random":
+        return 3 * torch.randn(4, 3), torch.randint(0, 3, (4,))
+    return 1000 * torch.randn(5, 6), torch.randint(0, 6, (5,))  # exp() of these overflows
+
+
+def _cross_entropy_case(func, case):
+    import torch
+
+    from nma_dl import cross_entropy_loss as reference
+
+    x, labels = _cross_entropy_data(case)
+    n = len(labels)
+    x_ref = x.clone().requires_grad_(True)
+    expected = reference(x_ref, labels)
+    (expected_grad,) = torch.autograd.grad(expected, x_ref)
+    x_student = x.clone().requires_grad_(True)
+    got = _call("cross_entropy_loss", func, x_student, labels.clone())
+    try:
+        _compare_tensor(got, expected.detach(), "the loss")
+    except _Mismatch as mismatch:
+        hint = ""
+        if isinstance(got, torch.Tensor) and got.shape == expected.shape:
+            value, wanted = float(got.detach()), float(expected)
+            if case == "large" and not math.isfinite(value):
+                hint = "; with large logits an exponential overflows (see the log-sum-exp trick)"
+            elif math.isclose(value, n * wanted, rel_tol=1e-3):
+                hint = f"; it is {n} times the reference's: is it the mean over the batch?"
+            elif math.isclose(value, -wanted, rel_tol=1e-3):
+                hint = "; it has the opposite sign"
+        elif isinstance(got, torch.Tensor) and tuple(got.shape) == (n,):
+            hint = ": one loss per sample, where the average over the batch is wanted"
+        raise _Mismatch(f"{mismatch}{hint}") from None
+    if not got.requires_grad:
+        raise _Mismatch(
+            "the loss is right but not connected to x (it has no gradient): compute it with "
+            "torch operations on x only"
+        )
+    try:
+        (grad,) = torch.autograd.grad(got, x_student)
+    except RuntimeError as error:
+        raise _Mismatch(f"its gradient could not be computed ({_describe(error)})") from None
+    _compare_tensor(grad, expected_grad, "the gradient of the loss with respect to x")
+
+
+def check_cross_entropy_loss(func):
+    """Check the function of Coding Exercise 2.1 of the MLP tutorial.
+
+    Calls ``func(x, labels)`` on the tutorial's two samples, on random logits and on logits in
+    the thousands (which overflow a literal ``exp``), and compares the loss (a 0-d tensor), and
+    its gradient with respect to ``x``, with :func:`nma_dl.cross_entropy_loss`.
+
+    Parameters
+    ----------
+    func : callable
+        The student's ``cross_entropy_loss(x, labels)``.
+
+    Returns
+    -------
+    CheckResult
+        True when all cases match; a notebook displays nothing for it.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` cannot be called at all.
+
+    Examples
+    --------
+    >>> check_cross_entropy_loss(cross_entropy_loss)  # doctest: +SKIP
+    ✓ cross_entropy_loss: 3/3 cases match the reference.
+    """
+    _require_callable(func, "func", "cross_entropy_loss", "function")
+    descriptions = {
+        "tutorial": "2 samples, 4 classes",
+        "random": "4 samples, 3 classes",
+        "large": "5 samples, 6 classes, logits in the thousands",
+    }
+
+    def body():
+        cases = [
+            (text, partial(_cross_entropy_case, func, case)) for case, text in descriptions.items()
+        ]
+        return _run_cases(cases)
+
+    return _run("cross_entropy_loss", body)

@@ -1,0 +1,273 @@
+"""Self-checks of the exercises that write a model: DeepNetReLU, approximate_function, Net."""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+
+from nma_dl.checks._core import (
+    _build,
+    _call,
+    _close,
+    _compare_tensor,
+    _load_parameters,
+    _Mismatch,
+    _not_an_instance,
+    _ordinal,
+    _require_callable,
+    _run,
+    _run_cases,
+    _same_layout,
+    _unpack,
+)
+
+__all__ = ["check_DeepNetReLU", "check_approximate_function", "check_Net"]
+
+
+# (n_inputs, n_hidden, shape of the input): a batch, a batch of one, and one stimulus alone
+_DEEPNET_CASES = [(5, 4, (6, 5)), (3, 8, (1, 3)), (7, 2, (7,))]
+
+
+def _deepnet_case(cls, n_inputs, n_hidden, shape):
+    import torch
+
+    from nma_dl import DeepNetReLU
+
+    what = f"DeepNetReLU({n_inputs}, {n_hidden})"
+    net = _build(what, cls, n_inputs, n_hidden)
+    reference = DeepNetReLU(n_inputs, n_hidden)
+    _load_parameters(net, reference, "the network")
+    # Scaled up so that many hidden pre-activations, and some outputs, are negative.
+    r = 2 * torch.randn(shape)
+    with torch.no_grad():
+        expected = reference(r)
+        got = _call("its forward", net, r.clone())
+        try:
+            _compare_tensor(got, expected, "the output")
+        except _Mismatch as mismatch:
+            linear = reference.out_layer(reference.in_layer(r))
+            if _close(got, linear, 1e-4, 1e-5):
+                hint = (
+                    "; it equals the output of the same network without an activation "
+                    "function: where does the non-linearity go?"
+                )
+            elif _close(got, torch.relu(expected), 1e-4, 1e-5):
+                hint = (
+                    "; it is never negative, unlike the reference's: which layer does the "
+                    "ReLU belong to?"
+                )
+            else:
+                hint = ""
+            raise _Mismatch(f"{mismatch}{hint}") from None
+
+
+def check_DeepNetReLU(cls):
+    """Check the class of Coding Exercise 2.2 of the decoding tutorial.
+
+    Builds ``cls(n_inputs, n_hidden)`` for three sizes, checks its parameters (``in_layer`` and
+    ``out_layer``, their shapes), gives it random weights, copies them into
+    :class:`nma_dl.DeepNetReLU` and compares the two outputs on random responses (a batch, a
+    batch of one, a single stimulus).
+
+    Parameters
+    ----------
+    cls : type
+        The student's ``DeepNetReLU`` class.
+
+    Returns
+    -------
+    CheckResult
+        True when all cases match; a notebook displays nothing for it.
+
+    Raises
+    ------
+    TypeError
+        If ``cls`` cannot be called at all (not a class).
+
+    Examples
+    --------
+    >>> check_DeepNetReLU(DeepNetReLU)  # doctest: +SKIP
+    ✓ DeepNetReLU: 3/3 cases match the reference.
+    """
+    _require_callable(cls, "cls", "DeepNetReLU", "class")
+
+    def body():
+        _not_an_instance(cls, "DeepNetReLU")
+        cases = [
+            (
+                f"DeepNetReLU({n_in}, {n_hidden}), an input of shape {shape}",
+                partial(_deepnet_case, cls, n_in, n_hidden, shape),
+            )
+            for n_in, n_hidden, shape in _DEEPNET_CASES
+        ]
+        return _run_cases(cases)
+
+    return _run("DeepNetReLU", body)
+
+
+def _approximation_data(case):
+    import torch
+
+    if case == "sine":  # the tutorial's own: ten samples of a sine on [0, 2 pi]
+        x = torch.linspace(0, 2 * math.pi, 10).view(-1, 1)
+        return x, torch.sin(x)
+    if case == "random":  # uneven spacing, and a curve that does not start at 0
+        x = (torch.cumsum(0.3 + torch.rand(6), 0) - 1).view(-1, 1)
+        return x, torch.randn(6, 1)
+    return torch.tensor([[-1.0], [2.0]]), torch.tensor([[0.5], [3.0]])  # one ReLU
+
+
+def _approximation_case(func, case):
+    from nma_dl import approximate_function as reference
+
+    x_train, y_train = _approximation_data(case)
+    names = ("y_hat", "relu_acts", "x")
+    expected = reference(x_train, y_train)
+    got = _unpack(
+        _call("approximate_function", func, x_train.clone(), y_train.clone()),
+        names,
+        "approximate_function",
+    )
+    # Checked from cause to effect: the axis, then the ReLUs on it, then their weighted sum.
+    for index in (2, 1, 0):
+        what = f"{names[index]} ({_ordinal(index + 1)} returned value)"
+        try:
+            _compare_tensor(got[index], expected[index], what, rtol=1e-4, atol=1e-4)
+        except _Mismatch as mismatch:
+            hint = ""
+            if index == 0 and _same_layout(got[0], expected[0]):
+                hint = "; x and relu_acts match, so look at the combination weights and the sum"
+            raise _Mismatch(f"{mismatch}{hint}") from None
+
+
+def check_approximate_function(func):
+    """Check the function of Coding Exercise 1 of the MLP tutorial.
+
+    Calls ``func(x_train, y_train)`` on training points of shape ``(n, 1)`` (the tutorial's
+    ten samples of a sine, six uneven random points, two points) and compares the three
+    returned tensors ``(y_hat, relu_acts, x)`` with those of :func:`nma_dl.approximate_function`.
+
+    Parameters
+    ----------
+    func : callable
+        The student's ``approximate_function(x_train, y_train)``.
+
+    Returns
+    -------
+    CheckResult
+        True when all cases match; a notebook displays nothing for it.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` cannot be called at all.
+
+    Examples
+    --------
+    >>> check_approximate_function(approximate_function)  # doctest: +SKIP
+    ✓ approximate_function: 3/3 cases match the reference.
+    """
+    _require_callable(func, "func", "approximate_function", "function")
+    descriptions = {
+        "sine": "10 samples of a sine",
+        "random": "6 unevenly spaced random points",
+        "two": "2 points",
+    }
+
+    def body():
+        cases = [
+            (text, partial(_approximation_case, func, case)) for case, text in descriptions.items()
+        ]
+        return _run_cases(cases)
+
+    return _run("approximate_function", body)
+
+
+# (actv, input_feature_num, hidden_unit_nums, output_feature_num, shape of the input); PReLU
+# has a parameter per activation module, so a module shared by several layers shows.
+_NET_CASES = [
+    ("ReLU()", 3, [4, 5], 2, (6, 3)),
+    ("LeakyReLU(0.1)", 4, [6], 3, (3, 2, 2)),
+    ("PReLU()", 2, [5, 3, 4], 1, (5, 2)),
+    ("Tanh()", 3, [], 2, (4, 3)),
+]
+
+
+def _shared_activation_hint(missing):
+    if all(".Activation_" in name for name in missing):
+        return ": does every hidden layer get an activation module of its own?"
+    return ""
+
+
+def _net_case(cls, actv, n_in, hidden, n_out, shape):
+    import torch
+
+    from nma_dl import Net, parse_activation
+
+    what = f"Net({actv!r}, {n_in}, {hidden}, {n_out})"
+    net = _build(
+        what,
+        cls,
+        actv=actv,
+        input_feature_num=n_in,
+        hidden_unit_nums=list(hidden),
+        output_feature_num=n_out,
+    )
+    reference = Net(actv, n_in, list(hidden), n_out)
+    _load_parameters(net, reference, "the network", _shared_activation_hint)
+    x = 2 * torch.randn(shape)
+    with torch.no_grad():
+        expected = reference(x)
+        got = _call("its forward", net, x.clone())
+        try:
+            _compare_tensor(got, expected, "the output")
+        except _Mismatch as mismatch:
+            hint = ""
+            if _close(got, parse_activation(actv)(expected), 1e-4, 1e-5):
+                hint = "; it went through the activation after the last layer too"
+            raise _Mismatch(f"{mismatch}{hint}") from None
+
+
+def check_Net(cls):
+    """Check the class of Coding Exercise 2 of the MLP tutorial.
+
+    Builds ``cls(actv=…, input_feature_num=…, hidden_unit_nums=…, output_feature_num=…)`` for
+    four configurations (ReLU, LeakyReLU, PReLU with three hidden layers, Tanh with none),
+    checks its parameters' names and shapes against :class:`nma_dl.Net`, gives it random
+    weights, copies them into the reference and compares the outputs, one input being
+    image-shaped.
+
+    Parameters
+    ----------
+    cls : type
+        The student's ``Net`` class.
+
+    Returns
+    -------
+    CheckResult
+        True when all cases match; a notebook displays nothing for it.
+
+    Raises
+    ------
+    TypeError
+        If ``cls`` cannot be called at all (not a class).
+
+    Examples
+    --------
+    >>> check_Net(Net)  # doctest: +SKIP
+    ✓ Net: 4/4 cases match the reference.
+    """
+    _require_callable(cls, "cls", "Net", "class")
+
+    def body():
+        _not_an_instance(cls, "Net")
+        cases = [
+            (
+                f"Net({actv!r}, {n_in}, {hidden}, {n_out}), an input of shape {shape}",
+                partial(_net_case, cls, actv, n_in, hidden, n_out, shape),
+            )
+            for actv, n_in, hidden, n_out, shape in _NET_CASES
+        ]
+        return _run_cases(cases)
+
+    return _run("Net", body)

@@ -1,0 +1,147 @@
+"""Self-check of the exercise that writes the training loop: train."""
+
+from __future__ import annotations
+
+import copy
+import math
+import numbers
+from functools import partial
+
+from nma_dl.checks._core import (
+    _call,
+    _kind,
+    _max_difference,
+    _Mismatch,
+    _require_callable,
+    _run,
+    _run_cases,
+)
+
+__all__ = ["check_train"]
+
+
+# (n_samples, n_inputs, n_hidden, n_epochs, learning_rate); n_epochs a multiple of 5, as the
+# exercise's progress print divides by n_epochs // 5
+_TRAIN_CASES = [(8, 5, 4, 5, 1e-2), (12, 3, 6, 10, 1e-3), (6, 4, 3, 15, 5e-2)]
+
+
+def _same_losses(got, expected):
+    return [
+        math.isclose(g, e, rel_tol=1e-4, abs_tol=1e-6) for g, e in zip(got, expected, strict=True)
+    ]
+
+
+def _losses_hint(got, expected):
+    """Name the first iteration whose loss differs, and what the pattern suggests."""
+    n = len(expected)
+    first = _same_losses(got, expected).index(False)
+    worst = max(abs(g - e) for g, e in zip(got, expected, strict=True))
+    where = f"the loss of iteration {first + 1} is off by {abs(got[first] - expected[first]):.3g}"
+    shifted = all(_same_losses(got[:-1], expected[1:]))
+    if n > 1 and shifted:
+        return f"{where}: each loss is the one after that iteration's update"
+    if first == 0:
+        return f"{where}: the very first loss differs, so look at the output and the loss"
+    if n > 1 and max(got) - min(got) <= 1e-6 * max(1.0, abs(got[0])):
+        return f"{where}: the loss never changes, so are the parameters updated?"
+    agree = "the first iteration agrees" if first == 1 else f"the first {first} iterations agree"
+    return (
+        f"{where} (max abs difference {worst:.3g}): {agree}, so look at what carries over from "
+        "one iteration to the next"
+    )
+
+
+def _train_case(func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate):
+    import torch
+
+    from nma_dl import DeepNetReLU
+    from nma_dl import train as reference
+
+    data = torch.randn(n_samples, n_inputs)
+    labels = torch.randn(n_samples, 1)
+    net = DeepNetReLU(n_inputs, n_hidden)
+    reference_net = copy.deepcopy(net)  # the same initial state for both
+    expected = reference(
+        reference_net,
+        torch.nn.MSELoss(),
+        data,
+        labels,
+        n_epochs=n_epochs,
+        learning_rate=learning_rate,
+    )
+    call = "train"
+    got = _call(
+        call,
+        func,
+        net,
+        torch.nn.MSELoss(),
+        data.clone(),
+        labels.clone(),
+        n_epochs=n_epochs,
+        learning_rate=learning_rate,
+    )
+    if not isinstance(got, (list, tuple)):
+        raise _Mismatch(
+            f"{call} returned {_kind(got)}, expected a list with the loss of each iteration"
+        )
+    if len(got) != n_epochs:
+        raise _Mismatch(f"{call} returned {len(got)} losses for {n_epochs} iterations")
+    for value in got:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise _Mismatch(
+                f"the list of losses holds {_kind(value)}, expected plain numbers (Python floats)"
+            )
+    got = [float(value) for value in got]
+    if not all(_same_losses(got, expected)):
+        raise _Mismatch(_losses_hint(got, expected))
+    reference_values = dict(reference_net.named_parameters())
+    for name, p in net.named_parameters():
+        wanted = reference_values[name].detach()
+        if not torch.allclose(p.detach(), wanted, rtol=1e-4, atol=1e-6):
+            raise _Mismatch(
+                f"the losses match, but after training the network's {name} is off by "
+                f"{_max_difference(p, wanted):.3g}: is the network given to train updated once "
+                "per iteration, and only then?"
+            )
+
+
+def check_train(func):
+    """Check the function of Coding Exercise 3.2 of the decoding tutorial.
+
+    Trains two copies of the same :class:`nma_dl.DeepNetReLU` on small random data with
+    ``nn.MSELoss``, one with ``func`` and one with :func:`nma_dl.train`, and compares the losses
+    returned (their number, type and values) and the parameters after training.
+
+    Parameters
+    ----------
+    func : callable
+        The student's ``train(net, loss_fn, train_data, train_labels, n_epochs, learning_rate)``.
+
+    Returns
+    -------
+    CheckResult
+        True when all cases match; a notebook displays nothing for it.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` cannot be called at all.
+
+    Examples
+    --------
+    >>> check_train(train)  # doctest: +SKIP
+    ✓ train: 3/3 cases match the reference.
+    """
+    _require_callable(func, "func", "train", "function")
+
+    def body():
+        cases = [
+            (
+                f"{n_epochs} epochs, learning_rate={lr:g}, {n} samples",
+                partial(_train_case, func, n, n_in, n_hidden, n_epochs, lr),
+            )
+            for n, n_in, n_hidden, n_epochs, lr in _TRAIN_CASES
+        ]
+        return _run_cases(cases)
+
+    return _run("train", body)
