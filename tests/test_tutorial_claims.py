@@ -59,3 +59,39 @@ def test_gradient_descent_lowers_the_loss_tenfold(split, capsys):
     with torch.no_grad():
         test_mse = nn.MSELoss()(net(resp_test), stimuli_test).item()
     assert test_mse < losses[0] / 10  # it generalises to held-out orientations too
+
+
+def test_linear_baseline_and_deep_network_errors_are_dominated_by_the_wrap(split, capsys):
+    # Section 3 closes with both decoders' test errors and says: RMS several times the median,
+    # the big errors near 0°/360° where orientation wraps around.
+    _, _, (resp_train, resp_test, stimuli_train, stimuli_test) = split
+    set_seed(1)
+    net = DeepNetReLU(resp_train.shape[1], 10)
+    train(net, nn.MSELoss(), resp_train, stimuli_train)
+    with torch.no_grad():
+        decoded = net(resp_test)
+    mean_resp, mean_ori = resp_train.mean(dim=0), stimuli_train.mean()
+    w = torch.linalg.pinv((resp_train - mean_resp).double()) @ (stimuli_train - mean_ori).double()
+    decoded_linear = ((resp_test - mean_resp).double() @ w + mean_ori).float()
+    near_wrap = ((stimuli_test < 30) | (stimuli_test > 330)).squeeze()
+    for prediction in (decoded_linear, decoded):
+        error = (prediction - stimuli_test).abs().squeeze()
+        assert error.square().mean().sqrt() > 2 * error.median()
+        assert error[near_wrap].mean() > 3 * error[~near_wrap].mean()
+
+
+def test_half_curve_correlation_separates_repeating_from_untuned_neurons(split):
+    # The page counts neurons whose tuning repeats after 180° with r > 0.3, saying noise gives
+    # r ≈ 0 ± 0.07: check that threshold on pure noise of the page's size, and that the count is
+    # neither none nor all of the surrogate's neurons.
+    resp = split[0]
+    noise = torch.randn(360, 5000, generator=torch.Generator().manual_seed(0))
+
+    def half_corr(r):
+        a, b = r[:180] - r[:180].mean(0), r[180:] - r[180:].mean(0)
+        return (a * b).sum(0) / (a.norm(dim=0) * b.norm(dim=0))
+
+    assert abs(half_corr(noise).std().item() - 1 / 180**0.5) < 0.01
+    assert (half_corr(noise) > 0.3).float().mean() < 1e-3
+    share = (half_corr(resp) > 0.3).float().mean().item()
+    assert 0.1 < share < 0.9
