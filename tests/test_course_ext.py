@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 for folder in (ROOT / "book" / "_ext", ROOT / "tools"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
-import course_ext as sphinxext  # noqa: E402
+import course_ext  # noqa: E402
 import nbtools  # noqa: E402
 
 TUTORIAL = "book/W1D5_DeepLearning/W1D5_Tutorial1"
@@ -20,26 +20,26 @@ TUTORIAL = "book/W1D5_DeepLearning/W1D5_Tutorial1"
 
 def test_student_path_for_tutorial_pages_only():
     assert (
-        sphinxext.student_path_for(TUTORIAL)
+        course_ext.student_path_for(TUTORIAL)
         == "notebooks/student/W1D5_DeepLearning/W1D5_Tutorial1.ipynb"
     )
-    assert sphinxext.student_path_for("book/intro") is None
+    assert course_ext.student_path_for("book/intro") is None
     for page in ("chapter_intro", "W1D5_Outro", "further_reading"):
-        assert sphinxext.student_path_for(f"book/W1D5_DeepLearning/{page}") is None
+        assert course_ext.student_path_for(f"book/W1D5_DeepLearning/{page}") is None
 
 
 def test_layout_constants_agree_with_nbtools():
     """The extension carries its own copy of the layout; it must be the builder's."""
-    assert sphinxext.SOURCE_DIR == nbtools.SOURCE_DIR.as_posix()
-    assert sphinxext.STUDENT_DIR == nbtools.STUDENT_DIR.as_posix()
-    assert sphinxext.TUTORIAL_GLOB == nbtools.TUTORIAL_GLOB
+    assert course_ext.SOURCE_DIR == nbtools.SOURCE_DIR.as_posix()
+    assert course_ext.STUDENT_DIR == nbtools.STUDENT_DIR.as_posix()
+    assert course_ext.TUTORIAL_GLOB == nbtools.TUTORIAL_GLOB
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     slugs = nbtools.tutorial_slugs()
     assert slugs
     for doc in nbtools.toc_documents(toc):
         slug = doc.removeprefix("book/")
         want = (nbtools.STUDENT_DIR / f"{slug}.ipynb").as_posix() if slug in slugs else None
-        assert sphinxext.student_path_for(doc) == want, doc
+        assert course_ext.student_path_for(doc) == want, doc
         if want:
             assert (ROOT / want).is_file(), want
 
@@ -55,7 +55,7 @@ def test_colab_launch_button_is_retargeted():
     colab = f"https://colab.research.google.com/github/o/r/blob/main/{TUTORIAL}.md"
     binder = f"https://mybinder.org/v2/gh/o/r/main?urlpath={TUTORIAL}.md"
     context = {"header_buttons": [{"type": "group", "buttons": [{"url": colab}, {"url": binder}]}]}
-    sphinxext.retarget_launch_buttons(None, TUTORIAL, None, context, None)
+    course_ext.retarget_launch_buttons(None, TUTORIAL, None, context, None)
     urls = [b["url"] for b in context["header_buttons"][0]["buttons"]]
     assert urls == [
         "https://colab.research.google.com/github/o/r/blob/main/"
@@ -76,19 +76,19 @@ def test_non_tutorial_page_loses_its_colab_button():
                 {"type": "group", "label": "launch-buttons", "buttons": [{"url": colab}]},
             ]
         }
-        sphinxext.retarget_launch_buttons(None, page, None, context, None)
+        course_ext.retarget_launch_buttons(None, page, None, context, None)
         assert context["header_buttons"] == [download], "the emptied launch group goes too"
         context = {
             "header_buttons": [{"type": "group", "buttons": [{"url": colab}, {"url": binder}]}]
         }
-        sphinxext.retarget_launch_buttons(None, page, None, context, None)
+        course_ext.retarget_launch_buttons(None, page, None, context, None)
         assert context["header_buttons"] == [{"type": "group", "buttons": [{"url": binder}]}]
 
 
 def test_mathjax_is_copied_with_its_fonts(tmp_path):
     app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
-    sphinxext.copy_mathjax(app, None)
-    script = tmp_path / "_static" / sphinxext.MATHJAX_SCRIPT
+    course_ext.copy_mathjax(app, None)
+    script = tmp_path / "_static" / course_ext.MATHJAX_SCRIPT
     assert script.stat().st_size > 100_000
     fonts = list((tmp_path / "_static/mathjax/output/chtml/fonts").rglob("*.woff"))
     assert fonts, "MathJax's CHTML fonts were not copied"
@@ -96,15 +96,15 @@ def test_mathjax_is_copied_with_its_fonts(tmp_path):
 
 def test_mathjax_not_copied_after_failed_build(tmp_path):
     app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
-    sphinxext.copy_mathjax(app, RuntimeError("build failed"))
+    course_ext.copy_mathjax(app, RuntimeError("build failed"))
     assert not (tmp_path / "_static").exists()
 
 
 def test_config_uses_local_mathjax():
     config = SimpleNamespace(mathjax_path="https://cdn.example/mathjax.js")
-    sphinxext.use_local_mathjax(None, config)
+    course_ext.use_local_mathjax(None, config)
     assert (
-        config.mathjax_path == sphinxext.MATHJAX_SCRIPT
+        config.mathjax_path == course_ext.MATHJAX_SCRIPT
         and not Path(config.mathjax_path).is_absolute()
     )
 
@@ -118,5 +118,5 @@ def test_repeated_inline_scripts_are_dropped_once():
     context = {
         "script_files": [_JavaScript("a.js"), thebe, other, thebe_again, _JavaScript("a.js")]
     }
-    sphinxext.dedupe_scripts(None, "p", None, context, None)
+    course_ext.dedupe_scripts(None, "p", None, context, None)
     assert context["script_files"] == [_JavaScript("a.js"), thebe, other]
