@@ -10,9 +10,9 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 # CPU wheel for CI and local use; Colab/Kaggle keep their own torch (the package asks for a range).
 TORCH  := torch==2.13.0
 JOBS   ?= 2
-# What ruff checks and formats: the package, the tests, the authoring tools, the book's Sphinx
-# extension and the reference notebooks (the student notebooks are generated from the same cells).
-LINT   := nma_dl tests tools book/_ext notebooks/reference
+# What ruff checks and formats: the whole repository (the package, tests, tools, the book's
+# extension and Python blocks in its pages, both sets of notebooks); pyproject.toml says how.
+LINT   := .
 
 .DEFAULT_GOAL := help
 .PHONY: help lint unit notebooks book site benchmark test chromium clean
@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-lint: $(STAMP) ## ruff check and ruff format --check (package, tests, tools, reference notebooks)
+lint: $(STAMP) ## ruff check and ruff format --check over the whole repository
 	$(BIN)/ruff check $(LINT)
 	$(BIN)/ruff format --check $(LINT)
 
