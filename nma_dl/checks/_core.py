@@ -149,11 +149,24 @@ def _sandbox():
                 pyplot.close(number)
 
 
-def _run(name, body):
-    """Run ``body`` in the sandbox, print the verdict line and return it as a CheckResult."""
+def _run(name, cases, precheck=None):
+    """Run ``(description, function)`` cases in the sandbox and print the verdict line.
+
+    Each case is freshly seeded. ``precheck``, if given, runs first (in the sandbox too), e.g. to
+    make sure a class is a class. Returns the verdict as a :class:`CheckResult`.
+    """
     try:
         with _sandbox():
-            n_cases = body()
+            if precheck is not None:
+                precheck()
+            for index, (description, case) in enumerate(cases, 1):
+                _seed_all(_SEED + index)
+                try:
+                    case()
+                except _Mismatch as mismatch:
+                    raise _Mismatch(
+                        f"case {index} of {len(cases)} ({description}): {mismatch}"
+                    ) from None
     except _NotImplementedYet:
         status, line = NOT_IMPLEMENTED, f"○ {name}: {_STUB_TEXT}"
     except _Mismatch as mismatch:
@@ -163,21 +176,10 @@ def _run(name, body):
         status = FAILED
         line = f"✗ {name}: could not compare your answer with the reference ({_describe(error)})."
     else:
-        status, line = PASSED, f"✓ {name}: {n_cases}/{n_cases} cases match the reference."
+        status, line = PASSED, f"✓ {name}: {len(cases)}/{len(cases)} cases match the reference."
     line = " ".join(line.split())  # exactly one line, whatever the messages held
     print(line)
     return CheckResult(name, status, line)
-
-
-def _run_cases(cases):
-    """Run ``(description, function)`` cases, each freshly seeded; return how many passed."""
-    for index, (description, case) in enumerate(cases, 1):
-        _seed_all(_SEED + index)
-        try:
-            case()
-        except _Mismatch as mismatch:
-            raise _Mismatch(f"case {index} of {len(cases)} ({description}): {mismatch}") from None
-    return len(cases)
 
 
 def _close(got, expected, rtol, atol):

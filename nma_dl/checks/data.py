@@ -13,7 +13,6 @@ from nma_dl.checks._core import (
     _ordinal,
     _require_callable,
     _run,
-    _run_cases,
     _seed_all,
     _unpack,
 )
@@ -100,11 +99,8 @@ def check_shuffle_and_split_data(func):
     """
     _require_callable(func, "func", "shuffle_and_split_data", "function")
 
-    def body():
-        cases = [
-            (f"{n} samples, seed={seed}", partial(_split_case, func, n, seed))
-            for n, seed in _SPLIT_CASES
-        ]
-        return _run_cases(cases)
-
-    return _run("shuffle_and_split_data", body)
+    cases = [
+        (f"{n} samples, seed={seed}", partial(_split_case, func, n, seed))
+        for n, seed in _SPLIT_CASES
+    ]
+    return _run("shuffle_and_split_data", cases)

@@ -12,7 +12,6 @@ from nma_dl.checks._core import (
     _Mismatch,
     _require_callable,
     _run,
-    _run_cases,
 )
 
 __all__ = ["check_cross_entropy_loss"]
@@ -102,10 +101,7 @@ def check_cross_entropy_loss(func):
         "large": "5 samples, 6 classes, logits in the thousands",
     }
 
-    def body():
-        cases = [
-            (text, partial(_cross_entropy_case, func, case)) for case, text in descriptions.items()
-        ]
-        return _run_cases(cases)
-
-    return _run("cross_entropy_loss", body)
+    cases = [
+        (text, partial(_cross_entropy_case, func, case)) for case, text in descriptions.items()
+    ]
+    return _run("cross_entropy_loss", cases)

@@ -16,7 +16,6 @@ from nma_dl.checks._core import (
     _ordinal,
     _require_callable,
     _run,
-    _run_cases,
     _same_layout,
     _unpack,
 )
@@ -91,18 +90,14 @@ def check_DeepNetReLU(cls):
     """
     _require_callable(cls, "cls", "DeepNetReLU", "class")
 
-    def body():
-        _not_an_instance(cls, "DeepNetReLU")
-        cases = [
-            (
-                f"DeepNetReLU({n_in}, {n_hidden}), an input of shape {shape}",
-                partial(_deepnet_case, cls, n_in, n_hidden, shape),
-            )
-            for n_in, n_hidden, shape in _DEEPNET_CASES
-        ]
-        return _run_cases(cases)
-
-    return _run("DeepNetReLU", body)
+    cases = [
+        (
+            f"DeepNetReLU({n_in}, {n_hidden}), an input of shape {shape}",
+            partial(_deepnet_case, cls, n_in, n_hidden, shape),
+        )
+        for n_in, n_hidden, shape in _DEEPNET_CASES
+    ]
+    return _run("DeepNetReLU", cases, precheck=partial(_not_an_instance, cls, "DeepNetReLU"))
 
 
 def _approximation_data(case):
@@ -174,13 +169,10 @@ def check_approximate_function(func):
         "two": "2 points",
     }
 
-    def body():
-        cases = [
-            (text, partial(_approximation_case, func, case)) for case, text in descriptions.items()
-        ]
-        return _run_cases(cases)
-
-    return _run("approximate_function", body)
+    cases = [
+        (text, partial(_approximation_case, func, case)) for case, text in descriptions.items()
+    ]
+    return _run("approximate_function", cases)
 
 
 # (actv, input_feature_num, hidden_unit_nums, output_feature_num, shape of the input); PReLU
@@ -259,15 +251,11 @@ def check_Net(cls):
     """
     _require_callable(cls, "cls", "Net", "class")
 
-    def body():
-        _not_an_instance(cls, "Net")
-        cases = [
-            (
-                f"Net({actv!r}, {n_in}, {hidden}, {n_out}), an input of shape {shape}",
-                partial(_net_case, cls, actv, n_in, hidden, n_out, shape),
-            )
-            for actv, n_in, hidden, n_out, shape in _NET_CASES
-        ]
-        return _run_cases(cases)
-
-    return _run("Net", body)
+    cases = [
+        (
+            f"Net({actv!r}, {n_in}, {hidden}, {n_out}), an input of shape {shape}",
+            partial(_net_case, cls, actv, n_in, hidden, n_out, shape),
+        )
+        for actv, n_in, hidden, n_out, shape in _NET_CASES
+    ]
+    return _run("Net", cases, precheck=partial(_not_an_instance, cls, "Net"))

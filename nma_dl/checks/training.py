@@ -14,7 +14,6 @@ from nma_dl.checks._core import (
     _Mismatch,
     _require_callable,
     _run,
-    _run_cases,
 )
 
 __all__ = ["check_train"]
@@ -134,14 +133,11 @@ def check_train(func):
     """
     _require_callable(func, "func", "train", "function")
 
-    def body():
-        cases = [
-            (
-                f"{n_epochs} epochs, learning_rate={lr:g}, {n} samples",
-                partial(_train_case, func, n, n_in, n_hidden, n_epochs, lr),
-            )
-            for n, n_in, n_hidden, n_epochs, lr in _TRAIN_CASES
-        ]
-        return _run_cases(cases)
-
-    return _run("train", body)
+    cases = [
+        (
+            f"{n_epochs} epochs, learning_rate={lr:g}, {n} samples",
+            partial(_train_case, func, n, n_in, n_hidden, n_epochs, lr),
+        )
+        for n, n_in, n_hidden, n_epochs, lr in _TRAIN_CASES
+    ]
+    return _run("train", cases)
