@@ -3,8 +3,10 @@
 :func:`gradient_step` is one iteration (forward, loss, clear gradients,
 backward, update) and :func:`evaluate_loss` measures a loss without training.
 :func:`train` loops over them for full-batch gradient descent, the way the
-decoding tutorial does. Trainers with other needs (mini-batches from a
-DataLoader, a progress bar, another optimizer) reuse the two pieces::
+decoding tutorial does, or over mini-batches reshuffled every epoch
+(``batch_size=``), the way the encoding-model tutorial does. Trainers with
+other needs (a DataLoader, a progress bar, another optimizer) reuse the two
+pieces::
 
     optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
     for data, labels in loader:
@@ -157,14 +159,18 @@ def train(
     test_labels=None,
     penalty=None,
     momentum=0.0,
+    batch_size=None,
+    generator=None,
 ):
-    """Fit a network by full-batch gradient descent.
+    """Fit a network by gradient descent, full-batch (default) or with mini-batches.
 
     Each iteration (epoch) computes the loss on all of ``train_data``,
     clears the old gradients, backpropagates and updates every parameter
-    with ``torch.optim.SGD``. Progress is printed when the iteration number
-    is a multiple of ``n_epochs // 5`` (five lines when ``n_epochs`` is a
-    multiple of 5; every iteration when ``n_epochs < 10``).
+    with ``torch.optim.SGD``. With ``batch_size``, an epoch instead shuffles
+    the training rows and takes one such step per mini-batch of that many
+    rows (the last one may be smaller). Progress is printed when the
+    iteration number is a multiple of ``n_epochs // 5`` (five lines when
+    ``n_epochs`` is a multiple of 5; every iteration when ``n_epochs < 10``).
 
     Parameters
     ----------
@@ -187,13 +193,20 @@ def train(
         ``penalty(net)`` returns a scalar tensor added to the loss (train and test).
     momentum : float, default=0.0
         Momentum of SGD (0: plain gradient descent).
+    batch_size : int, optional
+        Rows per mini-batch, the rows reshuffled every epoch; ``None`` (default): full batch,
+        one step per epoch and no random numbers drawn.
+    generator : torch.Generator, optional
+        Source of the shuffles when ``batch_size`` is given; torch's global generator (seed it
+        with :func:`nma_dl.set_seed`) if omitted.
 
     Returns
     -------
     train_loss : list of float
-        The training loss at each iteration, before that iteration's update.
+        The training loss at each iteration, before that iteration's update; with
+        ``batch_size``, the mean over the epoch's mini-batches, each weighted by its rows.
     test_loss : list of float
-        Only if ``test_data`` is given: the test loss after each update.
+        Only if ``test_data`` is given: the test loss after each epoch's update(s).
 
     Examples
     --------
@@ -216,12 +229,22 @@ def train(
     )
     check_number(momentum, "momentum")
     require(0 <= momentum < 1, "momentum", "in [0, 1)", momentum)
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", minimum=1, bound="a positive int or None")
+    check_instance(
+        generator, (torch.Generator, type(None)), "generator", "a torch.Generator or None"
+    )
 
     optimizer = optim.SGD(net.parameters(), lr=learning_rate, momentum=momentum)
     report_every = max(n_epochs // 5, 1)
     train_loss, test_loss = [], []
     for i in range(n_epochs):
-        loss = gradient_step(net, loss_fn, train_data, train_labels, optimizer, penalty)
+        if batch_size is None:
+            loss = gradient_step(net, loss_fn, train_data, train_labels, optimizer, penalty)
+        else:
+            loss = _minibatch_epoch(
+                net, loss_fn, train_data, train_labels, optimizer, penalty, batch_size, generator
+            )
         train_loss.append(loss)
         line = f"iteration {i + 1}/{n_epochs} | loss: {loss:.3f}"
         if test_data is not None:
@@ -230,6 +253,17 @@ def train(
         if (i + 1) % report_every == 0:
             print(line)
     return train_loss if test_data is None else (train_loss, test_loss)
+
+
+def _minibatch_epoch(net, loss_fn, data, labels, optimizer, penalty, batch_size, generator):
+    """One pass over the rows in a fresh random order; the row-weighted mean loss."""
+    order = torch.randperm(len(data), generator=generator).to(data.device)
+    total = 0.0
+    for start in range(0, len(data), batch_size):
+        rows = order[start : start + batch_size]
+        loss = gradient_step(net, loss_fn, data[rows], labels[rows], optimizer, penalty)
+        total += loss * len(rows)
+    return total / len(data)
 
 
 # ---------------------------------------------------------------------------
