@@ -8,7 +8,8 @@ Where things live (each module's docstring says more):
 
 * ``data/``: ``files`` (downloads, cache), ``stringer`` (the V1 recordings), ``surrogate`` (their
   offline stand-in), ``toy`` (spirals, splits, loaders);
-* ``stimuli``: orientation classes; ``models/``: ``decoders`` (DeepNet...), ``mlp`` (Net...);
+* ``stimuli``: orientation classes, gratings, filters; ``models/``: ``decoders`` (DeepNet...),
+  ``mlp`` (Net...);
 * ``losses``, ``training``, ``neurons`` (the LIF neuron), ``device`` (device and seeds);
 * ``plotting/``: ``style``, then one module per concept; ``widgets``, ``videos``;
 * ``checks``: the self-checks of the exercises; ``_validate``: the argument checks (private).
@@ -28,7 +29,7 @@ _EXPORTS = {
     "data.stringer": ["load_data", "load_data_split", "train_test_split", "get_data"],
     "data.surrogate": ["SURROGATE_DESCRIPTION"],
     "data.toy": ["create_spiral_dataset", "shuffle_and_split_data", "make_loaders", "sample_grid"],
-    "stimuli": ["stimulus_class"],
+    "stimuli": ["stimulus_class", "grating", "filters"],
     "models.decoders": ["DeepNet", "DeepNetReLU"],
     "models.mlp": ["Net", "parse_activation", "activation_names", "approximate_function"],
     "losses": ["cross_entropy_loss"],

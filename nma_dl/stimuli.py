@@ -1,15 +1,26 @@
-"""What the stimuli are and how they are labelled: orientation classes (later: gratings, filters).
+"""What the stimuli are and how they are labelled: orientation classes, gratings, filters.
 
 :func:`stimulus_class` cuts the circle of grating orientations into equal bins and gives each
 orientation the index of its bin, the label a classifier of orientations learns.
+:func:`grating` draws the square-wave gratings the convolutional tutorials show to their
+networks, and :func:`filters` the center-surround and Gabor kernels those networks start from.
 """
+
+import math
 
 import numpy as np
 import torch
 
-from nma_dl._validate import check_column, check_instance, check_int, check_real_dtype
+from nma_dl._validate import (
+    check_column,
+    check_instance,
+    check_int,
+    check_real,
+    check_real_dtype,
+    require,
+)
 
-__all__ = ["stimulus_class"]
+__all__ = ["filters", "grating", "stimulus_class"]
 
 
 def stimulus_class(ori, n_classes):
@@ -50,3 +61,142 @@ def stimulus_class(ori, n_classes):
         )
     edges = np.linspace(0, 360, n_classes + 1)
     return torch.as_tensor(np.digitize(values, edges) - 1, dtype=torch.int64)
+
+
+#: Image size in pixels (height, width) at ``res=1``; ``grating`` scales both by ``res``.
+GRATING_FULL_SIZE = (480, 640)
+
+
+def grating(angle, sf=1 / 28, res=0.1, patch=False, *, phase=0.0):
+    """Draw a square-wave grating image, values -0.5 (dark) and +0.5 (bright).
+
+    Pixel ``(row, col)`` is bright where ``cos(2 pi (col cos(angle) + row sin(angle)) /
+    period + phase) > 0``, with a period of ``2 pi res / sf`` pixels (17.6 pixels at the
+    defaults). The stripes are vertical at ``angle=0`` and turn clockwise on screen (rows grow
+    downwards) as the angle grows. Orientation is defined modulo 180 degrees: ``angle`` and
+    ``angle + 180`` (with the opposite phase) draw the same image, so -90 and +90 give the same
+    horizontal stripes.
+
+    Parameters
+    ----------
+    angle : float
+        Orientation in degrees, measured from vertical.
+    sf : float, default=1/28
+        Spatial frequency in radians per pixel of the full-size (``res=1``) image.
+    res : float, default=0.1
+        Resolution: the image has ``round(480 res)`` x ``round(640 res)`` pixels (48 x 64 at
+        0.1, 12 x 16 at 0.025). Must give at least one pixel each way.
+    patch : bool, default=False
+        If true, the grating fills only a disk of diameter ``640 res / 3`` centered at 3/4 of
+        the width (elsewhere the image is 0, mid-grey), and its phase is shifted by 0.1 rad as
+        in the original course.
+    phase : float, default=0.0
+        Keyword only (not in the original): phase of the stripes in degrees; 360 is one period.
+        Increasing it moves the stripes by ``period * phase / 360`` pixels against the
+        direction ``(cos(angle), sin(angle))``.
+
+    Returns
+    -------
+    torch.Tensor
+        (H, W) float32 image on the CPU. Stack several with ``torch.stack(...).unsqueeze(1)``
+        to get the (n, 1, H, W) input ``nn.Conv2d`` expects.
+
+    Examples
+    --------
+    >>> grating(0).shape
+    torch.Size([48, 64])
+    >>> torch.equal(grating(90), grating(-90))
+    True
+    """
+    angle = check_real(angle, "angle")
+    sf = check_real(sf, "sf", minimum=0, exclusive=True)
+    res = check_real(res, "res", minimum=0, exclusive=True)
+    check_instance(patch, (bool, np.bool_), "patch", "a bool")
+    phase = check_real(phase, "phase")
+    height, width = (round(n * res) for n in GRATING_FULL_SIZE)
+    require(min(height, width) >= 1, "res", "large enough for a 1-pixel image (>= 1/960)", res)
+
+    # Reduce the orientation to [-90, 90): angle + 180 is the same grating with the opposite
+    # phase, and the reduction makes +90 and -90 exactly equal, not equal up to rounding.
+    turns = math.floor((angle + 90) / 180)
+    angle, phase = angle - 180 * turns, phase * (-1) ** turns
+    theta = np.deg2rad(angle + (np.rad2deg(0.1) if patch else 0.0))
+    rows, cols = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
+    # sf / res radians per pixel: the same stripes in fewer pixels as res shrinks
+    wave = np.cos(sf / res * (cols * np.cos(theta) + rows * np.sin(theta)) + np.deg2rad(phase))
+    image = np.where(wave > 0, 0.5, -0.5)
+    if patch:
+        inside = np.hypot(cols - 0.75 * width, rows - height / 2) < GRATING_FULL_SIZE[1] * res / 6
+        image = np.where(inside, image, 0.0)
+    return torch.from_numpy(image.astype(np.float32))
+
+
+#: Envelope widths (pixels) of :func:`filters`: the center and surround of the center-surround
+#: filter, and the Gaussian envelope of the Gabors.
+FILTER_SIGMAS = {"center": 1.1, "surround": 2.2, "gabor": 2.0}
+#: Wavelength (pixels) and phase (radians) of the Gabor filters: odd (sine-phase) Gabors.
+GABOR_WAVELENGTH, GABOR_PHASE = 10.0, np.pi / 2
+
+
+def filters(out_channels=6, K=7):
+    """Make example convolution kernels: a center-surround pair and oriented Gabors.
+
+    Channel 0 is a difference of Gaussians (center width 1.1 pixels minus half of a surround of
+    width 2.2 pixels), an "on-center" filter; channel 1 is its negative ("off-center").
+    Channels 2 to ``out_channels - 1`` are odd-phase Gabors (wavelength 10 pixels, phase pi/2,
+    Gaussian envelope of width 2 pixels) at orientations ``180 * i / (out_channels - 2)``
+    degrees, i = 0, 1, ...: with the defaults 0, 45, 90 and 135. Gabor channel ``2 + i`` prefers
+    the grating of that angle, ``grating(180 * i / (out_channels - 2))``. Each filter is scaled
+    to a largest absolute weight of 1, then its mean is subtracted, so a uniform image gives
+    zero output.
+
+    Differences from the original course's ``filters``: its "Gaussian" envelopes were
+    ``exp(-r / (2 sigma^2))`` (the distance, not its square) and its Gabor envelope was so
+    narrow (sigma 0.44) that its "Gabors" were 3-pixel edge detectors; here the envelopes are
+    true Gaussians ``exp(-r^2 / (2 sigma^2))`` with a Gabor width that shows both lobes on the
+    7 x 7 grid. Pixel offsets are integers (the original spread K points over [-K/2, K/2]),
+    and the Gabor orientations follow :func:`grating`'s convention (the original's channels 2
+    to 5 preferred gratings at 90, 45, 0 and 135 degrees).
+
+    Parameters
+    ----------
+    out_channels : int, default=6
+        Number of filters, at least 2 (the center-surround pair).
+    K : int, default=7
+        Kernel size in pixels, a positive odd int, so that each kernel has a center pixel.
+
+    Returns
+    -------
+    torch.Tensor
+        (out_channels, 1, K, K) float32 weights, the shape of the ``weight`` of
+        ``nn.Conv2d(1, out_channels, K)``.
+
+    Examples
+    --------
+    >>> w = filters()
+    >>> w.shape, w.dtype
+    (torch.Size([6, 1, 7, 7]), torch.float32)
+    >>> torch.equal(w[1], -w[0])
+    True
+    """
+    out_channels = check_int(out_channels, "out_channels", minimum=2)
+    K = check_int(K, "K", minimum=1, bound="a positive odd int")
+    require(K % 2 == 1, "K", "a positive odd int", K)
+    offsets = np.arange(K) - K // 2  # integer pixel offsets from the center pixel
+    rows, cols = np.meshgrid(offsets, offsets, indexing="ij")
+    r2 = rows**2 + cols**2
+
+    def gaussian(sigma):
+        return np.exp(-r2 / (2 * sigma**2))
+
+    center = gaussian(FILTER_SIGMAS["center"]) - 0.5 * gaussian(FILTER_SIGMAS["surround"])
+    kernels = [center, -center]
+    for theta in np.deg2rad(np.arange(out_channels - 2) * 180 / (out_channels - 2)):
+        # the same projection as grating(), so a Gabor's stripes run along its grating's
+        along = cols * np.cos(theta) + rows * np.sin(theta)
+        wave = np.cos(2 * np.pi * along / GABOR_WAVELENGTH + GABOR_PHASE)
+        kernels.append(gaussian(FILTER_SIGMAS["gabor"]) * wave)
+    kernels = np.stack(kernels)
+    kernels /= np.abs(kernels).max(axis=(1, 2), keepdims=True)
+    kernels -= kernels.mean(axis=(1, 2), keepdims=True)
+    return torch.from_numpy(kernels.astype(np.float32)).unsqueeze(1)

@@ -338,6 +338,28 @@ CASES = {
         _row("ori str dtype", lambda f, k: f(np.array(["10"]), 8), TypeError, "ori"),
         _row("ori bool dtype", lambda f, k: f(np.array([True]), 8), TypeError, "ori"),
     ],
+    "grating": [
+        _row("angle nan", lambda f, k: f(_nan), ValueError, "angle"),
+        _row("angle inf", lambda f, k: f(math.inf), ValueError, "angle"),
+        _row("angle str", lambda f, k: f("45"), TypeError, "angle"),
+        _row("angle tensor", lambda f, k: f(torch.tensor([45.0])), TypeError, "angle"),
+        _row("sf 0", lambda f, k: f(0, sf=0), ValueError, "sf"),
+        _row("sf negative", lambda f, k: f(0, sf=-0.1), ValueError, "sf"),
+        _row("res 0", lambda f, k: f(0, res=0), ValueError, "res"),
+        _row("res too small", lambda f, k: f(0, res=1e-4), ValueError, "res"),
+        _row("res str", lambda f, k: f(0, res="0.1"), TypeError, "res"),
+        _row("patch int", lambda f, k: f(0, patch=1), TypeError, "patch"),
+        _row("phase nan", lambda f, k: f(0, phase=_nan), ValueError, "phase"),
+    ],
+    "filters": [
+        _row("K even", lambda f, k: f(6, 4), ValueError, "K"),
+        _row("K 0", lambda f, k: f(6, 0), ValueError, "K"),
+        _row("K negative", lambda f, k: f(6, -7), ValueError, "K"),
+        _row("K float", lambda f, k: f(6, 7.0), TypeError, "K"),
+        _row("out_channels 1", lambda f, k: f(1), ValueError, "out_channels"),
+        _row("out_channels 0", lambda f, k: f(0), ValueError, "out_channels"),
+        _row("out_channels str", lambda f, k: f("6"), TypeError, "out_channels"),
+    ],
     # ---- videos ----
     "display_videos": [
         _row("video_ids str", lambda f, k: f("JAdukDCQALA"), TypeError, "video_ids"),
