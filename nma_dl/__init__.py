@@ -20,7 +20,18 @@ matplotlib; ``_EXPORTS`` below maps each public name to the module that defines 
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+
+def _installed_version():
+    # The one version string is pyproject.toml's, read from the installed metadata.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nma-dl")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        return "0+unknown"
+
+
+__version__ = _installed_version()
 
 # public name -> the module under nma_dl that defines it (one definition per idea)
 _EXPORTS = {
