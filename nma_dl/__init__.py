@@ -37,13 +37,21 @@ __version__ = _installed_version()
 _EXPORTS = {
     "device": ["set_device", "set_seed", "seed_worker"],
     "data.files": ["fetch", "data_dir", "osf_url", "DataUnavailableError"],
-    "data.stringer": ["load_data", "load_data_split", "train_test_split", "get_data"],
+    "data.stringer": [
+        "load_data",
+        "load_data_split",
+        "train_test_split",
+        "get_data",
+        "tilt_range",
+    ],
     "data.surrogate": ["SURROGATE_DESCRIPTION"],
     "data.toy": ["create_spiral_dataset", "shuffle_and_split_data", "make_loaders", "sample_grid"],
     "stimuli": ["stimulus_class", "grating", "filters"],
     "models.decoders": ["DeepNet", "DeepNetReLU"],
     "models.mlp": ["Net", "parse_activation", "activation_names", "approximate_function"],
+    "models.cnn": ["CNN"],
     "losses": ["cross_entropy_loss"],
+    "analysis": ["RDM", "correlate_rdms", "get_hidden_activity", "reduce_dimensions"],
     "training": [
         "gradient_step",
         "evaluate_loss",
@@ -56,8 +64,15 @@ _EXPORTS = {
     "plotting.decoding": ["plot_data_matrix", "plot_train_loss", "plot_decoded_results"],
     "plotting.classification": ["plot_function_approximation", "plot_spiral", "plot_decision_map"],
     "plotting.neurons": ["plot_lif_membrane", "plot_fi_curve"],
+    "plotting.rsa": [
+        "plot_multiple_rdm",
+        "plot_rdm_rdm_correlations",
+        "plot_rdm_rows",
+        "plot_tuning",
+        "plot_resp_lowd",
+    ],
     "videos": ["display_videos"],
-    "widgets": ["lif_fi_figure", "lif_fi_widget"],
+    "widgets": ["lif_fi_figure", "lif_fi_widget", "tuning_widget"],
     "checks": [
         "check_DeepNetReLU",
         "check_train",
@@ -65,6 +80,8 @@ _EXPORTS = {
         "check_Net",
         "check_cross_entropy_loss",
         "check_shuffle_and_split_data",
+        "check_RDM",
+        "check_correlate_rdms",
     ],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -14,7 +14,13 @@ from matplotlib.figure import Figure
 
 from nma_dl._validate import check_instance, require
 
-__all__ = ["StaticFallback", "figure_html", "lif_fi_figure", "lif_fi_widget"]
+__all__ = [
+    "StaticFallback",
+    "figure_html",
+    "lif_fi_figure",
+    "lif_fi_widget",
+    "tuning_widget",
+]
 
 
 class StaticFallback:
@@ -225,3 +231,72 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
     first = redraw()
     caption = LIF_LAUNCH_NOTE.format(Rm=rm_slider.value, tau_ref=tau_slider.value)
     return StaticFallback(box, figure_html(first, caption))
+
+
+# ---------------------------------------------------------------------------
+# Tutorial: Building and evaluating normative encoding models
+# ---------------------------------------------------------------------------
+
+TUNING_LAUNCH_NOTE = (
+    "Static figure: the units drawn with seed {seed}. Launch this page as a notebook "
+    "(Colab, Kaggle or Jupyter) to draw other units with the button."
+)
+
+
+def tuning_widget(resp_dict, ori, n_units=3, seed=0):
+    """Tuning curves of random units, with a button that draws another random set.
+
+    The first set is drawn with ``seed`` and each click with the next seed (``seed + 1``,
+    ...), so a notebook run twice shows the same sets in the same order. The static site shows
+    the first set.
+
+    Parameters
+    ----------
+    resp_dict : dict
+        ``{label: (n_stimuli, n_units) responses}``, as for :func:`nma_dl.plot_tuning`.
+    ori : array-like
+        (n_stimuli,) orientation of each stimulus.
+    n_units : int, default=3
+        Curves per panel.
+    seed : int, default=0
+        Seed of the first set.
+
+    Returns
+    -------
+    StaticFallback
+        The live widget is ``result.widget``, a ``VBox`` of the button and an ``Output``;
+        ``result.widget.redraw()`` draws the next set and returns its figure.
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    from nma_dl._validate import check_int
+    from nma_dl.plotting.rsa import plot_tuning
+
+    seed = check_int(seed, "seed", minimum=0)
+    n_units = check_int(n_units, "n_units", minimum=1)
+    first = plot_tuning(resp_dict, ori, n_units=n_units, seed=seed)  # checks the data too
+    plt.close(first)  # shown by the widget or the fallback, not again at the end of the cell
+    button = widgets.Button(description="draw another random set")
+    out = widgets.Output()
+    box = widgets.VBox([button, out])
+    state = {"seed": seed}
+
+    def show(fig):
+        with out:
+            out.clear_output(wait=True)
+            display(fig)
+
+    def redraw(click=None):
+        """Draw the next set (``click``, the button's event, is unused)."""
+        state["seed"] += 1
+        fig = plot_tuning(resp_dict, ori, n_units=n_units, seed=state["seed"])
+        plt.close(fig)
+        show(fig)
+        return fig
+
+    button.on_click(redraw)
+    box.redraw = redraw
+    show(first)
+    return StaticFallback(box, figure_html(first, TUNING_LAUNCH_NOTE.format(seed=seed)))

@@ -22,6 +22,7 @@ for it, since the line is already printed.
 """
 
 from nma_dl.checks._core import FAILED, NOT_IMPLEMENTED, PASSED, CheckResult
+from nma_dl.checks.analysis import check_correlate_rdms, check_RDM
 from nma_dl.checks.data import check_shuffle_and_split_data
 from nma_dl.checks.losses import check_cross_entropy_loss
 from nma_dl.checks.models import check_approximate_function, check_DeepNetReLU, check_Net
@@ -34,8 +35,10 @@ __all__ = [
     "CheckResult",
     "check_DeepNetReLU",
     "check_Net",
+    "check_RDM",
     "check_approximate_function",
     "check_cross_entropy_loss",
+    "check_correlate_rdms",
     "check_shuffle_and_split_data",
     "check_train",
 ]

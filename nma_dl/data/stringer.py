@@ -26,7 +26,7 @@ from nma_dl._validate import (
 )
 from nma_dl.data.files import FILES, ORIBINNED1, ORIBINNED6_SPLIT, fetch
 
-__all__ = ["get_data", "load_data", "load_data_split", "train_test_split"]
+__all__ = ["get_data", "load_data", "load_data_split", "tilt_range", "train_test_split"]
 
 
 def _read_npz(path, name, source):
@@ -231,3 +231,38 @@ def get_data(n_stim, train_data, train_labels):
     # course drew, so the tutorial's numbers match it.
     istim = np.random.choice(len(train_labels), n_stim)  # noqa: NPY002
     return train_data[istim], train_labels[istim]
+
+
+def tilt_range(resp, stimuli):
+    """Keep the stimuli between 0 and 180 degrees and express them as tilts from vertical.
+
+    The encoding-model tutorial labels a grating by its tilt, -90 to 90 degrees, negative to
+    the left. Gratings 180 degrees apart have the same orientation, so the half of the recording
+    with orientations in [0, 180) is kept and 90 is subtracted, as in the original course.
+
+    Parameters
+    ----------
+    resp : torch.Tensor
+        (n_stimuli, n_neurons) responses, e.g. from :func:`load_data`.
+    stimuli : torch.Tensor
+        (n_stimuli, 1) or (n_stimuli,) orientations in degrees, 0 to 360.
+
+    Returns
+    -------
+    resp : torch.Tensor
+        The rows whose orientation is in [0, 180).
+    ori : torch.Tensor
+        (n_kept,) their orientations minus 90 degrees, in [-90, 90).
+
+    Examples
+    --------
+    >>> resp_v1, ori = tilt_range(*load_data())  # doctest: +SKIP
+    >>> resp_v1.shape, ori.min().item(), ori.max().item()  # doctest: +SKIP
+    (torch.Size([180, 23589]), -89.5, 89.5)
+    """
+    check_responses(resp, stimuli)
+    stimuli = stimuli.reshape(-1)
+    keep = (stimuli >= 0) & (stimuli < 180)
+    if not keep.any():
+        raise ValueError("stimuli must include orientations in [0, 180) degrees, got none")
+    return resp[keep], stimuli[keep] - 90
