@@ -11,6 +11,8 @@ Where things live (each module's docstring says more):
 * ``stimuli``: orientation classes, gratings, filters; ``models/``: ``decoders`` (DeepNet...),
   ``mlp`` (Net...);
 * ``losses``, ``training``, ``neurons`` (the LIF neuron), ``device`` (device and seeds);
+* ``convolution``: convolution and pooling by hand, parameter counts, simple and complex cells;
+  ``models/conv`` (ConvolutionalLayer);
 * ``plotting/``: ``style``, then one module per concept; ``widgets``, ``videos``;
 * ``checks``: the self-checks of the exercises; ``_validate``: the argument checks (private).
 
@@ -46,9 +48,11 @@ _EXPORTS = {
     ],
     "data.surrogate": ["SURROGATE_DESCRIPTION"],
     "data.toy": ["create_spiral_dataset", "shuffle_and_split_data", "make_loaders", "sample_grid"],
-    "stimuli": ["stimulus_class", "grating", "filters"],
+    "stimuli": ["stimulus_class", "grating", "filters", "gabor"],
+    "convolution": ["conv2d", "max_pool", "count_parameters", "simple_and_complex_cells"],
     "models.decoders": ["DeepNet", "DeepNetReLU"],
     "models.mlp": ["Net", "parse_activation", "activation_names", "approximate_function"],
+    "models.conv": ["ConvolutionalLayer"],
     "models.cnn": ["CNN"],
     "losses": ["cross_entropy_loss"],
     "analysis": ["RDM", "correlate_rdms", "get_hidden_activity", "reduce_dimensions"],
@@ -64,6 +68,12 @@ _EXPORTS = {
     "plotting.decoding": ["plot_data_matrix", "plot_train_loss", "plot_decoded_results"],
     "plotting.classification": ["plot_function_approximation", "plot_spiral", "plot_decision_map"],
     "plotting.neurons": ["plot_lif_membrane", "plot_fi_curve"],
+    "plotting.convolution": [
+        "plot_weights",
+        "plot_example_activations",
+        "plot_convolution_step",
+        "plot_weight_sharing",
+    ],
     "plotting.rsa": [
         "plot_multiple_rdm",
         "plot_rdm_rdm_correlations",
@@ -72,7 +82,13 @@ _EXPORTS = {
         "plot_resp_lowd",
     ],
     "videos": ["display_videos"],
-    "widgets": ["lif_fi_figure", "lif_fi_widget", "tuning_widget"],
+    "widgets": [
+        "lif_fi_figure",
+        "lif_fi_widget",
+        "tuning_widget",
+        "conv_activations_figure",
+        "conv_activations_widget",
+    ],
     "checks": [
         "check_DeepNetReLU",
         "check_train",
@@ -82,6 +98,9 @@ _EXPORTS = {
         "check_shuffle_and_split_data",
         "check_RDM",
         "check_correlate_rdms",
+        "check_conv2d",
+        "check_ConvolutionalLayer",
+        "check_max_pool",
     ],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

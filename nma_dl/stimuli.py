@@ -20,7 +20,7 @@ from nma_dl._validate import (
     require,
 )
 
-__all__ = ["filters", "grating", "stimulus_class"]
+__all__ = ["filters", "gabor", "grating", "stimulus_class"]
 
 
 def stimulus_class(ori, n_classes):
@@ -182,21 +182,74 @@ def filters(out_channels=6, K=7):
     out_channels = check_int(out_channels, "out_channels", minimum=2)
     K = check_int(K, "K", minimum=1, bound="a positive odd int")
     require(K % 2 == 1, "K", "a positive odd int", K)
-    offsets = np.arange(K) - K // 2  # integer pixel offsets from the center pixel
-    rows, cols = np.meshgrid(offsets, offsets, indexing="ij")
+    rows, cols = _kernel_grid(K)
     r2 = rows**2 + cols**2
-
-    def gaussian(sigma):
-        return np.exp(-r2 / (2 * sigma**2))
-
-    center = gaussian(FILTER_SIGMAS["center"]) - 0.5 * gaussian(FILTER_SIGMAS["surround"])
+    center = _gaussian(r2, FILTER_SIGMAS["center"]) - 0.5 * _gaussian(
+        r2, FILTER_SIGMAS["surround"]
+    )
     kernels = [center, -center]
-    for theta in np.deg2rad(np.arange(out_channels - 2) * 180 / (out_channels - 2)):
-        # the same projection as grating(), so a Gabor's stripes run along its grating's
-        along = cols * np.cos(theta) + rows * np.sin(theta)
-        wave = np.cos(2 * np.pi * along / GABOR_WAVELENGTH + GABOR_PHASE)
-        kernels.append(gaussian(FILTER_SIGMAS["gabor"]) * wave)
+    for angle in np.arange(out_channels - 2) * 180 / (out_channels - 2):
+        kernels.append(_gabor(K, angle, GABOR_WAVELENGTH, FILTER_SIGMAS["gabor"], GABOR_PHASE))
     kernels = np.stack(kernels)
     kernels /= np.abs(kernels).max(axis=(1, 2), keepdims=True)
     kernels -= kernels.mean(axis=(1, 2), keepdims=True)
     return torch.from_numpy(kernels.astype(np.float32)).unsqueeze(1)
+
+
+def gabor(K, angle, wavelength, sigma, phase=0.0):
+    """Make one Gabor kernel: a cosine grating under a Gaussian envelope.
+
+    ``w(row, col) = exp(-(row^2 + col^2) / (2 sigma^2)) * cos(2 pi u / wavelength + phase)``
+    with ``u = col cos(angle) + row sin(angle)``, offsets counted from the center pixel: the
+    projection :func:`grating` uses, so the kernel prefers ``grating(angle)``. Phase 0 gives
+    an even (bar-detecting) kernel, pi/2 an odd (edge-detecting) one; the two form a
+    quadrature pair. Unlike :func:`filters`, the kernel is neither rescaled nor made zero-mean.
+
+    Parameters
+    ----------
+    K : int
+        Kernel size, a positive odd int.
+    angle : float
+        Preferred grating orientation in degrees (from vertical).
+    wavelength : float
+        Period of the cosine in pixels, > 0.
+    sigma : float
+        Width of the Gaussian envelope in pixels, > 0.
+    phase : float, default=0.0
+        Phase of the cosine in radians.
+
+    Returns
+    -------
+    torch.Tensor
+        (K, K) float32 kernel.
+
+    Examples
+    --------
+    >>> gabor(5, 0, 10, 2).shape
+    torch.Size([5, 5])
+    """
+    K = check_int(K, "K", minimum=1, bound="a positive odd int")
+    require(K % 2 == 1, "K", "a positive odd int", K)
+    angle = check_real(angle, "angle")
+    wavelength = check_real(wavelength, "wavelength", minimum=0, exclusive=True)
+    sigma = check_real(sigma, "sigma", minimum=0, exclusive=True)
+    phase = check_real(phase, "phase")
+    return torch.from_numpy(_gabor(K, angle, wavelength, sigma, phase).astype(np.float32))
+
+
+def _kernel_grid(K):
+    """Integer (row, col) offsets from the center pixel of a K x K kernel."""
+    offsets = np.arange(K) - K // 2
+    return np.meshgrid(offsets, offsets, indexing="ij")
+
+
+def _gaussian(r2, sigma):
+    return np.exp(-r2 / (2 * sigma**2))
+
+
+def _gabor(K, angle, wavelength, sigma, phase):
+    rows, cols = _kernel_grid(K)
+    theta = np.deg2rad(angle)
+    along = cols * np.cos(theta) + rows * np.sin(theta)  # grating()'s projection
+    wave = np.cos(2 * np.pi * along / wavelength + phase)
+    return _gaussian(rows**2 + cols**2, sigma) * wave

@@ -16,6 +16,8 @@ from nma_dl._validate import check_instance, require
 
 __all__ = [
     "StaticFallback",
+    "conv_activations_figure",
+    "conv_activations_widget",
     "figure_html",
     "lif_fi_figure",
     "lif_fi_widget",
@@ -300,3 +302,126 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
     box.redraw = redraw
     show(first)
     return StaticFallback(box, figure_html(first, TUNING_LAUNCH_NOTE.format(seed=seed)))
+
+
+# ---------------------------------------------------------------------------
+# Tutorial: Convolutional neural networks
+# ---------------------------------------------------------------------------
+
+CONV_LAUNCH_NOTE = (
+    "Static figure for a grating at {angle:g} degrees, phase {phase:g} degrees. Launch this page "
+    "as a notebook (Colab, Kaggle or Jupyter) to move the sliders."
+)
+
+
+def conv_activations_figure(angle=0.0, phase=0.0):
+    """Draw a grating and the six activation maps of the example filters in a new figure.
+
+    The grating is :func:`nma_dl.grating` at ``angle`` and ``phase``; the maps are the output
+    of :class:`nma_dl.ConvolutionalLayer` with :func:`nma_dl.filters` (all on one colour scale,
+    fixed so that figures for different settings compare). The figure is not registered with
+    pyplot.
+
+    Parameters
+    ----------
+    angle : float, default=0.0
+        Grating orientation in degrees from vertical.
+    phase : float, default=0.0
+        Grating phase in degrees.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: the grating, then channels 0 to 5.
+    """
+    import torch
+
+    from nma_dl.models.conv import ConvolutionalLayer
+    from nma_dl.stimuli import filters, grating
+
+    image = grating(angle, phase=phase)
+    layer = ConvolutionalLayer(filters=filters())
+    with torch.no_grad():
+        act = layer(image[None, None])[0]
+    fig = Figure(figsize=(12, 2.4), layout="constrained")
+    axes = fig.subplots(1, 7)
+    axes[0].imshow(image, cmap="gray", vmin=-0.5, vmax=0.5)
+    axes[0].set_title(f"grating {angle:g}°", fontsize=11)
+    for channel, ax in enumerate(axes[1:]):
+        shown = ax.imshow(act[channel], cmap="bwr", vmin=-CONV_ACT_LIMIT, vmax=CONV_ACT_LIMIT)
+        ax.set_title(f"channel {channel}", fontsize=11)
+    for ax in axes:
+        ax.set(xticks=[], yticks=[])
+    fig.colorbar(shown, ax=list(axes), label="activation", shrink=0.8)
+    return fig
+
+
+#: Colour range of :func:`conv_activations_figure`: about the largest activation any grating
+#: gives with the example filters (11.3), so no setting saturates the colours.
+CONV_ACT_LIMIT = 12.0
+
+
+def conv_activations_widget(angle=0.0, phase=0.0):
+    """Make sliders for a grating's orientation and phase that redraw the six activation maps.
+
+    In a kernel the sliders work (the figure is redrawn when a slider is released); on the
+    static site the initial figure is shown with a line asking readers to launch the notebook.
+
+    Parameters
+    ----------
+    angle : float, default=0.0
+        Initial orientation in degrees, between -90 and 90 (the slider's range).
+    phase : float, default=0.0
+        Initial phase in degrees, between 0 and 360.
+
+    Returns
+    -------
+    StaticFallback
+        The live widget is ``result.widget``, a ``VBox`` of the two sliders and an ``Output``;
+        ``result.widget.redraw()`` draws the current setting again and returns the figure.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    for value, name, low, high in ((angle, "angle", -90, 90), (phase, "phase", 0, 360)):
+        check_instance(value, (int, float), name, "a number", show_value=True)
+        require(
+            low <= value <= high, name, f"between {low} and {high} (the slider's range)", value
+        )
+
+    style = {"description_width": "initial"}
+    angle_slider = widgets.FloatSlider(
+        value=float(angle),
+        min=-90,
+        max=90,
+        step=5,
+        style=style,
+        description="orientation (°)",
+        continuous_update=False,
+    )
+    phase_slider = widgets.FloatSlider(
+        value=float(phase),
+        min=0,
+        max=360,
+        step=15,
+        style=style,
+        description="phase (°)",
+        continuous_update=False,
+    )
+    out = widgets.Output()
+    box = widgets.VBox([angle_slider, phase_slider, out])
+
+    def redraw(change=None):
+        """Draw the maps for the sliders' values (``change``, the slider's event, is unused)."""
+        fig = conv_activations_figure(angle_slider.value, phase_slider.value)
+        with out:
+            out.clear_output(wait=True)
+            display(fig)
+        return fig
+
+    angle_slider.observe(redraw, names="value")
+    phase_slider.observe(redraw, names="value")
+    box.redraw = redraw
+    first = redraw()
+    caption = CONV_LAUNCH_NOTE.format(angle=angle_slider.value, phase=phase_slider.value)
+    return StaticFallback(box, figure_html(first, caption))

@@ -23,6 +23,7 @@ for it, since the line is already printed.
 
 from nma_dl.checks._core import FAILED, NOT_IMPLEMENTED, PASSED, CheckResult
 from nma_dl.checks.analysis import check_correlate_rdms, check_RDM
+from nma_dl.checks.convolution import check_conv2d, check_ConvolutionalLayer, check_max_pool
 from nma_dl.checks.data import check_shuffle_and_split_data
 from nma_dl.checks.losses import check_cross_entropy_loss
 from nma_dl.checks.models import check_approximate_function, check_DeepNetReLU, check_Net
@@ -33,11 +34,14 @@ __all__ = [
     "NOT_IMPLEMENTED",
     "PASSED",
     "CheckResult",
+    "check_ConvolutionalLayer",
     "check_DeepNetReLU",
     "check_Net",
     "check_RDM",
     "check_approximate_function",
+    "check_conv2d",
     "check_cross_entropy_loss",
+    "check_max_pool",
     "check_correlate_rdms",
     "check_shuffle_and_split_data",
     "check_train",

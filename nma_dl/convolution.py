@@ -1,0 +1,191 @@
+"""Convolution and pooling by hand, parameter counts, and simple and complex cells.
+
+:func:`conv2d` and :func:`max_pool` are the twins of the convolutional-network tutorial's
+exercises: they compute what ``torch.nn.functional.conv2d`` (with "same" zero padding) and
+``torch.nn.functional.max_pool2d`` compute, for one image, written out so that each step shows.
+:func:`count_parameters` counts a network's parameters, also for a layer built on PyTorch's
+``"meta"`` device (shapes without memory), which is how the tutorial counts the 56.6 million
+weights of a fully connected layer without allocating them. :func:`simple_and_complex_cells`
+models a V1 simple cell (one rectified Gabor) and a complex cell (the energy of a quadrature
+pair of Gabors).
+"""
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from nma_dl._validate import check_instance, check_int, check_tensor
+from nma_dl.stimuli import gabor
+
+__all__ = ["GRATING_PERIOD", "conv2d", "count_parameters", "max_pool", "simple_and_complex_cells"]
+
+#: Period in pixels of :func:`nma_dl.grating` at its defaults (sf 1/28, res 0.1): 2 pi res / sf.
+GRATING_PERIOD = 2 * math.pi * 0.1 * 28
+
+
+def _check_image(value, name):
+    check_tensor(value, name)
+    if value.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D (H, W) tensor, got shape {tuple(value.shape)}")
+    if not value.is_floating_point():
+        raise TypeError(f"{name} must hold floating-point numbers, got dtype {value.dtype}")
+
+
+def conv2d(image, kernel):
+    """Convolve one image with one kernel as PyTorch does, keeping the image's size.
+
+    PyTorch's "convolution" is a cross-correlation (the kernel is not flipped)::
+
+        out[i, j] = sum over k, l of kernel[k, l] * padded[i + k, j + l]
+
+    where ``padded`` is the image with ``K // 2`` zeros added on each side, so the output has
+    the image's size. Equal to ``F.conv2d(image[None, None], kernel[None, None],
+    padding="same")[0, 0]``.
+
+    Parameters
+    ----------
+    image : torch.Tensor
+        (H, W) floating-point image.
+    kernel : torch.Tensor
+        (K_h, K_w) kernel of the image's dtype; both sizes odd.
+
+    Returns
+    -------
+    torch.Tensor
+        (H, W) output, of the image's dtype.
+
+    Examples
+    --------
+    >>> conv2d(torch.eye(3), torch.ones(3, 3))
+    tensor([[2., 2., 1.],
+            [2., 3., 2.],
+            [1., 2., 2.]])
+    """
+    _check_image(image, "image")
+    _check_image(kernel, "kernel")
+    k_h, k_w = kernel.shape
+    if k_h % 2 == 0 or k_w % 2 == 0:
+        raise ValueError(
+            f"kernel must have odd sizes (a center pixel for 'same' padding), got shape "
+            f"{tuple(kernel.shape)}"
+        )
+    if kernel.dtype != image.dtype:
+        raise TypeError(f"kernel must have the image's dtype {image.dtype}, got {kernel.dtype}")
+    height, width = image.shape
+    padded = F.pad(image, (k_w // 2, k_w // 2, k_h // 2, k_h // 2))
+    # every K_h x K_w window as a column, one per output pixel: (K_h * K_w, H * W)
+    windows = F.unfold(padded[None, None], (k_h, k_w))[0]
+    return (kernel.reshape(1, -1) @ windows).reshape(height, width)
+
+
+def max_pool(x, K):
+    """Max pooling: the largest value of each non-overlapping K x K block of the last two axes.
+
+    Rows and columns that do not fill a whole block are dropped, so an (H, W) image gives
+    ``(H // K, W // K)``. Equal to ``F.max_pool2d(x, K)`` for (C, H, W) or (N, C, H, W) input.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        (..., H, W) floating-point tensor: an image, a stack of maps, a batch.
+    K : int
+        Block size, between 1 and ``min(H, W)``.
+
+    Returns
+    -------
+    torch.Tensor
+        (..., H // K, W // K) tensor of ``x``'s dtype.
+
+    Examples
+    --------
+    >>> max_pool(torch.arange(16.0).reshape(4, 4), 2)
+    tensor([[ 5.,  7.],
+            [13., 15.]])
+    """
+    check_tensor(x, "x")
+    if x.ndim < 2:
+        raise ValueError(f"x must have at least 2 axes (..., H, W), got shape {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise TypeError(f"x must hold floating-point numbers, got dtype {x.dtype}")
+    height, width = x.shape[-2:]
+    K = check_int(K, "K", minimum=1, maximum=min(height, width), bound=_pool_bound(x))
+    rows, cols = height // K, width // K
+    blocks = x[..., : rows * K, : cols * K].reshape(*x.shape[:-2], rows, K, cols, K)
+    return blocks.amax(dim=(-3, -1))
+
+
+def _pool_bound(x):
+    return f"an int between 1 and min(H, W) = {min(x.shape[-2:])}"
+
+
+def count_parameters(module):
+    """Count the numbers a network learns: the elements of all its parameters.
+
+    Works on a module built with ``device="meta"``, which has shapes but no memory.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The network or layer.
+
+    Returns
+    -------
+    int
+        ``sum(p.numel() for p in module.parameters())``.
+
+    Examples
+    --------
+    >>> count_parameters(nn.Conv2d(1, 6, 7))
+    300
+    >>> count_parameters(nn.Linear(48 * 64, 6 * 48 * 64, device="meta"))
+    56641536
+    """
+    check_instance(module, nn.Module, "module", "a torch.nn.Module")
+    return sum(p.numel() for p in module.parameters())
+
+
+def simple_and_complex_cells(images, angle=0.0, K=15, wavelength=GRATING_PERIOD, sigma=4.0):
+    """Responses of a model simple cell and a model complex cell at every pixel.
+
+    Two Gabor kernels of the same orientation, wavelength and envelope (:func:`nma_dl.gabor`)
+    but phases 90 degrees apart, ``even`` (phase 0) and ``odd`` (phase pi/2), form a
+    quadrature pair. The simple cell is one rectified Gabor, ``relu(odd * image)``; it fires
+    only where the stripes line up with its lobes. The complex cell is the energy model
+    (Adelson and Bergen 1985), ``sqrt((even * image)^2 + (odd * image)^2)``: the squares are
+    rectified responses of the pair (and of their negatives), and since a shift of the stripes
+    trades response between the two like cos and sin, their energy barely depends on where the
+    stripes are.
+
+    Parameters
+    ----------
+    images : torch.Tensor
+        (n, H, W) float32 images, e.g. stacked :func:`nma_dl.grating` images.
+    angle : float, default=0.0
+        Preferred orientation in degrees.
+    K : int, default=15
+        Kernel size, a positive odd int.
+    wavelength : float, default=GRATING_PERIOD
+        Preferred period in pixels (default: that of the default grating, 17.6).
+    sigma : float, default=4.0
+        Width of the Gaussian envelope in pixels.
+
+    Returns
+    -------
+    simple, complex : torch.Tensor
+        (n, H, W) responses, zero-padded convolutions ("same" size).
+    """
+    check_tensor(images, "images")
+    if images.ndim != 3 or images.dtype != torch.float32:
+        raise ValueError(
+            f"images must be an (n, H, W) float32 tensor, got shape {tuple(images.shape)} and "
+            f"dtype {images.dtype}"
+        )
+    pair = torch.stack(
+        [gabor(K, angle, wavelength, sigma, phase) for phase in (0.0, math.pi / 2)]
+    ).unsqueeze(1)
+    # gabor() checks K, angle, wavelength and sigma
+    with torch.no_grad():
+        even, odd = F.conv2d(images.unsqueeze(1), pair, padding=K // 2).unbind(dim=1)
+    return torch.relu(odd), torch.sqrt(even**2 + odd**2)

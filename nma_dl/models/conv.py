@@ -1,0 +1,108 @@
+"""A convolutional layer: ``nn.Conv2d`` with "same" padding, optionally with given filters.
+
+The convolutional-network tutorial has students write :class:`ConvolutionalLayer`; this is its
+twin. The later tutorials build on it (or on ``nn.Conv2d`` with the same settings).
+"""
+
+import torch
+from torch import nn
+
+from nma_dl._validate import check_int, check_size, check_tensor, require
+from nma_dl.models.base import CheckedModule
+
+__all__ = ["ConvolutionalLayer"]
+
+
+def _check_odd_size(value, name):
+    value = check_int(value, name, minimum=1, bound="a positive odd int")
+    require(value % 2 == 1, name, "a positive odd int", value)
+    return value
+
+
+def _check_filters(filters, shape):
+    """Raise unless ``filters`` is None or a floating tensor of ``shape``."""
+    if filters is None:
+        return
+    check_tensor(filters, "filters", "a torch.Tensor or None")
+    if tuple(filters.shape) != shape:
+        raise ValueError(
+            f"filters must have shape (c_out, c_in, K, K) = {shape}, got {tuple(filters.shape)}"
+        )
+    if not filters.is_floating_point():
+        raise TypeError(f"filters must hold floating-point numbers, got dtype {filters.dtype}")
+
+
+class ConvolutionalLayer(CheckedModule):
+    """One 2-D convolution, stride 1, zero padding ``K // 2``: the output keeps the input's size.
+
+    Parameters
+    ----------
+    c_in : int, default=1
+        Number of input channels.
+    c_out : int, default=6
+        Number of output channels (filters).
+    K : int, default=7
+        Kernel size, a positive odd int (so that ``K // 2`` padding keeps the size).
+    filters : torch.Tensor, optional
+        (c_out, c_in, K, K) weights, e.g. :func:`nma_dl.filters`; if given they replace the
+        random initial weights and the biases are set to zero. The layer keeps its own copy.
+
+    Attributes
+    ----------
+    conv : torch.nn.Conv2d
+        The convolution.
+
+    Examples
+    --------
+    >>> from nma_dl import filters
+    >>> layer = ConvolutionalLayer(filters=filters())
+    >>> layer(torch.zeros(5, 1, 48, 64)).shape
+    torch.Size([5, 6, 48, 64])
+    """
+
+    argument_checks = {"c_in": check_size, "c_out": check_size, "K": _check_odd_size}
+
+    def __init__(self, c_in=1, c_out=6, K=7, filters=None):
+        _check_filters(filters, (c_out, c_in, K, K))
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, kernel_size=K, padding=K // 2)
+        if filters is not None:
+            self.conv.weight = nn.Parameter(filters.detach().clone())
+            self.conv.bias = nn.Parameter(torch.zeros(c_out, dtype=filters.dtype))
+
+    def forward(self, s):
+        """Convolve a batch of images with every filter.
+
+        Parameters
+        ----------
+        s : torch.Tensor
+            (n, c_in, H, W) images.
+
+        Returns
+        -------
+        torch.Tensor
+            (n, c_out, H, W) activations.
+        """
+        a = self.conv(s)
+        return a
+
+    def check_input(self, s):
+        """Raise a TypeError or ValueError naming ``s`` if :meth:`forward` cannot take it.
+
+        Parameters
+        ----------
+        s : object
+            What the layer was called with.
+        """
+        check_tensor(s, "s")
+        c_in = self.conv.in_channels
+        if s.ndim != 4 or s.shape[1] != c_in:
+            raise ValueError(
+                f"s must have shape (n, c_in, H, W) with c_in={c_in} (a batch of images; "
+                f"use s[None] or s.unsqueeze(1) to add axes), got shape {tuple(s.shape)}"
+            )
+        if s.dtype != self.conv.weight.dtype:
+            raise TypeError(
+                f"s must have the layer's dtype {self.conv.weight.dtype}, got {s.dtype}"
+                " (convert with s.float())"
+            )
