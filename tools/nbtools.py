@@ -13,8 +13,16 @@ e.g. ``W1D5_DeepLearning/W1D5_Tutorial1``. From each tutorial this module derive
 * the **student** notebook ``notebooks/student/<slug>.ipynb``: every solution cell becomes a
   collapsed ``<details>`` block in Markdown, so the student sees the stub and can reveal the
   answer with one click in Colab, Kaggle or Jupyter;
-* the header of all three: Open-in-Colab / Open-in-Kaggle badges built from the repository URL in
-  ``_config.yml`` and a cell that installs ``nma_dl`` only where it is missing.
+* the **with solutions** notebook ``notebooks/solutions/<slug>.ipynb``: the solutions as code and
+  each stub as folded Markdown, so it runs top to bottom under a plain *Run all* (Colab and Kaggle
+  ignore the ``raises-exception`` tag that lets nbmake and the book step over a stub);
+* the header of all of them: Open-in-Colab / Open-in-Kaggle badges built from the repository URL
+  in ``_config.yml`` and a cell that installs the release ``v<version>`` of ``nma_dl`` (the
+  version in ``pyproject.toml``) once per kernel, then checks the import and the version.
+
+The student and with-solutions notebooks are for Jupyter and Colab, which do not know MyST:
+their Markdown has the directives (``{admonition}``, ``{note}``, ...) turned into plain Markdown
+(:func:`myst_to_markdown`). The reference notebook stays the exact Jupytext pair of its source.
 
 The tutorials are the documents of ``_toc.yml`` under ``book/`` whose file name matches
 :data:`TUTORIAL_GLOB`. Exercises are marked by cell tags (see :data:`STUB_TAGS` and
@@ -50,12 +58,22 @@ SOURCE_DIR = Path("book")
 TUTORIAL_GLOB = "W*_Tutorial*"
 REFERENCE_DIR = Path("notebooks/reference")
 STUDENT_DIR = Path("notebooks/student")
+SOLUTIONS_DIR = Path("notebooks/solutions")
 
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 KAGGLE_BADGE = "https://kaggle.com/static/images/open-in-kaggle.svg"
 PACKAGE_NAME = "nma-dl"
 
+# What _config.yml may say: a github.com repository and a branch name (they end up in URLs and
+# in the install cell's shell line, so anything else is refused rather than quoted around).
+_REPO_URL = re.compile(r"https://github\.com/[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
+_REF = re.compile(r"(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]{1,100}(?<![./])")
+_VERSION = re.compile(r"\d+\.\d+\.\d+")
+# Cell metadata the generated notebooks keep: the exercise markup and the figures' alt text.
+CELL_METADATA = ("tags", "mystnb")
+
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
 JUPYTEXT_META = {
     "default_lexer": "ipython3",
     "text_representation": {"extension": ".md", "format_name": "myst"},
@@ -68,6 +86,18 @@ class Repository:
 
     url: str
     branch: str = "main"
+
+    def __post_init__(self):
+        if not isinstance(self.url, str) or not _REPO_URL.fullmatch(self.url):
+            raise ValueError(
+                "repository url must be https://github.com/<owner>/<name> (letters, digits, "
+                f"'.', '_', '-'); got {self.url!r}"
+            )
+        if not isinstance(self.branch, str) or not _REF.fullmatch(self.branch):
+            raise ValueError(
+                "repository branch must be a plain git ref (letters, digits, '.', '_', '-', '/'; "
+                f"no '..', no leading '-'); got {self.branch!r}"
+            )
 
     @property
     def slug(self) -> str:
@@ -84,8 +114,11 @@ class Repository:
         raw = f"https://raw.githubusercontent.com/{self.slug}/{self.branch}/{path}"
         return f"https://kaggle.com/kernels/welcome?src={raw}"
 
-    def install_spec(self) -> str:
-        return f"{PACKAGE_NAME} @ git+{self.url}@{self.branch}"
+    def install_spec(self, version: str) -> str:
+        """pip requirement for release ``version``: the repository at tag ``v<version>``."""
+        if not isinstance(version, str) or not _VERSION.fullmatch(version):
+            raise ValueError(f"version must look like 1.2.3; got {version!r}")
+        return f"{PACKAGE_NAME} @ git+{self.url}@v{version}"
 
 
 def load_repository(root: Path = ROOT) -> Repository:
@@ -96,7 +129,22 @@ def load_repository(root: Path = ROOT) -> Repository:
     repo = config.get("repository") or {}
     if "url" not in repo:
         raise ValueError("_config.yml has no repository.url: the badges need it")
-    return Repository(url=repo["url"].rstrip("/"), branch=repo.get("branch", "main"))
+    url = repo["url"].rstrip("/") if isinstance(repo["url"], str) else repo["url"]
+    return Repository(url=url, branch=repo.get("branch", "main"))
+
+
+def load_version(root: Path = ROOT) -> str:
+    """The package version, from ``pyproject.toml`` (the one place it is written)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    version = project.get("version")
+    if not isinstance(version, str) or not _VERSION.fullmatch(version):
+        raise ValueError(f"pyproject.toml: project.version must look like 1.2.3; got {version!r}")
+    return version
 
 
 def toc_documents(toc: dict) -> list[str]:
@@ -146,12 +194,65 @@ def _cell_id(kind: str, index: int, source: str) -> str:
     return digest[:12]
 
 
-def header_cells(repo: Repository, slug: str, *, student: bool):
+# The install cell; @VERSION@ and @SPEC@ (shell-quoted) are filled in by install_source().
+INSTALL_TEMPLATE = r"""
+# Colab and Kaggle do not ship the course package: install the release this notebook
+# was made for, once per kernel (an older nma_dl is upgraded). pip leaves the torch,
+# NumPy, IPython and ipywidgets already installed as they are.
+import importlib
+import importlib.metadata
+import re
+
+NMA_DL_VERSION = "@VERSION@"
+
+
+def _release(version):
+    return tuple(int(n) for n in re.findall(r"\d+", version.split("+")[0])[:3])
+
+
+try:
+    _installed = importlib.metadata.version("nma-dl")
+except importlib.metadata.PackageNotFoundError:
+    _installed = None
+if _installed is None or _release(_installed) < _release(NMA_DL_VERSION):
+    %pip install --quiet --upgrade @SPEC@
+    importlib.invalidate_caches()
+try:
+    import nma_dl
+except ImportError as error:
+    raise RuntimeError(
+        f"nma_dl {NMA_DL_VERSION} could not be installed ({error}): "
+        "read pip's message above, then run this cell again."
+    ) from None
+if _release(nma_dl.__version__) < _release(NMA_DL_VERSION):
+    raise RuntimeError(
+        f"nma_dl {NMA_DL_VERSION} is needed, this kernel has {nma_dl.__version__}: restart "
+        "the runtime (the old version is still loaded) and run this cell again."
+    )
+"""
+
+
+def install_source(repo: Repository, version: str) -> str:
+    """The install cell: release ``v<version>`` of ``nma_dl``, once per kernel, then verified.
+
+    It installs when ``nma_dl`` is missing or older than ``version`` and leaves a newer or equal
+    one alone (a clone installed with ``pip install -e .``). pip only adds what is missing, so the
+    kernel's torch, NumPy, IPython, ipykernel and ipywidgets stay as they are (the package asks
+    for floors that Colab and Kaggle meet). ``%pip`` does not fail the cell when pip fails, hence
+    the check of the import and the version after it, which stops *Run all* with a clear message.
+    """
+    import shlex
+
+    spec = shlex.quote(repo.install_spec(version))
+    return INSTALL_TEMPLATE.replace("@VERSION@", version).replace("@SPEC@", spec).strip()
+
+
+def header_cells(repo: Repository, slug: str, *, student: bool, version: str = "0.0.0"):
     """Badge cell and install cell that open every view of a tutorial."""
     import nbformat
 
     student_path = (STUDENT_DIR / f"{slug}.ipynb").as_posix()
-    reference_path = (REFERENCE_DIR / f"{slug}.ipynb").as_posix()
+    solutions_path = (SOLUTIONS_DIR / f"{slug}.ipynb").as_posix()
 
     def badges(path):
         return (
@@ -164,14 +265,8 @@ def header_cells(repo: Repository, slug: str, *, student: bool):
     if student:
         text = badges(student_path)
     else:
-        text = f"Exercises: {badges(student_path)}\n\nWith solutions: {badges(reference_path)}"
-    install = (
-        "# Colab and Kaggle do not ship the course package: install it where it is missing,\n"
-        "# leaving their preinstalled torch and NumPy untouched.\n"
-        "import importlib.util\n\n"
-        'if importlib.util.find_spec("nma_dl") is None:\n'
-        f'    %pip install --quiet "{repo.install_spec()}"'
-    )
+        text = f"Exercises: {badges(student_path)}\n\nWith solutions: {badges(solutions_path)}"
+    install = install_source(repo, version)
     meta = {"tags": [HEADER]}
     return [
         nbformat.v4.new_markdown_cell(text, metadata=copy.deepcopy(meta)),
@@ -179,7 +274,7 @@ def header_cells(repo: Repository, slug: str, *, student: bool):
     ]
 
 
-def with_header(nb, repo: Repository, slug: str, *, student: bool):
+def with_header(nb, repo: Repository, slug: str, *, student: bool, version: str = "0.0.0"):
     """Return a copy of ``nb`` whose header cells are fresh, placed after the title cell."""
     import nbformat
 
@@ -195,7 +290,7 @@ def with_header(nb, repo: Repository, slug: str, *, student: bool):
                 nbformat.v4.new_markdown_cell(rest.strip()),
             ]
         at = 1
-    nb.cells = cells[:at] + header_cells(repo, slug, student=student) + cells[at:]
+    nb.cells = cells[:at] + header_cells(repo, slug, student=student, version=version) + cells[at:]
     return nb
 
 
@@ -235,15 +330,113 @@ def solution_block(source: str) -> str:
     )
 
 
+# MyST directives -> Markdown that Jupyter, Colab and Kaggle render. Admonitions become a quoted
+# block under a bold title; the book renders the directive itself from the source.
+_ADMONITIONS = {
+    "note": "Note",
+    "tip": "Tip",
+    "hint": "Hint",
+    "important": "Important",
+    "warning": "Warning",
+    "caution": "Caution",
+    "attention": "Attention",
+    "danger": "Danger",
+    "error": "Error",
+    "seealso": "See also",
+}
+_DIRECTIVE_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z-]+)\}\s*(?P<arg>.*?)\s*$")
+_OPTION = re.compile(r"^:[\w-]+:.*$")
+
+
+def _quote(title: str, body: str) -> list[str]:
+    lines = [f"> **{title}**" if title else ">"]
+    body_lines = body.strip("\n").splitlines()
+    if body_lines:
+        lines.append(">")
+        lines += [f"> {line}".rstrip() for line in body_lines]
+    return lines
+
+
+def myst_to_markdown(text: str) -> str:
+    """Turn MyST directives of a Markdown cell into Markdown that Jupyter and Colab render.
+
+    Admonitions (``{admonition} Title``, ``{note}``, ``{warning}``, ...) and ``{dropdown}``
+    become a quoted block under a bold title (``{dropdown}`` a ``<details>`` block),
+    ``{math}`` a ``$$`` block and ``{code-block}``/``{code}`` a fenced block; a directive's
+    ``:option:`` lines are dropped. Directives nest. Text outside directives is left alone.
+    """
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _DIRECTIVE_OPEN.match(lines[i])
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        fence, name, arg = m.group("fence"), m.group("name"), m.group("arg")
+        j = i + 1
+        while j < len(lines) and _OPTION.match(lines[j]):
+            j += 1
+        body, depth = [], 0
+        while j < len(lines):
+            line = lines[j]
+            inner = _DIRECTIVE_OPEN.match(line)
+            if inner and inner.group("fence")[0] == fence[0]:
+                depth += 1
+            elif line.strip() and set(line.strip()) == {fence[0]} and len(line.strip()) >= 3:
+                if depth == 0 and len(line.strip()) >= len(fence):
+                    break
+                depth -= 1
+            body.append(line)
+            j += 1
+        inner_text = myst_to_markdown("\n".join(body))
+        if name == "math":
+            block = ["$$", inner_text.strip("\n"), "$$"]
+        elif name in ("code-block", "code", "sourcecode"):
+            block = [f"```{arg}", inner_text.strip("\n"), "```"]
+        elif name == "dropdown":
+            summary = arg or "Details"
+            block = [f"<details>\n<summary>{summary}</summary>", "", inner_text.strip("\n")]
+            block += ["", "</details>"]
+        elif name == "admonition":
+            block = _quote(arg, inner_text)
+        elif name in _ADMONITIONS:
+            title = _ADMONITIONS[name] + (f": {arg}" if arg else "")
+            block = _quote(title, inner_text)
+        else:  # unknown to us: keep its content readable rather than the raw markup
+            block = _quote(arg, inner_text)
+        out += block
+        i = j + 1
+    result = "\n".join(out)
+    return result + ("\n" if text.endswith("\n") and not result.endswith("\n") else "")
+
+
+def _markdown_for_jupyter(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = myst_to_markdown(cell.source)
+    return nb
+
+
 def _finish(nb):
     """Strip outputs and give cells deterministic ids and stable metadata."""
     nb = copy.deepcopy(nb)
     nb.nbformat, nb.nbformat_minor = 4, 5
-    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    # The lexer is what jupytext needs to write `{code-cell} ipython3` back into the source.
+    nb.metadata = {
+        "jupytext": {"default_lexer": "ipython3"},  # what `jupytext --sync` writes there
+        "kernelspec": dict(KERNELSPEC),
+        "language_info": dict(LANGUAGE_INFO),
+    }
     for i, cell in enumerate(nb.cells):
         cell.pop("attachments", None)
         cell.id = _cell_id(cell.cell_type, i, cell.source)
-        meta = {"tags": _tags(cell)} if _tags(cell) else {}
+        # Tags (the exercise markup) and mystnb (alt text): the metadata the jupytext pairing
+        # keeps (jupytext.toml), so `jupytext --sync` changes nothing.
+        meta = {
+            key: copy.deepcopy(cell.metadata[key]) for key in CELL_METADATA if key in cell.metadata
+        }
         cell.metadata = meta
         if cell.cell_type == "code":
             cell.outputs = []
@@ -251,16 +444,48 @@ def _finish(nb):
     return nb
 
 
-def reference_notebook(source_nb, repo: Repository, slug: str):
+def reference_notebook(source_nb, repo: Repository, slug: str, version: str = "0.0.0"):
     """The Jupytext pair of the source: every cell, solutions in place, no outputs."""
-    return _finish(with_header(source_nb, repo, slug, student=False))
+    return _finish(with_header(source_nb, repo, slug, student=False, version=version))
 
 
-def student_notebook(source_nb, repo: Repository, slug: str):
+def stub_block(source: str) -> str:
+    """Markdown that shows a stub, folded, in the notebook with solutions."""
+    return (
+        "**Exercise** (solved in the next cell).\n\n"
+        "<details>\n<summary>The exercise as the student notebook poses it</summary>\n\n"
+        f"```python\n{source.rstrip()}\n```\n\n</details>"
+    )
+
+
+def solutions_notebook(source_nb, repo: Repository, slug: str, version: str = "0.0.0"):
+    """Solutions as code, stubs as folded Markdown: runs top to bottom under a plain Run all.
+
+    Colab and Kaggle ignore ``raises-exception``, so a stub left as code would stop *Run all*
+    at the first exercise. The solution cells lose their tags (nothing is hidden here).
+    """
+    import nbformat
+
+    nb = with_header(source_nb, repo, slug, student=False, version=version)
+    cells = []
+    for cell in nb.cells:
+        tags = _tags(cell)
+        if STUB in tags:
+            cells.append(nbformat.v4.new_markdown_cell(stub_block(cell.source)))
+            continue
+        if SOLUTION in tags:
+            cell = copy.deepcopy(cell)
+            cell.metadata["tags"] = [SOLUTION]
+        cells.append(cell)
+    nb.cells = cells
+    return _finish(_markdown_for_jupyter(nb))
+
+
+def student_notebook(source_nb, repo: Repository, slug: str, version: str = "0.0.0"):
     """Solutions replaced by collapsed Markdown; stubs keep only their exercise tag."""
     import nbformat
 
-    nb = with_header(source_nb, repo, slug, student=True)
+    nb = with_header(source_nb, repo, slug, student=True, version=version)
     cells = []
     for cell in nb.cells:
         tags = _tags(cell)
@@ -272,7 +497,16 @@ def student_notebook(source_nb, repo: Repository, slug: str):
             cell.metadata["tags"] = [STUB]
         cells.append(cell)
     nb.cells = cells
-    return _finish(nb)
+    return _finish(_markdown_for_jupyter(nb))
+
+
+def run_all_problems(nb, name: str = "notebook") -> list[str]:
+    """Cells that stop a plain *Run all* (which ignores tags) of a with-solutions notebook."""
+    return [
+        f"{name}: cell {i} is tagged raises-exception; a plain Run all stops there"
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and "raises-exception" in _tags(cell)
+    ]
 
 
 # --------------------------------------------------------------------------- files
@@ -281,7 +515,9 @@ def student_notebook(source_nb, repo: Repository, slug: str):
 def _dump(nb) -> str:
     import nbformat
 
-    return json.dumps(nbformat.from_dict(nb), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    # nbformat's own writer (sources as lists of lines), as jupytext writes the pair: a
+    # `jupytext --sync` of an unchanged source rewrites the reference notebook byte for byte.
+    return nbformat.writes(nbformat.from_dict(nb)) + "\n"
 
 
 def _source_text(nb) -> str:
@@ -289,6 +525,9 @@ def _source_text(nb) -> str:
 
     nb = copy.deepcopy(nb)
     nb.metadata = {"jupytext": copy.deepcopy(JUPYTEXT_META), "kernelspec": dict(KERNELSPEC)}
+    for cell in nb.cells:
+        # In the order the paired notebook has them (sorted keys), so a sync moves nothing.
+        cell.metadata = {key: cell.metadata[key] for key in sorted(cell.metadata)}
     return jupytext.writes(nb, fmt="md:myst")
 
 
@@ -301,18 +540,25 @@ def plan(root: Path = ROOT) -> dict[Path, str]:
     import jupytext
 
     repo = load_repository(root)
+    version = load_version(root)
     out: dict[Path, str] = {}
     for slug in tutorial_slugs(root):
         src_path = root / SOURCE_DIR / f"{slug}.md"
         source = jupytext.read(src_path, fmt="md:myst")
-        fresh = with_header(source, repo, slug, student=False)
+        fresh = with_header(source, repo, slug, student=False, version=version)
         if (
             _cells_signature(fresh) != _cells_signature(source)
+            or any(list(c.metadata) != sorted(c.metadata) for c in source.cells)
             or "formats:" in src_path.read_text(encoding="utf-8").split("---")[1]
         ):
             out[src_path] = _source_text(fresh)
-        out[root / REFERENCE_DIR / f"{slug}.ipynb"] = _dump(reference_notebook(source, repo, slug))
-        out[root / STUDENT_DIR / f"{slug}.ipynb"] = _dump(student_notebook(source, repo, slug))
+        views = (
+            (REFERENCE_DIR, reference_notebook),
+            (STUDENT_DIR, student_notebook),
+            (SOLUTIONS_DIR, solutions_notebook),
+        )
+        for folder, view in views:
+            out[root / folder / f"{slug}.ipynb"] = _dump(view(source, repo, slug, version))
     return out
 
 
@@ -385,6 +631,10 @@ def stale(root: Path = ROOT) -> list[str]:
     for slug in tutorial_slugs(root):
         nb = jupytext.read(root / SOURCE_DIR / f"{slug}.md", fmt="md:myst")
         problems += check_exercise_tags(nb, f"{slug}.md")
+        problems += run_all_problems(
+            solutions_notebook(nb, load_repository(root), slug, load_version(root)),
+            (SOLUTIONS_DIR / f"{slug}.ipynb").as_posix(),
+        )
     planned = plan(root)
     for path, text in planned.items():
         rel = path.relative_to(root)
@@ -392,7 +642,7 @@ def stale(root: Path = ROOT) -> list[str]:
             problems.append(f"{rel}: missing")
         elif path.suffix == ".md" or path.read_text(encoding="utf-8") != text:
             problems.append(f"{rel}: stale (run `python tools/nbtools.py build`)")
-    for folder in (REFERENCE_DIR, STUDENT_DIR):
+    for folder in (REFERENCE_DIR, STUDENT_DIR, SOLUTIONS_DIR):
         for path in sorted((root / folder).rglob("*.ipynb")):
             if path not in planned and ".ipynb_checkpoints" not in path.parts:
                 rel = path.relative_to(root)

@@ -36,8 +36,8 @@ Checks on every page (a check with nothing to look at on a page passes, saying s
                an error trace;
 ``launch``     the Colab launch button of a tutorial page ``book/<day>/<WxDy>_Tutorial<n>.html``
                opens ``notebooks/student/<slug>.ipynb`` (``<slug>`` = ``<day>/<WxDy>_Tutorial<n>``)
-               and the page's
-               badges open the student and the reference notebooks in Colab and Kaggle, all under
+               and the page's badges open the student and the with-solutions
+               (``notebooks/solutions/``) notebooks in Colab and Kaggle, all under
                ``repository.url``/``branch`` of ``_config.yml``; no Colab/Kaggle/GitHub link of the
                page points anywhere else in the repository;
 ``nav``        the left navigation is visible and links every file of ``_toc.yml``;
@@ -206,12 +206,12 @@ class Site:
 
     def notebook_links(self, slug: str) -> dict[str, str]:
         student = f"notebooks/student/{slug}.ipynb"
-        reference = f"notebooks/reference/{slug}.ipynb"
+        solutions = f"notebooks/solutions/{slug}.ipynb"
         return {
             "Colab (student)": self.colab(student),
             "Kaggle (student)": self.kaggle(student),
-            "Colab (reference)": self.colab(reference),
-            "Kaggle (reference)": self.kaggle(reference),
+            "Colab (solutions)": self.colab(solutions),
+            "Kaggle (solutions)": self.kaggle(solutions),
         }
 
     def executed_notebook(self, slug: str) -> Path:
@@ -815,7 +815,7 @@ def _check_launch(site: Site, page_name: str, facts: dict) -> Check:
     return Check(
         "launch",
         True,
-        "launch button and 4 badges point at notebooks/student|reference/"
+        "launch button and 4 badges point at notebooks/student|solutions/"
         f"{slug}.ipynb on {site.branch}",
     )
 
