@@ -21,6 +21,7 @@ __all__ = [
     "figure_html",
     "lif_fi_figure",
     "lif_fi_widget",
+    "show_figure",
     "tuning_widget",
 ]
 
@@ -116,10 +117,7 @@ def figure_html(fig, caption=None):
     check_instance(fig, Figure, "fig", "a matplotlib Figure", sep=";")
     check_instance(caption, (str, type(None)), "caption", "a str or None", sep=";")
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-
+    encoded = _png_base64(fig)
     alt = html_lib.escape(caption if caption else "figure", quote=True)
     parts = [f'<figure>\n<img src="data:image/png;base64,{encoded}" alt="{alt}">']
     if caption:
@@ -128,10 +126,48 @@ def figure_html(fig, caption=None):
     return "\n".join(parts)
 
 
+def _png_base64(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def show_figure(out, fig, alt=None):
+    """Show a matplotlib figure in an ``ipywidgets.Output`` as a PNG image, replacing its content.
+
+    ``display(fig)`` inside ``with out:`` prints ``<Figure size ...>`` in a fresh kernel that has
+    no inline backend yet (Colab, Kaggle), and captures nothing outside a kernel. Setting the
+    output's content to the rendered image works in both cases, on ipywidgets 7 and 8 alike.
+
+    Parameters
+    ----------
+    out : ipywidgets.Output
+        Where the figure goes.
+    fig : matplotlib.figure.Figure
+        The figure; it is left open.
+    alt : str, optional
+        Plain-text stand-in for frontends that show no images (default ``"figure"``).
+    """
+    check_instance(fig, Figure, "fig", "a matplotlib Figure", sep=";")
+    check_instance(alt, (str, type(None)), "alt", "a str or None", sep=";")
+    if not hasattr(out, "outputs"):
+        raise TypeError(f"out must be an ipywidgets.Output; got {type(out).__name__}")
+    image = {
+        "output_type": "display_data",
+        "data": {"image/png": _png_base64(fig), "text/plain": alt or "figure"},
+        "metadata": {},
+    }
+    out.outputs = (image,)
+
+
 # ---------------------------------------------------------------------------
 # Tutorial: Biological vs. artificial neural networks
 # ---------------------------------------------------------------------------
 
+LIF_ALT = (
+    "Spike count against input current of the LIF neuron, Rm = {Rm:g} kOhm, "
+    "tau_ref = {tau_ref:g} ms"
+)
 LIF_LAUNCH_NOTE = (
     "Static figure for Rm = {Rm:g} kOhm and tau_ref = {tau_ref:g} ms. Launch this page as a "
     "notebook (Colab, Kaggle or Jupyter) to move the sliders."
@@ -191,7 +227,6 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
         ``result.widget.redraw()`` draws the current setting again and returns the figure.
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
     for value, name in ((Rm, "Rm"), (tau_ref, "tau_ref")):
         check_instance(value, (int, float), name, "a number", show_value=True)
@@ -222,9 +257,8 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
     def redraw(change=None):
         """Draw the curve for the sliders' values (``change``, the slider's event, is unused)."""
         fig = lif_fi_figure(rm_slider.value, tau_slider.value)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        alt = LIF_ALT.format(Rm=rm_slider.value, tau_ref=tau_slider.value)
+        show_figure(out, fig, alt)
         return fig
 
     rm_slider.observe(redraw, names="value")
@@ -345,10 +379,10 @@ def conv_activations_figure(angle=0.0, phase=0.0):
         act = layer(image[None, None])[0]
     fig = Figure(figsize=(12, 2.4), layout="constrained")
     axes = fig.subplots(1, 7)
-    axes[0].imshow(image, cmap="gray", vmin=-0.5, vmax=0.5)
+    axes[0].imshow(image.numpy(), cmap="gray", vmin=-0.5, vmax=0.5)
     axes[0].set_title(f"grating {angle:g}°", fontsize=11)
     for channel, ax in enumerate(axes[1:]):
-        shown = ax.imshow(act[channel], cmap="bwr", vmin=-CONV_ACT_LIMIT, vmax=CONV_ACT_LIMIT)
+        shown = ax.imshow(act[channel].numpy(), cmap="bwr", vmin=-CONV_ACT_LIMIT, vmax=CONV_ACT_LIMIT)
         ax.set_title(f"channel {channel}", fontsize=11)
     for ax in axes:
         ax.set(xticks=[], yticks=[])

@@ -76,6 +76,20 @@ def test_sliders_redraw_the_curve(monkeypatch):
     assert counts == fi_curve(torch.linspace(0, 2, 10), Rm=50, tau_ref=20)
 
 
+def test_the_widget_shows_its_curve_as_an_image_not_a_figure_repr():
+    """A fresh Colab kernel has no inline backend: display(fig) would print <Figure size ...>."""
+    box = lif_fi_widget(Rm=1, tau_ref=1).widget
+    out = box.children[2]
+    [shown] = out.outputs
+    assert base64.b64decode(shown["data"]["image/png"]).startswith(b"\x89PNG")
+    assert shown["data"]["text/plain"].endswith("Rm = 1 kOhm, tau_ref = 1 ms")
+    box.children[0].value = 80
+    [again] = out.outputs
+    assert again["data"]["image/png"] != shown["data"]["image/png"]
+    assert "Rm = 80 kOhm" in again["data"]["text/plain"]
+    assert all("<Figure" not in o["data"]["text/plain"] for o in out.outputs)
+
+
 def test_bigger_resistance_fires_more_longer_refractory_period_fires_less():
     base = _curve(lif_fi_figure(1, 1))[1]
     leaky_less = _curve(lif_fi_figure(100, 1))[1]

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
-from nma_dl.widgets import StaticFallback, figure_html
+from nma_dl.widgets import StaticFallback, _widget_bundle, figure_html, show_figure
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -36,7 +36,8 @@ def test_bundle_has_the_widget_view_and_the_fallback_html():
 
     assert wrapped.widget is slider and wrapped.html == "<p>launch the notebook</p>"
     assert bundle[WIDGET_VIEW]["model_id"] == slider.model_id
-    assert bundle["text/plain"] == slider._repr_mimebundle_()["text/plain"]
+    # repr(widget) is the plain text on ipywidgets 8 (its _repr_mimebundle_) and 7 (none).
+    assert bundle["text/plain"] == repr(slider)
     assert bundle["text/html"] == "<p>launch the notebook</p>"
 
 
@@ -154,3 +155,50 @@ def test_fallback_supports_ipywidgets7_widgets_without_repr_mimebundle():
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == "abc123"
     assert bundle["application/vnd.jupyter.widget-view+json"]["version_major"] == 2
     assert bundle["text/plain"] == "OldWidget()" and bundle["text/html"] == "<p>static</p>"
+
+
+def test_widget_bundle_is_the_same_view_on_ipywidgets_7_and_8():
+    slider = ipywidgets.IntSlider()
+    bundle = _widget_bundle(slider)
+    view = bundle[WIDGET_VIEW]
+    assert view["model_id"] == slider.model_id and view["version_major"] == 2
+    assert bundle["text/plain"] == repr(slider)
+
+
+# ------------------------------------------------------------ show_figure
+
+
+def _figure(color):
+    fig = matplotlib.figure.Figure(figsize=(2, 2))
+    fig.add_subplot().plot([0, 1], [0, 1], color=color)
+    return fig
+
+
+def test_show_figure_puts_one_png_in_the_output_and_replaces_the_last():
+    out = ipywidgets.Output()
+    show_figure(out, _figure("red"), "a red line")
+    [first] = out.outputs
+    assert first["output_type"] == "display_data"
+    assert first["data"]["text/plain"] == "a red line"
+    assert base64.b64decode(first["data"]["image/png"]).startswith(PNG_MAGIC)
+    show_figure(out, _figure("blue"))
+    [second] = out.outputs
+    assert second["data"]["text/plain"] == "figure"
+    assert second["data"]["image/png"] != first["data"]["image/png"]
+    assert not any("<Figure" in str(o) for o in out.outputs)
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize(
+    "out, fig, alt, error, words",
+    [
+        ("output", True, None, TypeError, "out must be an ipywidgets.Output"),
+        (None, "not a figure", None, TypeError, "fig must be a matplotlib Figure"),
+        (None, True, 3, TypeError, "alt must be a str or None"),
+    ],
+)
+def test_show_figure_rejects_bad_input(out, fig, alt, error, words):
+    out = ipywidgets.Output() if out is None else out
+    fig = _figure("red") if fig is True else fig
+    with pytest.raises(error, match=words):
+        show_figure(out, fig, alt)
