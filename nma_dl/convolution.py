@@ -146,17 +146,17 @@ def count_parameters(module):
     return sum(p.numel() for p in module.parameters())
 
 
-def simple_and_complex_cells(images, angle=0.0, K=15, wavelength=GRATING_PERIOD, sigma=4.0):
+def simple_and_complex_cells(images, angle=0.0, K=37, wavelength=GRATING_PERIOD, sigma=6.0):
     """Responses of a model simple cell and a model complex cell at every pixel.
 
     Two Gabor kernels of the same orientation, wavelength and envelope (:func:`nma_dl.gabor`)
-    but phases 90 degrees apart, ``even`` (phase 0) and ``odd`` (phase pi/2), form a
-    quadrature pair. The simple cell is one rectified Gabor, ``relu(odd * image)``; it fires
-    only where the stripes line up with its lobes. The complex cell is the energy model
-    (Adelson and Bergen 1985), ``sqrt((even * image)^2 + (odd * image)^2)``: the squares are
-    rectified responses of the pair (and of their negatives), and since a shift of the stripes
-    trades response between the two like cos and sin, their energy barely depends on where the
-    stripes are.
+    but phases 90 degrees apart form a quadrature pair: ``even`` (phase 0, made zero-sum by
+    removing a multiple of its envelope) and ``odd`` (phase pi/2). The simple cell is one
+    rectified Gabor, ``relu(odd * image)``; it fires only where the stripes line up with its
+    lobes. The complex cell is the energy model (Adelson and Bergen 1985),
+    ``sqrt((even * image)^2 + (odd * image)^2)``: the squares are rectified responses of the
+    pair (and of their negatives), and since a shift of the stripes trades response between
+    the two like cos and sin, their energy barely depends on where the stripes are.
 
     Parameters
     ----------
@@ -164,12 +164,14 @@ def simple_and_complex_cells(images, angle=0.0, K=15, wavelength=GRATING_PERIOD,
         (n, H, W) float32 images, e.g. stacked :func:`nma_dl.grating` images.
     angle : float, default=0.0
         Preferred orientation in degrees.
-    K : int, default=15
-        Kernel size, a positive odd int.
+    K : int, default=37
+        Kernel size, a positive odd int (37 holds the envelope out to 3 sigma).
     wavelength : float, default=GRATING_PERIOD
         Preferred period in pixels (default: that of the default grating, 17.6).
-    sigma : float, default=4.0
-        Width of the Gaussian envelope in pixels.
+    sigma : float, default=6.0
+        Width of the Gaussian envelope in pixels. Wide enough that the envelope spans about
+        two periods: narrower, the DC correction weakens the even Gabor and the energy starts
+        to depend on the phase.
 
     Returns
     -------
@@ -185,6 +187,12 @@ def simple_and_complex_cells(images, angle=0.0, K=15, wavelength=GRATING_PERIOD,
     pair = torch.stack(
         [gabor(K, angle, wavelength, sigma, phase) for phase in (0.0, math.pi / 2)]
     ).unsqueeze(1)
+    # The even Gabor sums to more than zero, so it would respond to uniform light and to
+    # stripes of the other orientation; removing its envelope times that excess (the "DC
+    # correction" of Morlet wavelets) makes every line across its stripes sum to zero.
+    offsets = torch.arange(K, dtype=torch.float32) - K // 2
+    envelope = torch.exp(-(offsets[:, None] ** 2 + offsets[None, :] ** 2) / (2 * sigma**2))
+    pair[0, 0] -= pair[0, 0].sum() / envelope.sum() * envelope
     # gabor() checks K, angle, wavelength and sigma
     with torch.no_grad():
         even, odd = F.conv2d(images.unsqueeze(1), pair, padding=K // 2).unbind(dim=1)
