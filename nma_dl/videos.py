@@ -1,25 +1,30 @@
-"""Lecture videos: one tab per host in a notebook, plain links on the book's pages.
+"""Lecture videos: one tab per host (YouTube | Bilibili), in notebooks and on the book's pages.
 
-Building the player makes no request: the embedded iframes only load in a
-browser, and the static page shows links instead of players, so reading the
-book fetches nothing from the video hosts.
+As the original course does, each video is embedded once per host, one tab per
+host, with "Watch on ..." links below. In a notebook the tabs are an
+``ipywidgets.Tab``; on the static site (where no kernel runs the widget) the
+same players sit in tabs made of plain HTML and CSS, no script. YouTube is
+embedded from its privacy-enhanced host ``youtube-nocookie.com``, and every
+player is an ``<iframe loading="lazy">``: building the player or the book makes
+no request, and a browser loads a player only when its tab is shown.
 """
 
+import hashlib
 import html as html_lib
 from urllib.parse import quote
 
 import ipywidgets
-from IPython.display import IFrame, display
+from IPython.display import display
 
 from nma_dl._validate import check_instance, require
 from nma_dl.widgets import StaticFallback
 
-__all__ = ["display_videos", "SOURCES"]
+__all__ = ["display_videos", "player_src", "SOURCES"]
 
 # source -> (player URL, watch-page URL, name on the static link); "{id}" is the video id.
 SOURCES = {
     "Youtube": (
-        "https://www.youtube.com/embed/{id}",
+        "https://www.youtube-nocookie.com/embed/{id}",
         "https://youtube.com/watch?v={id}",
         "YouTube",
     ),
@@ -64,13 +69,47 @@ def _check_pixels(value, name):
     require(value > 0, name, "positive", value, sep=";")
 
 
+def player_src(source, video_id, fs=1):
+    """Address of the embedded player of one video (what its iframe's ``src`` is).
+
+    Parameters
+    ----------
+    source : {'Youtube', 'Bilibili', 'Osf'}
+        The host.
+    video_id : str
+        The video's id on that host (URL-quoted here).
+    fs : {0, 1}, default=1
+        Whether the YouTube player offers a full-screen button.
+
+    Returns
+    -------
+    str
+        The URL, e.g. ``https://www.youtube-nocookie.com/embed/<id>?fs=1&rel=0``.
+    """
+    _check_video_ids([(source, video_id)])
+    player_url = SOURCES[source][0].format(id=quote(video_id, safe=""))
+    # YouTube reads its options from the query string; the Bilibili player must not autoplay.
+    if source == "Youtube":
+        return f"{player_url}?fs={int(fs)}&rel=0"
+    if source == "Bilibili":
+        return f"{player_url}&autoplay=0"
+    return player_url
+
+
+def _iframe(source, video_id, width, height, fs):
+    src = html_lib.escape(player_src(source, video_id, fs), quote=True)
+    title = html_lib.escape(f"{SOURCES[source][2]} video {video_id}", quote=True)
+    return (
+        f'<iframe src="{src}" width="{width}" height="{height}" loading="lazy" '
+        f'title="{title}" frameborder="0" allow="encrypted-media; picture-in-picture" '
+        "allowfullscreen></iframe>"
+    )
+
+
 def _video_tab(source, video_id, width, height, fs):
     """Build an Output widget holding the 'available at' line and the player of one video."""
-    player_url, watch_url, _ = SOURCES[source]
+    _, watch_url, _ = SOURCES[source]
     safe_id = quote(video_id, safe="")
-    # YouTube reads its options from the query string; the other players take none.
-    options = {"fs": int(fs), "rel": 0} if source == "Youtube" else {}
-    player = IFrame(player_url.format(id=safe_id), width, height, **options)
 
     # Outputs are set directly rather than captured with `with out:`, which only
     # captures inside a running kernel; this builds the same tab anywhere.
@@ -84,7 +123,7 @@ def _video_tab(source, video_id, width, height, fs):
         {
             "output_type": "display_data",
             "data": {
-                "text/html": player._repr_html_(),
+                "text/html": _iframe(source, video_id, width, height, fs),
                 "text/plain": f"{source} video {video_id}",
             },
             "metadata": {},
@@ -102,12 +141,53 @@ def _links_html(video_ids):
     return '<p class="nma-video-links">' + " | ".join(items) + "</p>"
 
 
-def display_videos(video_ids, W=730, H=410, fs=1):
-    """Display a lecture video hosted on several sites, one tab per site.
+# Tabs without a script: one radio button per host; the checked one shows its panel.
+_TABS_CSS = (
+    ".nma-videos > input{{position:absolute;opacity:0}}"
+    ".nma-videos > label{{display:inline-block;padding:.3em 1em;border:1px solid #ccc;"
+    "border-bottom:none;cursor:pointer;margin-right:.2em}}"
+    ".nma-videos > .nma-video-panel{{display:none;border-top:1px solid #ccc;padding-top:.5em}}"
+    ".nma-videos > .nma-video-panel iframe{{max-width:100%}}"
+    "{checked}{{display:block}}"
+    "{selected}{{font-weight:bold;background:#eee}}"
+)
 
-    In a notebook each tab holds an embedded player and a line with the video's
-    address. On the static book page the widget cannot run, so plain "Watch on
-    ..." links to the video pages are shown instead.
+
+def _tabs_html(video_ids, width, height, fs):
+    """Build the static page's view: the players in tabs of plain HTML and CSS, then links."""
+    # A name derived from the videos: deterministic (a notebook run twice shows the same
+    # HTML) and distinct for different videos on one page.
+    key = "nma-videos-" + hashlib.sha1(repr(video_ids).encode()).hexdigest()[:10]
+    n = len(video_ids)
+    checked = ",".join(
+        f"#{key}-{i}:checked ~ .nma-video-panel:nth-of-type({i + 1})" for i in range(n)
+    )
+    selected = ",".join(f"#{key}-{i}:checked + label" for i in range(n))
+    parts = [f'<div class="nma-videos" id="{key}">']
+    parts.append("<style>" + _TABS_CSS.format(checked=checked, selected=selected) + "</style>")
+    for i, (source, _) in enumerate(video_ids):
+        label = html_lib.escape(SOURCES[source][2])
+        check = " checked" if i == 0 else ""
+        parts.append(f'<input type="radio" name="{key}" id="{key}-{i}"{check}>')
+        parts.append(f'<label for="{key}-{i}">{label}</label>')
+    for source, video_id in video_ids:
+        parts.append(
+            f'<div class="nma-video-panel">{_iframe(source, video_id, width, height, fs)}</div>'
+        )
+    parts.append("</div>")
+    parts.append(_links_html(video_ids))
+    return "\n".join(parts)
+
+
+def display_videos(video_ids, W=730, H=410, fs=1):
+    """Display a lecture video hosted on several sites, one tab per site, links below.
+
+    In a notebook each tab of an ``ipywidgets.Tab`` holds an embedded player and a
+    line with the video's address. On the static book page, where the widget
+    cannot run, the same players sit in tabs of plain HTML and CSS. Either way the
+    "Watch on ..." links follow the tabs, and every player is a lazy-loaded iframe
+    (YouTube's from ``youtube-nocookie.com``): nothing is requested until a
+    browser shows it.
 
     Parameters
     ----------
@@ -123,9 +203,11 @@ def display_videos(video_ids, W=730, H=410, fs=1):
     Returns
     -------
     videos : nma_dl.widgets.StaticFallback
-        What was displayed: the ``ipywidgets.Tab`` (``videos.widget``) with its
-        static links (``videos.html``). Assign it (``videos = display_videos(...)``)
-        or end the line with ``;`` so a notebook does not show it a second time.
+        What was displayed: a ``VBox`` of the ``ipywidgets.Tab`` and the links
+        (``videos.widget``; the tab is ``videos.widget.children[0]``) with the
+        static tabs and links (``videos.html``). Assign it
+        (``videos = display_videos(...)``) or end the line with ``;`` so a notebook
+        does not show it a second time.
     """
     _check_video_ids(video_ids)
     _check_pixels(W, "W")
@@ -137,6 +219,7 @@ def display_videos(video_ids, W=730, H=410, fs=1):
     )
     for i, (source, _) in enumerate(video_ids):
         tab.set_title(i, source)  # works on ipywidgets 7 (Colab) and 8; ``titles=`` is 8 only
-    videos = StaticFallback(tab, _links_html(video_ids))
+    box = ipywidgets.VBox([tab, ipywidgets.HTML(_links_html(video_ids))])
+    videos = StaticFallback(box, _tabs_html(video_ids, W, H, fs))
     display(videos)
     return videos

@@ -208,12 +208,23 @@ def break_nav_missing(text, html, site, slug):
     return text[: m.start()] + text[m.end() :]
 
 
+# The static fallback of display_videos: tabs of players, then the links.
+_VIDEO_FALLBACK = (
+    r'(<div class="output text_html">)(<div class="nma-videos".*?<p class="nma-video-links">'
+    r".*?</p>\s*)(</div>)"
+)
+
+
+def _last_video(text: str) -> re.Match:
+    """The page's last video block (the first is left to the widget breaks)."""
+    matches = list(re.finditer(_VIDEO_FALLBACK, text, re.S))
+    if len(matches) < 2:
+        raise NotApplicable("the tutorial page has fewer than two videos")
+    return matches[-1]
+
+
 def break_widget_raw(text, html, site, slug):
-    m = _first(
-        r'<div class="output text_html"><p class="nma-video-links">.*?</p></div>',
-        text,
-        "widget fallback",
-    )
+    m = _first(_VIDEO_FALLBACK, text, "widget fallback")
     raw = (
         '<div class="output text_plain">'
         "<pre>Tab(children=(Output(), Output()), selected_index=0)</pre></div>"
@@ -222,12 +233,23 @@ def break_widget_raw(text, html, site, slug):
 
 
 def break_widget_empty(text, html, site, slug):
-    m = _first(
-        r'(<div class="output text_html">)(<p class="nma-video-links">.*?</p>)(</div>)',
-        text,
-        "widget fallback",
-    )
+    m = _first(_VIDEO_FALLBACK, text, "widget fallback")
     return text[: m.start(2)] + text[m.end(2) :]
+
+
+def break_video_host(text, html, site, slug):
+    """The last video's YouTube player from the cookie-setting host, loaded eagerly."""
+    m = _last_video(text)
+    block = m.group(2).replace("www.youtube-nocookie.com/embed/", "www.youtube.com/embed/")
+    block = block.replace('loading="lazy"', 'loading="eager"', 1)
+    return text[: m.start(2)] + block + text[m.end(2) :]
+
+
+def break_video_links(text, html, site, slug):
+    """The last video without its links below the players."""
+    m = _last_video(text)
+    block = re.sub(r'<p class="nma-video-links">.*?</p>', "", m.group(2), flags=re.S)
+    return text[: m.start(2)] + block + text[m.end(2) :]
 
 
 def break_internal_links(text, html, site, slug):
@@ -271,6 +293,8 @@ BREAK_GROUPS = {
         (break_raw_math, "mathjax", "$x$"),
         (break_stub_traceback, "stubs", "stub 1 shows an error trace"),
         (break_widget_raw, "widgets", "raw widget text 'Tab(children="),
+        (break_video_host, "videos", "unexpected player src https://www.youtube.com/embed/"),
+        (break_video_host, "videos", "player not lazy-loaded"),
         (break_internal_links, "links", "no_such_page.html"),
         (break_javascript, "console", "deliberate break"),
     ],
@@ -282,6 +306,7 @@ BREAK_GROUPS = {
         (break_badge_branch, "launch", "some-other-branch"),
         (break_nav_missing, "nav", "navigation lacks"),
         (break_widget_empty, "widgets", "empty widget output"),
+        (break_video_links, "videos", "link(s) after it"),
         (break_dangling_links, "links", "../intro.html#no-such-section"),
         (break_dangling_links, "links", "not part of this build"),
     ],

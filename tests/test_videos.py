@@ -1,4 +1,4 @@
-"""nma_dl.videos: a tab per video host in a notebook, plain links on the static page."""
+"""nma_dl.videos: a tab per video host, lazy players (YouTube without cookies), links below."""
 
 import re
 
@@ -55,15 +55,58 @@ def test_displays_and_returns_a_tab_with_its_static_links(shown):
     }
 
 
-def test_static_html_makes_no_external_request(shown):
+def _iframes(html):
+    return re.findall(r"<iframe [^>]*>", html)
+
+
+def test_static_html_has_lazy_players_in_tabs_then_the_links(shown):
     html = videos.display_videos(VIDEO_IDS + [("Osf", "ab12c")]).html
-    assert "<iframe" not in html and "<img" not in html and "<script" not in html
-    assert "src=" not in html
+    assert "<img" not in html and "<script" not in html
+    players = _iframes(html)
+    assert len(players) == 3 and all('loading="lazy"' in p for p in players)
+    srcs = [re.search(r'src="([^"]+)"', p).group(1) for p in players]
+    assert srcs == [
+        "https://www.youtube-nocookie.com/embed/JAdukDCQALA?fs=1&amp;rel=0",
+        "https://player.bilibili.com/player.html?bvid=BV1m5411h7V5&amp;page=1&amp;autoplay=0",
+        "https://mfr.ca-1.osf.io/render?url=https://osf.io/download/ab12c/?direct%26mode=render",
+    ]
+    assert "youtube.com/embed" not in html  # only the privacy-enhanced host
+    labels = re.findall(r"<label for=[^>]+>([^<]+)</label>", html)
+    assert labels == ["YouTube", "Bilibili", "OSF"]
+    assert html.count('type="radio"') == 3 and html.count(" checked>") == 1
+    # The links come after the tabs.
+    assert html.index("Watch on YouTube") > html.rindex("<iframe")
     assert 'href="https://osf.io/ab12c"' in html and "Watch on OSF" in html
 
 
+def test_static_html_is_deterministic_and_distinct_per_video_set(shown):
+    a = videos.display_videos(VIDEO_IDS).html
+    assert videos.display_videos(VIDEO_IDS).html == a
+    other = videos.display_videos([("Youtube", "pzA1GpxodnM")]).html
+    key = re.search(r'name="(nma-videos-[0-9a-f]+)"', a).group(1)
+    assert key not in other
+
+
+def test_player_src():
+    assert videos.player_src("Youtube", "abc", fs=0) == (
+        "https://www.youtube-nocookie.com/embed/abc?fs=0&rel=0"
+    )
+    assert videos.player_src("Bilibili", "BV1") == (
+        "https://player.bilibili.com/player.html?bvid=BV1&page=1&autoplay=0"
+    )
+    with pytest.raises(ValueError, match="unknown source 'Vimeo'"):
+        videos.player_src("Vimeo", "1")
+
+
+def test_notebook_view_is_the_tab_then_the_links(shown):
+    box = videos.display_videos(VIDEO_IDS).widget
+    tab, links = box.children
+    assert isinstance(tab, ipywidgets.Tab) and isinstance(links, ipywidgets.HTML)
+    assert "Watch on YouTube" in links.value and "Watch on Bilibili" in links.value
+
+
 def test_tab_has_one_titled_output_per_video(shown):
-    tab = videos.display_videos(VIDEO_IDS + [("Osf", "ab12c")]).widget
+    tab = videos.display_videos(VIDEO_IDS + [("Osf", "ab12c")]).widget.children[0]
     assert isinstance(tab, ipywidgets.Tab)
     assert len(tab.children) == 3
     assert all(isinstance(child, ipywidgets.Output) for child in tab.children)
@@ -72,13 +115,16 @@ def test_tab_has_one_titled_output_per_video(shown):
 
 def test_each_tab_holds_its_player_and_address(shown):
     result = videos.display_videos(VIDEO_IDS + [("Osf", "ab12c")], W=640, H=360)
-    youtube, bilibili, osf = result.widget.children
+    youtube, bilibili, osf = result.widget.children[0].children
 
     assert _printed(youtube) == "Video available at https://youtube.com/watch?v=JAdukDCQALA\n"
-    assert 'src="https://www.youtube.com/embed/JAdukDCQALA?fs=1&rel=0"' in _player_html(youtube)
+    assert (
+        'src="https://www.youtube-nocookie.com/embed/JAdukDCQALA?fs=1&amp;rel=0"'
+        in _player_html(youtube)
+    )
     assert _printed(bilibili) == "Video available at https://www.bilibili.com/video/BV1m5411h7V5\n"
     assert (
-        'src="https://player.bilibili.com/player.html?bvid=BV1m5411h7V5&amp;page=1"'
+        'src="https://player.bilibili.com/player.html?bvid=BV1m5411h7V5&amp;page=1&amp;autoplay=0"'
         in _player_html(bilibili)
     )
     assert _printed(osf) == "Video available at https://osf.io/ab12c\n"
@@ -88,15 +134,15 @@ def test_each_tab_holds_its_player_and_address(shown):
     )
     for output in (youtube, bilibili, osf):
         player = _player_html(output)
-        assert player.count("<iframe") == 1
+        assert player.count("<iframe") == 1 and 'loading="lazy"' in player
         assert 'width="640"' in player and 'height="360"' in player
 
 
 def test_default_size_and_fullscreen_switch(shown):
-    (youtube,) = videos.display_videos([VIDEO_IDS[0]], fs=0).widget.children
+    (youtube,) = videos.display_videos([VIDEO_IDS[0]], fs=0).widget.children[0].children
     player = _player_html(youtube)
     assert 'width="730"' in player and 'height="410"' in player
-    assert "?fs=0&rel=0" in player
+    assert "?fs=0&amp;rel=0" in player
 
 
 def test_ids_are_escaped_in_urls_and_html(shown):

@@ -43,6 +43,11 @@ Checks on every page (a check with nothing to look at on a page passes, saying s
 ``nav``        the left navigation is visible and links every file of ``_toc.yml``;
 ``widgets``    outputs of widgets show their static fallback, non-empty and once, and no output
                shows a raw widget repr (``Tab(children=...``), widget JSON or "Loading widget";
+``videos``     each lecture video block (``display_videos``) has as many tabs as lazy-loaded
+               players (``loading="lazy"``) and "Watch on" links after it; each player's ``src``
+               is the expected player address (YouTube only from ``youtube-nocookie.com``), read
+               from the page while the request itself is blocked like any other external one;
+               the first tab's player shows on load and clicking a tab shows its player only;
 ``links``      every same-site ``href``/``src`` names a file that exists, a link to a page names a
                page of *this* build (one of its documents, listed in ``searchindex.js``, or one of
                Sphinx's own pages), not a leftover of an earlier build with another layout, and
@@ -96,6 +101,7 @@ CHECKS = (
     "launch",
     "nav",
     "widgets",
+    "videos",
     "links",
 )
 SOLUTION, STUB = "exercise-solution", "exercise-stub"
@@ -122,6 +128,12 @@ RAW_WIDGET = re.compile(
     r"BoundedFloatText|BoundedIntText|RadioButtons|Select|SelectMultiple)"
     r"\((?:children|value|layout|description|outputs|options|style)="
     r"|IPY_MODEL_|application/vnd\.jupyter\.widget|\"model_id\"|Loading widget"
+)
+# The players display_videos embeds (nma_dl/videos.py), as their iframe's src attribute.
+VIDEO_PLAYER = re.compile(
+    r"https://www\.youtube-nocookie\.com/embed/[\w-]+\?fs=[01]&rel=0"
+    r"|https://player\.bilibili\.com/player\.html\?bvid=\w+&page=1&autoplay=0"
+    r"|https://mfr\.ca-1\.osf\.io/render\?url=https://osf\.io/download/\w+/\?direct%26mode=render"
 )
 ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b\w+Error: |NotImplementedError")
 PLT_SHOW = re.compile(r"^\s*(?:plt|pyplot|matplotlib\.pyplot)\.show\(", re.MULTILINE)
@@ -890,6 +902,68 @@ def _check_widgets(
     )
 
 
+_VIDEOS_JS = r"""
+() => {
+  const players = root => [...root.querySelectorAll("iframe")].map(f => ({
+    src: f.getAttribute("src"), loading: f.getAttribute("loading"),
+    shown: f.getBoundingClientRect().height > 0}));
+  return {
+    blocks: [...document.querySelectorAll(".nma-videos")].map(b => {
+      const next = b.nextElementSibling;
+      return {
+        labels: [...b.querySelectorAll(":scope > label")].map(l => l.getAttribute("for")),
+        players: players(b),
+        links: next && next.matches(".nma-video-links")
+               ? next.querySelectorAll("a[href]").length : 0,
+      };
+    }),
+    stray: [...document.querySelectorAll("iframe")].filter(f => !f.closest(".nma-videos"))
+             .map(f => f.getAttribute("src")),
+  };
+}
+"""
+
+
+def _check_videos(page) -> Check:
+    """Players of display_videos: tabs, lazy iframes, expected src, links; tabs switch."""
+    facts = page.evaluate(_VIDEOS_JS)
+    problems = []
+    if facts["stray"]:
+        problems.append(f"player outside a video block: {facts['stray'][0]}")
+    n_players = 0
+    for k, block in enumerate(facts["blocks"], start=1):
+        players, labels = block["players"], block["labels"]
+        n_players += len(players)
+        if not players or len(players) != len(labels) or block["links"] != len(players):
+            problems.append(
+                f"video block {k}: {len(labels)} tab(s), {len(players)} player(s), "
+                f"{block['links']} link(s) after it"
+            )
+            continue
+        for p in players:
+            if p["loading"] != "lazy":
+                problems.append(f"video block {k}: player not lazy-loaded: {p['src']}")
+            if not VIDEO_PLAYER.fullmatch(p["src"] or ""):
+                problems.append(f"video block {k}: unexpected player src {p['src']}")
+        shown = [i for i, p in enumerate(players) if p["shown"]]
+        if shown != [0]:
+            problems.append(f"video block {k}: players {shown} shown on load, expected [0]")
+        for i, label in enumerate(labels[1:], start=1):
+            page.click(f'label[for="{label}"]')
+            now = page.evaluate(_VIDEOS_JS)["blocks"][k - 1]["players"]
+            if [j for j, p in enumerate(now) if p["shown"]] != [i]:
+                problems.append(f"video block {k}: tab {i + 1} does not show its player")
+    if problems:
+        return Check("videos", False, "; ".join(problems))
+    if not facts["blocks"]:
+        return Check("videos", True, "no videos")
+    return Check(
+        "videos",
+        True,
+        f"{len(facts['blocks'])} video block(s), {n_players} lazy player(s) with their links",
+    )
+
+
 def _check_links(site: Site, base: str, facts: dict) -> Check:
     missing, leftovers, anchors, n = [], [], [], 0
     for ref in facts["refs"]:
@@ -999,6 +1073,7 @@ def check_page(
         checks["solutions"] = _check_solutions(
             page, facts, expected
         )  # clicks: after the screenshot
+        checks["videos"] = _check_videos(page)
         page.wait_for_timeout(50)  # let late console errors arrive
         checks["console"] = _check_console(watch)
         checks["requests"] = _check_requests(watch)
