@@ -360,6 +360,102 @@ CASES = {
         _row("out_channels 0", lambda f, k: f(0), ValueError, "out_channels"),
         _row("out_channels str", lambda f, k: f("6"), TypeError, "out_channels"),
     ],
+    "gabor": [
+        _row("K even", lambda f, k: f(4, 0, 10, 2), ValueError, "K"),
+        _row("K float", lambda f, k: f(5.0, 0, 10, 2), TypeError, "K"),
+        _row("angle nan", lambda f, k: f(5, _nan, 10, 2), ValueError, "angle"),
+        _row("wavelength 0", lambda f, k: f(5, 0, 0, 2), ValueError, "wavelength"),
+        _row("sigma negative", lambda f, k: f(5, 0, 10, -1), ValueError, "sigma"),
+        _row("phase str", lambda f, k: f(5, 0, 10, 2, "0"), TypeError, "phase"),
+    ],
+    # ---- convolution (the convolution tutorial) ----
+    "conv2d": [
+        _row(
+            "image ndarray", lambda f, k: f(np.zeros((4, 4)), torch.ones(3, 3)), TypeError, "image"
+        ),
+        _row(
+            "image 3-D",
+            lambda f, k: f(torch.zeros(1, 4, 4), torch.ones(3, 3)),
+            ValueError,
+            "image",
+        ),
+        _row(
+            "image int dtype",
+            lambda f, k: f(torch.zeros(4, 4, dtype=torch.long), torch.ones(3, 3)),
+            TypeError,
+            "image",
+        ),
+        _row(
+            "kernel even",
+            lambda f, k: f(torch.zeros(4, 4), torch.ones(2, 2)),
+            ValueError,
+            "kernel",
+        ),
+        _row("kernel 1-D", lambda f, k: f(torch.zeros(4, 4), torch.ones(3)), ValueError, "kernel"),
+        _row(
+            "kernel float64",
+            lambda f, k: f(torch.zeros(4, 4), torch.ones(3, 3, dtype=torch.float64)),
+            TypeError,
+            "kernel",
+        ),
+    ],
+    "max_pool": [
+        _row("x list", lambda f, k: f([[1.0, 2.0]], 1), TypeError, r"\bx\b"),
+        _row("x 1-D", lambda f, k: f(torch.zeros(4), 2), ValueError, r"\bx\b"),
+        _row(
+            "x int dtype",
+            lambda f, k: f(torch.zeros(4, 4, dtype=torch.long), 2),
+            TypeError,
+            r"\bx\b",
+        ),
+        _row("K 0", lambda f, k: f(torch.zeros(4, 4), 0), ValueError, r"\bK\b"),
+        _row("K above H", lambda f, k: f(torch.zeros(4, 6), 5), ValueError, r"\bK\b"),
+        _row("K float", lambda f, k: f(torch.zeros(4, 4), 2.0), TypeError, r"\bK\b"),
+    ],
+    "count_parameters": [
+        _row("module int", lambda f, k: f(3), TypeError, "module"),
+        _row("module class", lambda f, k: f(nn.Linear), TypeError, "module"),
+    ],
+    "simple_and_complex_cells": [
+        _row("images 2-D", lambda f, k: f(torch.zeros(8, 8)), ValueError, "images"),
+        _row("images ndarray", lambda f, k: f(np.zeros((1, 8, 8))), TypeError, "images"),
+        _row(
+            "images float64",
+            lambda f, k: f(torch.zeros(1, 8, 8, dtype=torch.float64)),
+            ValueError,
+            "images",
+        ),
+        _row("K even", lambda f, k: f(torch.zeros(1, 8, 8), K=6), ValueError, r"\bK\b"),
+        _row("sigma 0", lambda f, k: f(torch.zeros(1, 8, 8), sigma=0), ValueError, "sigma"),
+        _row("angle nan", lambda f, k: f(torch.zeros(1, 8, 8), angle=_nan), ValueError, "angle"),
+    ],
+    "ConvolutionalLayer": [
+        _row("c_in 0", lambda f, k: f(0), ValueError, "c_in"),
+        _row("c_out str", lambda f, k: f(1, "6"), TypeError, "c_out"),
+        _row("K even", lambda f, k: f(1, 6, 4), ValueError, r"\bK\b"),
+        _row("K negative", lambda f, k: f(1, 6, -7), ValueError, r"\bK\b"),
+        _row("filters 3-D", lambda f, k: f(filters=torch.zeros(6, 7, 7)), ValueError, "filters"),
+        _row(
+            "filters ndarray", lambda f, k: f(filters=np.zeros((6, 1, 7, 7))), TypeError, "filters"
+        ),
+        _row(
+            "filters int dtype",
+            lambda f, k: f(filters=torch.zeros(6, 1, 7, 7, dtype=torch.long)),
+            TypeError,
+            "filters",
+        ),
+        _row("forward s 2-D", lambda f, k: f()(torch.zeros(48, 64)), ValueError, r"\bs\b"),
+        _row(
+            "forward s channels", lambda f, k: f()(torch.zeros(1, 3, 8, 8)), ValueError, r"\bs\b"
+        ),
+        _row("forward s list", lambda f, k: f()([[0.0]]), TypeError, r"\bs\b"),
+        _row(
+            "forward s float64",
+            lambda f, k: f()(torch.zeros(1, 1, 8, 8, dtype=torch.float64)),
+            TypeError,
+            r"\bs\b",
+        ),
+    ],
     # ---- videos ----
     "display_videos": [
         _row("video_ids str", lambda f, k: f("JAdukDCQALA"), TypeError, "video_ids"),
@@ -1209,10 +1305,108 @@ CASES = {
         _row("tau_ref str", lambda f, k: f(tau_ref="2"), TypeError, "tau_ref"),
         _row("tau_ref bool", lambda f, k: f(tau_ref=True), TypeError, "tau_ref"),
     ],
+    "plot_weights": [
+        _row("weights 3-D", lambda f, k: f(torch.zeros(6, 7, 7)), ValueError, "weights"),
+        _row("weights str", lambda f, k: f("w"), TypeError, "weights"),
+        _row(
+            "channels out of range",
+            lambda f, k: f(torch.zeros(6, 1, 7, 7), [6]),
+            ValueError,
+            "channels",
+        ),
+        _row(
+            "channels negative",
+            lambda f, k: f(torch.zeros(6, 1, 7, 7), [-1]),
+            ValueError,
+            "channels",
+        ),
+        _row(
+            "channels empty", lambda f, k: f(torch.zeros(6, 1, 7, 7), []), ValueError, "channels"
+        ),
+        _row(
+            "colorbar str",
+            lambda f, k: f(torch.zeros(6, 1, 7, 7), colorbar="yes"),
+            TypeError,
+            "colorbar",
+        ),
+    ],
+    "plot_example_activations": [
+        _row(
+            "act rows differ",
+            lambda f, k: f(torch.zeros(5, 1, 8, 8), torch.zeros(4, 6, 8, 8), [0]),
+            ValueError,
+            "act",
+        ),
+        _row(
+            "stimuli 2-D",
+            lambda f, k: f(torch.zeros(8, 8), torch.zeros(1, 6, 8, 8), [0]),
+            ValueError,
+            "stimuli",
+        ),
+        _row(
+            "channels out of range",
+            lambda f, k: f(torch.zeros(2, 1, 8, 8), torch.zeros(2, 6, 8, 8), [7]),
+            ValueError,
+            "channels",
+        ),
+    ],
+    "plot_convolution_step": [
+        _row(
+            "kernel even",
+            lambda f, k: f(torch.zeros(4, 4), torch.zeros(2, 2), 0, 0),
+            ValueError,
+            "kernel",
+        ),
+        _row(
+            "image 3-D",
+            lambda f, k: f(torch.zeros(1, 4, 4), torch.zeros(3, 3), 0, 0),
+            ValueError,
+            "image",
+        ),
+        _row(
+            "row too large",
+            lambda f, k: f(torch.zeros(4, 4), torch.zeros(3, 3), 4, 0),
+            ValueError,
+            "row",
+        ),
+        _row(
+            "col float",
+            lambda f, k: f(torch.zeros(4, 4), torch.zeros(3, 3), 0, 1.0),
+            TypeError,
+            "col",
+        ),
+    ],
+    "plot_weight_sharing": [
+        _row("K even", lambda f, k: f(9, 2), ValueError, r"\bK\b"),
+        _row("K above n_inputs", lambda f, k: f(3, 5), ValueError, r"\bK\b"),
+        _row("n_inputs 1", lambda f, k: f(1, 1), ValueError, "n_inputs"),
+    ],
+    "conv_activations_figure": [
+        _row("angle nan", lambda f, k: f(_nan), ValueError, "angle"),
+        _row("phase str", lambda f, k: f(0, "90"), TypeError, "phase"),
+    ],
+    "conv_activations_widget": [
+        _row("angle above slider", lambda f, k: f(120), ValueError, "angle"),
+        _row("angle nan", lambda f, k: f(_nan), ValueError, "angle"),
+        _row("phase negative", lambda f, k: f(0, -10), ValueError, "phase"),
+        _row("phase str", lambda f, k: f(0, "90"), TypeError, "phase"),
+    ],
     # ---- checks: an answer that cannot be called is the one error a check raises ----
     "check_DeepNetReLU": [
         _row("cls int", lambda f, k: f(3), TypeError, "cls"),
         _row("cls None", lambda f, k: f(None), TypeError, "cls"),
+        _row("cls str (the name, not the object)", lambda f, k: f("cls"), TypeError, "cls"),
+    ],
+    "check_conv2d": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
+    ],
+    "check_max_pool": [
+        _row("func None", lambda f, k: f(None), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
+    ],
+    "check_ConvolutionalLayer": [
+        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
         _row("cls str (the name, not the object)", lambda f, k: f("cls"), TypeError, "cls"),
     ],
     "check_train": [
