@@ -22,10 +22,13 @@ import numpy as np
 
 __all__ = [
     "MAX_SEED",
+    "MEMORY_LIMIT_VAR",
+    "STEPS_LIMIT_VAR",
     "check_column",
     "check_device",
     "check_instance",
     "check_int",
+    "check_memory",
     "check_number",
     "check_real",
     "check_real_dtype",
@@ -34,6 +37,7 @@ __all__ = [
     "check_samples",
     "check_seed",
     "check_size",
+    "check_steps",
     "check_tensor",
     "check_widths",
     "is_instance",
@@ -502,3 +506,90 @@ def check_device(device):
         raise ValueError(
             f"device must name a torch device such as 'cpu' or 'cuda', got {device!r}"
         ) from None
+
+
+# --------------------------------------------------------------------------- work limits
+
+#: Environment variable that lifts the memory limit (in GB) of :func:`check_memory`.
+MEMORY_LIMIT_VAR = "NMA_DL_MAX_MEMORY_GB"
+#: Environment variable that lifts the limit (a number of steps) of :func:`check_steps`.
+STEPS_LIMIT_VAR = "NMA_DL_MAX_STEPS"
+_DEFAULT_MEMORY_GB = 4.0
+_DEFAULT_STEPS = 10**7
+
+
+def _limit(variable, default):
+    """Read the limit set by the environment variable ``variable``, else ``default``."""
+    import os
+
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(
+            f"the environment variable {variable} must be a positive number, got {text!r}; "
+            f"unset it to use the default ({default:g})"
+        )
+    return value
+
+
+def check_memory(n_bytes, what):
+    """Refuse a request whose estimated memory exceeds the limit, before anything is allocated.
+
+    The limit is 4 GB unless the environment variable ``NMA_DL_MAX_MEMORY_GB`` says otherwise
+    (``os.environ["NMA_DL_MAX_MEMORY_GB"] = "32"`` in a notebook, before the call), so that an
+    absurd size (a typo, a stray ``** 5``) answers at once instead of exhausting a hosted kernel.
+
+    Parameters
+    ----------
+    n_bytes : float
+        The estimate, in bytes.
+    what : str
+        The request, with the arguments at fault: ``"sample_grid(M=100000)"``.
+
+    Raises
+    ------
+    ValueError
+        ``"<what> would need about 80 GB of memory, above the limit of 4 GB; ..."``, with the
+        way to lift the limit.
+    """
+    limit_gb = _limit(MEMORY_LIMIT_VAR, _DEFAULT_MEMORY_GB)
+    if n_bytes > limit_gb * 1e9:
+        raise ValueError(
+            f"{what} would need about {n_bytes / 1e9:.3g} GB of memory, above the limit of "
+            f"{limit_gb:g} GB; use smaller sizes, or, if the machine has the memory, lift the "
+            f"limit with the environment variable {MEMORY_LIMIT_VAR} "
+            f"(os.environ[{MEMORY_LIMIT_VAR!r}] = '{max(2 * n_bytes / 1e9, 1):.0f}')"
+        )
+
+
+def check_steps(n_steps, what):
+    """Refuse a computation of more steps than the limit, before the first one runs.
+
+    The limit is 10**7 steps (some seconds of a Python loop) unless the environment variable
+    ``NMA_DL_MAX_STEPS`` says otherwise.
+
+    Parameters
+    ----------
+    n_steps : float
+        The number of steps the request would take.
+    what : str
+        The request, with the arguments at fault: ``"run_LIF(T=1e12, dt=0.1)"``.
+
+    Raises
+    ------
+    ValueError
+        ``"<what> would take about 1e+13 steps, above the limit of 1e+07; ..."``, with the
+        way to lift the limit.
+    """
+    limit = _limit(STEPS_LIMIT_VAR, _DEFAULT_STEPS)
+    if n_steps > limit:
+        raise ValueError(
+            f"{what} would take about {n_steps:.3g} steps, above the limit of {limit:.3g}; "
+            f"use smaller sizes, or lift the limit with the environment variable "
+            f"{STEPS_LIMIT_VAR} (os.environ[{STEPS_LIMIT_VAR!r}] = '{2 * n_steps:.0f}')"
+        )

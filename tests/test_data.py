@@ -384,7 +384,7 @@ def test_prepare_prints_both_paths(tiny_cache, capsys):
 
 
 def test_prepare_reports_unavailable_data(monkeypatch, capsys):
-    def offline(entry):
+    def offline(*args):
         raise OSError("no route to host")
 
     monkeypatch.setattr(files, "_download", offline)

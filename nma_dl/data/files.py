@@ -18,14 +18,31 @@ Whenever the surrogate is used a line starting with ``NOTE:`` is printed, so
 anyone reading the output knows the numbers are simulated.
 
 Other environment variables: ``NMA_DL_DATA_DIR`` (cache folder; default
-``pooch.os_cache("nma_dl")``) and ``NMA_DL_DOWNLOAD_TIMEOUT`` (seconds without
-data before a download gives up; default 60).
+``pooch.os_cache("nma_dl")``), ``NMA_DL_DOWNLOAD_TIMEOUT`` (seconds without
+data before a download gives up; default 60, at most 3600) and
+``NMA_DL_DOWNLOAD_DEADLINE`` (seconds a whole download may take; default 300,
+at most 86400). A wrong value of any of them, or a cache folder that cannot be
+written, is an error of the local configuration: it is raised (a
+:class:`ValueError` or :class:`CacheError` naming the setting, its value and
+the fix) whatever the source, never mistaken for a network fault.
+
+A download shows a progress bar (tqdm) after one line that says what happens
+if it fails. It is refused when the server announces more than the file's
+``max_bytes``, stopped when more arrives, and abandoned after the deadline; it
+streams into a temporary ``.<name>.<random>.part`` file that is checked (MD5)
+and renamed into place, so the cache never holds a partial file. Temporary
+files that a killed process left behind are removed at the next download.
+One lock file per cache folder (``.nma_dl.lock``, ``fcntl`` on POSIX,
+``msvcrt`` on Windows) makes concurrent processes download a file, or
+generate the surrogate, once: the others wait and then read the finished file.
+Cache files get the permissions of the user's umask.
 
 Command line: ``python -m nma_dl.data prepare [--source auto|osf|synthetic]``
 (:func:`main`) fetches both files into the cache once and prints their paths.
 """
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -35,6 +52,7 @@ import pathlib
 import socket
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import warnings
@@ -50,6 +68,7 @@ __all__ = [
     "ORIBINNED1",
     "ORIBINNED6_SPLIT",
     "SOURCES",
+    "CacheError",
     "DataFile",
     "DataUnavailableError",
     "DownloadError",
@@ -80,6 +99,10 @@ class DataFile:
         The arrays the ``.npz`` file holds.
     surrogate_key : str
         Its entry in the result of :func:`nma_dl.data.surrogate.generate`.
+    max_bytes : int
+        Upper bound on the file's size: a server announcing or sending more is
+        refused. Twice the size of its arrays stored as float64 (the real files
+        hold float32, about half of that again).
     """
 
     name: str
@@ -87,12 +110,18 @@ class DataFile:
     md5: str
     keys: tuple
     surrogate_key: str
+    max_bytes: int = 2**30
 
 
 #: The registry: every file the course downloads, in one place.
 FILES = {
     ORIBINNED1: DataFile(
-        ORIBINNED1, "683xc", "436599dfd8ebe6019f066c38aed20580", ("resp", "stimuli"), "oribinned1"
+        ORIBINNED1,
+        "683xc",
+        "436599dfd8ebe6019f066c38aed20580",
+        ("resp", "stimuli"),
+        "oribinned1",
+        max_bytes=2 * 8 * 361 * 23589,  # (360, 23589) responses and 360 orientations
     ),
     ORIBINNED6_SPLIT: DataFile(
         ORIBINNED6_SPLIT,
@@ -100,11 +129,17 @@ FILES = {
         "b3f7245c6221234a676b71a1f43c3bb5",
         ("resp_train", "resp_test", "stimuli"),
         "oribinned6_split",
+        max_bytes=2 * 8 * 121 * 23589,  # two (60, 23589) halves and 60 orientations
     ),
 }
 
 _DEFAULT_TIMEOUT = 60.0
+_MAX_TIMEOUT = 3600.0
+_DEFAULT_DEADLINE = 300.0
+_MAX_DEADLINE = 86400.0
 _CHUNK = 1 << 20
+_LOCK_NAME = ".nma_dl.lock"
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # Files already warned about in this process (auto mode warns once per file).
 _WARNED = set()
 
@@ -143,6 +178,14 @@ class DataUnavailableError(RuntimeError):
 
 class DownloadError(OSError):
     """The server answered, but not with the whole file (web page, truncation)."""
+
+
+class CacheError(OSError):
+    """The data cache folder cannot be used (not writable, disk full, a lock never released).
+
+    A fault of the local configuration, not of the network: it is raised whatever the source,
+    with the folder, the setting ``NMA_DL_DATA_DIR`` and what to do in the message.
+    """
 
 
 def osf_url(osf_id):
@@ -198,19 +241,143 @@ def _source(source):
     return source.strip().lower()
 
 
-def _timeout():
-    text = os.environ.get("NMA_DL_DOWNLOAD_TIMEOUT", "").strip()
+def _seconds(variable, default, maximum):
+    """Read a number of seconds in (0, maximum] from the environment variable ``variable``."""
+    text = os.environ.get(variable, "").strip()
     if not text:
-        return _DEFAULT_TIMEOUT
+        return default
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
-    if not (math.isfinite(value) and value > 0):
+    if not (math.isfinite(value) and 0 < value <= maximum):
         raise ValueError(
-            f"NMA_DL_DOWNLOAD_TIMEOUT must be a positive number of seconds, got {text!r}"
+            f"{variable} must be a positive number of seconds, at most {maximum:g}, got "
+            f"{text!r}; fix the variable or unset it (default {default:g} s)"
         )
     return value
+
+
+def _timeout():
+    return _seconds("NMA_DL_DOWNLOAD_TIMEOUT", _DEFAULT_TIMEOUT, _MAX_TIMEOUT)
+
+
+def _deadline():
+    return _seconds("NMA_DL_DOWNLOAD_DEADLINE", _DEFAULT_DEADLINE, _MAX_DEADLINE)
+
+
+def _cache_error(folder, exc, doing):
+    """Build the CacheError for an OSError ``exc`` raised while ``doing`` in ``folder``."""
+    setting = os.environ.get("NMA_DL_DATA_DIR", "").strip()
+    where = (
+        f"NMA_DL_DATA_DIR={setting!r}" if setting else "the default cache (NMA_DL_DATA_DIR unset)"
+    )
+    return CacheError(
+        f"the data cache folder {str(folder)!r} ({where}) cannot be used: {doing} failed with "
+        f"{_describe(exc)}. This is a problem of this machine, not of the network. What to do: "
+        "make the folder writable (and free some disk space), or point NMA_DL_DATA_DIR at a "
+        "writable folder, e.g. os.environ['NMA_DL_DATA_DIR'] = '/tmp/nma_dl'"
+    )
+
+
+def _writable(folder):
+    """Create ``folder`` if needed and check that files can be made in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied (the folder is read-only)", str(folder))
+    except OSError as exc:
+        raise _cache_error(folder, exc, "writing") from exc
+    return folder
+
+
+def _umask_mode():
+    """Permissions of a new file under the user's umask (temporary files get 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def _cache_lock(folder, wait):
+    """Hold the cache folder's lock file; wait at most ``wait`` seconds for it.
+
+    Yields whether a real lock is held (False where neither fcntl nor msvcrt exists).
+    """
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    try:
+        import msvcrt
+    except ImportError:
+        msvcrt = None
+    if fcntl is None and msvcrt is None:
+        yield False
+        return
+    path = folder / _LOCK_NAME
+    try:
+        handle = open(path, "a+b")
+    except OSError as exc:
+        raise _cache_error(folder, exc, f"opening the lock file {_LOCK_NAME}") from exc
+    with handle:
+        give_up = time.monotonic() + wait
+        while True:
+            try:
+                if fcntl is not None:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                else:
+                    handle.seek(0)
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                break
+            except OSError as exc:
+                if time.monotonic() > give_up:
+                    raise _cache_error(
+                        folder, exc, f"waiting {wait:g} s for the lock file {_LOCK_NAME}"
+                    ) from exc
+                time.sleep(0.05)
+        try:
+            yield True
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            else:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+
+def _is_temporary(path):
+    """Whether ``path`` is a temporary file of this module (download or atomic write)."""
+    name = path.name
+    return name.endswith((".part", ".tmp")) and any(
+        name.startswith(f".{entry}.") for entry in FILES
+    )
+
+
+def _remove_stale(folder, locked, older_than):
+    """Delete temporary files a killed process left in ``folder`` (and its ``synthetic/``).
+
+    With the lock held nobody else is writing, so every temporary is stale; without a lock
+    only those older than ``older_than`` seconds are.
+    """
+    now = time.time()
+    for sub in (folder, folder / "synthetic"):
+        try:
+            candidates = [p for p in sub.iterdir() if _is_temporary(p)]
+        except OSError:
+            continue
+        for path in candidates:
+            with contextlib.suppress(OSError):
+                if locked or now - path.stat().st_mtime > older_than:
+                    path.unlink()
+
+
+def _user_stacklevel():
+    """Stack level of the first caller outside nma_dl, for :func:`warnings.warn` in the caller."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _describe(exc):
@@ -230,37 +397,40 @@ def _looks_like_html(head):
     return start.startswith(b"<!doctype html") or start.startswith(b"<html")
 
 
-class _Downloader:
-    """A pooch downloader built on urllib, with a timeout and an HTML check.
+def _open_url(url, timeout):
+    request = urllib.request.Request(url, headers={"User-Agent": "nma_dl (python urllib)"})
+    return urllib.request.urlopen(request, timeout=timeout)
 
-    ``timeout`` is how long the connection may stay silent (connecting or
-    waiting for the next bytes), not a limit on the whole download.
+
+def _stream(entry, url, out, timeout, deadline):
+    """Write the file at ``url`` into ``out``; return its MD5. Bounded in size and time.
+
+    ``timeout`` is how long the connection may stay silent (connecting or waiting for the next
+    bytes); ``deadline`` bounds the whole download (checked between reads, so the total wait is
+    at most ``deadline + timeout``).
     """
+    from tqdm.auto import tqdm
 
-    def __init__(self, timeout):
-        self.timeout = timeout
+    started = time.monotonic()
 
-    def __call__(self, url, output_file, pooch_obj=None, check_only=False):
-        try:
-            self._download(url, output_file)
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                raise self._timed_out() from exc
-            raise
-        except TimeoutError as exc:
-            raise self._timed_out() from exc
-
-    def _timed_out(self):
+    def timed_out(received):
         return TimeoutError(
-            f"no data received for {self.timeout:g} s (set NMA_DL_DOWNLOAD_TIMEOUT to wait longer)"
+            f"the download took longer than {deadline:g} s ({received} bytes received; set "
+            "NMA_DL_DOWNLOAD_DEADLINE to wait longer)"
         )
 
-    def _download(self, url, output_file):
-        request = urllib.request.Request(url, headers={"User-Agent": "nma_dl (python urllib)"})
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+    try:
+        with _open_url(url, min(timeout, deadline)) as response:
             content_type = response.headers.get("Content-Type", "")
             declared = response.headers.get("Content-Length")
-            chunk = response.read(_CHUNK)
+            declared = int(declared) if declared and declared.strip().isdigit() else None
+            if declared is not None and declared > entry.max_bytes:
+                raise DownloadError(
+                    f"the server announces {declared} bytes (Content-Length), far above the "
+                    f"size of {entry.name} (at most {entry.max_bytes} bytes); refused before "
+                    "writing anything"
+                )
+            chunk = response.read1(_CHUNK)
             if "text/html" in content_type.lower() or _looks_like_html(chunk):
                 # The hash check would fail too, but this says why.
                 raise DownloadError(
@@ -268,35 +438,92 @@ class _Downloader:
                     "the data file; the download link may have changed or OSF may be "
                     "busy or down"
                 )
-            received = 0
-            with open(output_file, "wb") as out:
+            digest, received = hashlib.md5(), 0
+            with tqdm(
+                total=declared, unit="B", unit_scale=True, desc=entry.name, leave=False
+            ) as bar:
                 while chunk:
-                    out.write(chunk)
                     received += len(chunk)
-                    chunk = response.read(_CHUNK)
-            if declared is not None and received != int(declared):
-                raise DownloadError(f"download truncated: received {received} of {declared} bytes")
+                    if received > entry.max_bytes:
+                        raise DownloadError(
+                            f"the server sent more than {entry.max_bytes} bytes, far above the "
+                            f"size of {entry.name}; stopped"
+                        )
+                    try:
+                        out.write(chunk)
+                    except OSError as exc:  # disk full: a local fault, not the network's
+                        raise _cache_error(
+                            pathlib.Path(out.name).parent, exc, "writing the download"
+                        ) from exc
+                    digest.update(chunk)
+                    bar.update(len(chunk))
+                    if time.monotonic() - started > deadline:
+                        raise timed_out(received)
+                    chunk = response.read1(_CHUNK)
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            raise _silent_for(timeout) from exc
+        raise
+    except TimeoutError as exc:
+        if "took longer" in str(exc):
+            raise
+        raise _silent_for(timeout) from exc
+    if declared is not None and received != declared:
+        raise DownloadError(f"download truncated: received {received} of {declared} bytes")
+    return digest.hexdigest()
 
 
-def _download(entry):
-    """Path of the verified real file in the cache, downloading it if needed."""
-    folder = data_dir()
-    target = folder / entry.name
-    if target.is_file():
-        if _md5(target) == entry.md5:
-            return target
-        # Corrupted or replaced on disk: drop it so a failed download leaves no bad file.
-        print(f"The cached {entry.name} does not match its MD5 checksum; downloading it again.")
-        target.unlink(missing_ok=True)
-    path = pooch.retrieve(
-        osf_url(entry.osf_id),
-        known_hash=f"md5:{entry.md5}",
-        fname=entry.name,
-        path=folder,
-        downloader=_Downloader(_timeout()),
-        progressbar=False,
+def _silent_for(timeout):
+    return TimeoutError(
+        f"no data received for {timeout:g} s (set NMA_DL_DOWNLOAD_TIMEOUT to wait longer)"
     )
-    return pathlib.Path(path)
+
+
+def _is_cached(target, entry):
+    return target.is_file() and _md5(target) == entry.md5
+
+
+def _download(entry, folder, timeout, deadline, on_failure):
+    """Path of the verified real file in the cache, downloading it if needed.
+
+    ``on_failure`` says in the announcement line what happens if the download fails.
+    """
+    target = folder / entry.name
+    if _is_cached(target, entry):
+        return target
+    _writable(folder)
+    with _cache_lock(folder, wait=deadline + timeout + 30) as locked:
+        _remove_stale(folder, locked, older_than=deadline + timeout)
+        if target.is_file():
+            if _md5(target) == entry.md5:  # another process has just downloaded it
+                return target
+            # Corrupted or replaced on disk: drop it so a failed download leaves no bad file.
+            print(
+                f"The cached {entry.name} does not match its MD5 checksum; downloading it again."
+            )
+            target.unlink(missing_ok=True)
+        url = osf_url(entry.osf_id)
+        print(f"Downloading {entry.name} from {url} (at most {deadline:g} s); {on_failure}.")
+        try:
+            handle = tempfile.NamedTemporaryFile(
+                dir=folder, prefix=f".{entry.name}.", suffix=".part", delete=False
+            )
+        except OSError as exc:
+            raise _cache_error(folder, exc, "creating the download file") from exc
+        try:
+            with handle:
+                md5 = _stream(entry, url, handle, timeout, deadline)
+            if md5 != entry.md5:
+                raise DownloadError(
+                    f"the downloaded bytes do not match the registry's MD5 hash of {entry.name} "
+                    f"(expected {entry.md5}, got {md5})"
+                )
+            os.chmod(handle.name, _umask_mode())
+            os.replace(handle.name, target)
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(handle.name)
+    return target
 
 
 def _atomic_write(path, write):
@@ -308,6 +535,7 @@ def _atomic_write(path, write):
     try:
         with handle:
             write(handle)
+        os.chmod(handle.name, _umask_mode())
         os.replace(handle.name, path)
     except BaseException:
         if os.path.exists(handle.name):
@@ -315,14 +543,16 @@ def _atomic_write(path, write):
         raise
 
 
-def _surrogate_path(name):
+def _surrogate_path(name, folder=None):
     """Path of the surrogate file, generating both surrogate files if needed.
 
     They live in ``<cache>/synthetic/`` so they are never mistaken for the real
     files. A JSON sidecar records the generator version, seed and MD5; a file
-    whose sidecar does not match is rebuilt.
+    whose sidecar does not match is rebuilt. Concurrent processes generate them once
+    (under the cache's lock); an OSError while writing becomes a :class:`CacheError`.
     """
-    folder = data_dir() / "synthetic"
+    cache = data_dir() if folder is None else folder
+    folder = cache / "synthetic"
     # "nma_dl.surrogate" was the generator's module name before layout v2; the stamp keeps it so
     # that caches written before stay valid.
     stamp = {"generator": "nma_dl.surrogate", "version": surrogate.VERSION, "seed": surrogate.SEED}
@@ -336,16 +566,27 @@ def _surrogate_path(name):
         except (OSError, ValueError):
             return False
 
-    missing = [entry for entry in FILES.values() if not is_valid(entry)]
-    if missing:
-        files = surrogate.generate(surrogate.SEED)
-        for entry in missing:
-            npz, arrays = folder / entry.name, files[entry.surrogate_key]
-            _atomic_write(npz, lambda handle, arrays=arrays: np.savez(handle, **arrays))
-            sidecar = json.dumps({**stamp, "md5": _md5(npz)}, indent=1).encode()
-            _atomic_write(
-                folder / f"{entry.name}.json", lambda handle, text=sidecar: handle.write(text)
-            )
+    if not all(is_valid(entry) for entry in FILES.values()):
+        _writable(folder)
+        with _cache_lock(cache if os.access(cache, os.W_OK) else folder, wait=600) as locked:
+            _remove_stale(cache, locked, older_than=600)
+            # Another process may have generated them while this one waited for the lock.
+            missing = [entry for entry in FILES.values() if not is_valid(entry)]
+            if missing:
+                files = surrogate.generate(surrogate.SEED)
+                try:
+                    for entry in missing:
+                        npz, arrays = folder / entry.name, files[entry.surrogate_key]
+                        _atomic_write(
+                            npz, lambda handle, arrays=arrays: np.savez(handle, **arrays)
+                        )
+                        sidecar = json.dumps({**stamp, "md5": _md5(npz)}, indent=1).encode()
+                        _atomic_write(
+                            folder / f"{entry.name}.json",
+                            lambda handle, text=sidecar: handle.write(text),
+                        )
+                except OSError as exc:
+                    raise _cache_error(folder, exc, "writing the surrogate") from exc
     print(
         "NOTE: using the offline SURROGATE of the Stringer et al. 2021 V1 data (simulated, not "
         f"the real recordings) for {name}; numbers and figures differ from the real data."
@@ -374,18 +615,33 @@ def fetch(name, source=None):
     ------
     DataUnavailableError
         With ``source="osf"``, when the download fails for any reason (no
-        connection, HTTP error, timeout, web page instead of the file, wrong
-        checksum). Nothing partial is left in the cache.
+        connection, HTTP error, timeout, deadline, web page or oversized answer
+        instead of the file, wrong checksum). Nothing partial is left in the cache.
+    ValueError
+        When a setting (``NMA_DL_DATA_DIR``, ``NMA_DL_DOWNLOAD_TIMEOUT``,
+        ``NMA_DL_DOWNLOAD_DEADLINE``) has a wrong value, whatever the source.
+    CacheError
+        When the cache folder cannot be written, whatever the source.
     """
     check_instance(name, str, "name", "a str", show_value=True)
     require(name in FILES, "name", f"one of {', '.join(FILES)}", name, sep=";")
     source = _source(source)
+    folder = data_dir()
     if source == "synthetic":
-        return _surrogate_path(name)
+        return _surrogate_path(name, folder)
+    # Local settings first: a wrong one is the user's to fix, never a reason to fall back.
+    timeout, deadline = _timeout(), _deadline()
     entry = FILES[name]
+    on_failure = (
+        "if it fails, the offline surrogate is used instead"
+        if source == "auto"
+        else "if it fails, an error says why (source 'osf')"
+    )
     try:
-        return _download(entry)
-    except Exception as exc:  # any failure: the caller's source decides what happens
+        return _download(entry, folder, timeout, deadline, on_failure)
+    except CacheError:
+        raise
+    except Exception as exc:  # any failure of the download: the caller's source decides
         url = osf_url(entry.osf_id)
         if source == "osf":
             raise DataUnavailableError(name, url, exc) from exc
@@ -398,9 +654,9 @@ def fetch(name, source=None):
                 "NMA_DL_DATA_SOURCE=osf to make this an error, or =synthetic to skip the "
                 "download.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=_user_stacklevel(),
             )
-        return _surrogate_path(name)
+        return _surrogate_path(name, folder)
 
 
 def main(argv=None):
@@ -414,7 +670,8 @@ def main(argv=None):
     Returns
     -------
     int
-        Exit status: 0 when both files are ready, 1 when the data are unavailable.
+        Exit status: 0 when both files are ready, 1 when the data are unavailable or the local
+        configuration (a setting, the cache folder) is wrong.
     """
     parser = argparse.ArgumentParser(
         prog="python -m nma_dl.data",
@@ -429,7 +686,7 @@ def main(argv=None):
     try:
         for name in FILES:
             print(fetch(name, args.source))
-    except DataUnavailableError as exc:
+    except (DataUnavailableError, CacheError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
