@@ -23,8 +23,11 @@ from nma_dl import checks
 from nma_dl.checks import (
     CheckResult,
     check_approximate_function,
+    check_conv2d,
+    check_ConvolutionalLayer,
     check_cross_entropy_loss,
     check_DeepNetReLU,
+    check_max_pool,
     check_Net,
     check_shuffle_and_split_data,
     check_train,
@@ -37,6 +40,9 @@ CHECKS = {
     "Net": check_Net,
     "cross_entropy_loss": check_cross_entropy_loss,
     "shuffle_and_split_data": check_shuffle_and_split_data,
+    "conv2d": check_conv2d,
+    "ConvolutionalLayer": check_ConvolutionalLayer,
+    "max_pool": check_max_pool,
 }
 PAIRS = [(exercise, name) for exercise in EXERCISES for name in exercise.names]
 PAIR_IDS = [f"{exercise.id.split(':')[0]}:{name}" for exercise, name in PAIRS]
@@ -544,6 +550,74 @@ WRONG = {
         ["returned a tuple of 3, expected the tuple (X_test, y_test, X_train, y_train)"],
     ),
 }
+# ---- the convolution tutorial
+
+
+def conv2d_flipped(image, kernel):
+    return nma_dl.conv2d(image, kernel.flip(0, 1))
+
+
+def conv2d_unpadded(image, kernel):
+    return torch.nn.functional.conv2d(image[None, None], kernel[None, None])[0, 0]
+
+
+class LayerKeepsRandomBias(nn.Module):
+    def __init__(self, c_in=1, c_out=6, K=7, filters=None):
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, kernel_size=K, padding=K // 2)
+        if filters is not None:
+            self.conv.weight = nn.Parameter(filters)
+
+    def forward(self, s):
+        return self.conv(s)
+
+
+class LayerWithoutPadding(LayerKeepsRandomBias):
+    def __init__(self, c_in=1, c_out=6, K=7, filters=None):
+        super().__init__(c_in, c_out, K, filters)
+        self.conv.padding = (0, 0)
+        if filters is not None:
+            self.conv.bias = nn.Parameter(torch.zeros(c_out))
+
+
+def max_pool_average(x, K):
+    H, W = x.shape[-2:]
+    blocks = x[..., : H // K * K, : W // K * K].reshape(*x.shape[:-2], H // K, K, W // K, K)
+    return blocks.mean(dim=(-3, -1))
+
+
+def max_pool_wrong_blocks(x, K):
+    H, W = x.shape[-2:]
+    blocks = x[..., : H // K * K, : W // K * K].reshape(*x.shape[:-2], H // K, W // K, K, K)
+    return blocks.amax(dim=(-2, -1))
+
+
+WRONG.update(
+    {
+        "conv2d with a flipped kernel": (check_conv2d, conv2d_flipped, ["cross-correlation"]),
+        "conv2d without padding": (
+            check_conv2d,
+            conv2d_unpadded,
+            ["the output has shape (3, 4), expected (5, 6)", "pad with K // 2 zeros"],
+        ),
+        "ConvolutionalLayer keeping the random bias": (
+            check_ConvolutionalLayer,
+            LayerKeepsRandomBias,
+            ["its conv.bias differs", "the biases should all be zero"],
+        ),
+        "ConvolutionalLayer without padding": (
+            check_ConvolutionalLayer,
+            LayerWithoutPadding,
+            ["the output has shape (2, 6, 6, 10)", "padding K // 2"],
+        ),
+        "max_pool averaging": (check_max_pool, max_pool_average, ["mean of each block"]),
+        "max_pool with blocks that are not squares": (
+            check_max_pool,
+            max_pool_wrong_blocks,
+            ["neighbouring pixels"],
+        ),
+    }
+)
 WRONG.update(
     {
         f"{name} raising ValueError": (

@@ -319,6 +319,40 @@ def compare_shuffle_and_split_data(solution, twin):
             assert torch.equal(a, b), (n, seed)
 
 
+def compare_conv2d(solution, twin):
+    gen = torch.Generator().manual_seed(0)
+    cases = [((5, 6), (3, 3)), ((8, 7), (5, 3)), ((4, 4), (1, 1)), ((12, 16), (7, 7))]
+    for image_shape, kernel_shape in cases:
+        image = torch.randn(image_shape, generator=gen)
+        kernel = torch.randn(kernel_shape, generator=gen)
+        _assert_same_outputs(solution(image.clone(), kernel.clone()), twin(image, kernel))
+    stimulus, kernel = nma_dl.grating(30), nma_dl.filters()[3, 0]  # the tutorial's
+    _assert_same_outputs(solution(stimulus, kernel), twin(stimulus, kernel), atol=1e-5)
+
+
+def compare_ConvolutionalLayer(solution, twin):
+    # without filters: same parameters, same initial weights, same forward on any weights
+    for seed, (args, shape) in enumerate([((1, 6, 7), (2, 1, 12, 16)), ((2, 3, 5), (4, 2, 9, 8))]):
+        _same_module(solution, twin, args, {}, shape, seed)
+    # with filters: the filters become the weights, the biases zero
+    weights = nma_dl.filters()
+    got = solution(1, 6, 7, filters=weights.clone())
+    wanted = twin(1, 6, 7, filters=weights)
+    for (name, a), (_, b) in zip(got.named_parameters(), wanted.named_parameters(), strict=True):
+        assert torch.equal(a, b), name
+    stimuli = torch.stack([nma_dl.grating(a) for a in np.linspace(-90, 90, 5)]).unsqueeze(1)
+    with torch.no_grad():
+        torch.testing.assert_close(got(stimuli), wanted(stimuli))
+
+
+def compare_max_pool(solution, twin):
+    gen = torch.Generator().manual_seed(0)
+    for shape, K in [((6, 8), 2), ((3, 7, 11), 3), ((5, 6, 48, 64), 4), ((5, 5), 1)]:
+        x = torch.randn(shape, generator=gen)
+        got, wanted = solution(x.clone(), K), twin(x, K)
+        assert got.shape == wanted.shape and torch.equal(got, wanted), (shape, K)
+
+
 COMPARISONS = {
     "DeepNetReLU": compare_DeepNetReLU,
     "Net": compare_Net,
@@ -326,6 +360,9 @@ COMPARISONS = {
     "approximate_function": compare_approximate_function,
     "cross_entropy_loss": compare_cross_entropy_loss,
     "shuffle_and_split_data": compare_shuffle_and_split_data,
+    "conv2d": compare_conv2d,
+    "ConvolutionalLayer": compare_ConvolutionalLayer,
+    "max_pool": compare_max_pool,
 }
 
 
