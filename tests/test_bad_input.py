@@ -735,6 +735,18 @@ CASES = {
     ],
     "train": [
         _row(
+            "batch_size 0",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, batch_size=0),
+            ValueError,
+            "batch_size",
+        ),
+        _row(
+            "generator int",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, batch_size=2, generator=0),
+            TypeError,
+            "generator",
+        ),
+        _row(
             "n_epochs 0",
             lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, 0),
             ValueError,
@@ -1430,6 +1442,144 @@ CASES = {
         _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
     ],
     "check_shuffle_and_split_data": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func None", lambda f, k: f(None), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
+    ],
+    # ---- the encoding-model tutorial: CNN, RSA, figures, widget, checks ----
+    "tilt_range": [
+        _row(
+            "stimuli none in [0, 180)",
+            lambda f, k: f(k.resp[:2], k.stimuli[-2:]),
+            ValueError,
+            "stimuli",
+        ),
+        _row("resp rank 1", lambda f, k: f(k.resp[:, 0], k.stimuli), ValueError, "resp"),
+        _row("stimuli ndarray", lambda f, k: f(k.resp, k.stimuli.numpy()), TypeError, "stimuli"),
+    ],
+    "CNN": [
+        _row("h_in 0", lambda f, k: f(0, 64), ValueError, "h_in"),
+        _row("w_in below a pooling patch", lambda f, k: f(48, 7), ValueError, "w_in"),
+        _row("h_in float", lambda f, k: f(48.0, 64), TypeError, "h_in"),
+        _row("x wrong size", lambda f, k: f(48, 64)(torch.zeros(2, 16, 16)), ValueError, r"\bx\b"),
+        _row("x ndarray", lambda f, k: f(48, 64)(np.zeros((2, 48, 64))), TypeError, r"\bx\b"),
+    ],
+    "RDM": [
+        _row("resp 1-D", lambda f, k: f(np.arange(5.0)), ValueError, "resp"),
+        _row("resp list", lambda f, k: f([[1.0, 2.0], [2.0, 1.0]]), TypeError, "resp"),
+        _row(
+            "resp constant row",
+            lambda f, k: f(np.array([[1.0, 2.0], [3.0, 3.0]])),
+            ValueError,
+            "resp row 1",
+        ),
+        _row("resp one unit", lambda f, k: f(np.ones((3, 1))), ValueError, "resp"),
+        _row("resp nan", lambda f, k: f(np.array([[1.0, _nan], [1.0, 2.0]])), ValueError, "resp"),
+    ],
+    "correlate_rdms": [
+        _row("sizes differ", lambda f, k: f(np.eye(3), np.eye(4)), ValueError, "rdm1 and rdm2"),
+        _row("rdm2 not square", lambda f, k: f(np.eye(3), np.ones((3, 4))), ValueError, "rdm2"),
+        _row("rdm1 1-D", lambda f, k: f(np.ones(3), np.eye(3)), ValueError, "rdm1"),
+        _row("rdm1 2 x 2", lambda f, k: f(np.eye(2), np.eye(2)), ValueError, "rdm1"),
+        _row("rdm2 str", lambda f, k: f(np.eye(3), "rdm"), TypeError, "rdm2"),
+    ],
+    "get_hidden_activity": [
+        _row("unknown layer", lambda f, k: f(k.net, k.resp, ["fc"]), ValueError, "layer_labels"),
+        _row("labels a str", lambda f, k: f(k.net, k.resp, "weight"), TypeError, "layer_labels"),
+        _row("labels empty", lambda f, k: f(k.net, k.resp, []), ValueError, "layer_labels"),
+        _row("net str", lambda f, k: f("net", k.resp, ["fc"]), TypeError, r"\bnet\b"),
+        _row(
+            "stimuli ndarray",
+            lambda f, k: f(k.net, np.zeros((2, 3)), ["fc"]),
+            TypeError,
+            "stimuli",
+        ),
+    ],
+    "reduce_dimensions": [
+        _row("resp 4 stimuli", lambda f, k: f(np.ones((4, 3))), ValueError, "resp"),
+        _row("resp 1-D", lambda f, k: f(np.ones(8)), ValueError, "resp"),
+        _row(
+            "n_pca 1",
+            lambda f, k: f(np.random.default_rng(0).normal(size=(8, 3)), n_pca=1),
+            ValueError,
+            "n_pca",
+        ),
+        _row(
+            "random_state str",
+            lambda f, k: f(np.ones((8, 3)), random_state="0"),
+            TypeError,
+            "random_state",
+        ),
+    ],
+    "plot_multiple_rdm": [
+        _row("rdm_dict list", lambda f, k: f([np.eye(3)]), TypeError, "rdm_dict"),
+        _row("rdm_dict empty", lambda f, k: f({}), ValueError, "rdm_dict"),
+        _row("an RDM not square", lambda f, k: f({"a": np.ones((2, 3))}), ValueError, "rdm_dict"),
+    ],
+    "plot_rdm_rdm_correlations": [
+        _row("rdm_sim list", lambda f, k: f([0.5]), TypeError, "rdm_sim"),
+        _row("rdm_sim empty", lambda f, k: f({}), ValueError, "rdm_sim"),
+        _row("rdm_sim str value", lambda f, k: f({"a": "high"}), TypeError, "rdm_sim"),
+    ],
+    "plot_rdm_rows": [
+        _row(
+            "rdm_oris length",
+            lambda f, k: f([0], {"a": np.eye(3)}, [1.0, 2.0]),
+            ValueError,
+            "rdm_oris",
+        ),
+        _row(
+            "rdm_dict list",
+            lambda f, k: f([0], [np.eye(3)], [1.0, 2.0, 3.0]),
+            TypeError,
+            "rdm_dict",
+        ),
+        _row(
+            "ori_list of str",
+            lambda f, k: f(["left"], {"a": np.eye(3)}, [1.0, 2.0, 3.0]),
+            TypeError,
+            "ori_list",
+        ),
+    ],
+    "plot_tuning": [
+        _row("ori length", lambda f, k: f({"a": np.ones((3, 2))}, [1.0]), ValueError, r"\bori\b"),
+        _row(
+            "resp_dict list",
+            lambda f, k: f([np.ones((3, 2))], [1.0, 2.0, 3.0]),
+            TypeError,
+            "resp_dict",
+        ),
+    ],
+    "plot_resp_lowd": [
+        _row("ori length", lambda f, k: f({"a": np.ones((6, 2))}, [1.0]), ValueError, r"\bori\b"),
+        _row("resp_dict empty", lambda f, k: f({}, [1.0]), ValueError, "resp_dict"),
+    ],
+    "tuning_widget": [
+        _row(
+            "seed negative",
+            lambda f, k: f({"a": np.ones((3, 2))}, [1.0, 2.0, 3.0], seed=-1),
+            ValueError,
+            "seed",
+        ),
+        _row(
+            "n_units 0",
+            lambda f, k: f({"a": np.ones((3, 2))}, [1.0, 2.0, 3.0], n_units=0),
+            ValueError,
+            "n_units",
+        ),
+        _row(
+            "resp_dict list",
+            lambda f, k: f([np.ones((3, 2))], [1.0, 2.0, 3.0]),
+            TypeError,
+            "resp_dict",
+        ),
+    ],
+    "check_RDM": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func None", lambda f, k: f(None), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
+    ],
+    "check_correlate_rdms": [
         _row("func int", lambda f, k: f(3), TypeError, "func"),
         _row("func None", lambda f, k: f(None), TypeError, "func"),
         _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),

@@ -8,6 +8,7 @@ as they found them, and raise TypeError only when given something that is not ca
 
 from __future__ import annotations
 
+import inspect
 import random
 import time
 
@@ -25,10 +26,12 @@ from nma_dl.checks import (
     check_approximate_function,
     check_conv2d,
     check_ConvolutionalLayer,
+    check_correlate_rdms,
     check_cross_entropy_loss,
     check_DeepNetReLU,
     check_max_pool,
     check_Net,
+    check_RDM,
     check_shuffle_and_split_data,
     check_train,
 )
@@ -40,6 +43,8 @@ CHECKS = {
     "Net": check_Net,
     "cross_entropy_loss": check_cross_entropy_loss,
     "shuffle_and_split_data": check_shuffle_and_split_data,
+    "RDM": check_RDM,
+    "correlate_rdms": check_correlate_rdms,
     "conv2d": check_conv2d,
     "ConvolutionalLayer": check_ConvolutionalLayer,
     "max_pool": check_max_pool,
@@ -550,6 +555,80 @@ WRONG = {
         ["returned a tuple of 3, expected the tuple (X_test, y_test, X_train, y_train)"],
     ),
 }
+
+
+# ---- the representational similarity exercises (RDM, correlate_rdms)
+
+
+def _zscored(resp, **kwargs):
+    from scipy.stats import zscore
+
+    return zscore(resp, axis=kwargs.pop("axis", 1), **kwargs)
+
+
+def rdm_without_one_minus(resp):
+    z = _zscored(resp)
+    return z @ z.T / resp.shape[1]
+
+
+def rdm_with_ddof_1(resp):
+    z = _zscored(resp, ddof=1)
+    return 1 - z @ z.T / resp.shape[1]
+
+
+def rdm_without_dividing_by_n(resp):
+    z = _zscored(resp)
+    return 1 - z @ z.T
+
+
+def rdm_zscored_per_unit(resp):
+    z = _zscored(resp, axis=0)
+    return 1 - z @ z.T / resp.shape[1]
+
+
+WRONG.update(
+    {
+        "RDM without one minus": (
+            check_RDM,
+            rdm_without_one_minus,
+            ["case 1 of 3", "one minus it"],
+        ),
+        "RDM with the 1/(N-1) standard deviation": (
+            check_RDM,
+            rdm_with_ddof_1,
+            ["the RDM is off by", "1/N standard deviation"],
+        ),
+        "RDM not divided by N": (check_RDM, rdm_without_dividing_by_n, ["divide it by N"]),
+        "RDM z-scored per unit": (check_RDM, rdm_zscored_per_unit, ["axis=1"]),
+    }
+)
+
+
+def correlate_with_the_diagonal(rdm1, rdm2):
+    return np.corrcoef(rdm1.ravel(), rdm2.ravel())[0, 1]
+
+
+def correlate_whole_matrix(rdm1, rdm2):
+    upper = np.triu_indices(rdm1.shape[0], k=1)
+    return np.corrcoef(rdm1[upper], rdm2[upper])
+
+
+WRONG.update(
+    {
+        "correlate_rdms with the diagonal": (
+            check_correlate_rdms,
+            correlate_with_the_diagonal,
+            ["it includes the diagonal"],
+        ),
+        "correlate_rdms returning the matrix": (
+            check_correlate_rdms,
+            correlate_whole_matrix,
+            ["shape (2, 2), expected a single number", "[0, 1] entry"],
+        ),
+    }
+)
+
+
 # ---- the convolution tutorial
 
 
@@ -711,7 +790,7 @@ def test_the_grad_mode_is_left_alone(capsys):
 @pytest.mark.parametrize("name", CHECKS)
 @pytest.mark.parametrize("value", [3, "train", None, [1, 2]], ids=["int", "str", "None", "list"])
 def test_a_non_callable_raises_type_error(capsys, name, value):
-    argument = "cls" if name[0].isupper() else "func"
+    argument = next(iter(inspect.signature(CHECKS[name]).parameters))  # func or cls
     with pytest.raises(TypeError, match=rf"check_{name}\({argument}\): {argument} must be"):
         CHECKS[name](value)
     assert capsys.readouterr().out == ""

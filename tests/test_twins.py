@@ -319,6 +319,30 @@ def compare_shuffle_and_split_data(solution, twin):
             assert torch.equal(a, b), (n, seed)
 
 
+def compare_RDM(solution, twin):
+    rng = np.random.default_rng(0)
+    cases = [
+        rng.normal(size=(6, 20)),
+        rng.normal(size=(30, 3)) * rng.uniform(0.1, 10, size=(30, 1)) + 5,
+        np.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0], [0.0, 1.0, 5.0]]),
+        rng.normal(size=(12, 500)).astype(np.float32),
+    ]
+    for resp in cases:
+        got, wanted = solution(resp.copy()), twin(resp.copy())
+        assert isinstance(got, np.ndarray) and got.shape == wanted.shape
+        np.testing.assert_allclose(got, wanted, rtol=1e-5, atol=1e-5)
+
+
+def compare_correlate_rdms(solution, twin):
+    rng = np.random.default_rng(1)
+    for n, noise in [(3, 0.5), (10, 1.0), (40, 3.0)]:
+        resp = rng.normal(size=(n, 25))
+        rdm1 = nma_dl.RDM(resp)
+        rdm2 = nma_dl.RDM(resp + noise * rng.normal(size=resp.shape))
+        got, wanted = solution(rdm1, rdm2), twin(rdm1, rdm2)
+        assert float(got) == pytest.approx(wanted, abs=1e-10)
+
+
 def compare_conv2d(solution, twin):
     gen = torch.Generator().manual_seed(0)
     cases = [((5, 6), (3, 3)), ((8, 7), (5, 3)), ((4, 4), (1, 1)), ((12, 16), (7, 7))]
@@ -360,6 +384,8 @@ COMPARISONS = {
     "approximate_function": compare_approximate_function,
     "cross_entropy_loss": compare_cross_entropy_loss,
     "shuffle_and_split_data": compare_shuffle_and_split_data,
+    "RDM": compare_RDM,
+    "correlate_rdms": compare_correlate_rdms,
     "conv2d": compare_conv2d,
     "ConvolutionalLayer": compare_ConvolutionalLayer,
     "max_pool": compare_max_pool,

@@ -51,7 +51,7 @@ def _rdm_case(func, case):
     hint = ""
     if np.allclose(got, 1 - expected, atol=1e-6):
         hint = ": it is the correlation itself; the dissimilarity is one minus it"
-    elif np.allclose(1 - got, (1 - expected) * n / (n - 1), atol=1e-6):
+    elif np.allclose(1 - got, (1 - expected) * (n - 1) / n, atol=1e-6):
         hint = ": the z-scores should use the 1/N standard deviation (zscore's default)"
     elif np.allclose(1 - got, (1 - expected) * n, atol=1e-4):
         hint = ": Z Z^T is a sum over the N units; divide it by N"

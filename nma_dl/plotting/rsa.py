@@ -120,7 +120,8 @@ def plot_rdm_rows(ori_list, rdm_dict, rdm_oris):
     n = next(iter(rdms.values())).shape[0]
     rdm_oris = _check_ori(rdm_oris, n, "rdm_oris")
     order = np.argsort(rdm_oris)
-    colors = plt.get_cmap(ORI_CMAP)((ori_list + 90) / 180)
+    # rows are categories: distinct colours (on the cyclic map, -75 and 75 would look alike)
+    colors = plt.get_cmap("tab10")(np.arange(len(ori_list)) % 10)
     fig, axs = _panels(len(rdms))
     for ax, (label, rdm) in zip(axs, rdms.items(), strict=True):
         if rdm.shape != (n, n):
@@ -166,7 +167,7 @@ def plot_tuning(resp_dict, ori, n_units=3, seed=0):
         units = np.sort(rng.choice(varying, min(n_units, len(varying)), replace=False))
         for unit in units:
             ax.plot(x[order], resp[order, unit], label=f"unit {unit}")
-        ax.set(title=f"{label} responses", xlabel="stimulus orientation (°)", xticks=_ORI_TICKS)
+        ax.set(title=label, xlabel="stimulus orientation (°)", xticks=_ORI_TICKS)
         ax.legend(fontsize="small")
     axs[0].set_ylabel("response")
     fig.tight_layout()
@@ -197,7 +198,7 @@ def plot_resp_lowd(resp_dict, ori, n_pca=20, random_state=0):
         x = _check_ori(ori, resp.shape[0])
         lowd = reduce_dimensions(resp, n_pca=n_pca, random_state=random_state)
         points = ax.scatter(lowd[:, 0], lowd[:, 1], c=x, cmap=ORI_CMAP, vmin=-90, vmax=90, s=12)
-        ax.set(title=f"{label} responses", xlabel="dimension 1", ylabel="dimension 2")
+        ax.set(title=label, xlabel="dimension 1", ylabel="dimension 2")
         ax.set(xticks=[], yticks=[])
     fig.colorbar(points, ax=axs.tolist(), ticks=_ORI_TICKS, label="stimulus orientation (°)")
     return fig
