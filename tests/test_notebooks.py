@@ -38,6 +38,39 @@ def test_student_notebook_stops_at_first_stub(slug):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("slug", SLUGS)
+def test_student_notebook_errors_only_at_stubs_and_checks_say_not_implemented(slug):
+    """Run on past every error: each stub raises, and the check after it says so, kindly."""
+    path = ROOT / nbtools.STUDENT_DIR / f"{slug}.ipynb"
+    nb = nbtools.execute(path, timeout=300, stop_on_error=False).notebook
+    stubs = [i for i, c in enumerate(nb.cells) if nbtools.STUB in c.metadata.get("tags", [])]
+    assert stubs
+    for i in stubs:
+        [error] = [o for o in nb.cells[i].outputs if o.output_type == "error"]
+        assert error.ename == "NotImplementedError" and error.evalue.startswith("Student exercise")
+        # The solution is folded Markdown; the self-check is the next code cell.
+        check = next(c for c in nb.cells[i + 1 :] if c.cell_type == "code")
+        assert check.source.startswith("check_"), check.source
+        printed = "".join(o.get("text", "") for o in check.outputs if o.output_type == "stream")
+        assert "not implemented" in printed, (slug, check.source, printed)
+        assert not any(o.output_type == "error" for o in check.outputs), check.source
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", SLUGS)
+def test_solutions_notebook_runs_top_to_bottom_with_tags_ignored(slug):
+    """What Colab's Run all does with the 'with solutions' notebook: no tag saves a cell."""
+    import nbformat
+
+    path = ROOT / nbtools.SOLUTIONS_DIR / f"{slug}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("tags", None)
+    run = nbtools.execute(nb, timeout=300, cwd=path.parent)
+    assert run.error is None, run.error
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", SLUGS)
 def test_reference_notebook_prints_the_same_text_twice(slug):
     path = ROOT / nbtools.REFERENCE_DIR / f"{slug}.ipynb"
     first, second = nbtools.execute(path), nbtools.execute(path)
