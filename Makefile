@@ -15,7 +15,7 @@ JOBS   ?= 2
 LINT   := .
 
 .DEFAULT_GOAL := help
-.PHONY: help lint unit notebooks book site benchmark test chromium clean
+.PHONY: help lint unit notebooks book site hosted benchmark test chromium clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +56,11 @@ site: $(STAMP) chromium ## browser check of the built site (tests/test_site.py; 
 	$(BIN)/python -m pytest -n $(JOBS) -m site tests
 	@echo "Browser check, one line per page (screenshots in _build/screenshots):"
 	@cat _build/screenshots/summary.txt
+
+# Part of the slow tests of `make test` too; needs PyPI (pip, with its cache) and no built book.
+hosted: export NMA_DL_DATA_SOURCE ?= synthetic
+hosted: $(STAMP) ## Colab/Kaggle mirror: nma-dl over tests/envs/*.txt in fresh venvs, Run all there
+	$(BIN)/python -m pytest -s -m slow tests/test_colab_env.py
 
 benchmark: $(STAMP) ## wall time and peak memory of each reference notebook
 	NMA_DL_DATA_SOURCE=$${NMA_DL_DATA_SOURCE:-synthetic} $(BIN)/python tools/benchmark_notebooks.py
