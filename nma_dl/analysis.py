@@ -204,6 +204,7 @@ def reduce_dimensions(resp, n_pca=20, random_state=0):
     """
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
+    from threadpoolctl import threadpool_limits
 
     resp = _matrix(resp, "resp")
     n_stimuli, n_units = resp.shape
@@ -212,8 +213,11 @@ def reduce_dimensions(resp, n_pca=20, random_state=0):
     n_pca = check_int(n_pca, "n_pca", minimum=2)
     random_state = check_int(random_state, "random_state", minimum=0)
     n_components = min(n_pca, n_units, n_stimuli)
-    lowd = PCA(n_components=n_components, random_state=random_state).fit_transform(resp)
     # t-SNE needs perplexity < n_stimuli; sklearn's default (30) for the tutorial's 180 points
     perplexity = min(30.0, (n_stimuli - 1) / 3)
     tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=random_state)
-    return tsne.fit_transform(lowd)
+    # One BLAS/OpenMP thread: for a few hundred points threads gain little, and on a busy
+    # machine their busy-waiting made this 40 times slower (measured on 2 shared cores).
+    with threadpool_limits(limits=1):
+        lowd = PCA(n_components=n_components, random_state=random_state).fit_transform(resp)
+        return tsne.fit_transform(lowd)
