@@ -101,3 +101,29 @@ def test_a_difference_is_caught(tmp_path):
     assert conda_dependencies(changed)["torch"] != pip_dependencies()["torch"]
     changed.write_text(env.replace("  - tqdm>=4.60\n", ""), encoding="utf-8")
     assert "tqdm" not in conda_dependencies(changed) and "tqdm" in pip_dependencies()
+
+
+def test_the_version_is_written_once():
+    """pyproject.toml holds the version; the package reads it and no file repeats it."""
+    import nma_dl
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "version"
+    ]
+    assert nma_dl.__version__ == version, "reinstall the package: its metadata is stale"
+    literal = re.compile(r"__version__\s*=\s*[\"']")
+    assert not any(
+        literal.search(p.read_text(encoding="utf-8")) for p in ROOT.glob("nma_dl/**/*.py")
+    )
+    assert f"## {version}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_licences_are_declared_and_shipped():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "BSD-3-Clause"  # SPDX expression (PEP 639), not a table
+    for name in project["license-files"]:
+        assert (ROOT / name).is_file(), name
+    assert "BSD 3-Clause" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Creative Commons Attribution 4.0" in (ROOT / "LICENSE-content").read_text(
+        encoding="utf-8"
+    )

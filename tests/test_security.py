@@ -535,3 +535,30 @@ def test_data_is_loaded_without_pickle_at_run_time(tmp_path):
     np.savez(path, resp=np.array([[object()]], dtype=object), stimuli=np.zeros(1))
     with pytest.raises(ValueError, match="allow_pickle=False"):
         load_data(path=path)
+
+
+# The one shell line of the course: the install cell's %pip. Nothing from _config.yml may reach
+# it unchecked (a branch such as `main"; curl … | sh` once could): a github.com URL, a release
+# tag and single quotes around the requirement, in every generated notebook and tutorial source.
+_PIP_LINE = re.compile(
+    r"%pip install --quiet --upgrade "
+    r"'nma-dl @ git\+https://github\.com/[A-Za-z0-9-]+/[A-Za-z0-9._-]+@v\d+\.\d+\.\d+'"
+)
+
+
+def test_every_install_cell_runs_one_quoted_pip_line_at_a_release_tag():
+    sources = sorted(ROOT.glob("notebooks/*/*/*.ipynb")) + sorted(
+        ROOT.glob("book/*/W*_Tutorial*.md")
+    )
+    assert sources
+    for path in sources:
+        text = path.read_text("utf-8")
+        if path.suffix == ".ipynb":
+            text = "\n".join(
+                "".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "code"
+            )
+        pip_lines = [
+            line.strip() for line in text.splitlines() if "%pip" in line or "!pip" in line
+        ]
+        assert len(pip_lines) == 1, f"{path.relative_to(ROOT)}: {pip_lines}"
+        assert _PIP_LINE.fullmatch(pip_lines[0]), f"{path.relative_to(ROOT)}: {pip_lines[0]}"
