@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-from nma_dl._validate import check_real, check_tensor, require
+from nma_dl._validate import check_real, check_steps, check_tensor, require
 
 __all__ = ["run_LIF", "spike_count", "fi_curve"]
 
@@ -67,11 +67,19 @@ def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):  # no
         float32 time points ``0, dt, …, T`` (``torch.arange(0, T + dt, dt)``).
     Vm : torch.Tensor
         float32 membrane potential at each of them.
+
+    Raises
+    ------
+    ValueError
+        Before the first step, when ``T / dt`` exceeds the limit of
+        :func:`nma_dl._validate.check_steps` (10**7 steps, some seconds of the Python loop;
+        environment variable ``NMA_DL_MAX_STEPS``).
     """
     I = _real(I, "I")  # noqa: E741
     T = _real(T, "T", **_POSITIVE)
     dt = _real(dt, "dt", **_POSITIVE)
     require(dt <= T, "dt", f"<= T ({T!r} ms)", dt)
+    check_steps(T / dt, f"run_LIF(T={T!r}, dt={dt!r}) (T / dt time steps)")
     tau_ref = _real(tau_ref, "tau_ref", **_NON_NEGATIVE)
     Rm = _real(Rm, "Rm", **_POSITIVE)
     Cm = _real(Cm, "Cm", **_POSITIVE)
@@ -142,6 +150,12 @@ def fi_curve(currents, *, Rm=1, tau_ref=1, T=1000, dt=1, Cm=10, Vth=1):
         ) from None
     if not currents:
         raise ValueError("currents must hold at least one current, got an empty sequence")
+    T_, dt_ = _real(T, "T", **_POSITIVE), _real(dt, "dt", **_POSITIVE)
+    check_steps(
+        len(currents) * T_ / dt_,
+        f"fi_curve of {len(currents)} currents with T={T_!r}, dt={dt_!r} "
+        "(len(currents) * T / dt time steps)",
+    )
     counts = []
     for k, current in enumerate(currents):
         _, Vm = run_LIF(

@@ -15,6 +15,7 @@ from nma_dl._validate import (
     check_column,
     check_instance,
     check_int,
+    check_memory,
     check_real,
     check_real_dtype,
     require,
@@ -34,7 +35,9 @@ def stimulus_class(ori, n_classes):
     ori : torch.Tensor or numpy.ndarray
         (n,) or (n, 1) orientations in degrees, in ``[0, 360)``.
     n_classes : int
-        Number of bins, at least 1.
+        Number of bins, at least 1. The bin edges take 8 bytes each: above the memory limit of
+        :func:`nma_dl._validate.check_memory` (4 GB, about 5e8 classes; environment variable
+        ``NMA_DL_MAX_MEMORY_GB``) a ValueError says so before anything is allocated.
 
     Returns
     -------
@@ -48,6 +51,7 @@ def stimulus_class(ori, n_classes):
     tensor([0, 0, 1, 7])
     """
     n_classes = check_int(n_classes, "n_classes", minimum=1)
+    check_memory(8 * (n_classes + 1), f"stimulus_class(n_classes={n_classes}) (its bin edges)")
     check_instance(ori, (torch.Tensor, np.ndarray), "ori", "a torch.Tensor or numpy array")
     values = ori.detach().cpu().numpy() if isinstance(ori, torch.Tensor) else ori
     check_column(values, "ori")

@@ -57,6 +57,43 @@ def _check_batch(net, loss_fn, data, labels, penalty, names=("data", "labels")):
 _POSITIVE = "finite and > 0"
 
 
+def _check_finite(value, name, where=""):
+    """Refuse NaN and inf in a floating-point tensor, naming the first bad row."""
+    if not value.is_floating_point():
+        return
+    bad = ~torch.isfinite(value)
+    if bad.any():
+        row = int(bad.reshape(len(value), -1).any(dim=1).nonzero()[0, 0])
+        kind = "nan" if torch.isnan(value[row]).any() else "inf"
+        raise ValueError(
+            f"{name} must be finite, got {kind} in row {row}{where}: training on it would "
+            "make the loss and every weight NaN; drop or fix those rows first"
+        )
+
+
+class _NonFiniteLoss(ValueError):
+    """The loss of a step is NaN or inf (training diverged, or the data are not finite)."""
+
+    def __init__(self, value):
+        self.value = value
+        super().__init__(
+            f"the loss is {value}: gradient descent has diverged (try a smaller learning rate) "
+            "or the data or labels hold NaN or inf; no update was made"
+        )
+
+
+def _check_optimizer(optimizer, net):
+    # An optimizer built over another module's parameters updates nothing of net: the loss
+    # never changes and no error says why.
+    own = {id(p) for p in net.parameters()}
+    theirs = [p for group in optimizer.param_groups for p in group["params"]]
+    if own and theirs and not any(id(p) in own for p in theirs):
+        raise ValueError(
+            "optimizer must update the network's parameters (build it from net.parameters()), "
+            "but its parameters are not the network's"
+        )
+
+
 def _check_scalar(value, name):
     if not isinstance(value, torch.Tensor) or value.numel() != 1:
         got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
@@ -76,12 +113,45 @@ def _check_targets(loss_fn, output, labels):
             f"labels must have the network output's shape {tuple(output.shape)} for "
             f"{type(loss_fn).__name__}, got {tuple(labels.shape)}"
         )
-    if isinstance(loss_fn, _CLASS_LOSSES) and (
-        labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool
-    ):
+    if isinstance(loss_fn, _CLASS_LOSSES):
+        _check_class_targets(loss_fn, output, labels)
+    elif isinstance(output, torch.Tensor) and labels.is_floating_point():
+        # A custom loss: (n, 1) - (n,) silently becomes an (n, n) matrix and a wrong number.
+        try:
+            both = tuple(torch.broadcast_shapes(output.shape, labels.shape))
+        except RuntimeError:
+            return
+        if both not in (tuple(output.shape), tuple(labels.shape)):
+            raise ValueError(
+                f"labels of shape {tuple(labels.shape)} and the network output of shape "
+                f"{tuple(output.shape)} would broadcast to {both} in loss_fn, a wrong loss; "
+                f"give labels the output's shape, e.g. labels.reshape{tuple(output.shape)}"
+            )
+
+
+def _check_class_targets(loss_fn, output, labels):
+    name = type(loss_fn).__name__
+    if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
         raise TypeError(
-            f"labels must hold integer class indices (e.g. torch.int64) for "
-            f"{type(loss_fn).__name__}, got dtype {labels.dtype}"
+            f"labels must hold integer class indices (e.g. torch.int64) for {name}, got dtype "
+            f"{labels.dtype}"
+        )
+    if not isinstance(output, torch.Tensor) or output.ndim != 2:
+        return  # (N, C, d1, ...) outputs: let torch check them
+    n, n_classes = output.shape
+    if tuple(labels.shape) != (n,):
+        raise ValueError(
+            f"labels must have shape ({n},): one class index per row of the output of shape "
+            f"{(n, n_classes)} for {name}, got {tuple(labels.shape)}"
+            + (" (use labels.reshape(-1))" if labels.numel() == n else "")
+        )
+    ignored = getattr(loss_fn, "ignore_index", None)
+    counted = labels[labels != ignored] if ignored is not None else labels
+    if counted.numel() and (counted.min() < 0 or counted.max() >= n_classes):
+        raise ValueError(
+            f"labels must be class indices in [0, {n_classes - 1}] for the {n_classes} outputs "
+            f"of the network ({name}), got values from {counted.min().item()} to "
+            f"{counted.max().item()}"
         )
 
 
@@ -119,10 +189,20 @@ def gradient_step(net, loss_fn, data, labels, optimizer, penalty=None):
     -------
     float
         The loss before the update (penalty included).
+
+    Raises
+    ------
+    ValueError
+        If the loss is NaN or inf (nothing is updated then), if ``optimizer`` holds none of
+        ``net``'s parameters, or if the labels cannot be targets of ``loss_fn`` (class indices
+        out of range, a shape that would broadcast to a wrong loss).
     """
     _check_batch(net, loss_fn, data, labels, penalty)
     check_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
-    loss = _loss(net, loss_fn, data, labels, penalty)
+    loss = _loss(net, loss_fn, data, labels, penalty)  # errors of the data first
+    _check_optimizer(optimizer, net)
+    if not torch.isfinite(loss.detach()).all():
+        raise _NonFiniteLoss(loss.item())
     optimizer.zero_grad()  # gradients accumulate in PyTorch unless cleared
     loss.backward()
     optimizer.step()
@@ -200,6 +280,12 @@ def train(
         Source of the shuffles when ``batch_size`` is given; torch's global generator (seed it
         with :func:`nma_dl.set_seed`) if omitted.
 
+    Raises
+    ------
+    ValueError
+        Before training, if the data or labels hold NaN or inf (naming the row); during it, if
+        the loss becomes NaN or inf (naming the iteration: try a smaller learning rate).
+
     Returns
     -------
     train_loss : list of float
@@ -219,6 +305,14 @@ def train(
         raise ValueError("give both test_data and test_labels, or neither")
     if test_data is not None:
         _check_batch(net, loss_fn, test_data, test_labels, penalty, ("test_data", "test_labels"))
+    for value, name in (
+        (train_data, "train_data"),
+        (train_labels, "train_labels"),
+        (test_data, "test_data"),
+        (test_labels, "test_labels"),
+    ):
+        if value is not None:
+            _check_finite(value, name)
     n_epochs = check_int(n_epochs, "n_epochs", minimum=1, bound=_POSITIVE)
     check_number(learning_rate, "learning_rate")
     require(
@@ -239,12 +333,27 @@ def train(
     report_every = max(n_epochs // 5, 1)
     train_loss, test_loss = [], []
     for i in range(n_epochs):
-        if batch_size is None:
-            loss = gradient_step(net, loss_fn, train_data, train_labels, optimizer, penalty)
-        else:
-            loss = _minibatch_epoch(
-                net, loss_fn, train_data, train_labels, optimizer, penalty, batch_size, generator
-            )
+        try:
+            if batch_size is None:
+                loss = gradient_step(net, loss_fn, train_data, train_labels, optimizer, penalty)
+            else:
+                loss = _minibatch_epoch(
+                    net,
+                    loss_fn,
+                    train_data,
+                    train_labels,
+                    optimizer,
+                    penalty,
+                    batch_size,
+                    generator,
+                )
+        except _NonFiniteLoss as error:
+            # The data are finite (checked above): the steps diverged.
+            raise ValueError(
+                f"the training loss became {error.value} at iteration "
+                f"{i + 1}/{n_epochs} with learning_rate={learning_rate!r}: gradient descent "
+                f"diverged; try a smaller learning_rate (e.g. {learning_rate / 10:g})"
+            ) from None
         train_loss.append(loss)
         line = f"iteration {i + 1}/{n_epochs} | loss: {loss:.3f}"
         if test_data is not None:
@@ -275,6 +384,38 @@ def _check_loader(loader, name):
     check_instance(loader, torch.utils.data.DataLoader, name, "a torch.utils.data.DataLoader")
 
 
+def _class_labels(labels, outputs):
+    """Labels of a batch as an (n,) int64 tensor, checked against the (n, C) outputs."""
+    n = len(labels) if labels.ndim else 0
+    if not isinstance(outputs, torch.Tensor) or outputs.ndim != 2 or outputs.shape[0] != n:
+        got = tuple(outputs.shape) if isinstance(outputs, torch.Tensor) else type(outputs)
+        raise ValueError(
+            f"net must return one row of class scores per sample, shape ({n}, n_classes), "
+            f"got {got}"
+        )
+    if not (labels.ndim == 1 or (labels.ndim == 2 and labels.shape[1] == 1)):
+        raise ValueError(
+            f"labels must have shape (n,) or (n, 1): one class index per sample, got "
+            f"{tuple(labels.shape)}"
+        )
+    labels = labels.reshape(-1)
+    if labels.is_floating_point():
+        fractional = labels != labels.round()  # NaN counts too
+        if fractional.any():
+            raise ValueError(
+                "labels must be whole numbers (class indices), got "
+                f"{labels[fractional][0].item():g}"
+            )
+    labels = labels.long()
+    n_classes = outputs.shape[1]
+    if n and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"labels must be class indices in [0, {n_classes - 1}] for the {n_classes} scores "
+            f"of the network, got values from {labels.min().item()} to {labels.max().item()}"
+        )
+    return labels
+
+
 def accuracy(net, data_loader, device="cpu"):
     """Measure the share of correctly classified samples, in percent, and how many there were.
 
@@ -295,7 +436,13 @@ def accuracy(net, data_loader, device="cpu"):
     total : int
         Number of samples seen.
     acc : float
-        Percentage of them whose predicted class equals the label.
+        Percentage of them whose predicted class equals the label, in [0, 100].
+
+    Raises
+    ------
+    ValueError
+        If the network's output is not one row of scores per sample, or labels are not one
+        whole class index in ``[0, n_classes)`` per sample (shape ``(n,)`` or ``(n, 1)``).
     """
     check_instance(net, nn.Module, "net", "a torch.nn.Module")
     _check_loader(data_loader, "data_loader")
@@ -304,9 +451,10 @@ def accuracy(net, data_loader, device="cpu"):
     with torch.no_grad():
         for inputs, labels in data_loader:
             outputs = net(inputs.to(device).float())
+            labels = _class_labels(labels.to(device), outputs)
             predicted = outputs.argmax(dim=1)
             total += labels.size(0)
-            correct += (predicted == labels.to(device).long()).sum().item()
+            correct += (predicted == labels).sum().item()
     if total == 0:
         raise ValueError("data_loader must yield at least one sample, got none")
     return total, 100 * correct / total
@@ -397,7 +545,11 @@ def train_test_classification(
     for _ in _epoch_bar(num_epochs, verbose):
         for inputs, labels in train_loader:
             inputs = inputs.to(device).float()
-            labels = labels.to(device).long()
+            _check_finite(inputs, "inputs", " of a batch of train_loader")
+            labels = labels.to(device)
+            if labels.is_floating_point():
+                _check_finite(labels, "labels", " of a batch of train_loader")
+            labels = labels.long()
             training_losses.append(gradient_step(net, criterion, inputs, labels, optimizer))
     if not training_losses:
         raise ValueError(

@@ -13,6 +13,7 @@ Then :func:`train_test_split` shuffles the stimuli into a training and a test se
 import math
 import os
 import pathlib
+import zipfile
 
 import numpy as np
 import torch
@@ -20,6 +21,7 @@ import torch
 from nma_dl._validate import (
     check_instance,
     check_int,
+    check_memory,
     check_number,
     check_responses,
     require,
@@ -29,8 +31,56 @@ from nma_dl.data.files import FILES, ORIBINNED1, ORIBINNED6_SPLIT, fetch
 __all__ = ["get_data", "load_data", "load_data_split", "tilt_range", "train_test_split"]
 
 
-def _read_npz(path, name, source):
-    """Arrays of a data file (given ``path``, else fetched), keys checked."""
+def _npz_headers(path, name):
+    """``{key: (shape, dtype)}`` of the arrays of an ``.npz`` file, from their headers only.
+
+    Nothing is loaded, so an absurd shape is caught before it costs memory. A file that is not
+    an ``.npz`` (a ``.npy``, text, a damaged zip) gets a ValueError naming it.
+    """
+    expected = list(FILES[name].keys)
+
+    def refuse(what):
+        return ValueError(
+            f"path {str(path)!r} {what}; expected a {name} file: an .npz (zip) archive with the "
+            f"arrays {expected}"
+        )
+
+    with open(path, "rb") as handle:
+        start = handle.read(8)
+    if start.startswith(b"\x93NUMPY"):
+        raise refuse("is a single .npy array, not an .npz archive")
+    if not zipfile.is_zipfile(path):
+        kind = "is empty" if not start else "is not an .npz archive (not a zip file)"
+        raise refuse(kind)
+    headers = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                if not member.endswith(".npy"):
+                    continue
+                with archive.open(member) as npy:
+                    version = np.lib.format.read_magic(npy)
+                    if version == (1, 0):
+                        shape, _, dtype = np.lib.format.read_array_header_1_0(npy)
+                    else:
+                        shape, _, dtype = np.lib.format.read_array_header_2_0(npy)
+                headers[member[: -len(".npy")]] = (shape, dtype)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise refuse(f"is damaged ({type(exc).__name__}: {exc})") from None
+    missing = [key for key in expected if key not in headers]
+    if missing:
+        raise ValueError(
+            f"path {str(path)!r} lacks the key(s) {missing}: a {name} file has keys "
+            f"{expected}, this one has {sorted(headers)}"
+        )
+    return headers
+
+
+def _read_npz(path, name, source, check_shapes):
+    """Arrays of a data file (given ``path``, else fetched), keys, dtypes and shapes checked.
+
+    ``check_shapes(shapes, path)`` runs on the shapes of the headers before anything is loaded.
+    """
     if path is None:
         path = fetch(name, source)
     elif source is not None:
@@ -41,38 +91,58 @@ def _read_npz(path, name, source):
     if not path.is_file():
         raise FileNotFoundError(f"path {str(path)!r} is not a file")
     expected = FILES[name].keys
-    with np.load(path, allow_pickle=False) as npz:
-        missing = [key for key in expected if key not in npz.files]
-        if missing:
+    headers = _npz_headers(path, name)
+    for key in expected:
+        shape, dtype = headers[key]
+        if dtype.hasobject:  # object arrays need pickle, which is never enabled
             raise ValueError(
-                f"path {str(path)!r} lacks the key(s) {missing}: a {name} file has keys "
-                f"{list(expected)}, this one has {sorted(npz.files)}"
+                f"path {str(path)!r}: {key} cannot be read with allow_pickle=False (it holds "
+                "Python objects, not numbers); expected a numeric array"
             )
-        arrays = {}
-        for key in expected:
-            try:
-                arrays[key] = npz[key]
-            except ValueError as exc:  # object arrays need pickle, which is never enabled
-                raise ValueError(
-                    f"path {str(path)!r}: {key} cannot be read with allow_pickle=False (it holds "
-                    f"Python objects, not numbers); expected a numeric array ({exc})"
-                ) from None
-    for key, array in arrays.items():
-        if array.dtype == bool or not (
-            np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+        if dtype.kind == "b" or not (
+            np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)
         ):
             raise TypeError(
                 f"path {str(path)!r}: {key} must hold real numbers (int or float), got dtype "
-                f"{array.dtype}"
+                f"{dtype}"
             )
+    check_shapes({key: headers[key][0] for key in expected}, path)
+    # Loaded as float32 tensors later: the arrays as stored plus that copy.
+    n_bytes = sum(math.prod(shape) * (dtype.itemsize + 4) for shape, dtype in headers.values())
+    shapes = ", ".join(f"{key} {headers[key][0]}" for key in expected)
+    check_memory(n_bytes, f"path {str(path)!r} (arrays {shapes})")
+    arrays = {}
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            for key in expected:
+                arrays[key] = npz[key]
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise ValueError(
+            f"path {str(path)!r} is damaged: reading its arrays failed ({type(exc).__name__}: "
+            f"{exc})"
+        ) from None
     return arrays
 
 
-def _check_rows(resp, stimuli, path, resp_name="resp"):
-    if resp.ndim != 2 or stimuli.size != resp.shape[0]:
+def _check_rows(resp_shape, stimuli_shape, path, resp_name="resp"):
+    if len(resp_shape) != 2 or math.prod(stimuli_shape) != resp_shape[0]:
         raise ValueError(
             f"path {str(path)!r}: expected {resp_name} of shape (n_stimuli, n_neurons) and "
-            f"stimuli holding n_stimuli orientations, got shapes {resp.shape} and {stimuli.shape}"
+            f"stimuli holding n_stimuli orientations, got shapes {tuple(resp_shape)} and "
+            f"{tuple(stimuli_shape)}"
+        )
+
+
+def _check_oribinned1(shapes, path):
+    _check_rows(shapes["resp"], shapes["stimuli"], path)
+
+
+def _check_split(shapes, path):
+    _check_rows(shapes["resp_train"], shapes["stimuli"], path, "resp_train")
+    if tuple(shapes["resp_test"]) != tuple(shapes["resp_train"]):
+        raise ValueError(
+            f"path {str(path)!r}: resp_train and resp_test must have the same shape, got "
+            f"{tuple(shapes['resp_train'])} and {tuple(shapes['resp_test'])}"
         )
 
 
@@ -118,9 +188,8 @@ def load_data(bin_width=1, *, path=None, source=None):
     check_number(bin_width, "bin_width", "a number of degrees")
     positive = math.isfinite(bin_width) and bin_width > 0
     require(positive, "bin_width", "a finite number > 0 (degrees)", bin_width)
-    data = _read_npz(path, ORIBINNED1, source)
+    data = _read_npz(path, ORIBINNED1, source, _check_oribinned1)
     resp, stimuli = data["resp"], data["stimuli"].reshape(-1)
-    _check_rows(resp, stimuli, path or ORIBINNED1)
     if bin_width > 1:
         bins = np.digitize(stimuli, np.arange(0, 360 + bin_width, bin_width))
         labels = np.unique(bins)
@@ -149,14 +218,8 @@ def load_data_split(*, path=None, source=None):
     stimuli : torch.Tensor
         (n_stimuli, 1) float32, mean orientation of each bin in degrees.
     """
-    data = _read_npz(path, ORIBINNED6_SPLIT, source)
+    data = _read_npz(path, ORIBINNED6_SPLIT, source, _check_split)
     resp_train, resp_test, stimuli = data["resp_train"], data["resp_test"], data["stimuli"]
-    _check_rows(resp_train, stimuli, path or ORIBINNED6_SPLIT, "resp_train")
-    if resp_test.shape != resp_train.shape:
-        raise ValueError(
-            f"path {str(path or ORIBINNED6_SPLIT)!r}: resp_train and resp_test must have the "
-            f"same shape, got {resp_train.shape} and {resp_test.shape}"
-        )
     return _tensor(resp_train), _tensor(resp_test), _tensor(stimuli.reshape(-1, 1))
 
 

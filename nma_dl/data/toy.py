@@ -26,9 +26,11 @@ from torch.utils.data import DataLoader, TensorDataset
 from nma_dl._validate import (
     check_instance,
     check_int,
+    check_memory,
     check_real,
     check_samples,
     check_seed,
+    check_steps,
     require,
 )
 
@@ -62,10 +64,21 @@ def create_spiral_dataset(K, sigma, N, *, generator=None):
         float32 points, shape ``(K*N, 2)``; arm ``k`` occupies rows ``k*N`` to ``(k+1)*N - 1``.
     y : torch.Tensor
         int64 class of each point, shape ``(K*N,)``.
+
+    Raises
+    ------
+    ValueError
+        Before anything is drawn, when the data set would need more memory than the limit of
+        :func:`nma_dl._validate.check_memory` (about 28 bytes per point) or the loop over the
+        arms more steps than that of :func:`nma_dl._validate.check_steps` (an arm counts as
+        1000 steps: it is a Python iteration of several tensor operations).
     """
     K = _count(K, "K")
     sigma = check_real(sigma, "sigma", minimum=0.0)
     N = _count(N, "N")
+    check_steps(1000 * K, f"create_spiral_dataset(K={K}) (a Python loop over its K arms)")
+    # X (8 bytes a point) and y (8), plus the temporaries of one arm (t, angle, noise: 12 a point).
+    check_memory(16 * K * N + 12 * N, f"create_spiral_dataset(K={K}, N={N}) ({K * N:.3g} points)")
     check_instance(generator, (torch.Generator, type(None)), "generator", _GENERATOR)
     t = torch.linspace(0, 1, N)
     X = torch.zeros(K * N, 2)
@@ -179,8 +192,15 @@ def sample_grid(M=500, x_max=2.0):
         float32 points, shape ``(M*M, 2)``: row ``i * M + j`` holds ``(u_i, u_j)`` with
         ``u = linspace(-x_max, x_max, M)``, so the first coordinate varies slowest
         (``indexing="ij"``).
+
+    Raises
+    ------
+    ValueError
+        When the grid and its temporaries (24 bytes a point) would need more memory than the
+        limit of :func:`nma_dl._validate.check_memory` (4 GB: ``M`` up to about 12,900).
     """
     M = _count(M, "M", minimum=2)
+    check_memory(24 * M * M, f"sample_grid(M={M}) ({M * M:.3g} points)")
     x_max = check_real(x_max, "x_max", minimum=0.0, exclusive=True)
     if x_max > torch.finfo(torch.float32).max:
         raise ValueError(f"x_max must fit in float32 (<= 3.4e38), got {x_max!r}")

@@ -7,6 +7,11 @@ its checks instead:
 * ``argument_checks`` maps a parameter of ``__init__`` to a check ``check(value, name)`` that
   raises a clear TypeError or ValueError, or returns the value to use (an ``int`` for a size);
   the checks run, in the mapping's order, before ``__init__``'s body;
+* ``check_arguments(arguments)`` (a static method) gets all the checked arguments at once,
+  before ``__init__``'s body: for checks of their combination, such as the memory a network of
+  those sizes would need (:func:`nma_dl._validate.check_memory`);
+* ``check_built(self, arguments)`` runs after ``__init__``'s body (of the class actually
+  built), e.g. a dry run that catches a layer which would only fail at the first forward;
 * ``check_input(self, ...)`` takes what ``forward`` takes and runs before it, from a forward
   pre-hook, so a wrong input is named before PyTorch fails deep inside a layer.
 """
@@ -42,6 +47,26 @@ class CheckedModule(nn.Module):
         super().__init__()
         self.register_forward_pre_hook(_check_forward_input, with_kwargs=True)
 
+    @staticmethod
+    def check_arguments(arguments):
+        """Raise a ValueError if the arguments of ``__init__``, together, cannot work.
+
+        Parameters
+        ----------
+        arguments : dict
+            ``{parameter name: value}`` of the call, after the ``argument_checks``. The default
+            accepts everything.
+        """
+
+    def check_built(self, arguments):
+        """Raise a ValueError if the network just built cannot work. The default does nothing.
+
+        Parameters
+        ----------
+        arguments : dict
+            The checked arguments of ``__init__``, as for :meth:`check_arguments`.
+        """
+
     def check_input(self, *args, **kwargs):
         """Raise a TypeError or ValueError if ``forward`` cannot take these inputs.
 
@@ -69,7 +94,13 @@ def _checked_init(cls, init):
         for name, check in cls.argument_checks.items():
             if name in bound.arguments:
                 bound.arguments[name] = check(bound.arguments[name], name)
-        return init(*bound.args, **bound.kwargs)
+        arguments = dict(bound.arguments)
+        arguments.pop(next(iter(signature.parameters)))  # self
+        cls.check_arguments(arguments)
+        result = init(*bound.args, **bound.kwargs)
+        if type(self).__init__ is checked_init:  # the class built, not a base's super() call
+            self.check_built(arguments)
+        return result
 
     return checked_init
 

@@ -12,7 +12,7 @@ their arguments and inputs are declared apart (see :mod:`nma_dl.models.base`).
 import torch
 from torch import nn
 
-from nma_dl._validate import check_size, check_tensor
+from nma_dl._validate import check_memory, check_size, check_tensor
 from nma_dl.models.base import CheckedModule
 
 __all__ = ["DeepNet", "DeepNetReLU"]
@@ -40,6 +40,26 @@ class DeepNet(CheckedModule):
     """
 
     argument_checks = {"n_inputs": check_size, "n_hidden": check_size}
+
+    @staticmethod
+    def check_arguments(arguments):
+        """Refuse sizes whose parameters would not fit in memory (see :class:`CheckedModule`).
+
+        The estimate counts 12 bytes per parameter (float32 weights, gradients and an
+        optimizer's state); the limit is that of :func:`nma_dl._validate.check_memory`.
+
+        Parameters
+        ----------
+        arguments : dict
+            The checked arguments of ``__init__``.
+        """
+        n_inputs, n_hidden = arguments.get("n_inputs", 1), arguments.get("n_hidden", 1)
+        n_parameters = (n_inputs + 1) * n_hidden + n_hidden + 1
+        check_memory(
+            12 * n_parameters,
+            f"{n_parameters:.3g} parameters (n_inputs={n_inputs}, n_hidden={n_hidden}, stored "
+            "with their gradients and the optimizer's state)",
+        )
 
     def __init__(self, n_inputs, n_hidden):
         super().__init__()

@@ -9,6 +9,7 @@ For the tutorial "Biological vs. artificial neural networks":
 """
 
 import ast
+import inspect
 import math
 
 import torch
@@ -17,6 +18,7 @@ from torch import nn
 from nma_dl._validate import (
     check_column,
     check_instance,
+    check_memory,
     check_real_dtype,
     check_size,
     check_tensor,
@@ -28,6 +30,9 @@ __all__ = ["Net", "activation_names", "approximate_function", "parse_activation"
 
 _NOT_ACTIVATIONS = {"MultiheadAttention"}  # lives in torch.nn.modules.activation, is no activation
 _MAX_SPEC_LENGTH = 200
+# float32 weights + their gradients + an optimizer's state (momentum, or Adam's two moments).
+_BYTES_PER_PARAMETER = 4 * 3
+_MAX_INT_ARG = 2**20  # e.g. PReLU(num_parameters=...): one per channel, never millions
 
 
 def activation_names():
@@ -131,10 +136,42 @@ def _build_activation(spec, argname):
             )
         if isinstance(value, float) and not math.isfinite(value):
             raise refuse("numeric arguments must be finite")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_INT_ARG:
+            raise refuse(f"integer arguments must be at most {_MAX_INT_ARG} in size")
+    cls = getattr(activation, name)
     try:
-        return getattr(activation, name)(*values, **options)
-    except (TypeError, ValueError) as error:
+        bound = inspect.signature(cls).bind(*values, **options)
+    except TypeError as error:
         raise refuse(f"{name} does not accept these arguments ({error})") from None
+    for parameter, value in bound.arguments.items():
+        default = inspect.signature(cls).parameters[parameter].default
+        wrong = _wrong_kind(value, default)
+        if wrong:
+            raise refuse(f"{name}'s {parameter} must be {wrong}, not {value!r}")
+    try:
+        module = cls(*values, **options)
+    except Exception as error:
+        raise refuse(f"{name} does not accept these arguments ({error})") from None
+    # A dry run on one row of four features, in evaluation mode (RReLU draws no random
+    # numbers then): arguments torch accepts at construction may still fail in forward.
+    try:
+        with torch.no_grad():
+            module.eval()(torch.zeros(1, 4))
+    except Exception as error:
+        raise refuse(
+            f"a dry run on one row of 4 features failed ({type(error).__name__}: {error})"
+        ) from None
+    return module.train()
+
+
+def _wrong_kind(value, default):
+    """Say what an argument must be (from its default's type), or '' when ``value`` fits."""
+    if isinstance(default, bool):
+        return "" if isinstance(value, bool) else "True or False"
+    if isinstance(default, (int, float)):
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return "" if number else "a number"
+    return ""
 
 
 def _check_activation(spec, name):
@@ -184,6 +221,58 @@ class Net(CheckedModule):
             self.mlp.add_module(f"Activation_{i}", parse_activation(actv))
             in_num = out_num
         self.mlp.add_module("Output_Linear", nn.Linear(in_num, output_feature_num))
+
+    @staticmethod
+    def check_arguments(arguments):
+        """Refuse sizes whose parameters would not fit in memory (see :class:`CheckedModule`).
+
+        Parameters
+        ----------
+        arguments : dict
+            The checked arguments of ``__init__``.
+        """
+        widths = [
+            arguments["input_feature_num"],
+            *arguments["hidden_unit_nums"],
+            arguments["output_feature_num"],
+        ]
+        n_parameters = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:], strict=True))
+        check_memory(
+            _BYTES_PER_PARAMETER * n_parameters,
+            f"Net(input_feature_num={widths[0]}, hidden_unit_nums={widths[1:-1]}, "
+            f"output_feature_num={widths[-1]}) ({n_parameters:.3g} parameters, stored with "
+            "their gradients and the optimizer's state)",
+        )
+
+    def check_built(self, arguments):
+        """Run one row of zeros through the layers: an activation that breaks them fails here.
+
+        ``GLU()`` halves the width the next layer expects, ``Softmax(dim=2)`` has no such
+        dimension: both build, then fail at the first forward; this says so at construction.
+        Runs in evaluation mode without gradients (no random numbers are drawn), then restores
+        the mode.
+
+        Parameters
+        ----------
+        arguments : dict
+            The checked arguments of ``__init__``.
+        """
+        actv = type(self.mlp[1]).__name__ if len(self.mlp) > 1 else "the activation"
+        training = self.training
+        try:
+            with torch.no_grad():
+                output = self.eval().mlp(torch.zeros(1, self.input_feature_num))
+            expected = (1, self.mlp.Output_Linear.out_features)
+            if tuple(output.shape) != expected:
+                raise ValueError(f"the output has shape {tuple(output.shape)}, not {expected}")
+        except Exception as error:
+            raise ValueError(
+                f"actv {arguments['actv']!r} does not work in this network: a dry run of one row "
+                f"through its layers failed ({type(error).__name__}: {error}); {actv} must keep "
+                "the shape (batch, width) of its input, e.g. 'ReLU()' or 'LeakyReLU(0.1)'"
+            ) from None
+        finally:
+            self.train(training)
 
     def forward(self, x):
         """Compute the logits of a batch.

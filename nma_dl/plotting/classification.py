@@ -7,7 +7,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nma_dl._validate import check_instance, is_instance, require
-from nma_dl.plotting.style import _as_vector, _axes_or_current, _to_numpy
+from nma_dl.plotting.style import (
+    _as_vector,
+    _axes_or_current,
+    _class_count,
+    _finite,
+    _positive,
+    _to_numpy,
+)
 
 __all__ = ["plot_decision_map", "plot_function_approximation", "plot_spiral"]
 
@@ -37,6 +44,7 @@ def plot_function_approximation(x, relu_acts, y_hat, target=np.sin):
         raise ValueError(
             f"relu_acts must have shape (n_relus, {x.size}) to match x, got {relu_acts.shape}"
         )
+    _finite(relu_acts, "relu_acts")
     y_hat = _as_vector(y_hat, "y_hat")
     if y_hat.size != x.size:
         raise ValueError(f"y_hat must have one value per x ({x.size}), got {y_hat.size}")
@@ -67,7 +75,7 @@ def _points(values, name):
     points = _to_numpy(values, name)
     if points.ndim != 2 or points.shape[1] != 2:
         raise ValueError(f"{name} must have shape (n, 2), got {points.shape}")
-    return points
+    return _finite(points, name)
 
 
 def plot_spiral(X, y, ax=None, title=None):
@@ -132,15 +140,16 @@ def plot_decision_map(X_all, y_pred, X_test, y_test, M=500, x_max=2.0, eps=1e-3,
 
     ax = _axes_or_current(ax)
     require(is_instance(M, Integral) and M >= 2, "M", "an int >= 2", M)
-    for value, name in ((x_max, "x_max"), (eps, "eps")):
-        require(is_instance(value, (int, float)) and value > 0, name, "a number > 0", value)
+    M = int(M)
+    x_max, eps = _positive(x_max, "x_max"), _positive(eps, "eps")
     X_all = _points(X_all, "X_all")
     if len(X_all) != M * M:
         raise ValueError(f"X_all must hold M*M = {M * M} grid points, got {len(X_all)}")
     y_pred = _to_numpy(y_pred, "y_pred")
     if y_pred.ndim != 2 or len(y_pred) != M * M:
         raise ValueError(f"y_pred must have shape ({M * M}, n_classes), got {y_pred.shape}")
-    n_classes = y_pred.shape[1]
+    _finite(y_pred, "y_pred")
+    n_classes = _class_count(y_pred.shape[1], "n_classes (the columns of y_pred)")
     X_test = _points(X_test, "X_test")
     y_test = _labels(y_test, "y_test", len(X_test))
     if y_test.size and y_test.max() >= n_classes:

@@ -1,7 +1,5 @@
 """Figures of the decoding tutorial: response matrices, training losses, decoded orientations."""
 
-from numbers import Integral
-
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -11,6 +9,8 @@ from nma_dl.plotting.style import (
     _as_vector,
     _axes_or_current,
     _check_axes,
+    _class_count,
+    _finite,
     _to_numpy,
 )
 
@@ -26,7 +26,8 @@ def plot_data_matrix(X, ax):
     Parameters
     ----------
     X : array-like or torch.Tensor of shape (n_rows, n_columns)
-        Responses to show, e.g. stimuli by neurons. NaN entries are left blank.
+        Responses to show, e.g. stimuli by neurons. NaN entries are left blank; inf is
+        refused.
     ax : matplotlib.axes.Axes
         Axes to draw in; a colorbar is added next to it.
 
@@ -39,6 +40,7 @@ def plot_data_matrix(X, ax):
     X = _to_numpy(X, "X")
     if X.ndim != 2:
         raise ValueError(f"X must be a 2-D matrix; got {X.ndim} dimension(s), shape {X.shape}")
+    _finite(X, "X", allow_nan=True)
     if not np.isfinite(X).any():
         raise ValueError(
             f"X must contain at least one finite value; got shape {X.shape} with none"
@@ -108,9 +110,10 @@ def plot_decoded_results(
     predicted_test_labels : array-like or torch.Tensor of shape (n_test,) or (n_test, 1)
         Decoded class (bin index, 0 to ``n_classes - 1``) of each test stimulus.
     n_classes : int, optional
-        Number of orientation bins the decoder was trained with. When omitted it
-        is inferred as ``max(predicted_test_labels) + 1``, which undercounts if
-        the highest bins were never predicted; passing it is better.
+        Number of orientation bins the decoder was trained with, at most 360 (one
+        tick per bin). When omitted it is inferred as
+        ``max(predicted_test_labels) + 1``, which undercounts if the highest bins
+        were never predicted; passing it is better.
 
     Returns
     -------
@@ -135,8 +138,8 @@ def plot_decoded_results(
         )
     n_predicted = int(predicted.max()) + 1
     if n_classes is None:
-        n_classes = n_predicted
-    elif check_instance(n_classes, Integral, "n_classes", "an int", sep=";") < n_predicted:
+        n_classes = _class_count(n_predicted, "n_classes (max(predicted_test_labels) + 1)")
+    elif _class_count(n_classes, "n_classes") < n_predicted:
         raise ValueError(
             f"n_classes must exceed every predicted class; got n_classes={n_classes} "
             f"but a prediction of class {n_predicted - 1}"

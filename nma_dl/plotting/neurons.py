@@ -1,7 +1,6 @@
 """Figures of single neurons: a LIF neuron's membrane potential and its frequency-current curve."""
 
-from nma_dl._validate import is_instance, require
-from nma_dl.plotting.style import _as_vector, _axes_or_current
+from nma_dl.plotting.style import _as_vector, _axes_or_current, _positive
 
 __all__ = ["plot_fi_curve", "plot_lif_membrane"]
 
@@ -58,7 +57,7 @@ def plot_fi_curve(currents, spike_counts, ax=None, ylim=150):
             f"spike_counts must have one value per current ({currents.size}), "
             f"got {spike_counts.size}"
         )
-    require(is_instance(ylim, (int, float)) and ylim > 0, "ylim", "a number > 0", ylim)
+    ylim = _positive(ylim, "ylim")
     ax.plot(currents, spike_counts, marker="o")
     ax.set(
         title="LIF neuron: transfer function",

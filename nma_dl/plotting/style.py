@@ -2,17 +2,28 @@
 
 The helpers convert what the tutorials pass to a figure (NumPy arrays, Python sequences, torch
 tensors, recognised without importing torch) into float arrays, and find the axes to draw in.
+
+One rule for every plotting function: a number (a size, a limit, a radius) may be any real
+number, a NumPy scalar included (``np.float32(1)``), but not a bool, and must be finite; arrays
+of data must be finite, except where a docstring says that NaN is drawn as a gap (the matrix of
+:func:`~nma_dl.plotting.decoding.plot_data_matrix`); inf is never drawn. A class count is at
+most ``MAX_CLASSES`` (360), so that a stray ``10**6`` answers at once instead of laying out a
+million ticks or colours.
 """
 
+import numbers
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from nma_dl._validate import check_instance
+from nma_dl._validate import check_instance, is_instance
 
 __all__ = ["STYLE_PATH", "identity_line", "use_course_style"]
+
+#: Most classes a figure draws (one tick or colour each): one per degree of orientation.
+MAX_CLASSES = 360
 
 #: The course's matplotlib style file, shipped inside the package (works offline).
 STYLE_PATH = Path(__file__).with_name("course.mplstyle")
@@ -52,6 +63,36 @@ def _as_vector(values, name, *, allow_nan=False):
     if not allow_nan and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
     return array
+
+
+def _positive(value, name):
+    """Return a finite real number > 0 (NumPy scalars too, never a bool) as a float."""
+    ok = is_instance(value, numbers.Real) and np.isfinite(value) and value > 0
+    if not ok:
+        raise (ValueError if is_instance(value, numbers.Real) else TypeError)(
+            f"{name} must be a number > 0 (finite, not a bool); got {value!r}"
+        )
+    return float(value)
+
+
+def _finite(array, name, *, allow_nan=False):
+    """Check that an array holds no inf (and no NaN unless ``allow_nan``); return it."""
+    bad = np.isinf(array) if allow_nan else ~np.isfinite(array)
+    if bad.any():
+        what = "inf" if allow_nan else "NaN or inf"
+        raise ValueError(f"{name} must contain only finite numbers; got {what}")
+    return array
+
+
+def _class_count(value, name):
+    """Return a number of classes, an int in [1, MAX_CLASSES]."""
+    check_instance(value, numbers.Integral, name, "an int", sep=";")
+    if not 1 <= value <= MAX_CLASSES:
+        raise ValueError(
+            f"{name} must be between 1 and {MAX_CLASSES} (one tick or colour per class); "
+            f"got {value}"
+        )
+    return int(value)
 
 
 def _check_axes(ax, name="ax"):
