@@ -1597,6 +1597,120 @@ MODULE_CASES = {
     ],
 }
 
+# Reliability round 2 (issue 14): absurd sizes, activations that fail later, garbage in training,
+# files that are not what they claim. Added to CASES, one list per public name.
+_RELIABILITY_CASES = {
+    "DeepNet": [
+        _row("n_hidden 1e5 on 23589 inputs", lambda f, k: f(23589, 10**5), ValueError, "n_hidden"),
+    ],
+    "Net": [
+        _row(
+            "actv GLU() halves the width", lambda f, k: f("GLU()", 4, [6], 2), ValueError, "actv"
+        ),
+        _row(
+            "actv Softmax(dim=7)", lambda f, k: f("Softmax(dim=7)", 4, [6], 2), ValueError, "actv"
+        ),
+        _row(
+            "hidden_unit_nums 1e5 wide",
+            lambda f, k: f("ReLU()", 23589, [10**5], 2),
+            ValueError,
+            "hidden_unit_nums",
+        ),
+    ],
+    "parse_activation": [
+        _row("LeakyReLU('abc')", lambda f, k: f("LeakyReLU('abc')"), ValueError, "spec"),
+        _row("ReLU(inplace='no')", lambda f, k: f("ReLU(inplace='no')"), ValueError, "spec"),
+        _row(
+            "Hardtanh(1, 0) asserts in torch", lambda f, k: f("Hardtanh(1, 0)"), ValueError, "spec"
+        ),
+    ],
+    "sample_grid": [_row("M 1e5", lambda f, k: f(M=10**5), ValueError, "M")],
+    "run_LIF": [_row("T 1e12", lambda f, k: f(1.0, T=1e12), ValueError, "T")],
+    "fi_curve": [
+        _row(
+            "1000 currents x 1e5 steps",
+            lambda f, k: f([1.0] * 1000, T=1e5),
+            ValueError,
+            "currents",
+        )
+    ],
+    "stimulus_class": [
+        _row("n_classes 1e9", lambda f, k: f(k.stimuli, 10**9), ValueError, "n_classes"),
+    ],
+    "create_spiral_dataset": [
+        _row("K 1e7 arms", lambda f, k: f(10**7, 0.1, 1), ValueError, "K"),
+        _row("N 1e9 points", lambda f, k: f(4, 0.1, 10**9), ValueError, "N"),
+    ],
+    "train": [
+        _row(
+            "nan in train_data",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp.clone().fill_(_nan), k.stimuli),
+            ValueError,
+            "train_data",
+        ),
+        _row(
+            "custom loss broadcasts (n,) against (n, 1)",
+            lambda f, k: f(k.net, lambda o, t: ((o - t) ** 2).mean(), k.resp, k.stimuli[:, 0]),
+            ValueError,
+            "labels",
+        ),
+    ],
+    "gradient_step": [
+        _row(
+            "class label out of range",
+            lambda f, k: (
+                lambda net: f(net, nn.CrossEntropyLoss(), k.X, k.y + 5, k.optimizer(net))
+            )(k.classifier),
+            ValueError,
+            "labels",
+        ),
+        _row(
+            "optimizer over another network",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, k.optimizer(k.net)),
+            ValueError,
+            "optimizer",
+        ),
+    ],
+    "accuracy": [
+        _row(
+            "fractional labels",
+            lambda f, k: f(k.classifier, _loader(k.X, k.y.float() + 0.5)),
+            ValueError,
+            "labels",
+        ),
+    ],
+    "plot_decoded_results": [
+        _row(
+            "n_classes 1e6",
+            lambda f, k: f([1.0], [1.0], [10.0], [0], n_classes=10**6),
+            ValueError,
+            "n_classes",
+        ),
+    ],
+    "plot_fi_curve": [
+        _row("ylim inf", lambda f, k: f([0, 1], [0, 5], ylim=math.inf), ValueError, "ylim")
+    ],
+    "load_data": [
+        _row("path is a text file", lambda f, k: f(path=_text_file(k)), ValueError, "path"),
+    ],
+}
+
+
+def _loader(X, y):
+    from torch.utils.data import DataLoader, TensorDataset
+
+    return DataLoader(TensorDataset(X, y), batch_size=4)
+
+
+def _text_file(kit):
+    path = kit.tmp_path / "notes.npz"
+    path.write_text("not an archive")
+    return path
+
+
+for _name, _rows in _RELIABILITY_CASES.items():
+    CASES.setdefault(_name, []).extend(_rows)
+
 
 def _resolve(name):
     """The object called by a row, or None when it is not public (anymore, or yet)."""

@@ -6,7 +6,7 @@ one of them, from where ``source`` says (argument ``source``, else the environme
 ``NMA_DL_DATA_SOURCE``, else ``"auto"``):
 
 ``"osf"``
-    Download from OSF with pooch (MD5-checked, cached, written atomically).
+    Download from OSF (MD5-checked, cached, written atomically; pooch names the cache).
     If that fails, raise :class:`DataUnavailableError`.
 ``"auto"``
     Like ``"osf"``, but if anything fails warn once and use the offline
