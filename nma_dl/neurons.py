@@ -139,6 +139,12 @@ def fi_curve(currents, *, Rm=1, tau_ref=1, T=1000, dt=1, Cm=10, Vth=1):
     -------
     list of int
         One spike count per current.
+
+    Raises
+    ------
+    ValueError
+        Before the first simulation, when ``len(currents) * T / dt`` exceeds the limit of
+        :func:`nma_dl._validate.check_steps` (10**7 steps; ``NMA_DL_MAX_STEPS``).
     """
     if isinstance(currents, torch.Tensor):
         currents = currents.reshape(-1).tolist()
