@@ -382,7 +382,9 @@ def conv_activations_figure(angle=0.0, phase=0.0):
     axes[0].imshow(image.numpy(), cmap="gray", vmin=-0.5, vmax=0.5)
     axes[0].set_title(f"grating {angle:g}°", fontsize=11)
     for channel, ax in enumerate(axes[1:]):
-        shown = ax.imshow(act[channel].numpy(), cmap="bwr", vmin=-CONV_ACT_LIMIT, vmax=CONV_ACT_LIMIT)
+        shown = ax.imshow(
+            act[channel].numpy(), cmap="bwr", vmin=-CONV_ACT_LIMIT, vmax=CONV_ACT_LIMIT
+        )
         ax.set_title(f"channel {channel}", fontsize=11)
     for ax in axes:
         ax.set(xticks=[], yticks=[])
