@@ -332,6 +332,10 @@ def test_directives_become_markdown_in_student_and_solutions_notebooks(project):
             "> **Outer**\n>\n> > **Tip**\n> >\n> > In.",
         ),
         ("```{math}\nx^2\n```", "$$\nx^2\n$$"),
+        (
+            "````{note}\nRun:\n```python\nx = 1\n```\nThen.\n````\nAfter.",
+            "> **Note**\n>\n> Run:\n> ```python\n> x = 1\n> ```\n> Then.\nAfter.",
+        ),
         ("```{code-block} python\nx = 1\n```", "```python\nx = 1\n```"),
         (
             "```{dropdown} More\nHidden.\n```",

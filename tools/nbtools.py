@@ -381,13 +381,13 @@ def myst_to_markdown(text: str) -> str:
         body, depth = [], 0
         while j < len(lines):
             line = lines[j]
-            inner = _DIRECTIVE_OPEN.match(line)
-            if inner and inner.group("fence")[0] == fence[0]:
-                depth += 1
-            elif line.strip() and set(line.strip()) == {fence[0]} and len(line.strip()) >= 3:
-                if depth == 0 and len(line.strip()) >= len(fence):
+            stripped = line.strip()
+            if re.match(rf"{re.escape(fence[0])}{{3,}}[^{re.escape(fence[0])}\s]", stripped):
+                depth += 1  # a nested directive or code block opens
+            elif len(stripped) >= 3 and set(stripped) == {fence[0]}:
+                if depth == 0 and len(stripped) >= len(fence):
                     break
-                depth -= 1
+                depth = max(depth - 1, 0)
             body.append(line)
             j += 1
         inner_text = myst_to_markdown("\n".join(body))
