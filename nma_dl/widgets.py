@@ -274,8 +274,9 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
 # ---------------------------------------------------------------------------
 
 TUNING_LAUNCH_NOTE = (
-    "Static figure: the units drawn with seed {seed}. Launch this page as a notebook "
-    "(Colab, Kaggle or Jupyter) to draw other units with the button."
+    "Tuning curves, response against stimulus orientation, of {n_units} units chosen at random "
+    "(seed {seed}) in each of: {labels}. Launch this page as a notebook (Colab, Kaggle or "
+    "Jupyter) to draw other units with the button."
 )
 
 
@@ -335,7 +336,8 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
     button.on_click(redraw)
     box.redraw = redraw
     show(first)
-    return StaticFallback(box, figure_html(first, TUNING_LAUNCH_NOTE.format(seed=seed)))
+    caption = TUNING_LAUNCH_NOTE.format(n_units=n_units, seed=seed, labels=", ".join(resp_dict))
+    return StaticFallback(box, figure_html(first, caption))
 
 
 # ---------------------------------------------------------------------------
