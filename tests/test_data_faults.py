@@ -631,3 +631,19 @@ def test_concurrent_loads_of_a_missing_file_download_it_once(local):
     assert len(server.requests) == 1  # before: 7 or 8 downloads
     assert {out.split()[-1] for out, _ in outputs} == {hashlib.md5(body).hexdigest()}
     assert _real_files(cache) == [ORIBINNED1]
+
+
+def test_without_a_lock_only_old_temporaries_are_removed(local, monkeypatch):
+    server, cache, _ = local
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # a platform without fcntl (nor msvcrt)
+    monkeypatch.setitem(sys.modules, "msvcrt", None)
+    old, fresh = cache / f".{ORIBINNED1}.old.part", cache / f".{ORIBINNED1}.fresh.part"
+    for path in (old, fresh):
+        path.write_bytes(b"partial")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    unrelated = cache / "tmp_user_file.part"  # not ours: never touched
+    unrelated.write_bytes(b"mine")
+    server.behaviour = send(GOOD[ORIBINNED1])
+    assert fetch(ORIBINNED1, source="osf").read_bytes() == GOOD[ORIBINNED1]
+    assert not old.exists() and fresh.exists() and unrelated.exists()
+    assert not (cache / ".nma_dl.lock").exists()  # no lock file without a lock
