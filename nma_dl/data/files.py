@@ -293,8 +293,13 @@ def _writable(folder):
 
 def _umask_mode():
     """Permissions of a new file under the user's umask (temporary files get 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
+    try:  # Linux says it without changing it (os.umask is briefly 0 for every thread)
+        with open("/proc/self/status") as status:
+            lines = [line for line in status if line.startswith("Umask:")]
+        mask = int(lines[0].split()[1], 8)
+    except (OSError, IndexError, ValueError):
+        mask = os.umask(0)
+        os.umask(mask)
     return 0o666 & ~mask
 
 
