@@ -454,3 +454,11 @@ def test_error_names_file_url_and_remedy():
     assert "OSError: boom" in text and "NMA_DL_DATA_SOURCE=synthetic" in text
     assert isinstance(error, RuntimeError) and error.url.endswith("683xc/")
     assert dataclasses.is_dataclass(FILES[ORIBINNED1])
+
+
+@pytest.mark.bad_input
+def test_prepare_names_a_bad_setting_instead_of_falling_back(monkeypatch, capsys):
+    monkeypatch.setenv("NMA_DL_DOWNLOAD_TIMEOUT", "forever")
+    assert main(["prepare", "--source", "auto"]) == 1  # before: 0, with the surrogate
+    err = capsys.readouterr().err
+    assert "NMA_DL_DOWNLOAD_TIMEOUT" in err and "'forever'" in err
