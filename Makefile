@@ -72,7 +72,7 @@ test: $(STAMP) chromium ## everything: lint, unit, book, slow tests, site, nbmak
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory book
-	$(BIN)/python -m pytest -n $(JOBS) -m "slow and not site" tests
+	$(BIN)/python -m pytest -n $(JOBS) --durations=10 -m "slow and not site" tests
 	$(MAKE) --no-print-directory site
 	$(BIN)/python -m pytest -n $(JOBS) --nbmake --nbmake-kernel=python3 --nbmake-timeout=600 notebooks/reference
 
