@@ -50,12 +50,19 @@ _EXPORTS = {
     "data.toy": ["create_spiral_dataset", "shuffle_and_split_data", "make_loaders", "sample_grid"],
     "stimuli": ["stimulus_class", "grating", "filters", "gabor"],
     "convolution": ["conv2d", "max_pool", "count_parameters", "simple_and_complex_cells"],
-    "models.decoders": ["DeepNet", "DeepNetReLU"],
+    "models.decoders": ["DeepNet", "DeepNetReLU", "DeepNetSoftmax"],
     "models.mlp": ["Net", "parse_activation", "activation_names", "approximate_function"],
-    "models.conv": ["ConvolutionalLayer"],
+    "models.conv": ["ConvolutionalLayer", "ConvFC"],
     "models.cnn": ["CNN"],
-    "losses": ["cross_entropy_loss"],
-    "analysis": ["RDM", "correlate_rdms", "get_hidden_activity", "reduce_dimensions"],
+    "losses": ["cross_entropy_loss", "penalty_terms", "regularized_loss", "regularized_MSE_loss"],
+    "analysis": [
+        "RDM",
+        "correlate_rdms",
+        "get_hidden_activity",
+        "reduce_dimensions",
+        "preferred_orientation",
+    ],
+    "encoding": ["decode_orientation", "grating_stimuli", "train_encoder"],
     "training": [
         "gradient_step",
         "evaluate_loss",
@@ -81,6 +88,13 @@ _EXPORTS = {
         "plot_tuning",
         "plot_resp_lowd",
     ],
+    "plotting.weights": [
+        "visualize_weights",
+        "visualize_hidden_units",
+        "plot_training_curves",
+        "plot_prediction",
+        "plot_encoder_tuning",
+    ],
     "videos": ["display_videos"],
     "widgets": [
         "lif_fi_figure",
@@ -101,6 +115,10 @@ _EXPORTS = {
         "check_conv2d",
         "check_ConvolutionalLayer",
         "check_max_pool",
+        "check_preferred_orientation",
+        "check_DeepNetSoftmax",
+        "check_regularized_loss",
+        "check_ConvFC",
     ],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -221,3 +221,55 @@ def reduce_dimensions(resp, n_pca=20, random_state=0):
     with threadpool_limits(limits=1):
         lowd = PCA(n_components=n_components, random_state=random_state).fit_transform(resp)
         return tsne.fit_transform(lowd)
+
+
+# --------------------------------------------------------------------------- preferred orientation
+# The bonus decoding/encoding tutorial (W1D5 Tutorial 4) sorts neurons by their preferred
+# orientation to make the decoder's input weights readable.
+
+__all__ += ["preferred_orientation"]
+
+
+def preferred_orientation(resp, sigma=5, mode="wrap"):
+    """Index of each neuron's peak response after smoothing its tuning curve.
+
+    Each column of ``resp`` (a tuning curve over stimuli evenly spaced around the circle) is
+    smoothed with a Gaussian of ``sigma`` stimuli along the stimulus axis
+    (:func:`scipy.ndimage.gaussian_filter1d`), then ``argmax`` gives the stimulus of the peak.
+    Orientation is circular, so the smoothing wraps around by default: 359° is a neighbour of 0°.
+    The original course reflected at the ends instead (``mode="reflect"``), which drags peaks
+    near 0° and 360° inwards and splits a neuron that prefers 0° between the two ends.
+
+    Parameters
+    ----------
+    resp : numpy.ndarray or torch.Tensor
+        (n_stimuli, n_neurons) responses, rows ordered by orientation (e.g. ``load_data()``'s).
+    sigma : float, default=5
+        Width of the Gaussian, in stimuli (degrees for 1-degree bins), > 0.
+    mode : {"wrap", "reflect", "nearest", "mirror", "constant"}, default="wrap"
+        How :func:`scipy.ndimage.gaussian_filter1d` extends the curves beyond the ends.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_neurons,) int64 row index of each neuron's smoothed peak; ``argsort()`` of it orders
+        the neurons by preferred orientation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> resp = np.zeros((360, 2)); resp[10, 0] = 1; resp[350, 1] = 1
+    >>> preferred_orientation(resp)
+    array([ 10, 350])
+    """
+    from scipy.ndimage import gaussian_filter1d
+
+    from nma_dl._validate import check_real
+
+    resp = _matrix(resp, "resp", "(n_stimuli, n_neurons)")
+    sigma = check_real(sigma, "sigma", minimum=0, exclusive=True)
+    modes = ("wrap", "reflect", "nearest", "mirror", "constant")
+    check_instance(mode, str, "mode", f"one of {modes}")
+    require(mode in modes, "mode", f"one of {modes}", mode)
+    smoothed = gaussian_filter1d(resp, sigma, axis=0, mode=mode)
+    return smoothed.argmax(axis=0).astype(np.int64)

@@ -25,6 +25,12 @@ from nma_dl.checks._core import FAILED, NOT_IMPLEMENTED, PASSED, CheckResult
 from nma_dl.checks.analysis import check_correlate_rdms, check_RDM
 from nma_dl.checks.convolution import check_conv2d, check_ConvolutionalLayer, check_max_pool
 from nma_dl.checks.data import check_shuffle_and_split_data
+from nma_dl.checks.encoding import (
+    check_ConvFC,
+    check_DeepNetSoftmax,
+    check_preferred_orientation,
+    check_regularized_loss,
+)
 from nma_dl.checks.losses import check_cross_entropy_loss
 from nma_dl.checks.models import check_approximate_function, check_DeepNetReLU, check_Net
 from nma_dl.checks.training import check_train
@@ -45,4 +51,8 @@ __all__ = [
     "check_correlate_rdms",
     "check_shuffle_and_split_data",
     "check_train",
+    "check_ConvFC",
+    "check_DeepNetSoftmax",
+    "check_preferred_orientation",
+    "check_regularized_loss",
 ]

@@ -106,3 +106,124 @@ class ConvolutionalLayer(CheckedModule):
                 f"s must have the layer's dtype {self.conv.weight.dtype}, got {s.dtype}"
                 " (convert with s.float())"
             )
+
+
+# --------------------------------------------------------------------------- encoding model
+# The bonus decoding/encoding tutorial (W1D5 Tutorial 4) predicts every neuron's response to a
+# grating from one convolutional layer followed by one linear layer.
+
+__all__ += ["ConvFC"]
+
+
+class ConvFC(CheckedModule):
+    """An encoding model: a convolution, then a linear map from its units to every neuron.
+
+    ``a = conv(s)`` (``c_out`` channels of ``b`` pixels each, "same" padding), flattened to
+    ``c_out * b`` units, then ``y = W a + bias`` with one output per neuron; no non-linearity.
+    The layers are created in the original's order and the linear weights drawn from
+    ``N(0, 0.01^2)`` last, so after a given torch seed the weights are the original's.
+
+    Parameters
+    ----------
+    n_neurons : int
+        Number of neurons whose responses are predicted.
+    c_in : int, default=1
+        Number of image channels.
+    c_out : int, default=6
+        Number of convolutional channels.
+    K : int, default=7
+        Kernel size, a positive odd int; padding ``K // 2``, stride 1.
+    b : int, default=12*16
+        Number of pixels of one image (height x width), so that the flattened convolution has
+        ``c_out * b`` units.
+    filters : torch.Tensor, optional
+        (c_out, c_in, K, K) initial filters, e.g. :func:`nma_dl.filters`; they stay trainable
+        and the convolution's biases start at 0.
+
+    Attributes
+    ----------
+    conv : torch.nn.Conv2d
+        The convolution.
+    dims : tuple of int
+        ``(c_out, b)``, the shape of the convolution's output per image.
+    out_layer : torch.nn.Linear
+        ``c_out * b`` units to ``n_neurons`` responses.
+    """
+
+    argument_checks = {
+        "n_neurons": check_size,
+        "c_in": check_size,
+        "c_out": check_size,
+        "K": _check_odd_size,
+        "b": check_size,
+    }
+
+    @staticmethod
+    def check_arguments(arguments):
+        """Refuse shapes of ``filters`` that do not fit and sizes too large for memory.
+
+        Parameters
+        ----------
+        arguments : dict
+            The checked arguments of ``__init__``.
+        """
+        from nma_dl._validate import check_memory
+
+        c_in, c_out = arguments.get("c_in", 1), arguments.get("c_out", 6)
+        K, b = arguments.get("K", 7), arguments.get("b", 12 * 16)
+        _check_filters(arguments.get("filters"), (c_out, c_in, K, K))
+        n_parameters = (c_out * b + 1) * arguments["n_neurons"]
+        check_memory(
+            16 * n_parameters,
+            f"{n_parameters:.3g} linear weights (c_out * b = {c_out * b} units times "
+            f"n_neurons={arguments['n_neurons']}, with gradients and optimizer state)",
+        )
+
+    def __init__(self, n_neurons, c_in=1, c_out=6, K=7, b=12 * 16, filters=None):
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, kernel_size=K, padding=K // 2, stride=1)
+        self.dims = (c_out, b)  # shape of the convolution's output per image
+        self.out_layer = nn.Linear(c_out * b, n_neurons)  # conv units -> neurons
+        if filters is not None:
+            self.conv.weight = nn.Parameter(filters.detach().clone())
+            self.conv.bias = nn.Parameter(torch.zeros(c_out, dtype=filters.dtype))
+        nn.init.normal_(self.out_layer.weight, std=0.01)  # small initial weights
+
+    def forward(self, s):
+        """Predict every neuron's response to each image.
+
+        Parameters
+        ----------
+        s : torch.Tensor
+            (n_stimuli, c_in, H, W) images with ``H * W == b``.
+
+        Returns
+        -------
+        torch.Tensor
+            (n_stimuli, n_neurons) predicted responses.
+        """
+        a = self.conv(s)  # (n_stimuli, c_out, H, W)
+        a = a.flatten(start_dim=1)  # one vector of c_out * b units per image
+        y = self.out_layer(a)
+        return y
+
+    def check_input(self, s):
+        """Raise a TypeError or ValueError naming ``s`` if :meth:`forward` cannot take it.
+
+        Parameters
+        ----------
+        s : object
+            What the network was called with.
+        """
+        check_tensor(s, "s")
+        c_in, b = self.conv.in_channels, self.dims[1]
+        if s.ndim != 4 or s.shape[1] != c_in or s.shape[2] * s.shape[3] != b:
+            raise ValueError(
+                f"s must have shape (n, c_in, H, W) with c_in={c_in} and H * W = b = {b} "
+                f"(a batch of images), got shape {tuple(s.shape)}"
+            )
+        if s.dtype != self.conv.weight.dtype:
+            raise TypeError(
+                f"s must have the network's dtype {self.conv.weight.dtype}, got {s.dtype}"
+                " (convert with s.float())"
+            )

@@ -127,3 +127,98 @@ class DeepNetReLU(DeepNet):
         """
         h = torch.relu(self.in_layer(r))
         return self.out_layer(h)
+
+
+# --------------------------------------------------------------------------- classification
+# The bonus decoding/encoding tutorial (W1D5 Tutorial 4) decodes orientation bins instead.
+
+__all__ += ["DeepNetSoftmax"]
+
+
+def _check_classes(value, name):
+    from nma_dl._validate import check_int
+
+    return check_int(value, name, minimum=2, bound="an int >= 2 (a classifier needs 2 classes)")
+
+
+class DeepNetSoftmax(DeepNet):
+    """A classifier with one hidden layer of ReLUs whose outputs are log probabilities.
+
+    ``h = relu(W_in r + b_in)``, ``log p = log_softmax(W_out h + b_out)``: one log probability
+    per class, to be scored with :class:`torch.nn.NLLLoss`. The layers are created in the
+    original's order, so after a given torch seed the initial weights are the original's.
+
+    Parameters
+    ----------
+    n_inputs : int
+        Number of inputs (neurons).
+    n_hidden : int
+        Number of hidden units.
+    n_classes : int
+        Number of classes (orientation bins), at least 2.
+
+    Attributes
+    ----------
+    in_layer, out_layer : torch.nn.Linear
+        Inputs to hidden units, hidden units to classes.
+    logprob : torch.nn.LogSoftmax
+        The normalisation across classes (dimension 1, one row per stimulus).
+    """
+
+    argument_checks = {"n_inputs": check_size, "n_hidden": check_size, "n_classes": _check_classes}
+
+    @staticmethod
+    def check_arguments(arguments):
+        """Refuse sizes whose parameters would not fit in memory (see :class:`DeepNet`).
+
+        Parameters
+        ----------
+        arguments : dict
+            The checked arguments of ``__init__``.
+        """
+        n_inputs, n_hidden = arguments.get("n_inputs", 1), arguments.get("n_hidden", 1)
+        n_classes = arguments.get("n_classes", 2)
+        n_parameters = (n_inputs + 1) * n_hidden + (n_hidden + 1) * n_classes
+        check_memory(
+            12 * n_parameters,
+            f"{n_parameters:.3g} parameters (n_inputs={n_inputs}, n_hidden={n_hidden}, "
+            f"n_classes={n_classes}, stored with their gradients and the optimizer's state)",
+        )
+
+    def __init__(self, n_inputs, n_hidden, n_classes):
+        CheckedModule.__init__(self)
+        self.in_layer = nn.Linear(n_inputs, n_hidden)  # responses -> hidden units
+        self.out_layer = nn.Linear(n_hidden, n_classes)  # hidden units -> one score per class
+        self.logprob = nn.LogSoftmax(dim=1)  # normalise across the classes of each row
+
+    def forward(self, r):
+        """Log probability of each class for each stimulus.
+
+        Parameters
+        ----------
+        r : torch.Tensor
+            (n_stimuli, n_inputs) responses.
+
+        Returns
+        -------
+        torch.Tensor
+            (n_stimuli, n_classes) log probabilities; each row's exponentials sum to 1.
+        """
+        h = torch.relu(self.in_layer(r))
+        logp = self.logprob(self.out_layer(h))
+        return logp
+
+    def check_input(self, r):
+        """Raise a TypeError or ValueError naming ``r`` if :meth:`forward` cannot take it.
+
+        Parameters
+        ----------
+        r : object
+            What the network was called with.
+        """
+        super().check_input(r)
+        if r.ndim != 2:
+            raise ValueError(
+                f"r must have shape (n_stimuli, n_inputs) (use r[None] for one stimulus), got "
+                f"shape {tuple(r.shape)}"
+            )

@@ -1,0 +1,331 @@
+"""Benchmark of the bonus tutorial (W1D5 Tutorial 4): the package's trainers against the original.
+
+Runs, in one process on the same data, the package's :func:`nma_dl.train_encoder` and
+:func:`nma_dl.decode_orientation` and a plain restatement of the original course's procedure
+(below: ``optim.SGD``, penalties recomputed as ``(w**2).sum()`` and ``w.abs().sum()`` through
+autograd every iteration, test passes that build a graph), with the same seeds. It prints the
+time of each, the largest relative difference between their recorded losses, the accuracies of
+the classifiers, and a floor: the matmul FLOPs per iteration divided by the measured matmul
+throughput, plus the bytes the optimizer and the penalties must touch divided by the measured
+memory bandwidth. The last two lines are::
+
+    ConvFC: package X s, original Y s, speed-up Z x, max relative loss difference D, floor F s
+    classifiers: package X s, original Y s, speed-up Z x, max relative loss difference D, floor F s
+
+Usage (full-size offline data, 23 589 neurons; a few minutes on 2 cores)::
+
+    NMA_DL_DATA_SOURCE=synthetic .venv/bin/python tools/t4_speed.py [--threads N] [--device D]
+
+The restatement is also what ``tests/test_t4_fidelity.py`` compares the package with.
+"""
+
+import argparse
+import time
+
+import numpy as np
+import torch
+from torch import nn, optim
+
+# --------------------------------------------------------------------------- the original
+
+
+def original_regularized_loss(output, target, weights, L2_penalty=0, L1_penalty=0):
+    """The original's classification loss, penalties through autograd."""
+    loss = nn.NLLLoss()(output, target)
+    return loss + L2_penalty * (weights**2).sum() + L1_penalty * weights.abs().sum()
+
+
+def original_regularized_MSE_loss(output, target, weights=None, L2_penalty=0, L1_penalty=0):
+    """The original's encoding loss, penalties through autograd."""
+    loss = nn.MSELoss()(output, target)
+    if weights is not None:
+        loss = loss + L2_penalty * torch.square(weights).sum() + L1_penalty * weights.abs().sum()
+    return loss
+
+
+def original_decode(net, loss_fn, train_data, train_classes, test_data, test_classes, n_iter,
+                    L2_penalty=0, L1_penalty=0):  # fmt: skip
+    """The original's ``train`` (lr 0.1, test loss every step with a graph) and scoring."""
+    optimizer = optim.SGD(net.parameters(), lr=0.1)
+    regularized = L2_penalty != 0 or L1_penalty != 0
+    train_loss, test_loss = [], []
+    for _ in range(n_iter):
+        out = net(train_data)
+        if regularized:
+            loss = loss_fn(out, train_classes, net.in_layer.weight, L2_penalty, L1_penalty)
+        else:
+            loss = loss_fn(out, train_classes)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        train_loss.append(loss.item())
+        out_test = net(test_data)
+        if regularized:
+            loss_test = loss_fn(
+                out_test, test_classes, net.in_layer.weight, L2_penalty, L1_penalty
+            )
+        else:
+            loss_test = loss_fn(out_test, test_classes)
+        test_loss.append(loss_test.item())
+    predicted = np.argmax(net(test_data).detach().cpu(), axis=1)
+    frac_correct = float((predicted == test_classes.cpu()).sum() / len(test_classes))
+    return train_loss, test_loss, predicted, frac_correct
+
+
+def original_encode(net, train_data, train_labels, test_data, test_labels, learning_rate=2,
+                    n_iter=200, L2_penalty=5e-4, L1_penalty=1e-6):  # fmt: skip
+    """The original encoder's ``train`` (its ``self.optimizer`` bug left out)."""
+    optimizer = optim.SGD(net.parameters(), lr=learning_rate, momentum=0.9)
+    train_loss = np.nan * np.zeros(n_iter)
+    test_loss = np.nan * np.zeros(n_iter)
+    for i in range(n_iter):
+        y_pred = net(train_data)
+        weights = net.out_layer.weight
+        loss = original_regularized_MSE_loss(y_pred, train_labels, weights, L2_penalty, L1_penalty)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        train_loss[i] = loss.item()
+        if (i + 1) % (n_iter // 10) == 0 or i == 0:
+            y_pred = net(test_data)
+            loss = original_regularized_MSE_loss(
+                y_pred, test_labels, weights, L2_penalty, L1_penalty
+            )
+            test_loss[i] = loss.item()
+    return train_loss, test_loss
+
+
+def max_relative_difference(a, b):
+    """Largest ``|a - b| / |b|`` over the entries where both are recorded (not NaN)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    recorded = ~np.isnan(b)
+    if not np.array_equal(recorded, ~np.isnan(a)):
+        return float("inf")
+    return float(np.max(np.abs(a[recorded] - b[recorded]) / np.abs(b[recorded])))
+
+
+# --------------------------------------------------------------------------- floors
+
+
+def _best_time(func, repeats=5):
+    func()
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def memory_bandwidth(device):
+    """Bytes per second of ``z = x + y`` on 27 M float32 values (3 x 4 bytes per value)."""
+    x = torch.rand(1 << 25, device=device)
+    y, z = torch.rand_like(x), torch.empty_like(x)
+
+    def add():
+        torch.add(x, y, out=z)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+
+    return 12 * x.numel() / _best_time(add)
+
+
+def matmul_throughput(shapes, device):
+    """FLOPs per second of the products ``(m, k) @ (k, n)`` listed in ``shapes``, together."""
+    pairs = [
+        (torch.randn(m, k, device=device), torch.randn(k, n, device=device)) for m, k, n in shapes
+    ]
+
+    def run():
+        for a, b in pairs:
+            a @ b
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+
+    return sum(2 * m * k * n for m, k, n in shapes) / _best_time(run)
+
+
+def encoder_floor(n_stimuli, n_units, n_neurons, n_iter, n_tests, device):
+    """Seconds the encoder's training cannot beat: its products, plus its optimizer's bytes."""
+    step = [
+        (n_stimuli, n_units, n_neurons),  # forward
+        (n_neurons, n_stimuli, n_units),  # gradient of the weights
+        (n_stimuli, n_neurons, n_units),  # gradient of the convolution's output
+    ]
+    flops = n_iter * 3 * 2 * n_stimuli * n_units * n_neurons
+    flops += n_tests * 2 * n_stimuli * n_units * n_neurons
+    # one fused pass per step: read w, grad, momentum; write w, momentum (the penalties' values
+    # and gradients fold into it)
+    n_bytes = n_iter * 5 * 4 * n_units * n_neurons
+    rate, bandwidth = matmul_throughput(step, device), memory_bandwidth(device)
+    return flops / rate + n_bytes / bandwidth, rate, bandwidth
+
+
+def classifier_floor(n_train, n_test, n_neurons, n_hidden, n_iter, device):
+    """The same for a classifier: its input-layer products (train, gradient, test)."""
+    step = [
+        (n_train, n_neurons, n_hidden),
+        (n_hidden, n_train, n_neurons),
+        (n_test, n_neurons, n_hidden),
+    ]
+    flops = n_iter * 2 * n_hidden * n_neurons * (2 * n_train + n_test)
+    n_bytes = n_iter * 5 * 4 * n_hidden * n_neurons
+    rate, bandwidth = matmul_throughput(step, device), memory_bandwidth(device)
+    return flops / rate + n_bytes / bandwidth, rate, bandwidth
+
+
+# --------------------------------------------------------------------------- the runs
+
+
+def _quiet(func, *args, **kwargs):
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        return func(*args, **kwargs)
+
+
+def run_classifiers(resp_train, stimuli_train, resp_test, stimuli_test, n_iter=1000, device="cpu"):
+    """Both classifiers of the tutorial, package then original: times, accuracies, losses."""
+    from nma_dl import DeepNetSoftmax, decode_orientation, regularized_loss, set_seed
+    from nma_dl.stimuli import stimulus_class
+
+    n_neurons, n_classes = resp_train.shape[1], 20
+    settings = [(nn.NLLLoss(), original_regularized_loss, 0, 0)]
+    settings.append((regularized_loss, original_regularized_loss, 1e-2, 5e-4))
+    device = torch.device(device)
+    data = [t.to(device) for t in (resp_train, resp_test)]
+    classes = [stimulus_class(s, n_classes).to(device) for s in (stimuli_train, stimuli_test)]
+    results = []
+    for package_loss, original_loss, L2, L1 in settings:
+        set_seed(1)
+        net = DeepNetSoftmax(n_neurons, 20, n_classes).to(device)
+        start = time.perf_counter()
+        train_p, test_p, predicted = _quiet(
+            decode_orientation, net, n_classes, package_loss, resp_train, stimuli_train,
+            resp_test, stimuli_test, n_iter=n_iter, L2_penalty=L2, L1_penalty=L1,
+        )  # fmt: skip
+        time_p = time.perf_counter() - start
+        small_p = float((net.in_layer.weight.detach().abs() < 1e-3).double().mean())
+        accuracy_p = float((predicted == classes[1].cpu()).double().mean())
+        set_seed(1)
+        net = DeepNetSoftmax(n_neurons, 20, n_classes).to(device)
+        start = time.perf_counter()
+        train_o, test_o, _, accuracy_o = original_decode(
+            net, original_loss if L2 or L1 else nn.NLLLoss(), data[0], classes[0], data[1],
+            classes[1], n_iter, L2, L1,
+        )  # fmt: skip
+        time_o = time.perf_counter() - start
+        small_o = float((net.in_layer.weight.detach().abs() < 1e-3).double().mean())
+        difference = max(
+            max_relative_difference(train_p, train_o), max_relative_difference(test_p, test_o)
+        )
+        results.append(
+            {
+                "L2": L2, "L1": L1, "time_package": time_p, "time_original": time_o,
+                "accuracy_package": accuracy_p, "accuracy_original": accuracy_o,
+                "small_package": small_p, "small_original": small_o, "difference": difference,
+            }
+        )  # fmt: skip
+    return results
+
+
+def run_encoder(resp_train, resp_test, n_iter=200, device="cpu"):
+    """The encoding model, package then original: times and loss curves."""
+    from nma_dl import ConvFC, filters, grating_stimuli, set_seed, train_encoder
+
+    device = torch.device(device)
+    _, images = grating_stimuli()
+    images = images.to(device)
+    resp_train, resp_test = resp_train.to(device), resp_test.to(device)
+    n_neurons = resp_train.shape[1]
+    set_seed(1)
+    net = ConvFC(n_neurons, filters=filters(out_channels=6, K=7)).to(device)
+    start = time.perf_counter()
+    train_p, test_p = train_encoder(
+        net, images, resp_train, images, resp_test, n_iter=n_iter, verbose=False
+    )
+    time_p = time.perf_counter() - start
+    set_seed(1)
+    net = ConvFC(n_neurons, filters=filters(out_channels=6, K=7)).to(device)
+    start = time.perf_counter()
+    train_o, test_o = original_encode(net, images, resp_train, images, resp_test, n_iter=n_iter)
+    time_o = time.perf_counter() - start
+    difference = max(
+        max_relative_difference(train_p, train_o), max_relative_difference(test_p, test_o)
+    )
+    return {
+        "time_package": time_p,
+        "time_original": time_o,
+        "difference": difference,
+        "curves": (train_p, test_p, train_o, test_o),
+    }
+
+
+def _line(name, time_p, time_o, difference, floor):
+    return (
+        f"{name}: package {time_p:.1f} s, original {time_o:.1f} s, speed-up "
+        f"{time_o / time_p:.2f} x, max relative loss difference {difference:.1e}, "
+        f"floor {floor:.1f} s"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all)")
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    from nma_dl import load_data, load_data_split, set_seed, train_test_split
+
+    device = torch.device(args.device)
+    resp_all, stimuli_all = load_data()
+    set_seed(4)
+    resp_train, resp_test, stimuli_train, stimuli_test = train_test_split(resp_all, stimuli_all)
+    resp_train6, resp_test6, _ = load_data_split()
+    n_neurons = resp_all.shape[1]
+    print(f"{n_neurons} neurons, {torch.get_num_threads()} torch threads, device {device}")
+
+    encoder = run_encoder(resp_train6, resp_test6, device=device)
+    enc_floor, enc_rate, enc_bw = encoder_floor(60, 6 * 12 * 16, n_neurons, 200, 11, device)
+    print(
+        f"encoder: matmul {enc_rate / 1e9:.1f} GFLOP/s, memory {enc_bw / 1e9:.1f} GB/s, "
+        f"floor {enc_floor:.1f} s ({enc_floor / encoder['time_package']:.2f} of the package's "
+        f"time; package / floor = {encoder['time_package'] / enc_floor:.2f})"
+    )
+    classifiers = run_classifiers(
+        resp_train, stimuli_train, resp_test, stimuli_test, device=device
+    )
+    n_train, n_test = len(resp_train), len(resp_test)
+    cls_floor, cls_rate, cls_bw = classifier_floor(n_train, n_test, n_neurons, 20, 1000, device)
+    cls_floor *= len(classifiers)
+    for result in classifiers:
+        print(
+            f"classifier L2={result['L2']:g} L1={result['L1']:g}: accuracy package "
+            f"{result['accuracy_package']:.3f}, original {result['accuracy_original']:.3f}; "
+            f"|w| < 1e-3: package {result['small_package']:.3f}, original "
+            f"{result['small_original']:.3f}; package {result['time_package']:.1f} s, original "
+            f"{result['time_original']:.1f} s"
+        )
+    time_p = sum(r["time_package"] for r in classifiers)
+    time_o = sum(r["time_original"] for r in classifiers)
+    print(
+        f"classifiers: matmul {cls_rate / 1e9:.1f} GFLOP/s, memory {cls_bw / 1e9:.1f} GB/s, "
+        f"floor {cls_floor:.1f} s (package / floor = {time_p / cls_floor:.2f})"
+    )
+    print(
+        _line(
+            "ConvFC",
+            encoder["time_package"],
+            encoder["time_original"],
+            encoder["difference"],
+            enc_floor,
+        )
+    )
+    difference = max(r["difference"] for r in classifiers)
+    print(_line("classifiers", time_p, time_o, difference, cls_floor))
+
+
+if __name__ == "__main__":
+    main()
