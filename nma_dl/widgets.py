@@ -306,7 +306,6 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import display
 
     from nma_dl._validate import check_int
     from nma_dl.plotting.rsa import plot_tuning
@@ -321,9 +320,8 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
     state = {"seed": seed}
 
     def show(fig):
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        alt = f"Tuning curves of {n_units} random units of each of: {', '.join(resp_dict)}"
+        show_figure(out, fig, alt)
 
     def redraw(click=None):
         """Draw the next set (``click``, the button's event, is unused)."""
@@ -419,7 +417,6 @@ def conv_activations_widget(angle=0.0, phase=0.0):
         ``result.widget.redraw()`` draws the current setting again and returns the figure.
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
     for value, name, low, high in ((angle, "angle", -90, 90), (phase, "phase", 0, 360)):
         check_instance(value, (int, float), name, "a number", show_value=True)
@@ -452,9 +449,11 @@ def conv_activations_widget(angle=0.0, phase=0.0):
     def redraw(change=None):
         """Draw the maps for the sliders' values (``change``, the slider's event, is unused)."""
         fig = conv_activations_figure(angle_slider.value, phase_slider.value)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        alt = (
+            f"A grating at {angle_slider.value:g} degrees, phase {phase_slider.value:g} degrees, "
+            "and the activation maps of the six example filters"
+        )
+        show_figure(out, fig, alt)
         return fig
 
     angle_slider.observe(redraw, names="value")
