@@ -13,6 +13,8 @@ Where things live (each module's docstring says more):
 * ``losses``, ``training``, ``neurons`` (the LIF neuron), ``device`` (device and seeds);
 * ``convolution``: convolution and pooling by hand, parameter counts, simple and complex cells;
   ``models/conv`` (ConvolutionalLayer);
+* ``analysis``: representational similarity (RDM, correlate_rdms), hidden-layer activity, t-SNE;
+  ``models/cnn`` (CNN, the tilt-task network);
 * ``plotting/``: ``style``, then one module per concept; ``widgets``, ``videos``;
 * ``checks``: the self-checks of the exercises; ``_validate``: the argument checks (private).
 
