@@ -55,6 +55,15 @@ def test_widget_bundle_has_live_view_and_static_figure_with_launch_note():
     assert "http" not in html  # the static page makes no request
 
 
+def test_static_figure_alt_describes_the_curve_not_the_caption():
+    data, _ = DisplayFormatter().format(lif_fi_widget())
+    html = data["text/html"]
+    alt = re.search(r'alt="([^"]+)"', html).group(1)
+    caption = re.search(r"<figcaption[^>]*>([^<]+)</figcaption>", html).group(1)
+    assert alt != caption and "Launch" not in alt  # read once each, saying different things
+    assert "spike count" in alt and "input current" in alt and "threshold" in alt.lower()
+
+
 def test_sliders_redraw_the_curve(monkeypatch):
     drawn = []
     real = widgets.lif_fi_figure
@@ -82,7 +91,7 @@ def test_the_widget_shows_its_curve_as_an_image_not_a_figure_repr():
     out = box.children[2]
     [shown] = out.outputs
     assert base64.b64decode(shown["data"]["image/png"]).startswith(b"\x89PNG")
-    assert shown["data"]["text/plain"].endswith("Rm = 1 kOhm, tau_ref = 1 ms")
+    assert "(Rm = 1 kOhm, tau_ref = 1 ms)" in shown["data"]["text/plain"]
     box.children[0].value = 80
     [again] = out.outputs
     assert again["data"]["image/png"] != shown["data"]["image/png"]

@@ -50,8 +50,12 @@ def test_displays_and_returns_a_tab_with_its_static_links(shown):
         (text, href) for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', html)
     )
     assert links == {
-        "Watch on YouTube": "https://youtube.com/watch?v=JAdukDCQALA",
-        "Watch on Bilibili": "https://www.bilibili.com/video/BV1m5411h7V5",
+        "Watch video JAdukDCQALA on YouTube (opens in a new tab)": (
+            "https://youtube.com/watch?v=JAdukDCQALA"
+        ),
+        "Watch video BV1m5411h7V5 on Bilibili (opens in a new tab)": (
+            "https://www.bilibili.com/video/BV1m5411h7V5"
+        ),
     }
 
 
@@ -75,8 +79,8 @@ def test_static_html_has_lazy_players_in_tabs_then_the_links(shown):
     assert labels == ["YouTube", "Bilibili", "OSF"]
     assert html.count('type="radio"') == 3 and html.count(" checked>") == 1
     # The links come after the tabs.
-    assert html.index("Watch on YouTube") > html.rindex("<iframe")
-    assert 'href="https://osf.io/ab12c"' in html and "Watch on OSF" in html
+    assert html.index("on YouTube (opens in a new tab)") > html.rindex("<iframe")
+    assert 'href="https://osf.io/ab12c"' in html and "Watch video ab12c on OSF" in html
 
 
 def test_static_html_is_deterministic_and_distinct_per_video_set(shown):
@@ -102,7 +106,8 @@ def test_notebook_view_is_the_tab_then_the_links(shown):
     box = videos.display_videos(VIDEO_IDS).widget
     tab, links = box.children
     assert isinstance(tab, ipywidgets.Tab) and isinstance(links, ipywidgets.HTML)
-    assert "Watch on YouTube" in links.value and "Watch on Bilibili" in links.value
+    assert "on YouTube (opens in a new tab)" in links.value
+    assert "on Bilibili (opens in a new tab)" in links.value
 
 
 def test_tab_has_one_titled_output_per_video(shown):
@@ -189,3 +194,32 @@ def test_rejects_bad_sizes(shown, kwargs, error, words):
     with pytest.raises(error, match=words):
         videos.display_videos(VIDEO_IDS, **kwargs)
     assert shown == []
+
+
+def _contrast(fg, bg):
+    """WCAG contrast ratio of two ``#rrggbb`` colours."""
+
+    def luminance(colour):
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_of_a_hand_computed_pair():
+    assert _contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert _contrast("#528fe4", "#ced6dd") == pytest.approx(2.2, abs=0.05)  # the issue's case
+
+
+def test_links_name_their_video_and_keep_contrast_in_any_theme():
+    html = videos._links_html(VIDEO_IDS)
+    names = re.findall(r"<a [^>]*>([^<]+)</a>", html)
+    assert len(set(names)) == len(names) == len(VIDEO_IDS)  # no two links read the same
+    assert all("(opens in a new tab)" in name for name in names)
+    style = re.search(r'<p class="nma-video-links" style="([^"]+)"', html).group(1)
+    background = re.search(r"background:(#[0-9a-f]{6})", style).group(1)
+    text = re.search(r"(?<![-\w])color:(#[0-9a-f]{6})", style).group(1)
+    link = re.search(r'<a [^>]*style="color:(#[0-9a-f]{6})"', html).group(1)
+    assert _contrast(text, background) >= 4.5 and _contrast(link, background) >= 4.5

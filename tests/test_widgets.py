@@ -106,10 +106,21 @@ def test_figure_html_embeds_a_png_of_the_figure_and_leaves_it_open():
 def test_figure_html_adds_an_escaped_caption():
     fig, _ = plt.subplots(figsize=(2, 1), dpi=50)
     snippet = figure_html(fig, caption="Launch the notebook to move the sliders <&>")
-    caption = "<figcaption>Launch the notebook to move the sliders &lt;&amp;&gt;</figcaption>"
-    assert caption in snippet
+    caption = "Launch the notebook to move the sliders &lt;&amp;&gt;</figcaption>"
+    assert "<figcaption" in snippet and caption in snippet
     assert 'alt="Launch the notebook to move the sliders &lt;&amp;&gt;"' in snippet
     assert _embedded_png(snippet).startswith(PNG_MAGIC)
+
+
+def test_figure_html_alt_text_apart_from_the_caption():
+    fig, _ = plt.subplots(figsize=(2, 1), dpi=50)
+    snippet = figure_html(fig, caption="Launch it", alt='A rising line "y = x"')
+    assert 'alt="A rising line &quot;y = x&quot;"' in snippet
+    assert ">Launch it</figcaption>" in snippet
+    # The caption brings its own dark-on-white colours (a dark page shows outputs on light grey).
+    assert 'style="background:#ffffff;color:#1f2328' in snippet
+    with pytest.raises(TypeError, match="alt must be a str or None"):
+        figure_html(fig, alt=3)
 
 
 def test_figure_html_changes_with_the_figure():
