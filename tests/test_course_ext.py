@@ -101,7 +101,7 @@ def test_mathjax_not_copied_after_failed_build(tmp_path):
 
 
 def test_config_uses_local_mathjax():
-    config = SimpleNamespace(mathjax_path="https://cdn.example/mathjax.js")
+    config = SimpleNamespace(mathjax_path="https://cdn.example/mathjax.js", mathjax3_config=None)
     course_ext.use_local_mathjax(None, config)
     assert (
         config.mathjax_path == course_ext.MATHJAX_SCRIPT
@@ -120,3 +120,45 @@ def test_repeated_inline_scripts_are_dropped_once():
     }
     course_ext.dedupe_scripts(None, "p", None, context, None)
     assert context["script_files"] == [_JavaScript("a.js"), thebe, other]
+
+
+def test_formulas_are_not_tab_stops_and_other_mathjax_options_stay():
+    config = SimpleNamespace(
+        mathjax_path="",
+        mathjax3_config={"options": {"processHtmlClass": "math", "menuOptions": {"x": 1}}},
+    )
+    course_ext.use_local_mathjax(None, config)
+    options = config.mathjax3_config["options"]
+    assert options["menuOptions"] == {"x": 1, "settings": {"inTabOrder": False}}
+    assert options["processHtmlClass"] == "math"
+
+
+def test_static_folder_is_added_once():
+    config = SimpleNamespace(html_static_path=["_static"])
+    course_ext.add_static_files(None, config)
+    course_ext.add_static_files(None, config)
+    assert config.html_static_path == ["_static", str(course_ext.STATIC_DIR)]
+    assert (course_ext.STATIC_DIR / course_ext.CSS_FILE).is_file()
+
+
+def test_badge_addresses_agree_with_nbtools_and_local_copies_exist():
+    assert set(course_ext.BADGES) == {nbtools.COLAB_BADGE, nbtools.KAGGLE_BADGE}
+    for local in course_ext.BADGES.values():
+        svg = (course_ext.STATIC_DIR / local).read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and "<title>Open in " in svg and 'role="img"' in svg
+        assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # loads nothing
+
+
+def test_page_body_gets_local_badges_and_unlabelled_toggles():
+    body = (
+        f'<img alt="Open In Colab" src="{nbtools.COLAB_BADGE}"/>'
+        f'<img alt="Open in Kaggle" src="{nbtools.KAGGLE_BADGE}"/>'
+        '<details class="hide above-input"><summary aria-label="Toggle hidden content">'
+        '<span class="collapsed">Show code cell source</span></summary></details>'
+    )
+    context = {"body": body, "pathto": lambda name, resource: f"../../{name}"}
+    course_ext.local_badges_and_labels(None, TUTORIAL, None, context, None)
+    assert 'src="../../_static/badges/open-in-colab.svg"' in context["body"]
+    assert 'src="../../_static/badges/open-in-kaggle.svg"' in context["body"]
+    assert "https://" not in context["body"] and "aria-label" not in context["body"]
+    assert '<summary><span class="collapsed">Show code cell source</span>' in context["body"]

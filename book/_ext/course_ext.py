@@ -10,6 +10,13 @@ things the theme cannot do on its own:
 * MathJax is served from the site itself (copied from the ``django-static-mathjax`` wheel), so
   equations render offline, in CI's browser check and for readers behind a firewall.
 * Inline scripts added twice (sphinx-thebe's) are dropped once.
+* Accessibility (WCAG 2.1 AA, checked by ``tools/sitecheck.py`` with axe-core): formulas are kept
+  out of the Tab order (MathJax's ``inTabOrder`` menu setting), ``book/_static/course.css`` gives
+  every control a visible focus style and long formulas a scroll bar, the Colab/Kaggle badges of
+  a tutorial's header are served from the site's own ``_static/badges/`` (the notebooks keep the
+  badge addresses of Colab and Kaggle, which only they can resolve), and the solution toggles
+  lose the theme's ``aria-label`` ("Toggle hidden content"), so a screen reader announces what
+  they show ("Show code cell source").
 
 The extension is self-contained: it imports nothing from ``nma_dl`` (whose installed copy may be
 a student's) nor from ``tools/``; the layout constants below are those of ``tools/nbtools.py``,
@@ -28,6 +35,19 @@ STUDENT_DIR = "notebooks/student"
 TUTORIAL_GLOB = "W*_Tutorial*"
 
 MATHJAX_SCRIPT = "mathjax/tex-mml-chtml.js"
+# MathJax makes every formula a Tab stop (for its context menu) unless told otherwise.
+MATHJAX_OPTIONS = {"menuOptions": {"settings": {"inTabOrder": False}}}
+
+# The book's own static files (CSS, badge images), next to this folder.
+STATIC_DIR = Path(__file__).resolve().parent.parent / "_static"
+CSS_FILE = "course.css"
+# Same addresses as tools/nbtools.py (COLAB_BADGE, KAGGLE_BADGE) -> the site's copies.
+BADGES = {
+    "https://colab.research.google.com/assets/colab-badge.svg": "badges/open-in-colab.svg",
+    "https://kaggle.com/static/images/open-in-kaggle.svg": "badges/open-in-kaggle.svg",
+}
+# sphinx-book-theme's label of a hidden cell's toggle, which hides the toggle's visible text.
+TOGGLE_LABEL = ' aria-label="Toggle hidden content"'
 
 
 def _mathjax_root() -> Path:
@@ -120,10 +140,43 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
 
 def use_local_mathjax(app, config):
     config.mathjax_path = MATHJAX_SCRIPT
+    # Merged into what the configuration has (MyST adds its processHtmlClass later).
+    mathjax = dict(config.mathjax3_config or {})
+    options = dict(mathjax.get("options") or {})
+    menu = dict(options.get("menuOptions") or {})
+    menu["settings"] = {
+        **(menu.get("settings") or {}),
+        **MATHJAX_OPTIONS["menuOptions"]["settings"],
+    }
+    options["menuOptions"] = menu
+    mathjax["options"] = options
+    config.mathjax3_config = mathjax
+
+
+def add_static_files(app, config):
+    """Serve ``book/_static`` (course.css, the badges) as the site's ``_static``."""
+    if str(STATIC_DIR) not in [str(p) for p in config.html_static_path]:
+        config.html_static_path.append(str(STATIC_DIR))
+
+
+def local_badges_and_labels(app, pagename, templatename, context, doctree):
+    """Badge images from the site itself; toggles named by their own text."""
+    body = context.get("body")
+    if not isinstance(body, str):
+        return
+    pathto = context.get("pathto")
+    for url, local in BADGES.items():
+        if url in body:
+            target = pathto(f"_static/{local}", 1) if pathto else f"_static/{local}"
+            body = body.replace(url, target)
+    context["body"] = body.replace(f"<summary{TOGGLE_LABEL}>", "<summary>")
 
 
 def setup(app):
     app.connect("config-inited", use_local_mathjax)
+    app.connect("config-inited", add_static_files)
+    app.add_css_file(CSS_FILE)
+    app.connect("html-page-context", local_badges_and_labels)
     # After sphinx-book-theme (priority 501) has built its header buttons.
     app.connect("html-page-context", retarget_launch_buttons, priority=900)
     app.connect("html-page-context", dedupe_scripts, priority=1000)
