@@ -377,7 +377,60 @@ def compare_max_pool(solution, twin):
         assert got.shape == wanted.shape and torch.equal(got, wanted), (shape, K)
 
 
+def compare_preferred_orientation(solution, twin):
+    rng = np.random.default_rng(3)
+    theta = np.deg2rad(np.arange(360))[:, None]
+    for preferred in ([2, 357, 90, 180], rng.integers(0, 360, 6)):
+        curves = np.exp(2 * (np.cos(theta - np.deg2rad(np.asarray(preferred))) - 1))
+        resp = curves + 0.3 * rng.standard_normal(curves.shape)
+        got, wanted = solution(resp.copy()), twin(resp.copy())
+        np.testing.assert_array_equal(np.asarray(got), wanted)
+        np.testing.assert_array_equal(np.asarray(solution(resp, 2)), twin(resp, 2))
+
+
+def compare_DeepNetSoftmax(solution, twin):
+    for seed, (n_in, n_hidden, n_classes, shape) in enumerate(
+        [(5, 4, 3, (6, 5)), (20, 10, 20, (3, 20)), (3, 7, 2, (1, 3))]
+    ):
+        _same_module(solution, twin, (n_in, n_hidden, n_classes), {}, shape, seed)
+
+
+def compare_regularized_loss(solution, twin):
+    torch.manual_seed(0)
+    for L2, L1 in [(1e-2, 5e-4), (0.5, 0.0), (0.0, 0.3), (0.0, 0.0)]:
+        output = torch.log_softmax(torch.randn(7, 5), dim=1)
+        target = torch.randint(0, 5, (7,))
+        w = torch.randn(4, 6)
+        a, b = w.clone().requires_grad_(True), w.clone().requires_grad_(True)
+        got, wanted = solution(output, target, a, L2, L1), twin(output, target, b, L2, L1)
+        _assert_same_outputs(got, wanted)
+        if L2 or L1:
+            got.backward()
+            wanted.backward()
+            torch.testing.assert_close(a.grad, b.grad, rtol=1e-5, atol=1e-6)
+
+
+def compare_ConvFC(solution, twin):
+    for seed, (args, kwargs, shape) in enumerate(
+        [((5,), {}, (2, 1, 12, 16)), ((3, 1, 2, 3, 20), {}, (4, 1, 4, 5))]
+    ):
+        _same_module(solution, twin, args, kwargs, shape, seed)
+    torch.manual_seed(3)
+    got = solution(7, filters=nma_dl.filters())
+    torch.manual_seed(3)
+    wanted = twin(7, filters=nma_dl.filters())
+    for (name, a), (_, b) in zip(got.named_parameters(), wanted.named_parameters(), strict=True):
+        assert torch.equal(a, b), name
+    _, images = nma_dl.grating_stimuli(8)
+    with torch.no_grad():
+        torch.testing.assert_close(got(images), wanted(images))
+
+
 COMPARISONS = {
+    "preferred_orientation": compare_preferred_orientation,
+    "DeepNetSoftmax": compare_DeepNetSoftmax,
+    "regularized_loss": compare_regularized_loss,
+    "ConvFC": compare_ConvFC,
     "DeepNetReLU": compare_DeepNetReLU,
     "Net": compare_Net,
     "train": compare_train,
