@@ -1,0 +1,337 @@
+"""Unit tests of the bonus tutorial's helpers (W1D5 Tutorial 4): hand-computed cases and errors."""
+
+import math
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+
+from nma_dl import (
+    ConvFC,
+    DeepNetSoftmax,
+    decode_orientation,
+    filters,
+    grating_stimuli,
+    penalty_terms,
+    plot_encoder_tuning,
+    plot_prediction,
+    plot_training_curves,
+    preferred_orientation,
+    regularized_loss,
+    regularized_MSE_loss,
+    stimulus_class,
+    train_encoder,
+    visualize_hidden_units,
+    visualize_weights,
+)
+
+matplotlib.use("Agg")
+
+
+# --------------------------------------------------------------------------- preferred orientation
+
+
+def test_preferred_orientation_finds_planted_peaks():
+    theta = np.deg2rad(np.arange(360))[:, None]
+    planted = np.array([0, 45, 200, 359])
+    resp = np.exp(3 * (np.cos(theta - np.deg2rad(planted)) - 1))
+    np.testing.assert_array_equal(preferred_orientation(resp), planted)
+    assert preferred_orientation(torch.tensor(resp, dtype=torch.float32)).dtype == np.int64
+
+
+def test_preferred_orientation_wraps_where_reflecting_does_not():
+    # a neuron whose peak straddles 0: most of its bump is at 350-359, a spike at 2
+    resp = np.zeros((360, 1))
+    resp[350:360, 0] = 1.0
+    resp[0:3, 0] = 1.0
+    resp[2, 0] = 1.5
+    wrapped = preferred_orientation(resp, sigma=5)
+    reflected = preferred_orientation(resp, sigma=5, mode="reflect")
+    assert wrapped[0] >= 350  # the bump's centre of mass, across the wrap
+    assert reflected[0] != wrapped[0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"resp": np.zeros(5)}, ValueError, "resp must be a 2-D"),
+        ({"resp": [[1, 2]], "sigma": 0}, ValueError, "sigma"),
+        ({"resp": [[1, 2]], "sigma": float("nan")}, ValueError, "sigma"),
+        ({"resp": [[1.0, 2.0]], "mode": "circular"}, ValueError, "mode"),
+    ],
+)
+def test_preferred_orientation_bad_input(kwargs, error, match):
+    if isinstance(kwargs["resp"], list):
+        kwargs["resp"] = np.asarray(kwargs["resp"], dtype=float)
+    with pytest.raises(error, match=match):
+        preferred_orientation(**kwargs)
+
+
+# --------------------------------------------------------------------------- losses
+
+
+def test_regularized_loss_by_hand():
+    output = torch.log(torch.tensor([[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]]))
+    target = torch.tensor([0, 2])
+    weights = torch.tensor([[1.0, -2.0], [0.5, 0.0]])
+    nll = -(math.log(0.5) + math.log(0.8)) / 2
+    expected = nll + 0.1 * (1 + 4 + 0.25) + 0.01 * (1 + 2 + 0.5)
+    got = regularized_loss(output, target, weights, L2_penalty=0.1, L1_penalty=0.01)
+    assert got.item() == pytest.approx(expected, rel=1e-6)
+    assert regularized_loss(output, target, weights).item() == pytest.approx(nll, rel=1e-6)
+
+
+def test_regularized_loss_gradient_is_2_l2_w_plus_l1_sign():
+    w = torch.tensor([[0.5, -1.0, 2.0]], requires_grad=True)
+    output = torch.log_softmax(torch.zeros(1, 2), dim=1)
+    regularized_loss(output, torch.tensor([1]), w, 0.3, 0.2).backward()
+    torch.testing.assert_close(w.grad, 2 * 0.3 * w.detach() + 0.2 * torch.sign(w.detach()))
+
+
+def test_regularized_mse_loss_by_hand():
+    out, target = torch.tensor([[1.0, 2.0]]), torch.tensor([[0.0, 0.0]])
+    w = torch.tensor([3.0, -4.0])
+    assert regularized_MSE_loss(out, target).item() == pytest.approx(2.5)
+    got = regularized_MSE_loss(out, target, w, L2_penalty=0.5, L1_penalty=0.25).item()
+    assert got == pytest.approx(2.5 + 0.5 * 25 + 0.25 * 7)
+
+
+def test_penalty_terms_float32_agrees_with_float64():
+    gen = torch.Generator().manual_seed(0)
+    w = 0.01 * torch.randn(2000, 1152, generator=gen)
+    got = penalty_terms(w, 5e-4, 1e-6).item()
+    w64 = w.double()
+    expected = (5e-4 * w64.square().sum() + 1e-6 * w64.abs().sum()).item()
+    assert got == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("penalties", "match"),
+    [((-1e-3, 0), "L2_penalty must be >= 0"), ((0, float("nan")), "L1_penalty must be finite")],
+)
+def test_penalties_refuse_negative_and_nan(penalties, match):
+    output, target = torch.log_softmax(torch.zeros(2, 3), dim=1), torch.tensor([0, 1])
+    with pytest.raises(ValueError, match=match):
+        regularized_loss(output, target, torch.ones(2, 2), *penalties)
+    with pytest.raises(ValueError, match=match):
+        regularized_MSE_loss(torch.zeros(2), torch.zeros(2), torch.ones(2), *penalties)
+
+
+def test_losses_refuse_weights_that_are_not_tensors():
+    output, target = torch.log_softmax(torch.zeros(2, 3), dim=1), torch.tensor([0, 1])
+    with pytest.raises(TypeError, match="weights must be a torch.Tensor"):
+        regularized_loss(output, target, [[1.0, 2.0]], 0.1, 0.1)
+    with pytest.raises(ValueError, match="same shape"):
+        regularized_MSE_loss(torch.zeros(2, 3), torch.zeros(3, 2))
+
+
+# --------------------------------------------------------------------------- models
+
+
+def test_deepnetsoftmax_outputs_log_probabilities():
+    torch.manual_seed(0)
+    net = DeepNetSoftmax(6, 4, 5)
+    logp = net(torch.randn(3, 6))
+    assert logp.shape == (3, 5)
+    torch.testing.assert_close(logp.exp().sum(dim=1), torch.ones(3))
+
+
+def test_deepnetsoftmax_initial_weights_follow_the_seed_like_the_original():
+    torch.manual_seed(1)
+    net = DeepNetSoftmax(8, 4, 3)
+    torch.manual_seed(1)
+    in_layer, out_layer = torch.nn.Linear(8, 4), torch.nn.Linear(4, 3)
+    assert torch.equal(net.in_layer.weight, in_layer.weight)
+    assert torch.equal(net.out_layer.bias, out_layer.bias)
+
+
+@pytest.mark.parametrize("n_classes", [1, 0, 2.5])
+def test_deepnetsoftmax_refuses_fewer_than_two_classes(n_classes):
+    with pytest.raises((ValueError, TypeError), match="n_classes"):
+        DeepNetSoftmax(5, 3, n_classes)
+
+
+def test_convfc_shapes_and_parameter_count():
+    net = ConvFC(50, filters=filters())
+    assert net(torch.zeros(4, 1, 12, 16)).shape == (4, 50)
+    n_parameters = sum(p.numel() for p in net.parameters())
+    assert n_parameters == 6 * 49 + 6 + 1152 * 50 + 50
+    assert net.out_layer.weight.shape == (50, 1152)
+    assert torch.equal(net.conv.weight, filters()) and not net.conv.bias.any()
+    assert net.conv.weight.requires_grad  # the filters stay trainable
+
+
+def test_convfc_weights_are_small_and_seeded():
+    torch.manual_seed(0)
+    a = ConvFC(2000)
+    torch.manual_seed(0)
+    b = ConvFC(2000)
+    assert torch.equal(a.out_layer.weight, b.out_layer.weight)
+    assert a.out_layer.weight.std().item() == pytest.approx(0.01, rel=0.02)
+
+
+def test_convfc_bad_input():
+    with pytest.raises(ValueError, match="filters must have shape"):
+        ConvFC(5, filters=torch.zeros(6, 1, 5, 5))
+    with pytest.raises(ValueError, match="H \\* W = b = 192"):
+        ConvFC(5)(torch.zeros(2, 1, 10, 10))
+
+
+# --------------------------------------------------------------------------- stimuli
+
+
+def test_stimulus_class_edges():
+    ori = torch.tensor([[0.0], [17.99], [18.0], [359.999]])
+    assert stimulus_class(ori, 20).tolist() == [0, 0, 1, 19]
+    with pytest.raises(ValueError, match=r"\[0, 360\)"):
+        stimulus_class(torch.tensor([360.0]), 20)  # never class 20, out of range
+
+
+def test_grating_stimuli_repeat_every_180_degrees():
+    orientations, images = grating_stimuli()
+    assert images.shape == (60, 1, 12, 16) and images.dtype == torch.float32
+    assert orientations[0] == -180 and orientations[-1] == 174
+    assert torch.equal(images[:30], images[30:])
+
+
+# --------------------------------------------------------------------------- trainers
+
+
+def _classification_data(n=60, n_neurons=30, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    stimuli = torch.rand(n, 1, generator=gen) * 360
+    preferred = torch.rand(n_neurons, generator=gen) * 360
+    resp = torch.cos(torch.deg2rad(stimuli - preferred)) + 0.1 * torch.randn(
+        n, n_neurons, generator=gen
+    )
+    return resp, stimuli
+
+
+def test_decode_orientation_returns_the_originals_outputs(capsys):
+    resp, stimuli = _classification_data()
+    torch.manual_seed(0)
+    net = DeepNetSoftmax(30, 8, 4)
+    train_loss, test_loss, predicted = decode_orientation(
+        net, 4, regularized_loss, resp[:40], stimuli[:40], resp[40:], stimuli[40:], n_iter=50,
+        L2_penalty=1e-3, L1_penalty=1e-4,
+    )  # fmt: skip
+    assert len(train_loss) == len(test_loss) == 50
+    assert predicted.shape == (20,) and predicted.dtype == torch.int64
+    assert train_loss[-1] < train_loss[0]
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 6 and printed[-1].startswith(">>> fraction correct = ")
+    accuracy = (predicted == stimulus_class(stimuli[40:], 4)).double().mean().item()
+    assert printed[-1] == f">>> fraction correct = {accuracy:.3f}"
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [
+        ({"n_classes": 1}, ValueError, "n_classes"),
+        ({"train_labels": torch.zeros(39, 1)}, ValueError, "same number of rows"),
+        ({"L2_penalty": -1.0}, ValueError, "L2_penalty"),
+        ({"L1_penalty": float("nan")}, ValueError, "L1_penalty"),
+        ({"loss_fn": 3}, ValueError, "loss_fn"),
+    ],
+)
+def test_decode_orientation_bad_input(change, error, match):
+    resp, stimuli = _classification_data()
+    kwargs = {
+        "net": DeepNetSoftmax(30, 8, 4),
+        "n_classes": 4,
+        "loss_fn": regularized_loss,
+        "train_data": resp[:40],
+        "train_labels": stimuli[:40],
+        "test_data": resp[40:],
+        "test_labels": stimuli[40:],
+        "n_iter": 2,
+    }
+    kwargs.update(change)
+    with pytest.raises(error, match=match):
+        decode_orientation(**kwargs)
+
+
+def _encoding_data(n_neurons=40):
+    gen = torch.Generator().manual_seed(1)
+    _, images = grating_stimuli()
+    resp = torch.randn(60, n_neurons, generator=gen)
+    return images, resp, resp + 0.1 * torch.randn(60, n_neurons, generator=gen)
+
+
+def test_train_encoder_records_test_loss_at_the_originals_iterations():
+    images, resp_train, resp_test = _encoding_data()
+    torch.manual_seed(0)
+    net = ConvFC(40, filters=filters())
+    train_loss, test_loss = train_encoder(
+        net, images, resp_train, images, resp_test, learning_rate=0.01, n_iter=40, verbose=False
+    )
+    assert train_loss.shape == test_loss.shape == (40,)
+    measured = np.flatnonzero(~np.isnan(test_loss)).tolist()
+    assert measured == [0, 3, 7, 11, 15, 19, 23, 27, 31, 35, 39]
+    assert np.isfinite(train_loss).all() and train_loss[-1] < train_loss[0]
+
+
+def test_train_encoder_distinct_images_give_the_full_batch_numbers():
+    # The package runs the 30 distinct gratings once; a plain loop runs all 60: same losses.
+    # (lr 2 suits 23 589 neurons, whose mean makes the gradients small; 40 neurons need less.)
+    images, resp_train, _ = _encoding_data()
+    torch.manual_seed(0)
+    net = ConvFC(40, filters=filters())
+    state = {k: v.clone() for k, v in net.state_dict().items()}
+    deduplicated, _ = train_encoder(
+        net, images, resp_train, learning_rate=0.01, n_iter=10, verbose=False
+    )
+    net.load_state_dict(state)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    for i in range(10):
+        loss = regularized_MSE_loss(net(images), resp_train, net.out_layer.weight, 5e-4, 1e-6)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        assert loss.item() == pytest.approx(deduplicated[i], rel=1e-5)
+
+
+def test_train_encoder_bad_input():
+    images, resp_train, resp_test = _encoding_data()
+    net = ConvFC(40)
+    with pytest.raises(ValueError, match="test_data and test_labels"):
+        train_encoder(net, images, resp_train, images, n_iter=1)
+    with pytest.raises(ValueError, match="same number of rows"):
+        train_encoder(net, images, resp_train[:10], n_iter=1)
+    with pytest.raises(ValueError, match="L2_penalty"):
+        train_encoder(net, images, resp_train, L2_penalty=-1, n_iter=1)
+    with pytest.raises(TypeError, match="out_layer"):
+        train_encoder(torch.nn.Conv2d(1, 1, 1), images, resp_train, n_iter=1)
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def test_weight_and_training_plots():
+    import matplotlib.pyplot as plt
+
+    fig = visualize_weights(np.zeros((10, 30)), np.ones((1, 10)))
+    assert len(fig.axes) == 4  # two heat maps and their colour bars
+    fig = visualize_hidden_units(np.zeros((10, 30)), np.ones((10, 36)), np.arange(36) * 10)
+    assert len(fig.axes) == 6
+    loss = np.linspace(2, 1, 20)
+    test = np.full(20, np.nan)
+    test[[0, 9, 19]] = [2.1, 1.5, 1.2]
+    fig = plot_training_curves(loss, test)
+    assert len(fig.axes[0].lines) == 2
+    fig = plot_encoder_tuning(np.arange(60) * 6, np.zeros((60, 8)), np.ones((60, 8)), [0, 7])
+    assert len(fig.axes) == 5
+    _, ax = plt.subplots()
+    plot_prediction(ax, np.zeros(60), np.ones(60), np.ones(60))
+    assert len(ax.lines) == 3
+    plt.close("all")
+
+
+def test_plots_bad_input():
+    with pytest.raises(ValueError, match="W_out must have one column per hidden unit"):
+        visualize_weights(np.zeros((10, 30)), np.ones((1, 9)))
+    with pytest.raises(ValueError, match="test_loss must have one entry per iteration"):
+        plot_training_curves(np.ones(5), np.ones(4))
+    with pytest.raises(ValueError, match="neurons must be indices"):
+        plot_encoder_tuning(np.arange(3), np.zeros((3, 2)), np.zeros((3, 2)), [5])
