@@ -139,6 +139,9 @@ def test_static_folder_is_added_once():
     course_ext.add_static_files(None, config)
     assert config.html_static_path == ["_static", str(course_ext.STATIC_DIR)]
     assert (course_ext.STATIC_DIR / course_ext.CSS_FILE).is_file()
+    script = (course_ext.STATIC_DIR / course_ext.JS_FILE).read_text(encoding="utf-8")
+    # Hooks MathJax's start-up, so it must come after Sphinx's MathJax configuration (500).
+    assert "pageReady" in script and course_ext.JS_PRIORITY > 500
 
 
 def test_badge_addresses_agree_with_nbtools_and_local_copies_exist():

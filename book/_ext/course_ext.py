@@ -12,7 +12,8 @@ things the theme cannot do on its own:
 * Inline scripts added twice (sphinx-thebe's) are dropped once.
 * Accessibility (WCAG 2.1 AA, checked by ``tools/sitecheck.py`` with axe-core): formulas are kept
   out of the Tab order (MathJax's ``inTabOrder`` menu setting), ``book/_static/course.css`` gives
-  every control a visible focus style and long formulas a scroll bar, the Colab/Kaggle badges of
+  every control a visible focus style and long formulas a scroll bar (``course.js`` makes a
+  formula box that scrolls focusable, so a keyboard can scroll it), the Colab/Kaggle badges of
   a tutorial's header are served from the site's own ``_static/badges/`` (the notebooks keep the
   badge addresses of Colab and Kaggle, which only they can resolve), and the solution toggles
   lose the theme's ``aria-label`` ("Toggle hidden content"), so a screen reader announces what
@@ -41,6 +42,10 @@ MATHJAX_OPTIONS = {"menuOptions": {"settings": {"inTabOrder": False}}}
 # The book's own static files (CSS, badge images), next to this folder.
 STATIC_DIR = Path(__file__).resolve().parent.parent / "_static"
 CSS_FILE = "course.css"
+# After the page's MathJax configuration (an inline script, priority 500), before MathJax itself
+# (deferred): it hooks MathJax's pageReady to make scrolling formula boxes focusable.
+JS_FILE = "course.js"
+JS_PRIORITY = 510
 # Same addresses as tools/nbtools.py (COLAB_BADGE, KAGGLE_BADGE) -> the site's copies.
 BADGES = {
     "https://colab.research.google.com/assets/colab-badge.svg": "badges/open-in-colab.svg",
@@ -176,6 +181,7 @@ def setup(app):
     app.connect("config-inited", use_local_mathjax)
     app.connect("config-inited", add_static_files)
     app.add_css_file(CSS_FILE)
+    app.add_js_file(JS_FILE, priority=JS_PRIORITY)
     app.connect("html-page-context", local_badges_and_labels)
     # After sphinx-book-theme (priority 501) has built its header buttons.
     app.connect("html-page-context", retarget_launch_buttons, priority=900)

@@ -1,0 +1,35 @@
+// The course's accessibility fix for long formulas (see course.css and README.md).
+// Display formulas wider than the article scroll sideways inside their box (course.css); a box
+// that scrolls must be reachable by keyboard (WCAG 2.1.1), so after MathJax has typeset the page
+// each formula box that scrolls becomes a focusable, labelled region, and only those: a formula
+// that fits is not a Tab stop. Loaded after the page's MathJax configuration, before MathJax.
+(function () {
+  "use strict";
+  var LABEL = "Formula, scrolls sideways";
+
+  function markScrollers() {
+    document.querySelectorAll("div.math").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", LABEL);
+      } else if (!scrolls && box.getAttribute("aria-label") === LABEL) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  var config = (window.MathJax = window.MathJax || {});
+  config.startup = config.startup || {};
+  config.startup.pageReady = function () {
+    return window.MathJax.startup.defaultPageReady().then(markScrollers);
+  };
+  var timer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(markScrollers, 200);
+  });
+})();
