@@ -67,7 +67,7 @@ def original_decode(net, loss_fn, train_data, train_classes, test_data, test_cla
         else:
             loss_test = loss_fn(out_test, test_classes)
         test_loss.append(loss_test.item())
-    predicted = np.argmax(net(test_data).detach().cpu(), axis=1)
+    predicted = net(test_data).detach().cpu().argmax(dim=1)  # the original's np.argmax
     frac_correct = float((predicted == test_classes.cpu()).sum() / len(test_classes))
     return train_loss, test_loss, predicted, frac_correct
 
