@@ -1584,6 +1584,259 @@ CASES = {
         _row("func None", lambda f, k: f(None), TypeError, "func"),
         _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
     ],
+    # ---- the bonus tutorial (W1D5 Tutorial 4) ----
+    "preferred_orientation": [
+        _row("resp rank 1", lambda f, k: f(np.zeros(5)), ValueError, "resp"),
+        _row("resp str", lambda f, k: f("resp"), TypeError, "resp"),
+        _row("resp NaN", lambda f, k: f(np.full((4, 2), _nan)), ValueError, "resp"),
+        _row("sigma=0", lambda f, k: f(np.zeros((4, 2)), 0), ValueError, "sigma"),
+        _row("sigma NaN", lambda f, k: f(np.zeros((4, 2)), _nan), ValueError, "sigma"),
+        _row("mode unknown", lambda f, k: f(np.zeros((4, 2)), mode="circle"), ValueError, "mode"),
+    ],
+    "penalty_terms": [
+        _row("weights list", lambda f, k: f([1.0, 2.0], 0.1), TypeError, "weights"),
+        _row("L2_penalty<0", lambda f, k: f(torch.ones(3), -0.1), ValueError, "L2_penalty"),
+        _row("L1_penalty NaN", lambda f, k: f(torch.ones(3), 0, _nan), ValueError, "L1_penalty"),
+        _row("L2_penalty str", lambda f, k: f(torch.ones(3), "0.1"), TypeError, "L2_penalty"),
+    ],
+    "regularized_loss": [
+        _row(
+            "weights not a tensor",
+            lambda f, k: f(torch.zeros(2, 3), torch.tensor([0, 1]), np.ones(3), 0.1),
+            TypeError,
+            "weights",
+        ),
+        _row(
+            "L2_penalty<0",
+            lambda f, k: f(torch.zeros(2, 3), torch.tensor([0, 1]), torch.ones(3), -1.0),
+            ValueError,
+            "L2_penalty",
+        ),
+        _row(
+            "L1_penalty NaN",
+            lambda f, k: f(torch.zeros(2, 3), torch.tensor([0, 1]), torch.ones(3), 0, _nan),
+            ValueError,
+            "L1_penalty",
+        ),
+        _row(
+            "output list",
+            lambda f, k: f([[0.0]], torch.tensor([0]), torch.ones(3)),
+            TypeError,
+            "output",
+        ),
+    ],
+    "regularized_MSE_loss": [
+        _row(
+            "shapes differ",
+            lambda f, k: f(torch.zeros(2, 3), torch.zeros(3)),
+            ValueError,
+            "target",
+        ),
+        _row(
+            "L2_penalty<0",
+            lambda f, k: f(torch.zeros(2), torch.zeros(2), torch.ones(3), -1.0),
+            ValueError,
+            "L2_penalty",
+        ),
+        _row(
+            "L1_penalty inf",
+            lambda f, k: f(torch.zeros(2), torch.zeros(2), torch.ones(3), 0, math.inf),
+            ValueError,
+            "L1_penalty",
+        ),
+        _row(
+            "weights list",
+            lambda f, k: f(torch.zeros(2), torch.zeros(2), [1.0]),
+            TypeError,
+            "weights",
+        ),
+    ],
+    "DeepNetSoftmax": [
+        _row("n_classes=1", lambda f, k: f(3, 4, 1), ValueError, "n_classes"),
+        _row("n_classes float", lambda f, k: f(3, 4, 2.5), TypeError, "n_classes"),
+        _row("n_inputs=0", lambda f, k: f(0, 4, 3), ValueError, "n_inputs"),
+        _row("r rank 1", lambda f, k: f(3, 4, 3)(torch.zeros(3)), ValueError, "r"),
+        _row("r float64", lambda f, k: f(3, 4, 3)(torch.zeros(2, 3).double()), TypeError, "r"),
+    ],
+    "ConvFC": [
+        _row("n_neurons=0", lambda f, k: f(0), ValueError, "n_neurons"),
+        _row("K even", lambda f, k: f(5, K=4), ValueError, "K"),
+        _row(
+            "filters shape",
+            lambda f, k: f(5, filters=torch.zeros(6, 1, 5, 5)),
+            ValueError,
+            "filters",
+        ),
+        _row("s wrong size", lambda f, k: f(5)(torch.zeros(2, 1, 10, 10)), ValueError, "s"),
+        _row("s list", lambda f, k: f(5)([[0.0]]), TypeError, "s"),
+    ],
+    "decode_orientation": [
+        _row(
+            "n_classes=1",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                1,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli,
+                k.resp,
+                k.stimuli,
+                n_iter=1,
+            ),  # fmt: skip
+            ValueError,
+            "n_classes",
+        ),
+        _row(
+            "train lengths differ",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli[:9],
+                k.resp,
+                k.stimuli,
+                n_iter=1,
+            ),  # fmt: skip
+            ValueError,
+            "train_labels",
+        ),
+        _row(
+            "L2_penalty<0",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli,
+                k.resp,
+                k.stimuli,
+                n_iter=1,
+                L2_penalty=-1,
+            ),  # fmt: skip
+            ValueError,
+            "L2_penalty",
+        ),
+        _row(
+            "net not a module",
+            lambda f, k: f("net", 2, nn.NLLLoss(), k.resp, k.stimuli, k.resp, k.stimuli),
+            TypeError,
+            "net",
+        ),
+    ],
+    "train_encoder": [
+        _row(
+            "test_data without test_labels",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4),
+                torch.zeros(5, 1, 2, 2),
+                torch.zeros(5, 3),
+                torch.zeros(5, 1, 2, 2),
+                n_iter=1,
+            ),  # fmt: skip
+            ValueError,
+            "test_labels",
+        ),
+        _row(
+            "lengths differ",
+            lambda f, k: f(nma_dl.ConvFC(3, b=4), torch.zeros(5, 1, 2, 2), torch.zeros(4, 3)),
+            ValueError,
+            "train_labels",
+        ),
+        _row(
+            "L1_penalty NaN",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4), torch.zeros(5, 1, 2, 2), torch.zeros(5, 3), L1_penalty=_nan
+            ),  # fmt: skip
+            ValueError,
+            "L1_penalty",
+        ),
+        _row(
+            "net without out_layer",
+            lambda f, k: f(nn.Conv2d(1, 1, 1), torch.zeros(5, 1, 2, 2), torch.zeros(5, 3)),
+            TypeError,
+            "net",
+        ),
+    ],
+    "grating_stimuli": [
+        _row("n_stimuli=0", lambda f, k: f(0), ValueError, "n_stimuli"),
+        _row("n_stimuli float", lambda f, k: f(6.5), TypeError, "n_stimuli"),
+        _row("res<0", lambda f, k: f(6, res=-1), ValueError, "res"),
+    ],
+    "visualize_weights": [
+        _row(
+            "W_out mismatched",
+            lambda f, k: f(np.zeros((4, 9)), np.zeros((1, 3))),
+            ValueError,
+            "W_out",
+        ),
+        _row(
+            "W_in_sorted rank 1",
+            lambda f, k: f(np.zeros(4), np.zeros((1, 4))),
+            ValueError,
+            "W_in_sorted",
+        ),
+        _row("W_in_sorted str", lambda f, k: f("W", np.zeros((1, 4))), TypeError, "W_in_sorted"),
+    ],
+    "visualize_hidden_units": [
+        _row("h mismatched", lambda f, k: f(np.zeros((4, 9)), np.zeros((3, 5))), ValueError, "h"),
+        _row(
+            "stimuli length",
+            lambda f, k: f(np.zeros((4, 9)), np.zeros((4, 5)), np.arange(6)),
+            ValueError,
+            "stimuli",
+        ),
+        _row("h NaN", lambda f, k: f(np.zeros((4, 9)), np.full((4, 5), _nan)), ValueError, "h"),
+    ],
+    "plot_training_curves": [
+        _row("lengths differ", lambda f, k: f(np.ones(5), np.ones(4)), ValueError, "test_loss"),
+        _row(
+            "train_loss NaN",
+            lambda f, k: f(np.full(3, _nan), np.ones(3)),
+            ValueError,
+            "train_loss",
+        ),
+        _row("train_loss str", lambda f, k: f("loss", np.ones(3)), TypeError, "train_loss"),
+    ],
+    "plot_prediction": [
+        _row("ax None", lambda f, k: f(None, np.ones(3), np.ones(3), np.ones(3)), TypeError, "ax"),
+        _row(
+            "lengths differ",
+            lambda f, k: f(k.ax, np.ones(3), np.ones(4), np.ones(3)),
+            ValueError,
+            "y_train",
+        ),
+    ],
+    "plot_encoder_tuning": [
+        _row(
+            "neuron out of range",
+            lambda f, k: f(np.arange(3), np.zeros((3, 2)), np.zeros((3, 2)), [2]),
+            ValueError,
+            "neurons",
+        ),
+        _row(
+            "resp_test shape",
+            lambda f, k: f(np.arange(3), np.zeros((3, 2)), np.zeros((3, 3)), [0]),
+            ValueError,
+            "resp_test",
+        ),
+    ],
+    "check_preferred_orientation": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func None", lambda f, k: f(None), TypeError, "func"),
+    ],
+    "check_DeepNetSoftmax": [
+        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
+        _row("cls None", lambda f, k: f(None), TypeError, "cls"),
+    ],
+    "check_regularized_loss": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
+    ],
+    "check_ConvFC": [
+        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
+        _row("cls None", lambda f, k: f(None), TypeError, "cls"),
+    ],
 }
 
 # Public functions of nma_dl's modules that nma_dl does not re-export, checked here too.
