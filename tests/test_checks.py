@@ -25,13 +25,17 @@ from nma_dl.checks import (
     CheckResult,
     check_approximate_function,
     check_conv2d,
+    check_ConvFC,
     check_ConvolutionalLayer,
     check_correlate_rdms,
     check_cross_entropy_loss,
     check_DeepNetReLU,
+    check_DeepNetSoftmax,
     check_max_pool,
     check_Net,
+    check_preferred_orientation,
     check_RDM,
+    check_regularized_loss,
     check_shuffle_and_split_data,
     check_train,
 )
@@ -48,6 +52,10 @@ CHECKS = {
     "conv2d": check_conv2d,
     "ConvolutionalLayer": check_ConvolutionalLayer,
     "max_pool": check_max_pool,
+    "preferred_orientation": check_preferred_orientation,
+    "DeepNetSoftmax": check_DeepNetSoftmax,
+    "regularized_loss": check_regularized_loss,
+    "ConvFC": check_ConvFC,
 }
 PAIRS = [(exercise, name) for exercise in EXERCISES for name in exercise.names]
 PAIR_IDS = [f"{exercise.id.split(':')[0]}:{name}" for exercise, name in PAIRS]
@@ -694,6 +702,76 @@ WRONG.update(
             check_max_pool,
             max_pool_wrong_blocks,
             ["neighbouring pixels"],
+        ),
+    }
+)
+# ---- the bonus tutorial (W1D5 Tutorial 4)
+
+
+def preferred_orientation_reflecting(resp, sigma=5):
+    from scipy.ndimage import gaussian_filter1d
+
+    return gaussian_filter1d(np.asarray(resp), sigma, axis=0).argmax(axis=0)
+
+
+def preferred_orientation_unsmoothed(resp, sigma=5):
+    return np.asarray(resp).argmax(axis=0)
+
+
+def regularized_loss_swapped(output, target, weights, L2_penalty=0, L1_penalty=0):
+    loss = nn.NLLLoss()(output, target)
+    return loss + L1_penalty * weights.square().sum() + L2_penalty * weights.abs().sum()
+
+
+def regularized_loss_without_l1(output, target, weights, L2_penalty=0, L1_penalty=0):
+    return nn.NLLLoss()(output, target) + L2_penalty * weights.square().sum()
+
+
+class DeepNetSoftmaxProbabilities(nma_dl.DeepNetSoftmax):
+    def forward(self, r):
+        return torch.softmax(self.out_layer(torch.relu(self.in_layer(r))), dim=1)
+
+
+class ConvFCWithoutLinear(nn.Module):
+    def __init__(self, n_neurons, c_in=1, c_out=6, K=7, b=12 * 16, filters=None):
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, kernel_size=K, padding=K // 2)
+
+    def forward(self, s):
+        return self.conv(s).flatten(1)
+
+
+WRONG.update(
+    {
+        "preferred_orientation reflecting at the ends": (
+            check_preferred_orientation,
+            preferred_orientation_reflecting,
+            ["indices differ", "mode='wrap'"],
+        ),
+        "preferred_orientation without smoothing": (
+            check_preferred_orientation,
+            preferred_orientation_unsmoothed,
+            ["smooth the tuning curves"],
+        ),
+        "regularized_loss with the penalties swapped": (
+            check_regularized_loss,
+            regularized_loss_swapped,
+            ["the loss is off by", "swapped"],
+        ),
+        "regularized_loss without L1": (
+            check_regularized_loss,
+            regularized_loss_without_l1,
+            ["the L1 term is missing"],
+        ),
+        "DeepNetSoftmax returning probabilities": (
+            check_DeepNetSoftmax,
+            DeepNetSoftmaxProbabilities,
+            ["the output is off by", "their logarithm"],
+        ),
+        "ConvFC without the linear layer": (
+            check_ConvFC,
+            ConvFCWithoutLinear,
+            ["no parameter out_layer", "self.out_layer"],
         ),
     }
 )
