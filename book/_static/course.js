@@ -1,5 +1,6 @@
 // The course's accessibility fix for long formulas (see course.css and README.md).
-// Display formulas wider than the article scroll sideways inside their box (course.css); a box
+// Display formulas wider than the article scroll sideways inside their box (MathJax's
+// mjx-container, course.css and the theme); a box
 // that scrolls must be reachable by keyboard (WCAG 2.1.1), so after MathJax has typeset the page
 // each formula box that scrolls becomes a focusable, labelled region, and only those: a formula
 // that fits is not a Tab stop. Loaded after the page's MathJax configuration, before MathJax.
@@ -8,7 +9,7 @@
   var LABEL = "Formula, scrolls sideways";
 
   function markScrollers() {
-    document.querySelectorAll("div.math").forEach(function (box) {
+    document.querySelectorAll('mjx-container[display="true"]').forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       if (scrolls && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
