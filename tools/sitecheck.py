@@ -11,14 +11,16 @@ and from the test suite (``tests/test_site.py``)::
 
 The site is served by a static HTTP server on 127.0.0.1 (a free port) and opened in headless
 Debian Chromium (``/usr/bin/chromium``) driven by Playwright; no browser is ever downloaded.
-Requests to any other host (YouTube, the Colab/Kaggle badge images, ...) are aborted by a
-route, so a run is fast, offline and deterministic; their failures and the console messages
-they cause are expected and ignored. Everything a page loads from the site itself must load.
+Requests to any other host (the video players, ...) are aborted by a route, so a run is fast,
+offline and deterministic; their failures and the console messages they cause are expected and
+ignored. Everything a page loads from the site itself must load, and it loads nothing else but
+the lazy video players: no image, script or font from a third party.
 
 Checks on every page (a check with nothing to look at on a page passes, saying so):
 
 ``console``    no JavaScript error (console error or uncaught exception) from the site's own files;
-``requests``   every request to the site succeeded (no failed load, no HTTP status >= 400);
+``requests``   every request to the site succeeded (no failed load, no HTTP status >= 400), and
+               none went to a third party except a video player's frame;
 ``mathjax``    MathJax (served from ``_static/mathjax``) finished typesetting, every ``.math``
                element holds rendered output, no TeX error, and the page text outside code has no
                raw ``$...$``, ``$$``, ``\\(``, ``\\[`` or ``\\begin{...}`` left;
@@ -52,7 +54,18 @@ Checks on every page (a check with nothing to look at on a page passes, saying s
                page of *this* build (one of its documents, listed in ``searchindex.js``, or one of
                Sphinx's own pages), not a leftover of an earlier build with another layout, and
                every ``#anchor`` of a same-site link, on the page itself or on another page,
-               exists in its target page.
+               exists in its target page;
+``axe``        axe-core (``axe-playwright-python``'s copy, WCAG 2.1 A and AA rules) finds no
+               critical or serious violation inside the article (``article.bd-article``), in
+               light and dark mode, at 1280 and 375 px wide; violations in the theme around it
+               (header, sidebars) are counted apart and printed, not failed
+               (``PageResult.axe_line``);
+``alt``        every ``<img>`` in the article has alt text, and it is not a file name or path;
+``mobile``     at 375 px the page does not scroll sideways and nothing in the article (formula,
+               image, table, code, frame) sticks out of the screen or is clipped, unless a
+               scrollable box holds it;
+``keyboard``   Tab reaches every solution toggle and Enter opens it; no formula is a Tab stop;
+               every Tab stop in the article shows a visible focus style (outline or shadow).
 
 Text is the reader's: code (``pre``/``code``) and rendered equations are left out of the raw-TeX
 search, so a ``$`` in a code cell is fine, while a ``$`` pair in prose (``costs $5 or $6``) would
@@ -103,6 +116,10 @@ CHECKS = (
     "widgets",
     "videos",
     "links",
+    "axe",
+    "alt",
+    "mobile",
+    "keyboard",
 )
 SOLUTION, STUB = "exercise-solution", "exercise-stub"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -157,6 +174,7 @@ class PageResult:
     checks: list[Check] = field(default_factory=list)
     screenshot: Path | None = None
     seconds: float = 0.0
+    axe: list = field(default_factory=list)  # one AxeCount per view (mode and width)
 
     @property
     def ok(self) -> bool:
@@ -175,6 +193,20 @@ class PageResult:
         if not self.ok:
             line += "; failed: " + "; ".join(f"{c.name} ({c.detail})" for c in self.failed)
         return line
+
+    def axe_line(self) -> str:
+        """axe-core's critical/serious violations of each view, content and theme apart."""
+        if not self.axe:
+            return f"axe {self.page}: not run"
+        views = []
+        for c in self.axe:
+            text = (
+                f"{c.view} content {c.content_nodes} theme {c.theme_nodes} minor {c.minor_nodes}"
+            )
+            if c.content or c.theme:
+                text += " (" + ", ".join(c.content + [f"theme: {t}" for t in c.theme]) + ")"
+            views.append(text)
+        return f"axe {self.page}: " + "; ".join(views)
 
 
 # --------------------------------------------------------------------------- what to expect
@@ -591,6 +623,7 @@ class _PageWatch:
         self.console: list[str] = []
         self.failed: list[str] = []
         self.external: list[str] = []
+        self.third_party: list[str] = []
 
     def on_console(self, msg):
         if msg.type != "error":
@@ -619,6 +652,10 @@ class _PageWatch:
             route.continue_()
         else:
             self.external.append(url)
+            if route.request.resource_type != "document":
+                # A video player (an iframe: a document) loads when shown; anything else
+                # (a badge image, a script, a font) would reach a third party unasked.
+                self.third_party.append(url)
             route.abort("blockedbyclient")
 
 
@@ -650,9 +687,17 @@ def _check_console(watch: _PageWatch) -> Check:
 
 def _check_requests(watch: _PageWatch) -> Check:
     failed = list(dict.fromkeys(watch.failed))
+    problems = []
     if failed:
-        return Check("requests", False, f"{len(failed)} failed: " + " | ".join(failed[:3]))
-    return Check("requests", True, "all local requests succeeded")
+        problems.append(f"{len(failed)} failed: " + " | ".join(failed[:3]))
+    third = list(dict.fromkeys(watch.third_party))
+    if third:
+        problems.append(
+            f"{len(third)} third-party request(s) before any click: " + " | ".join(third[:3])
+        )
+    if problems:
+        return Check("requests", False, "; ".join(problems))
+    return Check("requests", True, "all local requests succeeded, none to a third party")
 
 
 def _check_mathjax(facts: dict, settle: dict) -> Check:
@@ -1000,6 +1045,289 @@ def _check_links(site: Site, base: str, facts: dict) -> Check:
     return Check("links", True, f"{n} same-site links and resources resolve")
 
 
+# --------------------------------------------------------------------------- accessibility
+
+# Where axe looks and what it counts: WCAG 2.1 A and AA rules; "critical" and "serious" fail.
+A11Y_VIEWS = (("light", 1280), ("dark", 1280), ("light", 375), ("dark", 375))
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+AXE_FAILING = {"critical", "serious"}
+ARTICLE = "article.bd-article"
+MOBILE_HEIGHT = 800
+MAX_TAB_STOPS = 600
+# An alt text that is a file name or path (``../../_images/578d...png``), not a description.
+FILE_NAME_ALT = re.compile(r"^\S*(?:/|\.(?:png|jpe?g|gif|svg|webp)$)\S*$|^[0-9a-f]{16,}$", re.I)
+
+
+def _axe_script() -> str:
+    """axe-core's script as shipped by ``axe-playwright-python`` (nothing is downloaded)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    return AXE_SCRIPT
+
+
+_AXE_RUN_JS = r"""
+async ([options, article]) => {
+  const results = await axe.run(document, options);
+  const where = (target) => {
+    if (target.length !== 1) return false;  // inside an iframe or shadow root: not ours
+    let el = null;
+    try { el = document.querySelector(target[0]); } catch (e) { return false; }
+    return !!(el && el.closest(article));
+  };
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact || "minor", help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(" "), content: where(n.target),
+                              html: (n.html || "").slice(0, 120)})),
+  }));
+}
+"""
+
+_ALT_JS = r"""
+(article) => Array.from(document.querySelectorAll(article + " img")).map(img => ({
+  src: (img.getAttribute("src") || "").slice(0, 80),
+  alt: img.getAttribute("alt"),
+}))
+"""
+
+# At a phone's width: the page must not scroll sideways, and nothing in the article may stick
+# out of the screen unless a scrollable box holds it (a long formula in a scrolling container).
+_MOBILE_JS = r"""
+(article) => {
+  const doc = document.documentElement;
+  const width = doc.clientWidth;
+  const scrolls = (el) => {
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if (o === "auto" || o === "scroll") return true;
+    }
+    return false;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.classList.length ? "." + Array.from(el.classList).slice(0, 2).join(".") : "");
+  const clipped = [];
+  const root = document.querySelector(article);
+  if (root) {
+    for (const el of root.querySelectorAll("mjx-container, img, table, pre, iframe, figure, p")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if ((r.right > width + 1 || r.left < -1) && !scrolls(el)) {
+        clipped.push(`${name(el)} ${Math.round(r.width)} px wide`);
+      }
+    }
+    for (const el of root.querySelectorAll('mjx-container[display="true"]')) {
+      // A formula wider than its own box is cut off unless that box (or a parent) scrolls.
+      if (el.scrollWidth > el.clientWidth + 1 && !scrolls(el)) {
+        clipped.push(`formula ${el.scrollWidth} px in a ${el.clientWidth} px box, no scrolling`);
+      }
+    }
+  }
+  return {overflow: Math.max(doc.scrollWidth, document.body.scrollWidth) - width, clipped};
+}
+"""
+
+# What has the keyboard focus after a Tab, and whether it shows that it has.
+_FOCUS_JS = r"""
+([article, mark]) => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const shows = (e) => {
+    const s = getComputedStyle(e);
+    return (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) ||
+      (s.boxShadow && s.boxShadow !== "none");
+  };
+  // Focus inside a frame matches none of the frame's own :focus rules: its box shows it.
+  const visible = shows(el) || (el.tagName === "IFRAME" && !!el.parentElement &&
+                                shows(el.parentElement));
+  let id = el.getAttribute(mark);
+  if (!id) { id = String(Math.random()).slice(2); el.setAttribute(mark, id); }
+  return {
+    id, tag: el.tagName.toLowerCase(), visible,
+    content: !!el.closest(article),
+    // A formula box that scrolls sideways must be a stop (a keyboard scrolls it); no other.
+    math: !!el.closest("mjx-container, .math") &&
+          !(el.matches("mjx-container, div.math") && el.scrollWidth > el.clientWidth + 1),
+    toggle: !!el.closest("div.cell.tag_exercise-solution") && el.tagName === "SUMMARY",
+    label: (el.getAttribute("aria-label") || el.textContent || "").trim().slice(0, 40),
+  };
+}
+"""
+
+
+def _new_context(browser, mode: str, width: int):
+    context = browser.new_context(
+        viewport={"width": width, "height": VIEWPORT["height"] if width > 600 else MOBILE_HEIGHT},
+        color_scheme=mode,
+        service_workers="block",
+    )
+    # The theme reads the reader's choice from localStorage before it paints.
+    context.add_init_script(f"localStorage.setItem('mode', '{mode}');")
+    return context
+
+
+def _open(browser, base: str, page_name: str, mode: str, width: int, watch: _PageWatch):
+    context = _new_context(browser, mode, width)
+    context.route("**/*", watch.route)  # offline, like every other load of the check
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(base + page_name, wait_until="load")
+    page.evaluate(_SETTLE_JS, MATHJAX_TIMEOUT_MS)
+    return context, page
+
+
+@dataclass
+class AxeCount:
+    """Violations of one view of a page: failing (critical/serious) and all, theme and content."""
+
+    view: str
+    content: list[str] = field(default_factory=list)  # "rule (impact) xN" of failing ones
+    theme: list[str] = field(default_factory=list)
+    content_nodes: int = 0
+    theme_nodes: int = 0
+    minor_nodes: int = 0
+
+
+def axe_view(page) -> list[dict]:
+    """Run axe-core on the open page; each violation's nodes say whether they are content."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_script())
+    return page.evaluate(_AXE_RUN_JS, [AXE_OPTIONS, ARTICLE])
+
+
+def count_axe(view: str, violations: list[dict]) -> AxeCount:
+    count = AxeCount(view)
+    for v in violations:
+        for where in ("content", "theme"):
+            nodes = [n for n in v["nodes"] if n["content"] == (where == "content")]
+            if not nodes:
+                continue
+            if v["impact"] not in AXE_FAILING:
+                count.minor_nodes += len(nodes)
+                continue
+            getattr(count, where).append(f"{v['id']} ({v['impact']}) x{len(nodes)}")
+            setattr(count, f"{where}_nodes", getattr(count, f"{where}_nodes") + len(nodes))
+    return count
+
+
+def _check_alt(images: list[dict]) -> Check:
+    bad = []
+    for img in images:
+        alt = (img["alt"] or "").strip()
+        if not alt:
+            bad.append(f"no alt text: {img['src'][:50]}")
+        elif FILE_NAME_ALT.search(alt):
+            bad.append(f"alt text is a file name: {alt[:50]!r}")
+    if bad:
+        return Check("alt", False, f"{len(bad)} of {len(images)} image(s): " + "; ".join(bad[:3]))
+    return Check("alt", True, f"{len(images)} image(s) in the article, each with alt text")
+
+
+def _check_mobile(mobile: dict) -> Check:
+    problems = []
+    if mobile["overflow"] > 1:
+        problems.append(f"page scrolls sideways by {mobile['overflow']} px at 375 px")
+    if mobile["clipped"]:
+        problems.append(
+            f"{len(mobile['clipped'])} clipped element(s) at 375 px: "
+            + "; ".join(mobile["clipped"][:3])
+        )
+    if problems:
+        return Check("mobile", False, "; ".join(problems))
+    return Check("mobile", True, "no horizontal overflow or clipped content at 375 px")
+
+
+def _check_keyboard(page) -> Check:
+    """Tab through the page: solution toggles reached and opened by Enter; no formula a stop."""
+    mark = "data-sitecheck-stop"
+    stops: list[dict] = []
+    seen: set[str] = set()
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    for _ in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(_FOCUS_JS, [ARTICLE, mark])
+        if stop is None:
+            continue
+        if stop["tag"] == "iframe" and not stop["visible"]:
+            # The page marks a frame's box from its window's blur event, a moment later.
+            page.wait_for_timeout(100)
+            stop = page.evaluate(_FOCUS_JS, [ARTICLE, mark])
+        if stop["id"] in seen:
+            break  # back at the start: every stop visited
+        seen.add(stop["id"])
+        stops.append(stop)
+    toggles = page.locator(f"div.cell.tag_{SOLUTION} summary")
+    n_toggles = toggles.count()
+    reached = [s for s in stops if s["toggle"]]
+    problems = []
+    if len(reached) < n_toggles:
+        problems.append(
+            f"{n_toggles - len(reached)} of {n_toggles} solution toggle(s) not in the Tab order"
+        )
+    for k, stop in enumerate(reached, 1):
+        toggle = page.locator(f"[{mark}='{stop['id']}']")
+        cell = toggle.locator("xpath=ancestor::div[contains(@class, 'cell')][1]")
+        code = cell.locator(".cell_input").first
+        toggle.focus()
+        page.keyboard.press("Enter")
+        try:
+            code.wait_for(state="visible", timeout=2000)
+        except Exception:
+            problems.append(f"solution toggle {k}: Enter does not show the code")
+    math = [s for s in stops if s["math"]]
+    if math:
+        problems.append(f"{len(math)} formula(s) in the Tab order")
+    unseen = [s for s in stops if s["content"] and not s["visible"]]
+    if unseen:
+        problems.append(
+            f"{len(unseen)} stop(s) in the article without a visible focus style: "
+            + ", ".join(f"{s['tag']} {s['label']!r}" for s in unseen[:3])
+        )
+    theme_unseen = sum(1 for s in stops if not s["content"] and not s["visible"])
+    detail = (
+        f"{len(stops)} Tab stops ({sum(s['content'] for s in stops)} in the article), "
+        f"{len(math)} formula(s), {n_toggles} solution toggle(s) reached and opened by Enter, "
+        f"{theme_unseen} theme stop(s) without a visible focus style"
+    )
+    if problems:
+        return Check("keyboard", False, "; ".join(problems) + f" [{detail}]")
+    return Check("keyboard", True, detail)
+
+
+def check_accessibility(browser, base: str, page_name: str, watch: _PageWatch) -> dict:
+    """The accessibility checks of one page, in light and dark mode, at 1280 and 375 px.
+
+    Returns the checks ``axe``, ``alt``, ``mobile`` and ``keyboard`` by name, and one ``AxeCount``
+    per view under ``"counts"``.
+    """
+    counts, checks = [], {}
+    for mode, width in A11Y_VIEWS:
+        context, page = _open(browser, base, page_name, mode, width, watch)
+        try:
+            counts.append(count_axe(f"{mode} {width}px", axe_view(page)))
+            if (mode, width) == A11Y_VIEWS[0]:
+                checks["alt"] = _check_alt(page.evaluate(_ALT_JS, ARTICLE))
+                checks["keyboard"] = _check_keyboard(page)
+            if width < 600 and mode == "light":
+                checks["mobile"] = _check_mobile(page.evaluate(_MOBILE_JS, ARTICLE))
+        finally:
+            context.close()
+    failing = [c for c in counts if c.content]
+    summary = ", ".join(
+        f"{c.view}: {c.content_nodes} content/{c.theme_nodes} theme" for c in counts
+    )
+    if failing:
+        detail = "; ".join(f"{c.view}: {', '.join(c.content)}" for c in failing)
+        checks["axe"] = Check(
+            "axe", False, f"critical/serious in the article: {detail} [{summary}]"
+        )
+    else:
+        checks["axe"] = Check("axe", True, f"no critical/serious in the article [{summary}]")
+    checks["counts"] = counts
+    return checks
+
+
 # --------------------------------------------------------------------------- one page, the site
 
 
@@ -1074,6 +1402,9 @@ def check_page(
             page, facts, expected
         )  # clicks: after the screenshot
         checks["videos"] = _check_videos(page)
+        a11y = check_accessibility(browser, base, page_name, watch)
+        result.axe = a11y.pop("counts")
+        checks.update(a11y)
         page.wait_for_timeout(50)  # let late console errors arrive
         checks["console"] = _check_console(watch)
         checks["requests"] = _check_requests(watch)
@@ -1147,6 +1478,7 @@ def main(argv=None) -> int:
 
     def report(result: PageResult):
         print(result.summary(), f"[{result.seconds:.1f} s]", flush=True)
+        print("   ", result.axe_line(), flush=True)
         if args.verbose:
             for c in result.checks:
                 print(f"    {'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}")

@@ -1,4 +1,4 @@
-// The course's accessibility fix for long formulas (see course.css and README.md).
+// The course's accessibility fixes that CSS alone cannot make (see course.css and README.md).
 // Display formulas wider than the article scroll sideways inside their box (MathJax's
 // mjx-container, course.css and the theme); a box
 // that scrolls must be reachable by keyboard (WCAG 2.1.1), so after MathJax has typeset the page
@@ -22,6 +22,24 @@
       }
     });
   }
+
+  // Focus that moves into a video player's frame leaves this document (its window blurs) and
+  // matches no :focus or :focus-within rule here: mark the player's box instead (course.css).
+  var FRAME_FOCUS = "course-frame-focus";
+  function markFrameFocus() {
+    document.querySelectorAll("." + FRAME_FOCUS).forEach(function (box) {
+      box.classList.remove(FRAME_FOCUS);
+    });
+    var active = document.activeElement;
+    if (active && active.tagName === "IFRAME" && active.parentElement) {
+      active.parentElement.classList.add(FRAME_FOCUS);
+    }
+  }
+  window.addEventListener("blur", function () {
+    setTimeout(markFrameFocus, 0);
+  });
+  window.addEventListener("focus", markFrameFocus);
+  document.addEventListener("focusin", markFrameFocus);
 
   var config = (window.MathJax = window.MathJax || {});
   config.startup = config.startup || {};
