@@ -2,9 +2,11 @@
 
 ``test_every_page_passes`` opens every page of ``_build/html`` and runs every check of
 ``tools/sitecheck.py`` on it (console, requests, MathJax, figures, solutions, stubs, launch
-buttons and badges, navigation, widgets, internal links), saving a full-page screenshot of each
-under ``_build/screenshots/``. The site is the one ``make test`` has just built; when there is
-none, it is built here with ``jupyter-book build .``.
+buttons and badges, navigation, widgets, internal links; accessibility: axe-core in light and dark
+mode at 1280 and 375 px, alt text, no clipping on a phone, keyboard), saving a full-page
+screenshot of each under ``_build/screenshots/``. The site is the one ``make test`` has just
+built; when there is none, it is built here with ``jupyter-book build .``. It prints, per page,
+axe-core's counts of each view (content and theme apart); only content ones fail.
 
 The other tests show that the check fails when it should: each copies the built site to a
 temporary folder, breaks one page on purpose and expects exactly the matching check to report it.
@@ -78,7 +80,7 @@ def browser():
 
 def test_every_page_passes(html_dir, browser, capsys):
     results = sitecheck.check_site(html_dir, screenshots_dir=SCREENSHOTS, browser=browser)
-    lines = [f"{r.summary()} [{r.seconds:.1f} s]" for r in results]
+    lines = [f"{r.summary()} [{r.seconds:.1f} s]\n    {r.axe_line()}" for r in results]
     (SCREENSHOTS / "summary.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with capsys.disabled():
         print("\n" + "\n".join(lines))
@@ -283,6 +285,36 @@ def break_javascript(text, html, site, slug):
     )
 
 
+def break_alt_file_name(text, html, site, slug):
+    m = _first(r'<img [^>]*?alt="([^"]*)"[^>]*src="(?:\.\./)*_images/', text, "figure with alt")
+    return text[: m.start(1)] + "../../_images/578d0c1e9f.png" + text[m.end(1) :]
+
+
+def break_low_contrast(text, html, site, slug):
+    return _in_article(
+        text, '<p style="color:#b0b0b0;background:#ffffff">Deliberately pale text</p>'
+    )
+
+
+def break_wide_content(text, html, site, slug):
+    return _in_article(text, '<p style="width:900px">Deliberately wider than a phone</p>')
+
+
+def break_toggle_untabbable(text, html, site, slug):
+    a, b = _cell(text, "exercise-solution")
+    return text[:a] + text[a:b].replace("<summary", '<summary tabindex="-1"', 1) + text[b:]
+
+
+def break_formula_tab_stop(text, html, site, slug):
+    m = _first(r'<span class="math notranslate nohighlight"', text, "inline formula")
+    return text[: m.end()] + ' tabindex="0"' + text[m.end() :]
+
+
+def break_badge_remote(text, html, site, slug):
+    m = _first(r'src="((?:\.\./)*_static/badges/open-in-colab\.svg)"', text, "local badge")
+    return text[: m.start(1)] + "https://badges.example.org/colab.svg" + text[m.end(1) :]
+
+
 # Each group is one page load (MathJax makes a load cost seconds): breaks that touch different
 # checks, or different cells, share a page; each must be reported by its own check with its own
 # words. Breaks that would mask others (no MathJax at all) get a page of their own.
@@ -315,6 +347,15 @@ BREAK_GROUPS = {
         (break_video_links, "videos", "link(s) after it"),
         (break_video_host, "videos", "unexpected player src https://www.youtube.com/embed/"),
         (break_video_host, "videos", "player not lazy-loaded"),
+    ],
+    # The accessibility checks (axe-core, alt text, 375 px, keyboard) and third-party requests.
+    "a11y": [
+        (break_alt_file_name, "alt", "alt text is a file name"),
+        (break_low_contrast, "axe", "color-contrast (serious)"),
+        (break_wide_content, "mobile", "clipped element(s) at 375 px"),
+        (break_toggle_untabbable, "keyboard", "not in the Tab order"),
+        (break_formula_tab_stop, "keyboard", "formula(s) in the Tab order"),
+        (break_badge_remote, "requests", "third-party request(s) before any click"),
     ],
     "no-mathjax": [
         (break_mathjax_missing, "mathjax", "MathJax not loaded"),
