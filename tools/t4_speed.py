@@ -196,6 +196,14 @@ def run_classifiers(resp_train, stimuli_train, resp_test, stimuli_test, n_iter=1
     device = torch.device(device)
     data = [t.to(device) for t in (resp_train, resp_test)]
     classes = [stimulus_class(s, n_classes).to(device) for s in (stimuli_train, stimuli_test)]
+    # Warm up both procedures (first allocations, kernel choices) before anything is timed.
+    for package_loss, original_loss, L2, L1 in settings:
+        net = DeepNetSoftmax(n_neurons, 20, n_classes).to(device)
+        _quiet(decode_orientation, net, n_classes, package_loss, resp_train, stimuli_train,
+               resp_test, stimuli_test, n_iter=5, L2_penalty=L2, L1_penalty=L1)  # fmt: skip
+        net = DeepNetSoftmax(n_neurons, 20, n_classes).to(device)
+        original_decode(net, original_loss if L2 or L1 else nn.NLLLoss(), data[0], classes[0],
+                        data[1], classes[1], 5, L2, L1)  # fmt: skip
     results = []
     for package_loss, original_loss, L2, L1 in settings:
         set_seed(1)
@@ -277,7 +285,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    from nma_dl import load_data, load_data_split, set_seed, train_test_split
+    from nma_dl import grating_stimuli, load_data, load_data_split, set_seed, train_test_split
 
     device = torch.device(args.device)
     resp_all, stimuli_all = load_data()
@@ -288,11 +296,16 @@ def main(argv=None):
     print(f"{n_neurons} neurons, {torch.get_num_threads()} torch threads, device {device}")
 
     encoder = run_encoder(resp_train6, resp_test6, device=device)
-    enc_floor, enc_rate, enc_bw = encoder_floor(60, 6 * 12 * 16, n_neurons, 200, 11, device)
+    # The 60 gratings are 30 distinct images (180 degrees apart they are the same): the products
+    # need only 30 rows, which the package exploits; the floor counts those.
+    n_distinct = len(torch.unique(grating_stimuli()[1].flatten(1), dim=0))
+    enc_floor, enc_rate, enc_bw = encoder_floor(
+        n_distinct, 6 * 12 * 16, n_neurons, 200, 11, device
+    )
     print(
         f"encoder: matmul {enc_rate / 1e9:.1f} GFLOP/s, memory {enc_bw / 1e9:.1f} GB/s, "
-        f"floor {enc_floor:.1f} s ({enc_floor / encoder['time_package']:.2f} of the package's "
-        f"time; package / floor = {encoder['time_package'] / enc_floor:.2f})"
+        f"floor {enc_floor:.1f} s for {n_distinct} distinct images (package / floor = "
+        f"{encoder['time_package'] / enc_floor:.2f})"
     )
     classifiers = run_classifiers(
         resp_train, stimuli_train, resp_test, stimuli_test, device=device
