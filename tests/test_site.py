@@ -214,7 +214,7 @@ def break_nav_missing(text, html, site, slug):
 
 # The static fallback of display_videos: tabs of players, then the links.
 _VIDEO_FALLBACK = (
-    r'(<div class="output text_html">)(<div class="nma-videos".*?<p class="nma-video-links">'
+    r'(<div class="output text_html">)(<div class="nma-videos".*?<p class="nma-video-links"[^>]*>'
     r".*?</p>\s*)(</div>)"
 )
 
@@ -252,7 +252,7 @@ def break_video_host(text, html, site, slug):
 def break_video_links(text, html, site, slug):
     """The last video without its links below the players."""
     m = _last_video(text)
-    block = re.sub(r'<p class="nma-video-links">.*?</p>', "", m.group(2), flags=re.S)
+    block = re.sub(r'<p class="nma-video-links"[^>]*>.*?</p>', "", m.group(2), flags=re.S)
     return text[: m.start(2)] + block + text[m.end(2) :]
 
 
