@@ -133,11 +133,16 @@ def test_formulas_are_not_tab_stops_and_other_mathjax_options_stay():
     assert options["processHtmlClass"] == "math"
 
 
-def test_static_folder_is_added_once():
-    config = SimpleNamespace(html_static_path=["_static"])
+def test_static_and_template_folders_are_added_once():
+    config = SimpleNamespace(html_static_path=["_static"], templates_path=["_templates"])
     course_ext.add_static_files(None, config)
     course_ext.add_static_files(None, config)
     assert config.html_static_path == ["_static", str(course_ext.STATIC_DIR)]
+    # First, so the course's components win over the theme's.
+    assert config.templates_path == [str(course_ext.TEMPLATES_DIR), "_templates"]
+    for name in ("search-button-field.html", "theme-switcher.html"):
+        template = (course_ext.TEMPLATES_DIR / name).read_text(encoding="utf-8")
+        assert "aria-hidden" in template
     assert (course_ext.STATIC_DIR / course_ext.CSS_FILE).is_file()
     script = (course_ext.STATIC_DIR / course_ext.JS_FILE).read_text(encoding="utf-8")
     # Hooks MathJax's start-up, so it must come after Sphinx's MathJax configuration (500).

@@ -17,7 +17,8 @@ things the theme cannot do on its own:
   a tutorial's header are served from the site's own ``_static/badges/`` (the notebooks keep the
   badge addresses of Colab and Kaggle, which only they can resolve), and the solution toggles
   lose the theme's ``aria-label`` ("Toggle hidden content"), so a screen reader announces what
-  they show ("Show code cell source").
+  they show ("Show code cell source"); ``book/_templates/`` overrides the theme's
+  search field and colour-mode button for the same reason (label in name).
 
 The extension is self-contained: it imports nothing from ``nma_dl`` (whose installed copy may be
 a student's) nor from ``tools/``; the layout constants below are those of ``tools/nbtools.py``,
@@ -42,6 +43,9 @@ MATHJAX_OPTIONS = {"menuOptions": {"settings": {"inTabOrder": False}}}
 # The book's own static files (CSS, badge images), next to this folder.
 STATIC_DIR = Path(__file__).resolve().parent.parent / "_static"
 CSS_FILE = "course.css"
+# Copies of two theme components (search field, colour-mode button) whose accessible names no
+# longer hide their visible text.
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "_templates"
 # After the page's MathJax configuration (an inline script, priority 500), before MathJax itself
 # (deferred): it hooks MathJax's pageReady to make scrolling formula boxes focusable.
 JS_FILE = "course.js"
@@ -159,9 +163,12 @@ def use_local_mathjax(app, config):
 
 
 def add_static_files(app, config):
-    """Serve ``book/_static`` (course.css, the badges) as the site's ``_static``."""
+    """Serve ``book/_static`` (course.css, the badges) as the site's ``_static``; templates of
+    ``book/_templates`` override the theme's components of the same name."""
     if str(STATIC_DIR) not in [str(p) for p in config.html_static_path]:
         config.html_static_path.append(str(STATIC_DIR))
+    if str(TEMPLATES_DIR) not in [str(p) for p in config.templates_path]:
+        config.templates_path.insert(0, str(TEMPLATES_DIR))
 
 
 def local_badges_and_labels(app, pagename, templatename, context, doctree):
