@@ -521,3 +521,55 @@ def test_course_layout():
     days = [slug.split("/")[0] for slug in slugs]
     assert days == sorted(days, key=lambda d: [int(n) for n in re.findall(r"\d+", d)[:2]])
     assert nbtools.layout_problems() == []
+
+
+LINKS_REPO = nbtools.Repository(url="https://github.com/o/r", branch="main")
+COLAB = "https://colab.research.google.com/github/o/r/blob/main/notebooks"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[T2](W1D5_Tutorial2.md)", f"[T2]({COLAB}/student/W1D5_DL/W1D5_Tutorial2.ipynb)"),
+        ("[T2](W1D5_Tutorial2.md#sec-1)", f"[T2]({COLAB}/student/W1D5_DL/W1D5_Tutorial2.ipynb)"),
+        (
+            "[MLP](../W1D3_MLP/W1D3_Tutorial1.md)",
+            f"[MLP]({COLAB}/student/W1D3_MLP/W1D3_Tutorial1.ipynb)",
+        ),
+        (
+            "[day](chapter_intro.md)",
+            "[day](https://github.com/o/r/blob/main/book/W1D5_DL/chapter_intro.md)",
+        ),
+        ("[home](../intro.md)", "[home](https://github.com/o/r/blob/main/book/intro.md)"),
+        ("[docs](https://example.org/page.md)", "[docs](https://example.org/page.md)"),
+        ("[sec](#section-2)", "[sec](#section-2)"),
+    ],
+)
+def test_page_links_open_from_a_hosted_notebook(text, expected):
+    slug = "W1D5_DL/W1D5_Tutorial1"
+    assert nbtools.page_links_for_jupyter(text, LINKS_REPO, slug, nbtools.STUDENT_DIR) == expected
+
+
+def test_page_links_keep_the_notebook_flavour():
+    out = nbtools.page_links_for_jupyter(
+        "[T3](W1D5_Tutorial3.md)", LINKS_REPO, "W1D5_DL/W1D5_Tutorial1", nbtools.SOLUTIONS_DIR
+    )
+    assert out == f"[T3]({COLAB}/solutions/W1D5_DL/W1D5_Tutorial3.ipynb)"
+
+
+def test_a_page_link_out_of_the_book_is_refused():
+    with pytest.raises(ValueError, match="leaves the book"):
+        nbtools.page_links_for_jupyter(
+            "[x](../../README.md)", LINKS_REPO, "W1D5_DL/W1D5_Tutorial1", nbtools.STUDENT_DIR
+        )
+
+
+@pytest.mark.parametrize("view", ["student", "solutions"])
+def test_hosted_notebooks_have_no_relative_page_links(view):
+    notebooks = sorted((ROOT / "notebooks" / view).rglob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                assert not re.search(r"\]\((?![a-z]+:)[^)\s]*\.md[)#]", cell.source), path

@@ -39,6 +39,7 @@ import copy
 import fnmatch
 import hashlib
 import json
+import posixpath
 import re
 import sys
 from dataclasses import dataclass
@@ -412,10 +413,37 @@ def myst_to_markdown(text: str) -> str:
     return result + ("\n" if text.endswith("\n") and not result.endswith("\n") else "")
 
 
-def _markdown_for_jupyter(nb):
+# A Markdown link to another page of the book: [text](relative/path.md) or (...md#anchor).
+_PAGE_LINK = re.compile(r"\]\((?P<path>(?![a-z][a-z0-9+.-]*:)[^()\s#]+)\.md(?:#[^()\s]*)?\)")
+
+
+def page_links_for_jupyter(text: str, repo: Repository, slug: str, flavour: Path) -> str:
+    """Point links between book pages at something a hosted notebook can open.
+
+    A relative ``page.md`` link works on the site but not in Colab or Kaggle. A link to a
+    tutorial opens that tutorial's notebook of the same ``flavour`` (student or solutions) in
+    Colab; a link to any other page opens its source on GitHub, which renders it. Anchors are
+    dropped: neither target knows the site's section ids.
+    """
+
+    def target(match):
+        page = posixpath.normpath(posixpath.join(posixpath.dirname(slug), match["path"]))
+        if page.startswith("../"):
+            raise ValueError(f"{slug}: link {match[0]!r} leaves the book")
+        if is_tutorial(posixpath.basename(page)):
+            url = repo.colab_url((flavour / f"{page}.ipynb").as_posix())
+        else:
+            url = f"{repo.url}/blob/{repo.branch}/{SOURCE_DIR.as_posix()}/{page}.md"
+        return f"]({url})"
+
+    return _PAGE_LINK.sub(target, text)
+
+
+def _markdown_for_jupyter(nb, repo: Repository, slug: str, flavour: Path):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = myst_to_markdown(cell.source)
+            text = myst_to_markdown(cell.source)
+            cell.source = page_links_for_jupyter(text, repo, slug, flavour)
     return nb
 
 
@@ -478,7 +506,7 @@ def solutions_notebook(source_nb, repo: Repository, slug: str, version: str = "0
             cell.metadata["tags"] = [SOLUTION]
         cells.append(cell)
     nb.cells = cells
-    return _finish(_markdown_for_jupyter(nb))
+    return _finish(_markdown_for_jupyter(nb, repo, slug, SOLUTIONS_DIR))
 
 
 def student_notebook(source_nb, repo: Repository, slug: str, version: str = "0.0.0"):
@@ -497,7 +525,7 @@ def student_notebook(source_nb, repo: Repository, slug: str, version: str = "0.0
             cell.metadata["tags"] = [STUB]
         cells.append(cell)
     nb.cells = cells
-    return _finish(_markdown_for_jupyter(nb))
+    return _finish(_markdown_for_jupyter(nb, repo, slug, STUDENT_DIR))
 
 
 def run_all_problems(nb, name: str = "notebook") -> list[str]:
