@@ -96,7 +96,7 @@ def decode_orientation(
     train_data, test_data : torch.Tensor
         (n, n_neurons) responses.
     train_labels, test_labels : torch.Tensor
-        (n, 1) or (n,) orientations in degrees, in [0, 360).
+        (n, 1) or (n,) orientations in degrees, in [0, 360] (360 is class 0, as 0).
     n_iter : int, default=1000
         Number of gradient descent steps.
     L2_penalty, L1_penalty : float, default=0

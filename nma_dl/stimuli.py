@@ -28,12 +28,13 @@ def stimulus_class(ori, n_classes):
     """Class of each orientation when 0-360 degrees is cut into equal bins.
 
     Class ``k`` holds the orientations in ``[k * 360 / n_classes,
-    (k + 1) * 360 / n_classes)``.
+    (k + 1) * 360 / n_classes)``. 360 degrees is the same direction as 0 and gets class 0 (the
+    original's binning put it in a class ``n_classes`` that does not exist).
 
     Parameters
     ----------
     ori : torch.Tensor or numpy.ndarray
-        (n,) or (n, 1) orientations in degrees, in ``[0, 360)``.
+        (n,) or (n, 1) orientations in degrees, in ``[0, 360]``.
     n_classes : int
         Number of bins, at least 1. The bin edges take 8 bytes each: above the memory limit of
         :func:`nma_dl._validate.check_memory` (4 GB, about 5e8 classes; environment variable
@@ -47,8 +48,8 @@ def stimulus_class(ori, n_classes):
 
     Examples
     --------
-    >>> stimulus_class(torch.tensor([[0.0], [44.9], [45.0], [359.9]]), 8)
-    tensor([0, 0, 1, 7])
+    >>> stimulus_class(torch.tensor([[0.0], [44.9], [45.0], [359.9], [360.0]]), 8)
+    tensor([0, 0, 1, 7, 0])
     """
     n_classes = check_int(n_classes, "n_classes", minimum=1)
     check_memory(8 * (n_classes + 1), f"stimulus_class(n_classes={n_classes}) (its bin edges)")
@@ -57,12 +58,13 @@ def stimulus_class(ori, n_classes):
     check_column(values, "ori")
     check_real_dtype(values, "ori")
     values = values.reshape(-1)
-    outside = ~((values >= 0) & (values < 360))  # NaN counts as outside
+    outside = ~((values >= 0) & (values <= 360))  # NaN counts as outside
     if outside.any():
         raise ValueError(
-            f"ori must be orientations in [0, 360) degrees, got {values[outside][0]!r} "
+            f"ori must be orientations in [0, 360] degrees, got {values[outside][0]!r} "
             f"({outside.sum()} value(s) outside)"
         )
+    values = np.where(values == 360, 0, values)
     edges = np.linspace(0, 360, n_classes + 1)
     return torch.as_tensor(np.digitize(values, edges) - 1, dtype=torch.int64)
 

@@ -331,7 +331,7 @@ CASES = {
         _row("ori (n, 2)", lambda f, k: f(k.stimuli.repeat(1, 2), 8), ValueError, "ori"),
         _row("ori rank 3", lambda f, k: f(k.stimuli[:, :, None], 8), ValueError, "ori"),
         _row("ori 0-d", lambda f, k: f(torch.tensor(10.0), 8), ValueError, "ori"),
-        _row("ori 360", lambda f, k: f(torch.tensor([0.0, 360.0]), 8), ValueError, "ori"),
+        _row("ori 360.5", lambda f, k: f(torch.tensor([0.0, 360.5]), 8), ValueError, "ori"),
         _row("ori negative", lambda f, k: f(torch.tensor([-1.0]), 8), ValueError, "ori"),
         _row("ori nan", lambda f, k: f(torch.tensor([_nan]), 8), ValueError, "ori"),
         _row("ori complex", lambda f, k: f(np.array([1 + 1j]), 8), TypeError, "ori"),

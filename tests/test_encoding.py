@@ -184,8 +184,8 @@ def test_convfc_bad_input():
 def test_stimulus_class_edges():
     ori = torch.tensor([[0.0], [17.99], [18.0], [359.999]])
     assert stimulus_class(ori, 20).tolist() == [0, 0, 1, 19]
-    with pytest.raises(ValueError, match=r"\[0, 360\)"):
-        stimulus_class(torch.tensor([360.0]), 20)  # never class 20, out of range
+    # 360 degrees is 0 degrees: class 0, never the non-existent class 20
+    assert stimulus_class(torch.tensor([360.0, 0.0]), 20).tolist() == [0, 0]
 
 
 def test_grating_stimuli_repeat_every_180_degrees():

@@ -39,9 +39,9 @@ def test_stimulus_class_matches_digitize_on_random_angles():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("ori", [[-0.1], [360.0], [400.0], [float("nan")]])
+@pytest.mark.parametrize("ori", [[-0.1], [360.001], [400.0], [float("nan")]])
 def test_stimulus_class_rejects_angles_outside_0_360(ori):
-    with pytest.raises(ValueError, match=r"ori must be orientations in \[0, 360\) degrees"):
+    with pytest.raises(ValueError, match=r"ori must be orientations in \[0, 360\] degrees"):
         stimulus_class(torch.tensor(ori), 8)
 
 
