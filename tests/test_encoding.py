@@ -292,6 +292,119 @@ def test_train_encoder_distinct_images_give_the_full_batch_numbers():
         assert loss.item() == pytest.approx(deduplicated[i], rel=1e-5)
 
 
+def _plain_sgd(net, images, labels, learning_rate, n_iter, L2_penalty=5e-4, L1_penalty=1e-6):
+    """The textbook loop: autograd through the whole loss, then ``optim.SGD`` with momentum."""
+    trainable = [p for p in net.parameters() if p.requires_grad]
+    optimizer = torch.optim.SGD(trainable, lr=learning_rate, momentum=0.9)
+    losses = []
+    for _ in range(n_iter):
+        loss = regularized_MSE_loss(
+            net(images), labels, net.out_layer.weight, L2_penalty, L1_penalty
+        )
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return np.array(losses)
+
+
+@pytest.mark.parametrize("block_elements", [1152 * 3, 1152 * 7, 1 << 18])
+@pytest.mark.parametrize(
+    ("L2_penalty", "L1_penalty"), [(5e-4, 1e-6), (0, 0), (0, 1e-3), (1e-2, 0)]
+)
+def test_train_encoder_blockwise_step_equals_autograd_and_sgd(
+    monkeypatch, block_elements, L2_penalty, L1_penalty
+):
+    # Blocks of 3 and 7 rows split 40 neurons into 14 and 6 blocks, the last one shorter.
+    import nma_dl.encoding
+
+    monkeypatch.setattr(nma_dl.encoding, "_BLOCK_ELEMENTS", block_elements)
+    images, resp_train, _ = _encoding_data()
+    torch.manual_seed(0)
+    net = ConvFC(40, filters=filters())
+    state = {k: v.clone() for k, v in net.state_dict().items()}
+    package, _ = train_encoder(
+        net, images, resp_train, learning_rate=0.01, n_iter=8, L2_penalty=L2_penalty,
+        L1_penalty=L1_penalty, verbose=False,
+    )  # fmt: skip
+    trained = {k: v.clone() for k, v in net.state_dict().items()}
+    net.load_state_dict(state)
+    plain = _plain_sgd(net, images, resp_train, 0.01, 8, L2_penalty, L1_penalty)
+    np.testing.assert_allclose(package, plain, rtol=1e-5)
+    for name, value in net.state_dict().items():
+        torch.testing.assert_close(trained[name], value, rtol=1e-4, atol=1e-6, msg=name)
+    assert not torch.equal(trained["out_layer.weight"], state["out_layer.weight"])
+
+
+def test_train_encoder_trains_a_net_that_is_only_its_linear_layer():
+    class Linear(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.out_layer = torch.nn.Linear(12 * 16, 40)
+
+        def forward(self, x):
+            return self.out_layer(x.flatten(1))
+
+    images, resp_train, _ = _encoding_data()
+    torch.manual_seed(0)
+    net = Linear()
+    net.out_layer.bias.requires_grad_(False)  # nothing but the weights is trained
+    state = {k: v.clone() for k, v in net.state_dict().items()}
+    package, _ = train_encoder(net, images, resp_train, learning_rate=0.1, n_iter=5, verbose=False)
+    trained = net.out_layer.weight.detach().clone()
+    net.load_state_dict(state)
+    plain = _plain_sgd(net, images, resp_train, 0.1, 5)
+    np.testing.assert_allclose(package, plain, rtol=1e-5)
+    torch.testing.assert_close(trained, net.out_layer.weight.detach(), rtol=1e-4, atol=1e-6)
+
+
+def test_train_encoder_leaves_a_frozen_linear_layer_alone_and_cleans_up():
+    images, resp_train, _ = _encoding_data()
+    net = ConvFC(40, filters=filters())
+    before = net.out_layer.weight.detach().clone()
+    net.out_layer.weight.requires_grad_(False)
+    train_encoder(net, images, resp_train, learning_rate=0.01, n_iter=3, verbose=False)
+    assert torch.equal(net.out_layer.weight, before)  # as optim.SGD skips a frozen weight
+    assert not net.out_layer.weight.requires_grad
+    net.out_layer.weight.requires_grad_(True)
+    train_encoder(net, images, resp_train, learning_rate=0.01, n_iter=3, verbose=False)
+    assert not torch.equal(net.out_layer.weight, before)
+    assert net.out_layer.weight.requires_grad  # given back to autograd
+    assert not net.out_layer._forward_hooks  # the recording hook is gone
+
+
+def test_train_encoder_cleans_up_after_an_error(monkeypatch):
+    import nma_dl.encoding
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(nma_dl.encoding, "_penalty_and_step", fail)
+    images, resp_train, _ = _encoding_data()
+    net = ConvFC(40, filters=filters())
+    with pytest.raises(RuntimeError, match="interrupted"):
+        train_encoder(net, images, resp_train, n_iter=2, verbose=False)
+    assert net.out_layer.weight.requires_grad
+    assert not net.out_layer._forward_hooks
+
+
+def test_blockwise_penalty_value_agrees_with_float64_at_full_size():
+    # 23 589 x 1 152 float32 weights, the tutorial's size: summing block by block with torch.dot
+    # must not lose what a single float32 reduction can (see the module docstring).
+    from nma_dl.encoding import _BLOCK_ELEMENTS, _penalty_and_step
+
+    gen = torch.Generator().manual_seed(0)
+    w = 0.01 * torch.randn(23589, 1152, generator=gen)
+    scratch = torch.empty(_BLOCK_ELEMENTS // 1152, 1152)
+    got = _penalty_and_step(w, 5e-4, 1e-6, scratch)
+    w64 = w.double()
+    l1 = _penalty_and_step(w, 0, 1.0, scratch)
+    l2 = _penalty_and_step(w, 1.0, 0, scratch)
+    assert l2 == pytest.approx(w64.square().sum().item(), rel=1e-6)
+    assert l1 == pytest.approx(w64.abs().sum().item(), rel=1e-6)
+    assert got == pytest.approx(5e-4 * l2 + 1e-6 * l1, rel=1e-12)
+
+
 def test_train_encoder_bad_input():
     images, resp_train, resp_test = _encoding_data()
     net = ConvFC(40)
