@@ -172,6 +172,65 @@ def show_figure(out, fig, alt=None):
     out.outputs = (image,)
 
 
+def _sliders_widget(sliders, draw, alt, caption):
+    """Sliders above an ``Output`` showing ``draw(*values)``, wrapped with its static fallback.
+
+    Parameters
+    ----------
+    sliders : list of tuple
+        ``(name, value, low, high, step, description)`` for each slider: ``value``, the
+        argument called ``name``, must be a number in [low, high].
+    draw : callable
+        ``draw(*values)`` returns the figure for the sliders' values, in their order.
+    alt, caption : callable
+        ``alt(*values)`` and ``caption(*values)``: what the figure shows, and the line under
+        the static figure on the site.
+
+    Returns
+    -------
+    StaticFallback
+        The live widget is ``result.widget``, a ``VBox`` of the sliders and an ``Output``;
+        ``result.widget.redraw()`` draws the current setting again and returns the figure. The
+        figure is redrawn when a slider is released.
+    """
+    import ipywidgets as widgets
+
+    for name, value, low, high, _, _ in sliders:
+        check_instance(value, (int, float), name, "a number", show_value=True)
+        require(
+            low <= value <= high, name, f"between {low} and {high} (the slider's range)", value
+        )
+    style = {"description_width": "initial"}
+    controls = [
+        widgets.FloatSlider(
+            value=float(value),
+            min=low,
+            max=high,
+            step=step,
+            style=style,
+            description=description,
+            continuous_update=False,
+        )
+        for _, value, low, high, step, description in sliders
+    ]
+    out = widgets.Output()
+    box = widgets.VBox([*controls, out])
+
+    def redraw(change=None):
+        """Draw the figure for the sliders' values (``change``, the slider's event, is unused)."""
+        values = [control.value for control in controls]
+        fig = draw(*values)
+        show_figure(out, fig, alt(*values))
+        return fig
+
+    for control in controls:
+        control.observe(redraw, names="value")
+    box.redraw = redraw
+    first = redraw()
+    values = [control.value for control in controls]
+    return StaticFallback(box, figure_html(first, caption(*values), alt=alt(*values)))
+
+
 # ---------------------------------------------------------------------------
 # Tutorial: Biological vs. artificial neural networks
 # ---------------------------------------------------------------------------
@@ -241,48 +300,12 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
         The live widget is ``result.widget``, a ``VBox`` of the two sliders and an ``Output``;
         ``result.widget.redraw()`` draws the current setting again and returns the figure.
     """
-    import ipywidgets as widgets
-
-    for value, name in ((Rm, "Rm"), (tau_ref, "tau_ref")):
-        check_instance(value, (int, float), name, "a number", show_value=True)
-        require(1 <= value <= 100, name, "between 1 and 100 (the slider's range)", value)
-
-    style = {"description_width": "initial"}
-    rm_slider = widgets.FloatSlider(
-        value=float(Rm),
-        min=1,
-        max=100,
-        step=0.1,
-        style=style,
-        description="Rm (kOhm)",
-        continuous_update=False,
+    return _sliders_widget(
+        [("Rm", Rm, 1, 100, 0.1, "Rm (kOhm)"), ("tau_ref", tau_ref, 1, 100, 0.1, "tau_ref (ms)")],
+        lambda rm, tau: lif_fi_figure(rm, tau),
+        alt=lambda rm, tau: LIF_ALT.format(Rm=rm, tau_ref=tau),
+        caption=lambda rm, tau: LIF_LAUNCH_NOTE.format(Rm=rm, tau_ref=tau),
     )
-    tau_slider = widgets.FloatSlider(
-        value=float(tau_ref),
-        min=1,
-        max=100,
-        step=0.1,
-        style=style,
-        description="tau_ref (ms)",
-        continuous_update=False,
-    )
-    out = widgets.Output()
-    box = widgets.VBox([rm_slider, tau_slider, out])
-
-    def redraw(change=None):
-        """Draw the curve for the sliders' values (``change``, the slider's event, is unused)."""
-        fig = lif_fi_figure(rm_slider.value, tau_slider.value)
-        alt = LIF_ALT.format(Rm=rm_slider.value, tau_ref=tau_slider.value)
-        show_figure(out, fig, alt)
-        return fig
-
-    rm_slider.observe(redraw, names="value")
-    tau_slider.observe(redraw, names="value")
-    box.redraw = redraw
-    first = redraw()
-    caption = LIF_LAUNCH_NOTE.format(Rm=rm_slider.value, tau_ref=tau_slider.value)
-    alt = LIF_ALT.format(Rm=rm_slider.value, tau_ref=tau_slider.value)
-    return StaticFallback(box, figure_html(first, caption, alt=alt))
 
 
 # ---------------------------------------------------------------------------
@@ -358,6 +381,10 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
 # Tutorial: Convolutional neural networks
 # ---------------------------------------------------------------------------
 
+CONV_ALT = (
+    "A grating at {angle:g} degrees, phase {phase:g} degrees, and the activation maps of the six "
+    "example filters"
+)
 CONV_LAUNCH_NOTE = (
     "Static figure for a grating at {angle:g} degrees, phase {phase:g} degrees. Launch this page "
     "as a notebook (Colab, Kaggle or Jupyter) to move the sliders."
@@ -432,49 +459,12 @@ def conv_activations_widget(angle=0.0, phase=0.0):
         The live widget is ``result.widget``, a ``VBox`` of the two sliders and an ``Output``;
         ``result.widget.redraw()`` draws the current setting again and returns the figure.
     """
-    import ipywidgets as widgets
-
-    for value, name, low, high in ((angle, "angle", -90, 90), (phase, "phase", 0, 360)):
-        check_instance(value, (int, float), name, "a number", show_value=True)
-        require(
-            low <= value <= high, name, f"between {low} and {high} (the slider's range)", value
-        )
-
-    style = {"description_width": "initial"}
-    angle_slider = widgets.FloatSlider(
-        value=float(angle),
-        min=-90,
-        max=90,
-        step=5,
-        style=style,
-        description="orientation (°)",
-        continuous_update=False,
+    return _sliders_widget(
+        [
+            ("angle", angle, -90, 90, 5, "orientation (°)"),
+            ("phase", phase, 0, 360, 15, "phase (°)"),
+        ],
+        lambda angle, phase: conv_activations_figure(angle, phase),
+        alt=lambda angle, phase: CONV_ALT.format(angle=angle, phase=phase),
+        caption=lambda angle, phase: CONV_LAUNCH_NOTE.format(angle=angle, phase=phase),
     )
-    phase_slider = widgets.FloatSlider(
-        value=float(phase),
-        min=0,
-        max=360,
-        step=15,
-        style=style,
-        description="phase (°)",
-        continuous_update=False,
-    )
-    out = widgets.Output()
-    box = widgets.VBox([angle_slider, phase_slider, out])
-
-    def redraw(change=None):
-        """Draw the maps for the sliders' values (``change``, the slider's event, is unused)."""
-        fig = conv_activations_figure(angle_slider.value, phase_slider.value)
-        alt = (
-            f"A grating at {angle_slider.value:g} degrees, phase {phase_slider.value:g} degrees, "
-            "and the activation maps of the six example filters"
-        )
-        show_figure(out, fig, alt)
-        return fig
-
-    angle_slider.observe(redraw, names="value")
-    phase_slider.observe(redraw, names="value")
-    box.redraw = redraw
-    first = redraw()
-    caption = CONV_LAUNCH_NOTE.format(angle=angle_slider.value, phase=phase_slider.value)
-    return StaticFallback(box, figure_html(first, caption))
