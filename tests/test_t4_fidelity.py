@@ -36,7 +36,9 @@ def classifiers(files):
     stimuli = torch.tensor(files["oribinned1"]["stimuli"], dtype=torch.float32).unsqueeze(1)
     torch.manual_seed(4)  # the original's split: seed 4, 60 % for training
     resp_train, resp_test, stimuli_train, stimuli_test = train_test_split(resp, stimuli)
-    return t4_speed.run_classifiers(resp_train, stimuli_train, resp_test, stimuli_test, n_iter=100)
+    return t4_speed.run_classifiers(
+        resp_train, stimuli_train, resp_test, stimuli_test, n_iter=100, repeats=2
+    )
 
 
 def test_classifiers_have_the_originals_accuracies(classifiers):
