@@ -14,6 +14,8 @@ several 27 M-element temporaries, allocating a fresh 109 MB gradient every step 
 faults cost more than the product that fills it), then stepping the optimizer over it. Here
 
 * the gratings 180° apart, which are the same image, go through the network once;
+* the linear layer's product is taken as ``W x^T`` (neurons by stimuli), which MKL runs about
+  1.6x faster than ``x W^T`` for 30 stimuli and 23 589 neurons (:class:`_StandIn`);
 * the linear layer's weights are stepped outside autograd, block by block of about 1 MiB of rows
   (:func:`_penalty_and_step`): the weight gradient's product is written straight into the
   momentum (``addmm_`` with ``beta=0.9``), the penalties' gradients ``2 lambda_2 w`` and
@@ -166,46 +168,72 @@ def decode_orientation(
 _BLOCK_ELEMENTS = 1 << 18
 
 
-class _LinearTap:
-    """Record a linear layer's input on each forward pass and its output's gradient on backward."""
+class _StandIn(nn.Module):
+    """Takes the place of ``net.out_layer`` (a ``nn.Linear``) while :func:`train_encoder` runs.
+
+    Same weights, same result up to rounding, but the product is taken as ``W x^T`` (neurons by
+    stimuli), which on a CPU runs about 1.6x faster than ``x W^T`` for a few stimuli and many
+    neurons, forward and backward. It records its input and, on backward, its output's
+    gradient: what :func:`_penalty_and_step` needs to step the weights.
+
+    (The classifiers' first layer would run 1.3x faster this way too, but the L1 penalty's
+    ``sign(w)`` turns the changed rounding into a different trajectory: 0.854 instead of the
+    original's 0.875 of the test set classified correctly. :func:`decode_orientation` keeps the
+    original's products.)
+    """
 
     def __init__(self, layer):
+        super().__init__()
         self.layer = layer
         self.inputs = self.grad_output = None
-        self._handle = layer.register_forward_hook(self._forward)
 
-    def _forward(self, layer, args, output):
-        self.inputs = args[0].detach().reshape(-1, layer.in_features)
+    def __getattr__(self, name):
+        """Read what the stand-in lacks (``weight``, ``in_features``, ...) from the layer."""
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(super().__getattr__("layer"), name)
+
+    def forward(self, x):
+        weight, bias, shape = self.weight, self.bias, x.shape
+        x = x.reshape(-1, self.layer.in_features)
+        self.inputs = x.detach()
+        if bias is None:
+            y = torch.mm(weight, x.t()).t()
+        else:
+            y = torch.addmm(bias[:, None], weight, x.t()).t()
+        y = y.reshape(*shape[:-1], self.layer.out_features)
         if torch.is_grad_enabled():
-            if not output.requires_grad:  # nothing before the layer is trained
-                output.requires_grad_()
-            output.register_hook(self._backward)
-        return output
+            if not y.requires_grad:  # nothing before the layer is trained
+                y.requires_grad_()
+            y.register_hook(self._record)
+        return y
 
-    def _backward(self, grad):
+    def _record(self, grad):
         self.grad_output = grad.reshape(-1, self.layer.out_features)
-
-    def remove(self):
-        self._handle.remove()
 
 
 def _penalty_and_step(weight, L2_penalty, L1_penalty, scratch, step=None):
     """Return the penalties' value on ``weight`` and, given ``step``, take an SGD step first.
 
-    ``step = (momentum, tap, learning_rate)`` does for ``weight`` what ``loss.backward()`` then
-    ``optim.SGD(momentum=0.9).step()`` do with the loss of :func:`train_encoder`: gradient
-    ``g = G^T X + 2 L2 w + L1 sign(w)`` (``X`` the layer's input, ``G`` its output's gradient, as
-    recorded by ``tap``), ``m <- 0.9 m + g``, ``w <- w - lr m``; the value returned is that before
-    the step. It all runs block by block of ``len(scratch)`` rows, the gradient's product written
-    straight into the momentum, so no 27 M-element gradient is allocated and each block crosses
-    memory once. Each block's sums are taken by ``torch.dot`` and added up in float64.
+    ``step = (momentum, stand_in, learning_rate)`` does for ``weight`` what ``loss.backward()``
+    then ``optim.SGD(momentum=0.9).step()`` do with the loss of :func:`train_encoder`: gradient
+    ``g = G^T X + 2 L2 w + L1 sign(w)`` (``X`` the layer's input, ``G`` its output's gradient,
+    as recorded by the :class:`_StandIn`), ``m <- 0.9 m + g``, ``w <- w - lr m``; the value
+    returned is that before the step. It all runs block by block of ``len(scratch)`` rows, the
+    gradient's product written straight into the momentum, so no 27 M-element gradient is
+    allocated and each block crosses memory once. Each block's sums are taken by ``torch.dot``
+    and added up in float64.
     """
     rows = len(scratch)
     n_blocks = -(-len(weight) // rows)
     squares, absolutes = weight.new_zeros(n_blocks), weight.new_zeros(n_blocks)
     if step is not None:
-        momentum, tap, learning_rate = step
-        grad_t, inputs = tap.grad_output.t(), tap.inputs
+        momentum, stand_in, learning_rate = step
+        if stand_in.grad_output is None:
+            raise TypeError("train_encoder needs net's forward to call net.out_layer(...)")
+        grad_t, inputs = stand_in.grad_output.t(), stand_in.inputs
+        stand_in.grad_output = None  # each step needs its own
     with torch.no_grad():
         for k, start in enumerate(range(0, len(weight), rows)):
             w, flat = weight[start : start + rows], weight[start : start + rows].reshape(-1)
@@ -312,8 +340,10 @@ def train_encoder(
     if test_data is not None:
         test_distinct, test_copies = _distinct(test_data)
     # The linear layer's weights (27 M of them in the tutorial) are stepped by _penalty_and_step,
-    # outside autograd; every other parameter by the usual optimizer.
-    weight = net.out_layer.weight
+    # outside autograd, from what a stand-in for the layer records; every other parameter by the
+    # usual optimizer.
+    layer = net.out_layer
+    weight, trained = layer.weight, layer.weight.requires_grad
     momentum = torch.zeros_like(weight, memory_format=torch.contiguous_format)
     rows = len(weight) if weight.device.type != "cpu" else _BLOCK_ELEMENTS // weight.shape[1]
     scratch = weight.new_empty(max(1, min(rows, len(weight))), weight.shape[1])
@@ -323,15 +353,16 @@ def train_encoder(
     train_loss = np.full(n_iter, np.nan)
     test_loss = np.full(n_iter, np.nan)
     every = max(n_iter // 10, 1)
-    tap, trained = _LinearTap(net.out_layer), weight.requires_grad
+    stand_in = _StandIn(layer)
     weight.requires_grad_(False)
+    net.out_layer = stand_in
     try:
         for i in range(n_iter):
             loss = mse(net(train_distinct).index_select(0, train_copies), train_labels)
             if optimizer is not None:
                 optimizer.zero_grad()
             loss.backward()
-            step = (momentum, tap, learning_rate) if trained else None  # frozen: not stepped
+            step = (momentum, stand_in, learning_rate) if trained else None  # frozen: not stepped
             penalty = _penalty_and_step(weight, L2_penalty, L1_penalty, scratch, step)
             if optimizer is not None:
                 optimizer.step()
@@ -350,7 +381,7 @@ def train_encoder(
                 if verbose:
                     print(line)
     finally:
-        tap.remove()
+        net.out_layer = layer
         weight.requires_grad_(trained)
     return train_loss, test_loss
 

@@ -872,3 +872,21 @@ def test_a_non_callable_raises_type_error(capsys, name, value):
     with pytest.raises(TypeError, match=rf"check_{name}\({argument}\): {argument} must be"):
         CHECKS[name](value)
     assert capsys.readouterr().out == ""
+
+
+def test_every_check_documents_its_result_and_errors_once():
+    # The shared sections come from one text (checks._core._documented), in numpydoc order.
+    import nma_dl.checks as checks
+
+    names = [name for name in checks.__all__ if name.startswith("check_")]
+    assert len(names) >= 15
+    for name in names:
+        check = getattr(checks, name)
+        doc = inspect.getdoc(check)
+        arg = next(iter(inspect.signature(check).parameters))
+        assert doc.count("Returns\n-------\nCheckResult") == 1, name
+        assert f"If ``{arg}`` cannot be called at all" in doc, name
+        order = [doc.index(s) for s in ("Parameters\n", "Returns\n", "Raises\n")]
+        if "Examples\n" in doc:
+            order.append(doc.index("Examples\n"))
+        assert order == sorted(order), name

@@ -225,6 +225,37 @@ def test_decode_orientation_returns_the_originals_outputs(capsys):
     assert printed[-1] == f">>> fraction correct = {accuracy:.3f}"
 
 
+@pytest.mark.parametrize(("L2_penalty", "L1_penalty"), [(0, 0), (1e-3, 1e-4)])
+def test_decode_orientation_equals_a_plain_loop(L2_penalty, L1_penalty):
+    # Same products in the same order as optim.SGD on the plain loss: the same numbers (the L1
+    # penalty's sign(w) would turn any change of rounding into a different trajectory).
+    resp, stimuli = _classification_data()
+    torch.manual_seed(0)
+    net = DeepNetSoftmax(30, 8, 4)
+    state = {k: v.clone() for k, v in net.state_dict().items()}
+    loss_fn = regularized_loss if L2_penalty else torch.nn.NLLLoss()
+    train_loss, test_loss, _ = decode_orientation(
+        net, 4, loss_fn, resp[:40], stimuli[:40], resp[40:], stimuli[40:], n_iter=20,
+        L2_penalty=L2_penalty, L1_penalty=L1_penalty,
+    )  # fmt: skip
+    trained = {k: v.clone() for k, v in net.state_dict().items()}
+    net.load_state_dict(state)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    classes = stimulus_class(stimuli[:40], 4)
+    for i in range(20):
+        output = net(resp[:40])
+        if L2_penalty:
+            loss = regularized_loss(output, classes, net.in_layer.weight, L2_penalty, L1_penalty)
+        else:
+            loss = loss_fn(output, classes)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        assert train_loss[i] == loss.item()
+    for name, value in net.state_dict().items():
+        assert torch.equal(trained[name], value), name
+
+
 @pytest.mark.parametrize(
     ("change", "error", "match"),
     [
@@ -370,7 +401,7 @@ def test_train_encoder_leaves_a_frozen_linear_layer_alone_and_cleans_up():
     train_encoder(net, images, resp_train, learning_rate=0.01, n_iter=3, verbose=False)
     assert not torch.equal(net.out_layer.weight, before)
     assert net.out_layer.weight.requires_grad  # given back to autograd
-    assert not net.out_layer._forward_hooks  # the recording hook is gone
+    assert isinstance(net.out_layer, torch.nn.Linear)  # the stand-in is gone
 
 
 def test_train_encoder_cleans_up_after_an_error(monkeypatch):
@@ -382,10 +413,47 @@ def test_train_encoder_cleans_up_after_an_error(monkeypatch):
     monkeypatch.setattr(nma_dl.encoding, "_penalty_and_step", fail)
     images, resp_train, _ = _encoding_data()
     net = ConvFC(40, filters=filters())
+    layer = net.out_layer
     with pytest.raises(RuntimeError, match="interrupted"):
         train_encoder(net, images, resp_train, n_iter=2, verbose=False)
-    assert net.out_layer.weight.requires_grad
-    assert not net.out_layer._forward_hooks
+    assert net.out_layer is layer and layer.weight.requires_grad
+
+
+def test_train_encoder_refuses_a_net_that_does_not_call_its_linear_layer():
+    class Functional(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.out_layer = torch.nn.Linear(12 * 16, 40)
+
+        def forward(self, x):
+            layer = self.out_layer
+            return torch.nn.functional.linear(x.flatten(1), layer.weight, layer.bias)
+
+    images, resp_train, _ = _encoding_data()
+    net = Functional()
+    with pytest.raises(TypeError, match=r"call net.out_layer"):
+        train_encoder(net, images, resp_train, n_iter=2, verbose=False)
+    assert isinstance(net.out_layer, torch.nn.Linear) and net.out_layer.weight.requires_grad
+
+
+@pytest.mark.parametrize("shape", [(30, 24), (2, 5, 24), (24,)])
+@pytest.mark.parametrize("bias", [True, False])
+def test_stand_in_computes_what_the_linear_layer_does(shape, bias):
+    from nma_dl.encoding import _StandIn
+
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(24, 7, bias=bias)
+    x = torch.randn(shape, requires_grad=True)
+    expected = layer(x)
+    (grad_expected,) = torch.autograd.grad(expected.square().sum(), x)
+    stand_in = _StandIn(layer)
+    got = stand_in(x)
+    assert got.shape == expected.shape
+    torch.testing.assert_close(got, expected)
+    (grad_got,) = torch.autograd.grad(got.square().sum(), x)
+    torch.testing.assert_close(grad_got, grad_expected)
+    torch.testing.assert_close(stand_in.inputs, x.detach().reshape(-1, 24))
+    torch.testing.assert_close(stand_in.grad_output, 2 * expected.detach().reshape(-1, 7))
 
 
 def test_blockwise_penalty_value_agrees_with_float64_at_full_size():

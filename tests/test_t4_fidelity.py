@@ -37,7 +37,7 @@ def classifiers(files):
     torch.manual_seed(4)  # the original's split: seed 4, 60 % for training
     resp_train, resp_test, stimuli_train, stimuli_test = train_test_split(resp, stimuli)
     return t4_speed.run_classifiers(
-        resp_train, stimuli_train, resp_test, stimuli_test, n_iter=100, repeats=2
+        resp_train, stimuli_train, resp_test, stimuli_test, n_iter=100, repeats=1
     )
 
 

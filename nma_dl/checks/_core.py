@@ -56,6 +56,36 @@ class _Mismatch(Exception):
     """The answer differs from the reference; the message says how (a clause, no full stop)."""
 
 
+# --------------------------------------------------------------------------- docstrings
+
+_SHARED_SECTIONS = """    Returns
+    -------
+    CheckResult
+        True when all cases match; a notebook displays nothing for it.
+
+    Raises
+    ------
+    TypeError
+        If ``{arg}`` cannot be called at all{what}.
+"""
+
+
+def _documented(check):
+    """Add the Returns and Raises sections that every check shares to ``check``'s docstring.
+
+    They go before its Examples, if any. The argument named is the check's first parameter:
+    ``func`` for a function, ``cls`` for a class.
+    """
+    import inspect
+
+    arg = next(iter(inspect.signature(check).parameters))
+    shared = _SHARED_SECTIONS.format(arg=arg, what=" (not a class)" if arg == "cls" else "")
+    head, examples, tail = check.__doc__.partition("    Examples\n")
+    ending = f"\n{examples}{tail}" if examples else "    "
+    check.__doc__ = f"{head.rstrip()}\n\n{shared}{ending}"
+    return check
+
+
 # --------------------------------------------------------------------------- machinery
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from nma_dl.checks._core import _call, _kind, _Mismatch, _require_callable, _run
+from nma_dl.checks._core import _call, _documented, _kind, _Mismatch, _require_callable, _run
 
 __all__ = ["check_RDM", "check_correlate_rdms"]
 
@@ -61,6 +61,7 @@ def _rdm_case(func, case):
     raise _Mismatch(f"the RDM is off by {error:.3g} (max abs difference){hint}")
 
 
+@_documented
 def check_RDM(func):
     """Check the function of Coding Exercise 2.1 of the encoding-model tutorial.
 
@@ -71,16 +72,6 @@ def check_RDM(func):
     ----------
     func : callable
         The student's ``RDM(resp)``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``func`` cannot be called at all.
 
     Examples
     --------
@@ -131,6 +122,7 @@ def _correlate_case(func, case):
     raise _Mismatch(f"the correlation is {got:.4g}, expected {expected:.4g}{hint}")
 
 
+@_documented
 def check_correlate_rdms(func):
     """Check the function of Coding Exercise 2.2 of the encoding-model tutorial.
 
@@ -141,16 +133,6 @@ def check_correlate_rdms(func):
     ----------
     func : callable
         The student's ``correlate_rdms(rdm1, rdm2)``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``func`` cannot be called at all.
 
     Examples
     --------

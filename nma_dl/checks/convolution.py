@@ -9,6 +9,7 @@ from nma_dl.checks._core import (
     _call,
     _close,
     _compare_tensor,
+    _documented,
     _load_parameters,
     _Mismatch,
     _not_an_instance,
@@ -46,6 +47,7 @@ def _conv_case(func, image_shape, kernel_shape):
         raise _Mismatch(f"{mismatch}{hint}") from None
 
 
+@_documented
 def check_conv2d(func):
     """Check the function of Coding Exercise 1.1 of the convolution tutorial.
 
@@ -57,16 +59,6 @@ def check_conv2d(func):
     ----------
     func : callable
         The student's ``conv2d(image, kernel)``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``func`` cannot be called at all.
 
     Examples
     --------
@@ -132,6 +124,7 @@ def _layer_random_case(cls, c_in, c_out, K, shape):
         _compare_tensor(_call("its forward", layer, s.clone()), reference(s), "the output")
 
 
+@_documented
 def check_ConvolutionalLayer(cls):
     """Check the class of Coding Exercise 3 of the convolution tutorial.
 
@@ -145,16 +138,6 @@ def check_ConvolutionalLayer(cls):
     ----------
     cls : type
         The student's ``ConvolutionalLayer`` class.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``cls`` cannot be called at all (not a class).
 
     Examples
     --------
@@ -210,6 +193,7 @@ def _pool_case(func, shape, K):
         raise _Mismatch(f"{mismatch}{hint}") from None
 
 
+@_documented
 def check_max_pool(func):
     """Check the function of the pooling exercise of the convolution tutorial.
 
@@ -221,16 +205,6 @@ def check_max_pool(func):
     ----------
     func : callable
         The student's ``max_pool(x, K)``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``func`` cannot be called at all.
 
     Examples
     --------

@@ -8,6 +8,7 @@ from nma_dl.checks._core import (
     _SEED,
     _call,
     _compare_tensor,
+    _documented,
     _kind,
     _Mismatch,
     _ordinal,
@@ -69,6 +70,7 @@ def _split_case(func, n, seed):
         )
 
 
+@_documented
 def check_shuffle_and_split_data(func):
     """Check the function of Coding Exercise 2.3 of the MLP tutorial.
 
@@ -81,16 +83,6 @@ def check_shuffle_and_split_data(func):
     ----------
     func : callable
         The student's ``shuffle_and_split_data(X, y, seed)``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``func`` cannot be called at all.
 
     Examples
     --------

@@ -12,6 +12,7 @@ from nma_dl.checks._core import (
     _call,
     _close,
     _compare_tensor,
+    _documented,
     _load_parameters,
     _Mismatch,
     _not_an_instance,
@@ -69,6 +70,7 @@ def _preferred_case(func, case):
         raise _Mismatch(f"{int((got != expected).sum())} of {len(expected)} indices differ{hint}")
 
 
+@_documented
 def check_preferred_orientation(func):
     """Check the function of Coding Exercise 1.1 of the bonus tutorial.
 
@@ -79,11 +81,6 @@ def check_preferred_orientation(func):
     ----------
     func : callable
         The student's ``preferred_orientation(resp)``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match.
     """
     _require_callable(func, "func", "preferred_orientation", "function")
     cases = [
@@ -124,6 +121,7 @@ def _softmax_case(cls, n_inputs, n_hidden, n_classes):
             raise _Mismatch(f"{mismatch}{hint}") from None
 
 
+@_documented
 def check_DeepNetSoftmax(cls):
     """Check the class of Coding Exercise 2.2 of the bonus tutorial.
 
@@ -134,11 +132,6 @@ def check_DeepNetSoftmax(cls):
     ----------
     cls : type
         The student's ``DeepNetSoftmax`` class.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match.
     """
     _require_callable(cls, "cls", "DeepNetSoftmax", "class")
     cases = [
@@ -191,6 +184,7 @@ def _regularized_case(func, L2_penalty, L1_penalty):
         _compare_tensor(grad, expected_grad, "the gradient with respect to weights")
 
 
+@_documented
 def check_regularized_loss(func):
     """Check the function of Coding Exercise 2.3 of the bonus tutorial.
 
@@ -202,11 +196,6 @@ def check_regularized_loss(func):
     ----------
     func : callable
         The student's ``regularized_loss``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match.
     """
     _require_callable(func, "func", "regularized_loss", "function")
     settings = [(1e-2, 5e-4), (0.3, 0.0), (0.0, 0.2), (0.0, 0.0)]
@@ -238,6 +227,7 @@ def _convfc_case(cls, n_neurons, c_out, K, height, width):
         _compare_tensor(_call("its forward", net, s.clone()), reference(s), "the output")
 
 
+@_documented
 def check_ConvFC(cls):
     """Check the class of Coding Exercise 3.2 of the bonus tutorial.
 
@@ -249,11 +239,6 @@ def check_ConvFC(cls):
     ----------
     cls : type
         The student's ``ConvFC`` class.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match.
     """
     _require_callable(cls, "cls", "ConvFC", "class")
     sizes = [(5, 6, 7, 12, 16), (3, 2, 3, 4, 5), (1, 1, 1, 2, 2)]

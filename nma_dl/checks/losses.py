@@ -9,6 +9,7 @@ from nma_dl.checks._core import (
     _call,
     _compare_tensor,
     _describe,
+    _documented,
     _Mismatch,
     _require_callable,
     _run,
@@ -67,6 +68,7 @@ def _cross_entropy_case(func, case):
     _compare_tensor(grad, expected_grad, "the gradient of the loss with respect to x")
 
 
+@_documented
 def check_cross_entropy_loss(func):
     """Check the function of Coding Exercise 2.1 of the MLP tutorial.
 
@@ -78,16 +80,6 @@ def check_cross_entropy_loss(func):
     ----------
     func : callable
         The student's ``cross_entropy_loss(x, labels)``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``func`` cannot be called at all.
 
     Examples
     --------

@@ -10,6 +10,7 @@ from nma_dl.checks._core import (
     _call,
     _close,
     _compare_tensor,
+    _documented,
     _load_parameters,
     _Mismatch,
     _not_an_instance,
@@ -60,6 +61,7 @@ def _deepnet_case(cls, n_inputs, n_hidden, shape):
             raise _Mismatch(f"{mismatch}{hint}") from None
 
 
+@_documented
 def check_DeepNetReLU(cls):
     """Check the class of Coding Exercise 2.2 of the decoding tutorial.
 
@@ -72,16 +74,6 @@ def check_DeepNetReLU(cls):
     ----------
     cls : type
         The student's ``DeepNetReLU`` class.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``cls`` cannot be called at all (not a class).
 
     Examples
     --------
@@ -135,6 +127,7 @@ def _approximation_case(func, case):
             raise _Mismatch(f"{mismatch}{hint}") from None
 
 
+@_documented
 def check_approximate_function(func):
     """Check the function of Coding Exercise 1 of the MLP tutorial.
 
@@ -146,16 +139,6 @@ def check_approximate_function(func):
     ----------
     func : callable
         The student's ``approximate_function(x_train, y_train)``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``func`` cannot be called at all.
 
     Examples
     --------
@@ -220,6 +203,7 @@ def _net_case(cls, actv, n_in, hidden, n_out, shape):
             raise _Mismatch(f"{mismatch}{hint}") from None
 
 
+@_documented
 def check_Net(cls):
     """Check the class of Coding Exercise 2 of the MLP tutorial.
 
@@ -233,16 +217,6 @@ def check_Net(cls):
     ----------
     cls : type
         The student's ``Net`` class.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``cls`` cannot be called at all (not a class).
 
     Examples
     --------

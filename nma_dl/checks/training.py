@@ -9,6 +9,7 @@ from functools import partial
 
 from nma_dl.checks._core import (
     _call,
+    _documented,
     _kind,
     _max_difference,
     _Mismatch,
@@ -104,6 +105,7 @@ def _train_case(func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate):
             )
 
 
+@_documented
 def check_train(func):
     """Check the function of Coding Exercise 3.2 of the decoding tutorial.
 
@@ -115,16 +117,6 @@ def check_train(func):
     ----------
     func : callable
         The student's ``train(net, loss_fn, train_data, train_labels, n_epochs, learning_rate)``.
-
-    Returns
-    -------
-    CheckResult
-        True when all cases match; a notebook displays nothing for it.
-
-    Raises
-    ------
-    TypeError
-        If ``func`` cannot be called at all.
 
     Examples
     --------
