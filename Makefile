@@ -15,7 +15,7 @@ JOBS   ?= 2
 LINT   := .
 
 .DEFAULT_GOAL := help
-.PHONY: help lint unit notebooks book site hosted benchmark test chromium clean
+.PHONY: help lint unit notebooks book site hosted benchmark speed test chromium clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,6 +64,9 @@ hosted: $(STAMP) ## Colab/Kaggle mirror: nma-dl over tests/envs/*.txt in fresh v
 
 benchmark: $(STAMP) ## wall time and peak memory of each reference notebook
 	NMA_DL_DATA_SOURCE=$${NMA_DL_DATA_SOURCE:-synthetic} $(BIN)/python tools/benchmark_notebooks.py
+
+speed: $(STAMP) ## Tutorial 4's trainers against the original procedure, with floors (a few minutes)
+	NMA_DL_DATA_SOURCE=$${NMA_DL_DATA_SOURCE:-synthetic} $(BIN)/python tools/t4_speed.py
 
 # In this order: the book is built before the tests that need it (slow tests, browser check).
 test: export NMA_DL_DATA_SOURCE ?= synthetic

@@ -107,7 +107,8 @@ def max_relative_difference(a, b):
 # --------------------------------------------------------------------------- floors
 
 
-def _best_time(func, repeats=5):
+def _best_time(func, repeats=20):
+    """Best of ``repeats`` timed calls after one untimed: a floor wants the machine at its best."""
     func()
     best = float("inf")
     for _ in range(repeats):
