@@ -225,37 +225,6 @@ def test_decode_orientation_returns_the_originals_outputs(capsys):
     assert printed[-1] == f">>> fraction correct = {accuracy:.3f}"
 
 
-@pytest.mark.parametrize(("L2_penalty", "L1_penalty"), [(0, 0), (1e-3, 1e-4)])
-def test_decode_orientation_equals_a_plain_loop(L2_penalty, L1_penalty):
-    # Same products in the same order as optim.SGD on the plain loss: the same numbers (the L1
-    # penalty's sign(w) would turn any change of rounding into a different trajectory).
-    resp, stimuli = _classification_data()
-    torch.manual_seed(0)
-    net = DeepNetSoftmax(30, 8, 4)
-    state = {k: v.clone() for k, v in net.state_dict().items()}
-    loss_fn = regularized_loss if L2_penalty else torch.nn.NLLLoss()
-    train_loss, test_loss, _ = decode_orientation(
-        net, 4, loss_fn, resp[:40], stimuli[:40], resp[40:], stimuli[40:], n_iter=20,
-        L2_penalty=L2_penalty, L1_penalty=L1_penalty,
-    )  # fmt: skip
-    trained = {k: v.clone() for k, v in net.state_dict().items()}
-    net.load_state_dict(state)
-    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
-    classes = stimulus_class(stimuli[:40], 4)
-    for i in range(20):
-        output = net(resp[:40])
-        if L2_penalty:
-            loss = regularized_loss(output, classes, net.in_layer.weight, L2_penalty, L1_penalty)
-        else:
-            loss = loss_fn(output, classes)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        assert train_loss[i] == loss.item()
-    for name, value in net.state_dict().items():
-        assert torch.equal(trained[name], value), name
-
-
 @pytest.mark.parametrize(
     ("change", "error", "match"),
     [

@@ -83,3 +83,32 @@ def test_encoder_records_the_originals_loss_curve(files, monkeypatch):
     assert t4_speed.max_relative_difference(train_p, train_o) < 1e-4
     assert t4_speed.max_relative_difference(test_p, test_o) < 1e-4
     assert train_p[-1] < 0.5 * train_p[0]  # it learnt something
+
+
+@pytest.mark.parametrize(("L2_penalty", "L1_penalty"), [(0, 0), (1e-3, 1e-4)])
+def test_decode_orientation_trains_exactly_as_the_plain_loop(L2_penalty, L1_penalty):
+    # Same products in the same order as the restatement: the same numbers to the last bit (the
+    # L1 penalty's sign(w) would turn any change of rounding into a different trajectory).
+    from nma_dl import DeepNetSoftmax, decode_orientation, regularized_loss
+    from nma_dl.stimuli import stimulus_class
+
+    gen = torch.Generator().manual_seed(0)
+    resp, stimuli = torch.randn(60, 30, generator=gen), 360 * torch.rand(60, 1, generator=gen)
+    loss_fn = regularized_loss if L2_penalty else torch.nn.NLLLoss()
+    torch.manual_seed(0)
+    net = DeepNetSoftmax(30, 8, 4)
+    state = {k: v.clone() for k, v in net.state_dict().items()}
+    train_p, test_p, predicted = decode_orientation(
+        net, 4, loss_fn, resp[:40], stimuli[:40], resp[40:], stimuli[40:], n_iter=20,
+        L2_penalty=L2_penalty, L1_penalty=L1_penalty,
+    )  # fmt: skip
+    trained = {k: v.clone() for k, v in net.state_dict().items()}
+    net.load_state_dict(state)
+    classes = [stimulus_class(s, 4) for s in (stimuli[:40], stimuli[40:])]
+    train_o, test_o, predicted_o, _ = t4_speed.original_decode(
+        net, loss_fn, resp[:40], classes[0], resp[40:], classes[1], 20, L2_penalty, L1_penalty
+    )
+    assert train_p == train_o and test_p == test_o
+    assert torch.equal(predicted, predicted_o)
+    for name, value in net.state_dict().items():
+        assert torch.equal(trained[name], value), name
