@@ -492,39 +492,37 @@ def solutions_notebook(source_nb, repo: Repository, slug: str, version: str = "0
     Colab and Kaggle ignore ``raises-exception``, so a stub left as code would stop *Run all*
     at the first exercise. The solution cells lose their tags (nothing is hidden here).
     """
+    nb = with_header(source_nb, repo, slug, student=False, version=version)
+    nb = _one_side(nb, fold=STUB, keep=SOLUTION, block=stub_block)
+    return _finish(_markdown_for_jupyter(nb, repo, slug, SOLUTIONS_DIR))
+
+
+def _one_side(nb, fold: str, keep: str, block):
+    """Fold one side of each exercise into Markdown and keep the other as plain code.
+
+    Cells tagged ``fold`` become ``block(source)`` Markdown; those tagged ``keep`` keep only that
+    tag (so nothing hides them or expects an error); every other cell stays as it is.
+    """
     import nbformat
 
-    nb = with_header(source_nb, repo, slug, student=False, version=version)
     cells = []
     for cell in nb.cells:
         tags = _tags(cell)
-        if STUB in tags:
-            cells.append(nbformat.v4.new_markdown_cell(stub_block(cell.source)))
+        if fold in tags:
+            cells.append(nbformat.v4.new_markdown_cell(block(cell.source)))
             continue
-        if SOLUTION in tags:
+        if keep in tags:
             cell = copy.deepcopy(cell)
-            cell.metadata["tags"] = [SOLUTION]
+            cell.metadata["tags"] = [keep]
         cells.append(cell)
     nb.cells = cells
-    return _finish(_markdown_for_jupyter(nb, repo, slug, SOLUTIONS_DIR))
+    return nb
 
 
 def student_notebook(source_nb, repo: Repository, slug: str, version: str = "0.0.0"):
     """Solutions replaced by collapsed Markdown; stubs keep only their exercise tag."""
-    import nbformat
-
     nb = with_header(source_nb, repo, slug, student=True, version=version)
-    cells = []
-    for cell in nb.cells:
-        tags = _tags(cell)
-        if SOLUTION in tags:
-            cells.append(nbformat.v4.new_markdown_cell(solution_block(cell.source)))
-            continue
-        if STUB in tags:
-            cell = copy.deepcopy(cell)
-            cell.metadata["tags"] = [STUB]
-        cells.append(cell)
-    nb.cells = cells
+    nb = _one_side(nb, fold=SOLUTION, keep=STUB, block=solution_block)
     return _finish(_markdown_for_jupyter(nb, repo, slug, STUDENT_DIR))
 
 
