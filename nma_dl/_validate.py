@@ -518,8 +518,30 @@ _DEFAULT_MEMORY_GB = 4.0
 _DEFAULT_STEPS = 10**7
 
 
-def _limit(variable, default):
-    """Read the limit set by the environment variable ``variable``, else ``default``."""
+def env_number(variable, default, *, maximum=math.inf, unit=""):
+    """Read a positive number from the environment variable ``variable``, else ``default``.
+
+    Parameters
+    ----------
+    variable : str
+        Name of the environment variable.
+    default : float
+        Value used when the variable is unset or blank.
+    maximum : float, default=inf
+        Largest accepted value.
+    unit : str, default=""
+        What the number counts (``"seconds"``), for the error message.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If the variable is set to anything but a finite number in ``(0, maximum]``; the message
+        names the variable, quotes its value and says to unset it for the default.
+    """
     import os
 
     text = os.environ.get(variable, "").strip()
@@ -529,10 +551,12 @@ def _limit(variable, default):
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and value > 0):
+    if not (math.isfinite(value) and 0 < value <= maximum):
+        what = f"a positive number of {unit}" if unit else "a positive number"
+        bound = f", at most {maximum:g}" if math.isfinite(maximum) else ""
         raise ValueError(
-            f"the environment variable {variable} must be a positive number, got {text!r}; "
-            f"unset it to use the default ({default:g})"
+            f"the environment variable {variable} must be {what}{bound}, got {text!r}; "
+            f"fix it, or unset it to use the default ({default:g})"
         )
     return value
 
@@ -557,7 +581,7 @@ def check_memory(n_bytes, what):
         ``"<what> would need about 80 GB of memory, above the limit of 4 GB; ..."``, with the
         way to lift the limit.
     """
-    limit_gb = _limit(MEMORY_LIMIT_VAR, _DEFAULT_MEMORY_GB)
+    limit_gb = env_number(MEMORY_LIMIT_VAR, _DEFAULT_MEMORY_GB)
     if n_bytes > limit_gb * 1e9:
         raise ValueError(
             f"{what} would need about {n_bytes / 1e9:.3g} GB of memory, above the limit of "
@@ -586,7 +610,7 @@ def check_steps(n_steps, what):
         ``"<what> would take about 1e+13 steps, above the limit of 1e+07; ..."``, with the
         way to lift the limit.
     """
-    limit = _limit(STEPS_LIMIT_VAR, _DEFAULT_STEPS)
+    limit = env_number(STEPS_LIMIT_VAR, _DEFAULT_STEPS)
     if n_steps > limit:
         raise ValueError(
             f"{what} would take about {n_steps:.3g} steps, above the limit of {limit:.3g}; "

@@ -303,3 +303,44 @@ def test_the_module_does_not_import_torch():
     code = "import sys, nma_dl._validate; assert 'torch' not in sys.modules"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120, env=env)
+
+
+# ---- numbers from the environment -----------------------------------------------------------
+
+
+def test_env_number_reads_the_variable_else_the_default(monkeypatch):
+    monkeypatch.delenv("NMA_DL_TEST_NUMBER", raising=False)
+    assert v.env_number("NMA_DL_TEST_NUMBER", 4.0) == 4.0
+    monkeypatch.setenv("NMA_DL_TEST_NUMBER", "  ")
+    assert v.env_number("NMA_DL_TEST_NUMBER", 4.0) == 4.0
+    monkeypatch.setenv("NMA_DL_TEST_NUMBER", " 2.5 ")
+    assert v.env_number("NMA_DL_TEST_NUMBER", 4.0) == 2.5
+    monkeypatch.setenv("NMA_DL_TEST_NUMBER", "60")
+    assert v.env_number("NMA_DL_TEST_NUMBER", 4.0, maximum=60) == 60.0
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize(
+    ("text", "maximum", "unit", "message"),
+    [
+        (
+            "many",
+            math.inf,
+            "",
+            "the environment variable NMA_DL_TEST_NUMBER must be a positive "
+            "number, got 'many'; fix it, or unset it to use the default (4)",
+        ),
+        ("0", math.inf, "", "must be a positive number, got '0'"),
+        ("nan", 10, "seconds", "must be a positive number of seconds, at most 10, got 'nan'"),
+        ("11", 10, "seconds", "must be a positive number of seconds, at most 10, got '11'"),
+        ("-inf", 10, "", "must be a positive number, at most 10, got '-inf'"),
+    ],
+)
+def test_env_number_names_the_variable_its_value_and_the_fix(
+    monkeypatch, text, maximum, unit, message
+):
+    monkeypatch.setenv("NMA_DL_TEST_NUMBER", text)
+    kind, got = _message(
+        lambda: v.env_number("NMA_DL_TEST_NUMBER", 4.0, maximum=maximum, unit=unit)
+    )
+    assert kind is ValueError and message in got

@@ -6,7 +6,9 @@ one of them, from where ``source`` says (argument ``source``, else the environme
 ``NMA_DL_DATA_SOURCE``, else ``"auto"``):
 
 ``"osf"``
-    Download from OSF (MD5-checked, cached, written atomically; pooch names the cache).
+    Download from OSF (MD5-checked, cached, written atomically). The download is ours, not
+    ``pooch.retrieve``: pooch has no deadline for a whole download, no cap on the bytes a server
+    sends and no lock between processes, which the course needs; pooch only names the cache.
     If that fails, raise :class:`DataUnavailableError`.
 ``"auto"``
     Like ``"osf"``, but if anything fails warn once and use the offline
@@ -46,7 +48,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import math
 import os
 import pathlib
 import socket
@@ -60,7 +61,7 @@ import warnings
 import numpy as np
 import pooch
 
-from nma_dl._validate import check_instance, require
+from nma_dl._validate import check_instance, env_number, require
 from nma_dl.data import surrogate
 
 __all__ = [
@@ -241,29 +242,16 @@ def _source(source):
     return source.strip().lower()
 
 
-def _seconds(variable, default, maximum):
-    """Read a number of seconds in (0, maximum] from the environment variable ``variable``."""
-    text = os.environ.get(variable, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not (math.isfinite(value) and 0 < value <= maximum):
-        raise ValueError(
-            f"{variable} must be a positive number of seconds, at most {maximum:g}, got "
-            f"{text!r}; fix the variable or unset it (default {default:g} s)"
-        )
-    return value
-
-
 def _timeout():
-    return _seconds("NMA_DL_DOWNLOAD_TIMEOUT", _DEFAULT_TIMEOUT, _MAX_TIMEOUT)
+    return env_number(
+        "NMA_DL_DOWNLOAD_TIMEOUT", _DEFAULT_TIMEOUT, maximum=_MAX_TIMEOUT, unit="seconds"
+    )
 
 
 def _deadline():
-    return _seconds("NMA_DL_DOWNLOAD_DEADLINE", _DEFAULT_DEADLINE, _MAX_DEADLINE)
+    return env_number(
+        "NMA_DL_DOWNLOAD_DEADLINE", _DEFAULT_DEADLINE, maximum=_MAX_DEADLINE, unit="seconds"
+    )
 
 
 def _cache_error(folder, exc, doing):
