@@ -341,6 +341,33 @@ def check_tensor(value, name, expected="a torch.Tensor"):
     return check_instance(value, torch.Tensor, name, expected)
 
 
+def check_dtype(value, name, dtype, whose="the network's"):
+    """Check that a tensor has the dtype of the weights it meets.
+
+    Parameters
+    ----------
+    value : torch.Tensor
+        The argument.
+    name : str
+        The argument's name.
+    dtype : torch.dtype
+        The expected dtype (that of the weights).
+    whose : str, default="the network's"
+        Whose dtype it is, as in ``"<name> must have <whose> dtype torch.float32"``.
+
+    Raises
+    ------
+    TypeError
+        ``"x must have the network's dtype torch.float32, got torch.float64 (convert with
+        x.to(torch.float32))"``.
+    """
+    if value.dtype != dtype:
+        raise TypeError(
+            f"{name} must have {whose} dtype {dtype}, got {value.dtype} "
+            f"(convert with {name}.to({dtype}))"
+        )
+
+
 def check_column(value, name):
     """Check that an array or tensor has shape ``(n,)`` or ``(n, 1)``.
 

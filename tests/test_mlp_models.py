@@ -223,9 +223,13 @@ def test_forward_rejects_inputs_of_the_wrong_size():
         net(torch.zeros(0, 3))
     with pytest.raises(TypeError, match="x must be a torch.Tensor"):
         net([[0.0, 0.0, 0.0]])
-    with pytest.raises(TypeError, match="x must have the dtype of the network's weights"):
+    with pytest.raises(
+        TypeError, match="x must have the network's dtype torch.float32, got torch.int64"
+    ):
         net(torch.zeros(4, 3, dtype=torch.long))
-    with pytest.raises(TypeError, match="x must have the dtype"):
+    with pytest.raises(
+        TypeError, match="got torch.float64 \\(convert with x.to\\(torch.float32\\)\\)"
+    ):
         net(torch.zeros(4, 3, dtype=torch.float64))
     assert net.double()(torch.zeros(4, 3, dtype=torch.float64)).dtype == torch.float64
 

@@ -344,3 +344,18 @@ def test_env_number_names_the_variable_its_value_and_the_fix(
         lambda: v.env_number("NMA_DL_TEST_NUMBER", 4.0, maximum=maximum, unit=unit)
     )
     assert kind is ValueError and message in got
+
+
+@pytest.mark.bad_input
+def test_check_dtype_names_the_argument_whose_dtype_and_the_fix():
+    v.check_dtype(torch.zeros(2), "x", torch.float32)  # passes silently
+    kind, got = _message(
+        lambda: v.check_dtype(
+            torch.zeros(2, dtype=torch.float64), "s", torch.float32, "the layer's"
+        )
+    )
+    assert kind is TypeError
+    assert got == (
+        "s must have the layer's dtype torch.float32, got torch.float64 "
+        "(convert with s.to(torch.float32))"
+    )

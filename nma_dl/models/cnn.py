@@ -8,7 +8,7 @@ sigmoid output, the probability that the grating is tilted right.
 import torch
 from torch import nn
 
-from nma_dl._validate import check_size, check_tensor
+from nma_dl._validate import check_dtype, check_size, check_tensor
 from nma_dl.models.base import CheckedModule
 from nma_dl.stimuli import filters
 
@@ -93,11 +93,7 @@ class CNN(CheckedModule):
             What the network was called with.
         """
         check_tensor(x, "x")
-        if x.dtype != self.conv.weight.dtype:
-            raise TypeError(
-                f"x must have the network's dtype {self.conv.weight.dtype}, got {x.dtype}"
-                " (convert with x.float())"
-            )
+        check_dtype(x, "x", self.conv.weight.dtype)
         _, h, w = self.dims
         expected = (h * K_POOL, w * K_POOL)
         if x.ndim != 3 or x.shape[1] // K_POOL != h or x.shape[2] // K_POOL != w:

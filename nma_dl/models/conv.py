@@ -7,7 +7,7 @@ twin. The later tutorials build on it (or on ``nn.Conv2d`` with the same setting
 import torch
 from torch import nn
 
-from nma_dl._validate import check_int, check_size, check_tensor, require
+from nma_dl._validate import check_dtype, check_int, check_size, check_tensor, require
 from nma_dl.models.base import CheckedModule
 
 __all__ = ["ConvolutionalLayer"]
@@ -101,11 +101,7 @@ class ConvolutionalLayer(CheckedModule):
                 f"s must have shape (n, c_in, H, W) with c_in={c_in} (a batch of images; "
                 f"use s[None] or s.unsqueeze(1) to add axes), got shape {tuple(s.shape)}"
             )
-        if s.dtype != self.conv.weight.dtype:
-            raise TypeError(
-                f"s must have the layer's dtype {self.conv.weight.dtype}, got {s.dtype}"
-                " (convert with s.float())"
-            )
+        check_dtype(s, "s", self.conv.weight.dtype, "the layer's")
 
 
 # --------------------------------------------------------------------------- encoding model
@@ -222,8 +218,4 @@ class ConvFC(CheckedModule):
                 f"s must have shape (n, c_in, H, W) with c_in={c_in} and H * W = b = {b} "
                 f"(a batch of images), got shape {tuple(s.shape)}"
             )
-        if s.dtype != self.conv.weight.dtype:
-            raise TypeError(
-                f"s must have the network's dtype {self.conv.weight.dtype}, got {s.dtype}"
-                " (convert with s.float())"
-            )
+        check_dtype(s, "s", self.conv.weight.dtype)

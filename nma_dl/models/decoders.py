@@ -12,7 +12,7 @@ their arguments and inputs are declared apart (see :mod:`nma_dl.models.base`).
 import torch
 from torch import nn
 
-from nma_dl._validate import check_memory, check_size, check_tensor
+from nma_dl._validate import check_dtype, check_memory, check_size, check_tensor
 from nma_dl.models.base import CheckedModule
 
 __all__ = ["DeepNet", "DeepNetReLU"]
@@ -92,11 +92,7 @@ class DeepNet(CheckedModule):
             What the network was called with.
         """
         check_tensor(r, "r")
-        if r.dtype != self.in_layer.weight.dtype:
-            raise TypeError(
-                f"r must have the network's dtype {self.in_layer.weight.dtype}, got {r.dtype}"
-                " (convert with r.float())"
-            )
+        check_dtype(r, "r", self.in_layer.weight.dtype)
         n_inputs = self.in_layer.in_features
         if r.ndim == 0 or r.shape[-1] != n_inputs:
             raise ValueError(

@@ -17,6 +17,7 @@ from torch import nn
 
 from nma_dl._validate import (
     check_column,
+    check_dtype,
     check_instance,
     check_memory,
     check_real_dtype,
@@ -298,12 +299,7 @@ class Net(CheckedModule):
             What the network was called with.
         """
         check_tensor(x, "x")
-        dtype = self.mlp.Output_Linear.weight.dtype
-        if x.dtype != dtype:
-            raise TypeError(
-                f"x must have the dtype of the network's weights, {dtype}, got {x.dtype} "
-                "(convert it with x.float() or x.to(dtype))"
-            )
+        check_dtype(x, "x", self.mlp.Output_Linear.weight.dtype)
         if x.numel() == 0 or x.numel() % self.input_feature_num:
             raise ValueError(
                 f"x must hold a whole number of samples of {self.input_feature_num} features, got "
