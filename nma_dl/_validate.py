@@ -277,8 +277,11 @@ def check_number(value, name, expected="a number"):
     return check_instance(value, numbers.Real, name, expected, show_value=True)
 
 
-def check_real(value, name, *, minimum=None, exclusive=False):
-    """Return a finite real number as a ``float``, optionally bounded below.
+def check_real(value, name, *, minimum=None, exclusive=False, below=None):
+    """Return a finite real number as a ``float``, optionally bounded.
+
+    The one scalar check of the package, in the spirit of scikit-learn's ``check_scalar``:
+    callers say the bounds, never test ``isfinite`` and ``> 0`` themselves.
 
     Parameters
     ----------
@@ -290,6 +293,8 @@ def check_real(value, name, *, minimum=None, exclusive=False):
         Lower bound, shown as given (``0`` or ``0.0``) in the message.
     exclusive : bool, default=False
         Whether ``value`` must exceed ``minimum`` (``>``) rather than reach it (``>=``).
+    below : float, optional
+        Upper bound that ``value`` must stay under (``<``), e.g. ``1`` for a momentum.
 
     Returns
     -------
@@ -301,13 +306,20 @@ def check_real(value, name, *, minimum=None, exclusive=False):
     TypeError
         ``"<name> must be a real number, got <type> <value>"``.
     ValueError
-        ``"<name> must be finite, got nan"``, ``"<name> must be >= 0.0, got -1.0"``.
+        ``"<name> must be finite, got nan"``, ``"<name> must be >= 0.0, got -1.0"``,
+        ``"<name> must be in [0, 1), got 1.0"``.
     """
     value = float(check_number(value, name, "a real number"))
     require(math.isfinite(value), name, "finite", value)
-    if minimum is not None:
-        above = value > minimum if exclusive else value >= minimum
+    above = minimum is None or (value > minimum if exclusive else value >= minimum)
+    under = below is None or value < below
+    if minimum is not None and below is not None:
+        interval = f"in {'(' if exclusive else '['}{minimum}, {below})"
+        require(above and under, name, interval, value)
+    elif minimum is not None:
         require(above, name, f"{'>' if exclusive else '>='} {minimum}", value)
+    elif below is not None:
+        require(under, name, f"< {below}", value)
     return value
 
 

@@ -18,7 +18,6 @@ added to the loss, e.g. an L2 penalty on the input weights::
     penalty = lambda net: 1e-2 * net.in_layer.weight.square().sum()
 """
 
-import math
 from collections.abc import Callable
 
 import torch
@@ -28,10 +27,9 @@ from nma_dl._validate import (
     check_device,
     check_instance,
     check_int,
-    check_number,
+    check_real,
     check_same_rows,
     check_tensor,
-    require,
 )
 
 __all__ = [
@@ -314,15 +312,8 @@ def train(
         if value is not None:
             _check_finite(value, name)
     n_epochs = check_int(n_epochs, "n_epochs", minimum=1, bound=_POSITIVE)
-    check_number(learning_rate, "learning_rate")
-    require(
-        math.isfinite(learning_rate) and learning_rate > 0,
-        "learning_rate",
-        _POSITIVE,
-        learning_rate,
-    )
-    check_number(momentum, "momentum")
-    require(0 <= momentum < 1, "momentum", "in [0, 1)", momentum)
+    learning_rate = check_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
+    momentum = check_real(momentum, "momentum", minimum=0, below=1)
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", minimum=1, bound="a positive int or None")
     check_instance(

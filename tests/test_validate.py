@@ -159,6 +159,9 @@ def test_check_real_converts_and_bounds():
     assert v.check_real(2, "sigma") == 2.0 and type(v.check_real(2, "sigma")) is float
     assert v.check_real(0, "sigma", minimum=0.0) == 0.0
     assert v.check_real(np.float32(0.5), "x", minimum=0, exclusive=True) == 0.5
+    assert v.check_real(0, "momentum", minimum=0, below=1) == 0.0
+    assert v.check_real(0.999, "momentum", minimum=0, below=1) == 0.999
+    assert v.check_real(-5, "x", below=1) == -5.0
 
 
 @pytest.mark.bad_input
@@ -170,6 +173,15 @@ def test_check_real_converts_and_bounds():
         (float("inf"), {}, ValueError, "s must be finite, got inf"),
         (-1, {"minimum": 0.0}, ValueError, "s must be >= 0.0, got -1.0"),
         (0, {"minimum": 0, "exclusive": True}, ValueError, "s must be > 0, got 0.0"),
+        (1, {"minimum": 0, "below": 1}, ValueError, "s must be in [0, 1), got 1.0"),
+        (-0.1, {"minimum": 0, "below": 1}, ValueError, "s must be in [0, 1), got -0.1"),
+        (
+            0,
+            {"minimum": 0, "exclusive": True, "below": 1},
+            ValueError,
+            "s must be in (0, 1), got 0.0",
+        ),
+        (2, {"below": 2}, ValueError, "s must be < 2, got 2.0"),
     ],
 )
 def test_check_real_messages(value, kwargs, error, message):

@@ -23,6 +23,7 @@ from nma_dl._validate import (
     check_int,
     check_memory,
     check_number,
+    check_real,
     check_responses,
     require,
 )
@@ -185,9 +186,7 @@ def load_data(bin_width=1, *, path=None, source=None):
     >>> resp.shape, stimuli.shape  # doctest: +SKIP
     (torch.Size([360, 23589]), torch.Size([360, 1]))
     """
-    check_number(bin_width, "bin_width", "a number of degrees")
-    positive = math.isfinite(bin_width) and bin_width > 0
-    require(positive, "bin_width", "a finite number > 0 (degrees)", bin_width)
+    bin_width = check_real(bin_width, "bin_width", minimum=0, exclusive=True)
     data = _read_npz(path, ORIBINNED1, source, _check_oribinned1)
     resp, stimuli = data["resp"], data["stimuli"].reshape(-1)
     if bin_width > 1:
