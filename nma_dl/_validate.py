@@ -425,6 +425,26 @@ def check_real_dtype(value, name):
         raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
 
 
+def check_pair(first, second, names):
+    """Check that two optional arguments are given together or not at all.
+
+    Parameters
+    ----------
+    first, second : object or None
+        The arguments (a test set's data and labels).
+    names : tuple of str
+        Their names.
+
+    Raises
+    ------
+    ValueError
+        ``"give both test_data and test_labels, or neither; got test_data only"``.
+    """
+    if (first is None) != (second is None):
+        given = names[0] if second is None else names[1]
+        raise ValueError(f"give both {names[0]} and {names[1]}, or neither; got {given} only")
+
+
 def check_same_rows(first, second, names):
     """Check that two arguments have as many rows.
 

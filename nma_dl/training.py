@@ -27,6 +27,7 @@ from nma_dl._validate import (
     check_device,
     check_instance,
     check_int,
+    check_pair,
     check_real,
     check_same_rows,
     check_tensor,
@@ -299,8 +300,7 @@ def train(
     iteration 10/50 | loss: ...
     """
     _check_batch(net, loss_fn, train_data, train_labels, penalty, ("train_data", "train_labels"))
-    if (test_data is None) != (test_labels is None):
-        raise ValueError("give both test_data and test_labels, or neither")
+    check_pair(test_data, test_labels, ("test_data", "test_labels"))
     if test_data is not None:
         _check_batch(net, loss_fn, test_data, test_labels, penalty, ("test_data", "test_labels"))
     for value, name in (

@@ -371,3 +371,16 @@ def test_check_dtype_names_the_argument_whose_dtype_and_the_fix():
         "s must have the layer's dtype torch.float32, got torch.float64 "
         "(convert with s.to(torch.float32))"
     )
+
+
+@pytest.mark.bad_input
+def test_check_pair_wants_both_or_neither_and_names_the_one_given():
+    v.check_pair(None, None, ("test_data", "test_labels"))
+    v.check_pair(1, 2, ("test_data", "test_labels"))
+    for first, second, given in ((1, None, "test_data"), (None, 2, "test_labels")):
+        assert _message(
+            lambda a=first, b=second: v.check_pair(a, b, ("test_data", "test_labels"))
+        ) == (
+            ValueError,
+            f"give both test_data and test_labels, or neither; got {given} only",
+        )
