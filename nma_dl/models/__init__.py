@@ -6,7 +6,7 @@
   activations by name (:func:`parse_activation`) and :func:`approximate_function`;
 * :mod:`nma_dl.models.conv`: :class:`ConvolutionalLayer`, one ``nn.Conv2d`` with "same"
   padding, optionally with given filters;
-* :mod:`nma_dl.models.base`: :class:`~nma_dl.models.base.CheckedModule`, the base class that
+* :mod:`nma_dl.models.base`: :class:`~nma_dl.models.base.ValidatedModule`, the base class that
   keeps argument and input checks out of the models' code.
 """
 

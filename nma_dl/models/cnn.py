@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from nma_dl._validate import check_dtype, check_size, check_tensor
-from nma_dl.models.base import CheckedModule
+from nma_dl.models.base import ValidatedModule
 from nma_dl.stimuli import filters
 
 __all__ = ["CNN"]
@@ -27,7 +27,7 @@ def _check_image_size(value, name):
     return value
 
 
-class CNN(CheckedModule):
+class CNN(ValidatedModule):
     """Conv (6 filters of 7 x 7) -> ReLU -> max pool (8 x 8) -> 10 units -> ReLU -> sigmoid.
 
     Parameters
@@ -51,7 +51,7 @@ class CNN(CheckedModule):
         10 units -> one number, squashed into a probability by a sigmoid.
     """
 
-    argument_checks = {"h_in": _check_image_size, "w_in": _check_image_size}
+    argument_validators = {"h_in": _check_image_size, "w_in": _check_image_size}
 
     def __init__(self, h_in, w_in):
         super().__init__()
@@ -84,7 +84,7 @@ class CNN(CheckedModule):
         x = torch.relu(self.fc(x))
         return torch.sigmoid(self.out(x))
 
-    def check_input(self, x):
+    def validate_input(self, x):
         """Raise a TypeError or ValueError naming ``x`` if :meth:`forward` cannot take it.
 
         Parameters

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from nma_dl._validate import check_dtype, check_int, check_size, check_tensor, require
-from nma_dl.models.base import CheckedModule
+from nma_dl.models.base import ValidatedModule
 
 __all__ = ["ConvolutionalLayer"]
 
@@ -32,7 +32,7 @@ def _check_filters(filters, shape):
         raise TypeError(f"filters must hold floating-point numbers, got dtype {filters.dtype}")
 
 
-class ConvolutionalLayer(CheckedModule):
+class ConvolutionalLayer(ValidatedModule):
     """One 2-D convolution, stride 1, zero padding ``K // 2``: the output keeps the input's size.
 
     Parameters
@@ -60,7 +60,7 @@ class ConvolutionalLayer(CheckedModule):
     torch.Size([5, 6, 48, 64])
     """
 
-    argument_checks = {"c_in": check_size, "c_out": check_size, "K": _check_odd_size}
+    argument_validators = {"c_in": check_size, "c_out": check_size, "K": _check_odd_size}
 
     def __init__(self, c_in=1, c_out=6, K=7, filters=None):
         _check_filters(filters, (c_out, c_in, K, K))
@@ -86,7 +86,7 @@ class ConvolutionalLayer(CheckedModule):
         a = self.conv(s)
         return a
 
-    def check_input(self, s):
+    def validate_input(self, s):
         """Raise a TypeError or ValueError naming ``s`` if :meth:`forward` cannot take it.
 
         Parameters
@@ -111,7 +111,7 @@ class ConvolutionalLayer(CheckedModule):
 __all__ += ["ConvFC"]
 
 
-class ConvFC(CheckedModule):
+class ConvFC(ValidatedModule):
     """An encoding model: a convolution, then a linear map from its units to every neuron.
 
     ``a = conv(s)`` (``c_out`` channels of ``b`` pixels each, "same" padding), flattened to
@@ -146,7 +146,7 @@ class ConvFC(CheckedModule):
         ``c_out * b`` units to ``n_neurons`` responses.
     """
 
-    argument_checks = {
+    argument_validators = {
         "n_neurons": check_size,
         "c_in": check_size,
         "c_out": check_size,
@@ -155,7 +155,7 @@ class ConvFC(CheckedModule):
     }
 
     @staticmethod
-    def check_arguments(arguments):
+    def validate_arguments(arguments):
         """Refuse shapes of ``filters`` that do not fit and sizes too large for memory.
 
         Parameters
@@ -203,7 +203,7 @@ class ConvFC(CheckedModule):
         y = self.out_layer(a)
         return y
 
-    def check_input(self, s):
+    def validate_input(self, s):
         """Raise a TypeError or ValueError naming ``s`` if :meth:`forward` cannot take it.
 
         Parameters

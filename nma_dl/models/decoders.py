@@ -13,12 +13,12 @@ import torch
 from torch import nn
 
 from nma_dl._validate import check_dtype, check_memory, check_size, check_tensor
-from nma_dl.models.base import CheckedModule
+from nma_dl.models.base import ValidatedModule
 
 __all__ = ["DeepNet", "DeepNetReLU"]
 
 
-class DeepNet(CheckedModule):
+class DeepNet(ValidatedModule):
     """A network with one linear hidden layer.
 
     The input layer is created before the output layer, so after a given torch seed the
@@ -39,11 +39,11 @@ class DeepNet(CheckedModule):
         Weights and biases from the hidden units to the single output.
     """
 
-    argument_checks = {"n_inputs": check_size, "n_hidden": check_size}
+    argument_validators = {"n_inputs": check_size, "n_hidden": check_size}
 
     @staticmethod
-    def check_arguments(arguments):
-        """Refuse sizes whose parameters would not fit in memory (see :class:`CheckedModule`).
+    def validate_arguments(arguments):
+        """Refuse sizes whose parameters would not fit in memory (see :class:`ValidatedModule`).
 
         The estimate counts 12 bytes per parameter (float32 weights, gradients and an
         optimizer's state); the limit is that of :func:`nma_dl._validate.check_memory`.
@@ -83,7 +83,7 @@ class DeepNet(CheckedModule):
         h = self.in_layer(r)
         return self.out_layer(h)
 
-    def check_input(self, r):
+    def validate_input(self, r):
         """Raise a TypeError or ValueError naming ``r`` if :meth:`forward` cannot take it.
 
         Parameters
@@ -161,10 +161,14 @@ class DeepNetSoftmax(DeepNet):
         The normalisation across classes (dimension 1, one row per stimulus).
     """
 
-    argument_checks = {"n_inputs": check_size, "n_hidden": check_size, "n_classes": _check_classes}
+    argument_validators = {
+        "n_inputs": check_size,
+        "n_hidden": check_size,
+        "n_classes": _check_classes,
+    }
 
     @staticmethod
-    def check_arguments(arguments):
+    def validate_arguments(arguments):
         """Refuse sizes whose parameters would not fit in memory (see :class:`DeepNet`).
 
         Parameters
@@ -182,7 +186,7 @@ class DeepNetSoftmax(DeepNet):
         )
 
     def __init__(self, n_inputs, n_hidden, n_classes):
-        CheckedModule.__init__(self)
+        ValidatedModule.__init__(self)
         self.in_layer = nn.Linear(n_inputs, n_hidden)  # responses -> hidden units
         self.out_layer = nn.Linear(n_hidden, n_classes)  # hidden units -> one score per class
         self.logprob = nn.LogSoftmax(dim=1)  # normalise across the classes of each row
@@ -204,7 +208,7 @@ class DeepNetSoftmax(DeepNet):
         logp = self.logprob(self.out_layer(h))
         return logp
 
-    def check_input(self, r):
+    def validate_input(self, r):
         """Raise a TypeError or ValueError naming ``r`` if :meth:`forward` cannot take it.
 
         Parameters
@@ -212,7 +216,7 @@ class DeepNetSoftmax(DeepNet):
         r : object
             What the network was called with.
         """
-        super().check_input(r)
+        super().validate_input(r)
         if r.ndim != 2:
             raise ValueError(
                 f"r must have shape (n_stimuli, n_inputs) (use r[None] for one stimulus), got "

@@ -25,7 +25,7 @@ from nma_dl._validate import (
     check_tensor,
     check_widths,
 )
-from nma_dl.models.base import CheckedModule
+from nma_dl.models.base import ValidatedModule
 
 __all__ = ["Net", "activation_names", "approximate_function", "parse_activation"]
 
@@ -181,7 +181,7 @@ def _check_activation(spec, name):
     return spec
 
 
-class Net(CheckedModule):
+class Net(ValidatedModule):
     """A multi-layer perceptron: linear layers with the same activation after each hidden one.
 
     Parameters
@@ -205,7 +205,7 @@ class Net(CheckedModule):
         gets a fresh activation, so layers never share parameters (e.g. of ``PReLU``).
     """
 
-    argument_checks = {
+    argument_validators = {
         "actv": _check_activation,
         "input_feature_num": check_size,
         "hidden_unit_nums": check_widths,
@@ -224,8 +224,8 @@ class Net(CheckedModule):
         self.mlp.add_module("Output_Linear", nn.Linear(in_num, output_feature_num))
 
     @staticmethod
-    def check_arguments(arguments):
-        """Refuse sizes whose parameters would not fit in memory (see :class:`CheckedModule`).
+    def validate_arguments(arguments):
+        """Refuse sizes whose parameters would not fit in memory (see :class:`ValidatedModule`).
 
         Parameters
         ----------
@@ -245,7 +245,7 @@ class Net(CheckedModule):
             "their gradients and the optimizer's state)",
         )
 
-    def check_built(self, arguments):
+    def validate_built(self, arguments):
         """Run one row of zeros through the layers: an activation that breaks them fails here.
 
         ``GLU()`` halves the width the next layer expects, ``Softmax(dim=2)`` has no such
@@ -290,7 +290,7 @@ class Net(CheckedModule):
         """
         return self.mlp(x.reshape(-1, self.input_feature_num))
 
-    def check_input(self, x):
+    def validate_input(self, x):
         """Raise a TypeError or ValueError naming ``x`` if :meth:`forward` cannot take it.
 
         Parameters
