@@ -262,6 +262,20 @@ def _compare_tensor(got, expected, what, *, exact=False, rtol=1e-4, atol=1e-5):
         )
 
 
+def _two_numbers(got, expected, digits=4):
+    """Format ``got`` and ``expected`` with the fewest digits (at least ``digits``) that differ.
+
+    A message that says "0.9997, expected 0.9997" tells nothing: the digits grow until the two
+    texts differ (17 significant digits tell any two different floats apart).
+    """
+    got, expected = float(got), float(expected)
+    for places in range(digits, 18):
+        got_text, expected_text = f"{got:.{places}g}", f"{expected:.{places}g}"
+        if got_text != expected_text:
+            return got_text, expected_text
+    return repr(got), repr(expected)
+
+
 def _ordinal(index):
     return {1: "1st", 2: "2nd", 3: "3rd"}.get(index, f"{index}th")
 

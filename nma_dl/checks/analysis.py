@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from functools import partial
 
-from nma_dl.checks._core import _call, _documented, _kind, _Mismatch, _require_callable, _run
+from nma_dl.checks._core import (
+    _call,
+    _documented,
+    _kind,
+    _Mismatch,
+    _require_callable,
+    _run,
+    _two_numbers,
+)
 
 __all__ = ["check_RDM", "check_correlate_rdms"]
 
@@ -119,7 +127,8 @@ def _correlate_case(func, case):
     hint = ""
     if abs(got - float(np.corrcoef(rdm1.ravel(), rdm2.ravel())[0, 1])) <= 1e-6:
         hint = ": it includes the diagonal; use only the entries above it"
-    raise _Mismatch(f"the correlation is {got:.4g}, expected {expected:.4g}{hint}")
+    got_text, expected_text = _two_numbers(got, expected)
+    raise _Mismatch(f"the correlation is {got_text}, expected {expected_text}{hint}")
 
 
 @_documented

@@ -41,13 +41,16 @@ def _split_case(func, n, seed):
         if not isinstance(value, torch.Tensor):
             raise _Mismatch(f"{name} is {_kind(value)}, expected a torch.Tensor")
         if value.shape != wanted.shape:
+            what = f"{name} ({_ordinal(index + 1)} returned value)"
+            # As many samples (or a single number): only the whole shapes tell the two apart.
+            if value.ndim == 0 or len(value) == len(wanted):
+                raise _Mismatch(
+                    f"{what} has shape {tuple(value.shape)}, expected {tuple(wanted.shape)}"
+                )
             hint = ""
-            if index == 0 and value.shape[:1] == expected[2].shape[:1]:
+            if index == 0 and len(value) == len(expected[2]):
                 hint = ": the test set should be the smaller part, returned first"
-            raise _Mismatch(
-                f"{name} ({_ordinal(index + 1)} returned value) has {len(value)} samples, "
-                f"expected {len(wanted)}{hint}"
-            )
+            raise _Mismatch(f"{what} has {len(value)} samples, expected {len(wanted)}{hint}")
     # The split must depend on the seed alone, not on the global random state.
     _seed_all(_SEED - 1)
     again = _unpack(_call(call, func, X.clone(), y.clone(), seed=seed), _SPLIT_NAMES, call)

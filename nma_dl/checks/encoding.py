@@ -13,6 +13,7 @@ from nma_dl.checks._core import (
     _close,
     _compare_tensor,
     _documented,
+    _kind,
     _load_parameters,
     _Mismatch,
     _not_an_instance,
@@ -29,6 +30,9 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- preferred orientation
+
+
+_PREFERRED_DRAWS = range(3)
 
 
 def _tuning_curves(case):
@@ -53,21 +57,75 @@ def _preferred_case(func, case):
     got = _call("preferred_orientation", func, torch.tensor(resp, dtype=torch.float32))
     if isinstance(got, torch.Tensor):
         got = got.detach().cpu().numpy()
-    if not isinstance(got, np.ndarray) or got.shape != expected.shape:
-        shape = getattr(got, "shape", None)
+    if not isinstance(got, np.ndarray):
         raise _Mismatch(
-            f"it returned {type(got).__name__} of shape {shape}, expected an array of shape "
-            f"{expected.shape} (one index per neuron, the argmax over stimuli)"
+            f"it returned {_kind(got)}, expected a NumPy array of shape {expected.shape} (one "
+            "index per neuron, the argmax over stimuli)"
+        )
+    if got.shape != expected.shape:
+        raise _Mismatch(
+            f"it returned an array of shape {got.shape}, expected {expected.shape} (one index "
+            "per neuron, the argmax over stimuli)"
         )
     if not np.array_equal(got, expected):
-        hint = ""
-        if np.array_equal(got, preferred_orientation(resp, mode="reflect")):
-            hint = ": orientation is circular, so smooth with mode='wrap'"
-        elif np.array_equal(got, resp.argmax(axis=0)):
-            hint = ": smooth the tuning curves before taking the argmax"
-        elif np.array_equal(got, preferred_orientation(resp, sigma=5, mode="wrap").argsort()):
-            hint = ": return the preferred orientations, not their argsort"
-        raise _Mismatch(f"{int((got != expected).sum())} of {len(expected)} indices differ{hint}")
+        raise _Mismatch(
+            f"{int((got != expected).sum())} of {len(expected)} indices differ"
+            f"{_preferred_hint(func, got, resp)}"
+        )
+
+
+def _original_preferred(resp):
+    """Give the original course's answers: gaussian_filter1d's default boundary, 'reflect'."""
+    import numpy as np
+
+    from nma_dl import preferred_orientation
+
+    # The student smooths the float32 tensor the check passes; the reference smooths float64.
+    return [
+        preferred_orientation(data, mode="reflect") for data in (resp, resp.astype(np.float32))
+    ]
+
+
+def _is_original(func):
+    """Whether ``func`` gives the original course's answer on every draw of the check."""
+    import numpy as np
+    import torch
+
+    for case in _PREFERRED_DRAWS:
+        resp = _tuning_curves(case)
+        try:
+            got = _call("preferred_orientation", func, torch.tensor(resp, dtype=torch.float32))
+        except _Mismatch:
+            return False
+        if isinstance(got, torch.Tensor):
+            got = got.detach().cpu().numpy()
+        if not any(np.array_equal(got, answer) for answer in _original_preferred(resp)):
+            return False
+    return True
+
+
+def _preferred_hint(func, got, resp):
+    """Say what a wrong answer equals: the original course's, another boundary, no smoothing."""
+    import numpy as np
+
+    from nma_dl import preferred_orientation
+
+    # Reflecting, nearest and mirror agree on some draws: only an answer that reflects on all
+    # of them is the original course's.
+    if _is_original(func):
+        return (
+            ": that is the original course's answer (gaussian_filter1d's default, "
+            "mode='reflect'); this course asks for mode='wrap' because orientation is circular "
+            "(359° is next to 0°), and reflecting at the ends moves peaks near 0° and 360°"
+        )
+    modes = ("reflect", "nearest", "mirror", "constant")
+    if any(np.array_equal(got, preferred_orientation(resp, mode=mode)) for mode in modes):
+        return ": orientation is circular, so smooth with mode='wrap'"
+    if np.array_equal(got, resp.argmax(axis=0)):
+        return ": smooth the tuning curves before taking the argmax"
+    if np.array_equal(got, preferred_orientation(resp).argsort()):
+        return ": return the preferred orientations, not their argsort"
+    return ""
 
 
 @_documented
@@ -75,7 +133,9 @@ def check_preferred_orientation(func):
     """Check the function of Coding Exercise 1.1 of the bonus tutorial.
 
     Calls ``func(resp)`` on noisy tuning curves of 8 neurons (two of them peaking near 0°/360°)
-    and compares the result with :func:`nma_dl.preferred_orientation`.
+    and compares the result with :func:`nma_dl.preferred_orientation`. An answer that reflects
+    at the ends on every draw, as the original course's solution did, is told that this course
+    wraps around instead, and why.
 
     Parameters
     ----------
@@ -85,7 +145,7 @@ def check_preferred_orientation(func):
     _require_callable(func, "func", "preferred_orientation", "function")
     cases = [
         (f"8 noisy tuning curves, draw {case}", partial(_preferred_case, func, case))
-        for case in range(3)
+        for case in _PREFERRED_DRAWS
     ]
     return _run("preferred_orientation", cases)
 

@@ -48,7 +48,14 @@ def _cross_entropy_case(func, case):
         if isinstance(got, torch.Tensor) and got.shape == expected.shape:
             value, wanted = float(got.detach()), float(expected)
             if case == "large" and not math.isfinite(value):
-                hint = "; with large logits an exponential overflows (see the log-sum-exp trick)"
+                # Right on the first two cases, broken only by large logits: the formula
+                # computed as written (exp, then log), which is what the original course did.
+                hint = (
+                    "; that is the original course's answer (the formula computed as written); "
+                    "this course asks for the log-sum-exp trick because exp() of a logit above "
+                    "about 88.7 overflows float32 to inf (and below about -104 underflows to "
+                    "0), so logits in the thousands give inf or NaN"
+                )
             elif math.isclose(value, n * wanted, rel_tol=1e-3):
                 hint = f"; it is {n} times the reference's: is it the mean over the batch?"
             elif math.isclose(value, -wanted, rel_tol=1e-3):
@@ -74,7 +81,9 @@ def check_cross_entropy_loss(func):
 
     Calls ``func(x, labels)`` on the tutorial's two samples, on random logits and on logits in
     the thousands (which overflow a literal ``exp``), and compares the loss (a 0-d tensor), and
-    its gradient with respect to ``x``, with :func:`nma_dl.cross_entropy_loss`.
+    its gradient with respect to ``x``, with :func:`nma_dl.cross_entropy_loss`. An answer right
+    on the first two cases but infinite or NaN on the third is the formula computed as written,
+    the original course's solution, and is told why this course shifts the logits first.
 
     Parameters
     ----------

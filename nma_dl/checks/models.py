@@ -56,6 +56,12 @@ def _deepnet_case(cls, n_inputs, n_hidden, shape):
                     "; it is never negative, unlike the reference's: which layer does the "
                     "ReLU belong to?"
                 )
+            elif _close(got, torch.relu(linear), 1e-4, 1e-5):
+                hint = (
+                    "; it equals the same network with its ReLU moved from the hidden layer to "
+                    "the output: the non-linearity shapes the hidden units, and the output, a "
+                    "linear read-out of them, may be negative"
+                )
             else:
                 hint = ""
             raise _Mismatch(f"{mismatch}{hint}") from None
