@@ -299,27 +299,18 @@ def train(
     >>> train_loss = train(net, nn.MSELoss(), resp_train, stimuli_train)  # doctest: +SKIP
     iteration 10/50 | loss: ...
     """
-    _check_batch(net, loss_fn, train_data, train_labels, penalty, ("train_data", "train_labels"))
-    check_pair(test_data, test_labels, ("test_data", "test_labels"))
-    if test_data is not None:
-        _check_batch(net, loss_fn, test_data, test_labels, penalty, ("test_data", "test_labels"))
-    for value, name in (
-        (train_data, "train_data"),
-        (train_labels, "train_labels"),
-        (test_data, "test_data"),
-        (test_labels, "test_labels"),
-    ):
-        if value is not None:
-            _check_finite(value, name)
-    n_epochs = check_int(n_epochs, "n_epochs", minimum=1, bound=_POSITIVE)
-    learning_rate = check_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
-    momentum = check_real(momentum, "momentum", minimum=0, below=1)
-    if batch_size is not None:
-        batch_size = check_int(batch_size, "batch_size", minimum=1, bound="a positive int or None")
-    check_instance(
-        generator, (torch.Generator, type(None)), "generator", "a torch.Generator or None"
+    n_epochs, learning_rate, momentum, batch_size = _train_arguments(
+        net,
+        loss_fn,
+        (train_data, train_labels),
+        (test_data, test_labels),
+        penalty,
+        n_epochs,
+        learning_rate,
+        momentum,
+        batch_size,
+        generator,
     )
-
     optimizer = optim.SGD(net.parameters(), lr=learning_rate, momentum=momentum)
     report_every = max(n_epochs // 5, 1)
     train_loss, test_loss = [], []
@@ -338,13 +329,8 @@ def train(
                     batch_size,
                     generator,
                 )
-        except _NonFiniteLoss as error:
-            # The data are finite (checked above): the steps diverged.
-            raise ValueError(
-                f"the training loss became {error.value} at iteration "
-                f"{i + 1}/{n_epochs} with learning_rate={learning_rate!r}: gradient descent "
-                f"diverged; try a smaller learning_rate (e.g. {learning_rate / 10:g})"
-            ) from None
+        except _NonFiniteLoss as error:  # the data are finite (checked): the steps diverged
+            raise _diverged(error.value, i, n_epochs, learning_rate) from None
         train_loss.append(loss)
         line = f"iteration {i + 1}/{n_epochs} | loss: {loss:.3f}"
         if test_data is not None:
@@ -353,6 +339,38 @@ def train(
         if (i + 1) % report_every == 0:
             print(line)
     return train_loss if test_data is None else (train_loss, test_loss)
+
+
+def _train_arguments(
+    net, loss_fn, train, test, penalty, n_epochs, learning_rate, momentum, batch_size, generator
+):
+    """Check :func:`train`'s arguments; return its numbers as the types it uses."""
+    _check_batch(net, loss_fn, *train, penalty, ("train_data", "train_labels"))
+    check_pair(*test, ("test_data", "test_labels"))
+    if test[0] is not None:
+        _check_batch(net, loss_fn, *test, penalty, ("test_data", "test_labels"))
+    names = ("train_data", "train_labels", "test_data", "test_labels")
+    for value, name in zip((*train, *test), names, strict=True):
+        if value is not None:
+            _check_finite(value, name)
+    n_epochs = check_int(n_epochs, "n_epochs", minimum=1, bound=_POSITIVE)
+    learning_rate = check_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
+    momentum = check_real(momentum, "momentum", minimum=0, below=1)
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", minimum=1, bound="a positive int or None")
+    check_instance(
+        generator, (torch.Generator, type(None)), "generator", "a torch.Generator or None"
+    )
+    return n_epochs, learning_rate, momentum, batch_size
+
+
+def _diverged(value, i, n_epochs, learning_rate):
+    """Return the error for a loss that became NaN or inf at iteration ``i``."""
+    return ValueError(
+        f"the training loss became {value} at iteration {i + 1}/{n_epochs} with "
+        f"learning_rate={learning_rate!r}: gradient descent diverged; try a smaller "
+        f"learning_rate (e.g. {learning_rate / 10:g})"
+    )
 
 
 def _minibatch_epoch(net, loss_fn, data, labels, optimizer, penalty, batch_size, generator):
