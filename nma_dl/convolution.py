@@ -5,7 +5,9 @@ exercises: they compute what ``torch.nn.functional.conv2d`` (with "same" zero pa
 ``torch.nn.functional.max_pool2d`` compute, for one image, written out so that each step shows.
 :func:`count_parameters` counts a network's parameters, also for a layer built on PyTorch's
 ``"meta"`` device (shapes without memory), which is how the tutorial counts the 56.6 million
-weights of a fully connected layer without allocating them. :func:`simple_and_complex_cells`
+weights of a fully connected layer without allocating them. :func:`conv_weights`, the twin of the
+bonus exercise, takes a layer's kernels out of the autograd graph so that they can be plotted.
+:func:`simple_and_complex_cells`
 models a V1 simple cell (one rectified Gabor) and a complex cell (the energy of a quadrature
 pair of Gabors).
 """
@@ -19,7 +21,14 @@ from torch import nn
 from nma_dl._validate import check_instance, check_int, check_tensor
 from nma_dl.stimuli import gabor
 
-__all__ = ["GRATING_PERIOD", "conv2d", "count_parameters", "max_pool", "simple_and_complex_cells"]
+__all__ = [
+    "GRATING_PERIOD",
+    "conv2d",
+    "conv_weights",
+    "count_parameters",
+    "max_pool",
+    "simple_and_complex_cells",
+]
 
 #: Period in pixels of :func:`nma_dl.grating` at its defaults (sf 1/28, res 0.1): 2 pi res / sf.
 GRATING_PERIOD = 2 * math.pi * 0.1 * 28
@@ -144,6 +153,43 @@ def count_parameters(module):
     """
     check_instance(module, nn.Module, "module", "a torch.nn.Module")
     return sum(p.numel() for p in module.parameters())
+
+
+def conv_weights(layer):
+    """Return the kernels of a network's convolutional layer, detached from the autograd graph.
+
+    A layer's weights are an ``nn.Parameter`` that records every operation on it for the
+    gradients; ``detach()`` gives a plain tensor of the same numbers (sharing their memory),
+    which NumPy and matplotlib accept.
+
+    Parameters
+    ----------
+    layer : torch.nn.Module
+        A module whose convolution is its attribute ``conv``, a ``torch.nn.Conv2d``:
+        :class:`nma_dl.ConvolutionalLayer`, :class:`nma_dl.CNN`, :class:`nma_dl.ConvFC`.
+
+    Returns
+    -------
+    torch.Tensor
+        ``layer.conv.weight.detach()``, of shape (c_out, c_in, K, K): one kernel per output
+        channel, each spanning all input channels.
+
+    Examples
+    --------
+    >>> from nma_dl import ConvolutionalLayer, filters
+    >>> weights = conv_weights(ConvolutionalLayer(1, 6, 7, filters=filters()))
+    >>> tuple(weights.shape), weights.requires_grad
+    ((6, 1, 7, 7), False)
+    """
+    check_instance(layer, nn.Module, "layer", "a torch.nn.Module with a Conv2d named conv")
+    conv = getattr(layer, "conv", None)
+    if not isinstance(conv, nn.Conv2d):
+        raise TypeError(
+            f"layer must have its convolution, a torch.nn.Conv2d, as its attribute conv (as "
+            f"ConvolutionalLayer and CNN do); {type(layer).__name__}.conv is "
+            f"{type(conv).__name__}"
+        )
+    return conv.weight.detach()
 
 
 def simple_and_complex_cells(images, angle=0.0, K=37, wavelength=GRATING_PERIOD, sigma=6.0):

@@ -1574,6 +1574,36 @@ CASES = {
             "resp_dict",
         ),
     ],
+    "conv_weights": [
+        _row("layer tensor", lambda f, k: f(torch.zeros(6, 1, 7, 7)), TypeError, "layer"),
+        _row("layer without conv", lambda f, k: f(nn.Linear(2, 2)), TypeError, "layer"),
+    ],
+    "plot_architecture": [
+        _row("net str", lambda f, k: f("CNN", (48, 64)), TypeError, r"\bnet\b"),
+        _row("input_shape int", lambda f, k: f(nn.Linear(2, 2), 2), TypeError, "input_shape"),
+        _row(
+            "input_shape 0",
+            lambda f, k: f(nn.Sequential(nn.Linear(2, 2)), (0,)),
+            ValueError,
+            "input_shape",
+        ),
+        _row(
+            "notes list",
+            lambda f, k: f(nn.Sequential(nn.Linear(2, 2)), (2,), ["0"]),
+            TypeError,
+            "notes",
+        ),
+        _row(
+            "notes unknown layer",
+            lambda f, k: f(nn.Sequential(nn.Linear(2, 2)), (2,), {"fc": "x"}),
+            ValueError,
+            "notes",
+        ),
+    ],
+    "check_conv_weights": [
+        _row("func int", lambda f, k: f(3), TypeError, "func"),
+        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
+    ],
     "check_RDM": [
         _row("func int", lambda f, k: f(3), TypeError, "func"),
         _row("func None", lambda f, k: f(None), TypeError, "func"),

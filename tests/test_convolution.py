@@ -21,10 +21,12 @@ from nma_dl import widgets
 from nma_dl.convolution import (
     GRATING_PERIOD,
     conv2d,
+    conv_weights,
     count_parameters,
     max_pool,
     simple_and_complex_cells,
 )
+from nma_dl.models.cnn import CNN
 from nma_dl.models.conv import ConvolutionalLayer
 from nma_dl.plotting.convolution import (
     plot_convolution_step,
@@ -162,6 +164,35 @@ def test_parameter_counts_conv_300_dense_56_6_million():
     assert dense.weight.numel() == 56_623_104
     assert count_parameters(dense) == 56_623_104 + 18_432
     assert round(dense.weight.numel() / 1e6, 1) == 56.6
+
+
+def test_conv_weights_are_the_kernels_out_of_the_graph():
+    layer = ConvolutionalLayer(filters=filters())
+    weights = conv_weights(layer)
+    assert type(weights) is torch.Tensor and not weights.requires_grad
+    assert weights.shape == (6, 1, 7, 7) and torch.equal(weights, filters())
+    assert weights.data_ptr() == layer.conv.weight.data_ptr()  # the same numbers, no copy
+    weights.numpy()  # what plot_weights needs; the Parameter itself refuses
+    with pytest.raises(RuntimeError, match="requires grad"):
+        layer.conv.weight.numpy()
+    # any module whose convolution is .conv: two input channels, and Tutorial 3's CNN
+    torch.manual_seed(0)
+    layer = ConvolutionalLayer(2, 3, 5)
+    assert conv_weights(layer).shape == (3, 2, 5, 5)
+    assert torch.equal(conv_weights(layer), layer.conv.weight)
+    assert torch.equal(conv_weights(CNN(16, 24)), filters(6, 7))
+
+
+@pytest.mark.bad_input
+def test_conv_weights_rejects_modules_without_a_conv():
+    with pytest.raises(TypeError, match="layer must be a torch.nn.Module"):
+        conv_weights(filters())
+    with pytest.raises(TypeError, match=r"Linear\.conv is NoneType"):
+        conv_weights(nn.Linear(3, 2))
+    holder = nn.Module()
+    holder.conv = nn.Linear(3, 2)
+    with pytest.raises(TypeError, match=r"Module\.conv is Linear"):
+        conv_weights(holder)
 
 
 @pytest.mark.bad_input

@@ -3,8 +3,17 @@ with in CI: the trained network's accuracy and where it errs, which layer is mor
 and the side-of-vertical structure of the 'fc' layer that the prose describes."""
 
 import contextlib
+import inspect
 import io
+import re
+from pathlib import Path
 
+import jupytext
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -17,6 +26,7 @@ from nma_dl import (
     get_hidden_activity,
     grating,
     load_data,
+    plot_architecture,
     tilt_range,
     train,
 )
@@ -77,3 +87,57 @@ def test_fc_groups_stimuli_by_side_and_v1_does_not(tutorial):
         rdm = RDM(resp[label])
         within, across = rdm[same_side].mean(), rdm[~same_side].mean()
         assert bool(across > 3 * within) is expect_split, (label, within, across)
+
+
+# --------------------------------------------------------------------------- the page itself
+
+PAGE = Path(__file__).resolve().parent.parent / "book" / "W1D5_DeepLearning" / "W1D5_Tutorial3.md"
+
+
+def _page_cells():
+    return jupytext.read(PAGE).cells
+
+
+def test_the_page_makes_no_claim_about_how_fast_training_is_here():
+    """Training takes seconds to a minute on a CPU: "a few seconds" was not true everywhere."""
+    text = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert "a few seconds" not in text
+    assert not re.search(r"\d+ (seconds|s) on (one|two) threads?", text)
+    assert "from several seconds to a minute, depending on the machine" in text
+
+
+def test_the_architecture_diagram_shows_the_shapes_of_the_trained_network():
+    cells = _page_cells()
+    [cell] = [c for c in cells if c.cell_type == "code" and "plot_architecture(net" in c.source]
+    alt = " ".join(cell.metadata["mystnb"]["image"]["alt"].split())
+    notes = {"conv": "then ReLU", "fc": "then ReLU", "out": "then sigmoid"}
+    assert f"in_forward = {notes!r}".replace("'", '"') in cell.source
+    fig = plot_architecture(CNN(48, 64), (48, 64), notes=notes)
+    try:
+        texts = [" ".join(t.get_text().split()) for t in fig.axes[0].texts]
+    finally:
+        plt.close(fig)
+    # every shape and layer the alt text names is in the figure, in the alt text's order
+    said = [
+        "one image, 48 × 64",
+        "reshape to 1 × 48 × 64",
+        "output 6 × 48 × 64",
+        "output 6 × 6 × 8",
+        "flatten to 288",
+        "output 10",
+        "output 1",
+    ]
+    position = 0
+    for words in said:
+        position = alt.index(words, position)  # ValueError: missing, or out of order
+    flat = " | ".join(texts)
+    shapes = ["48 × 64", "reshape to 1 × 48 × 64", "6 × 48 × 64", "6 × 6 × 8"]
+    for shape in [*shapes, "flatten to 288", "10", "1"]:
+        assert shape in flat, shape
+    assert texts.index("10") < texts.index("1")
+    for words in ("6 filters of 1 × 7 × 7", "max over 8 × 8 patches", "288 → 10", "10 → 1"):
+        assert words in alt and words in flat, words
+    # the forward pass really applies what the notes say, after those layers
+    source = inspect.getsource(CNN.forward)
+    assert "torch.relu(self.conv(x))" in source and "torch.relu(self.fc(x))" in source
+    assert "torch.sigmoid(self.out(x))" in source

@@ -377,6 +377,18 @@ def compare_max_pool(solution, twin):
         assert got.shape == wanted.shape and torch.equal(got, wanted), (shape, K)
 
 
+def compare_conv_weights(solution, twin):
+    torch.manual_seed(0)
+    layers = [
+        nma_dl.ConvolutionalLayer(filters=nma_dl.filters()),
+        nma_dl.ConvolutionalLayer(2, 3, 5),
+    ]
+    for layer in [*layers, nma_dl.CNN(16, 24)]:
+        got, wanted = solution(layer), twin(layer)
+        assert not got.requires_grad and torch.equal(got, wanted)
+        _assert_same_outputs(got, wanted)
+
+
 def compare_preferred_orientation(solution, twin):
     rng = np.random.default_rng(3)
     theta = np.deg2rad(np.arange(360))[:, None]
@@ -442,6 +454,7 @@ COMPARISONS = {
     "conv2d": compare_conv2d,
     "ConvolutionalLayer": compare_ConvolutionalLayer,
     "max_pool": compare_max_pool,
+    "conv_weights": compare_conv_weights,
 }
 
 

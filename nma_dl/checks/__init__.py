@@ -22,17 +22,22 @@ for it, since the line is already printed.
 """
 
 from nma_dl.checks._core import FAILED, NOT_IMPLEMENTED, PASSED, CheckResult
-from nma_dl.checks.analysis import check_correlate_rdms, check_RDM
-from nma_dl.checks.convolution import check_conv2d, check_ConvolutionalLayer, check_max_pool
-from nma_dl.checks.data import check_shuffle_and_split_data
-from nma_dl.checks.encoding import (
-    check_ConvFC,
-    check_DeepNetSoftmax,
-    check_preferred_orientation,
-    check_regularized_loss,
+from nma_dl.checks.analysis import check_correlate_rdms, check_preferred_orientation, check_RDM
+from nma_dl.checks.convolution import (
+    check_conv2d,
+    check_conv_weights,
+    check_ConvolutionalLayer,
+    check_max_pool,
 )
-from nma_dl.checks.losses import check_cross_entropy_loss
-from nma_dl.checks.models import check_approximate_function, check_DeepNetReLU, check_Net
+from nma_dl.checks.data import check_shuffle_and_split_data
+from nma_dl.checks.losses import check_cross_entropy_loss, check_regularized_loss
+from nma_dl.checks.models import (
+    check_approximate_function,
+    check_ConvFC,
+    check_DeepNetReLU,
+    check_DeepNetSoftmax,
+    check_Net,
+)
 from nma_dl.checks.training import check_train
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "check_RDM",
     "check_approximate_function",
     "check_conv2d",
+    "check_conv_weights",
     "check_cross_entropy_loss",
     "check_max_pool",
     "check_correlate_rdms",

@@ -1,4 +1,7 @@
-"""Self-checks of the representational similarity exercises: RDM and correlate_rdms."""
+"""Self-checks of the exercises that analyse responses.
+
+RDM, correlate_rdms and preferred_orientation.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from nma_dl.checks._core import (
     _two_numbers,
 )
 
-__all__ = ["check_RDM", "check_correlate_rdms"]
+__all__ = ["check_RDM", "check_correlate_rdms", "check_preferred_orientation"]
 
 
 def _as_array(got, what):
@@ -152,3 +155,124 @@ def check_correlate_rdms(func):
     descriptions = ["3 x 3", "12 x 12", "7 x 7"]
     cases = [(text, partial(_correlate_case, func, k)) for k, text in enumerate(descriptions)]
     return _run("correlate_rdms", cases)
+
+
+# --------------------------------------------------------------------------- preferred orientation
+
+
+_PREFERRED_DRAWS = range(3)
+
+
+def _tuning_curves(case):
+    import numpy as np
+
+    rng = np.random.default_rng(case)
+    theta = np.arange(360)
+    preferred = rng.integers(0, 360, 8)
+    preferred[:2] = (2, 357)  # peaks near the wrap, where reflecting and wrapping differ
+    curves = np.exp(2 * (np.cos(np.deg2rad(theta[:, None] - preferred)) - 1))
+    return curves + 0.5 * rng.standard_normal((360, 8))
+
+
+def _preferred_case(func, case):
+    import numpy as np
+    import torch
+
+    from nma_dl import preferred_orientation
+
+    resp = _tuning_curves(case)
+    expected = preferred_orientation(resp)
+    got = _call("preferred_orientation", func, torch.tensor(resp, dtype=torch.float32))
+    if isinstance(got, torch.Tensor):
+        got = got.detach().cpu().numpy()
+    if not isinstance(got, np.ndarray):
+        raise _Mismatch(
+            f"it returned {_kind(got)}, expected a NumPy array of shape {expected.shape} (one "
+            "index per neuron, the argmax over stimuli)"
+        )
+    if got.shape != expected.shape:
+        raise _Mismatch(
+            f"it returned an array of shape {got.shape}, expected {expected.shape} (one index "
+            "per neuron, the argmax over stimuli)"
+        )
+    if not np.array_equal(got, expected):
+        raise _Mismatch(
+            f"{int((got != expected).sum())} of {len(expected)} indices differ"
+            f"{_preferred_hint(func, got, resp)}"
+        )
+
+
+def _original_preferred(resp):
+    """Give the original course's answers: gaussian_filter1d's default boundary, 'reflect'."""
+    import numpy as np
+
+    from nma_dl import preferred_orientation
+
+    # The student smooths the float32 tensor the check passes; the reference smooths float64.
+    return [
+        preferred_orientation(data, mode="reflect") for data in (resp, resp.astype(np.float32))
+    ]
+
+
+def _is_original(func):
+    """Whether ``func`` gives the original course's answer on every draw of the check."""
+    import numpy as np
+    import torch
+
+    for case in _PREFERRED_DRAWS:
+        resp = _tuning_curves(case)
+        try:
+            got = _call("preferred_orientation", func, torch.tensor(resp, dtype=torch.float32))
+        except _Mismatch:
+            return False
+        if isinstance(got, torch.Tensor):
+            got = got.detach().cpu().numpy()
+        if not any(np.array_equal(got, answer) for answer in _original_preferred(resp)):
+            return False
+    return True
+
+
+def _preferred_hint(func, got, resp):
+    """Say what a wrong answer equals: the original course's, another boundary, no smoothing."""
+    import numpy as np
+
+    from nma_dl import preferred_orientation
+
+    # Reflecting, nearest and mirror agree on some draws: only an answer that reflects on all
+    # of them is the original course's.
+    if _is_original(func):
+        return (
+            ": that is the original course's answer (gaussian_filter1d's default, "
+            "mode='reflect'); this course asks for mode='wrap' because orientation is circular "
+            "(359° is next to 0°), and reflecting at the ends moves peaks near 0° and 360°"
+        )
+    modes = ("reflect", "nearest", "mirror", "constant")
+    if any(np.array_equal(got, preferred_orientation(resp, mode=mode)) for mode in modes):
+        return ": orientation is circular, so smooth with mode='wrap'"
+    if np.array_equal(got, resp.argmax(axis=0)):
+        return ": smooth the tuning curves before taking the argmax"
+    if np.array_equal(got, preferred_orientation(resp).argsort()):
+        return ": return the preferred orientations, not their argsort"
+    return ""
+
+
+@_documented
+def check_preferred_orientation(func):
+    """Check the function of Coding Exercise 1.1 of the bonus tutorial.
+
+    Calls ``func(resp)`` on noisy tuning curves of 8 neurons (two of them peaking near 0°/360°)
+    and compares the result with :func:`nma_dl.preferred_orientation`. An answer that reflects
+    at the ends on every draw, as the original course's solution did, is told that this course
+    wraps around instead, and why.
+
+    Parameters
+    ----------
+    func : callable
+        The student's ``preferred_orientation(resp)``.
+    """
+    _require_callable(func, "func", "preferred_orientation", "function")
+    cases = [
+        (f"8 noisy tuning curves, draw {case}", partial(_preferred_case, func, case))
+        for case in _PREFERRED_DRAWS
+    ]
+    return _run("preferred_orientation", cases)

@@ -1,4 +1,7 @@
-"""Self-checks of the convolution tutorial's exercises: conv2d, ConvolutionalLayer, max_pool."""
+"""Self-checks of the convolution tutorial's exercises.
+
+Its exercises are conv2d, ConvolutionalLayer, max_pool and conv_weights.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from nma_dl.checks._core import (
     _run,
 )
 
-__all__ = ["check_ConvolutionalLayer", "check_conv2d", "check_max_pool"]
+__all__ = ["check_ConvolutionalLayer", "check_conv2d", "check_conv_weights", "check_max_pool"]
 
 
 # (image shape, kernel shape): odd and even image sizes, square and oblong kernels, 1 x 1
@@ -217,3 +220,80 @@ def check_max_pool(func):
         for shape, K in _POOL_CASES
     ]
     return _run("max_pool", cases)
+
+
+def _weights_case(func, make_layer):
+    import torch
+
+    from nma_dl import conv_weights
+
+    layer = make_layer()
+    expected = conv_weights(layer).clone()
+    got = _call("conv_weights(layer)", func, layer)
+    if isinstance(got, torch.nn.Parameter) or (
+        isinstance(got, torch.Tensor) and got.requires_grad
+    ):
+        raise _Mismatch(
+            "the tensor still requires gradients: take it out of the autograd graph, so that "
+            "it can be plotted"
+        )
+    try:
+        _compare_tensor(got, expected, "the result", exact=True)
+    except _Mismatch as mismatch:
+        hint = ""
+        bias = layer.conv.bias
+        if isinstance(got, torch.Tensor) and bias is not None and got.shape == bias.shape:
+            hint = "; these are the biases (one per channel), not the kernels"
+        elif isinstance(got, torch.Tensor) and got.numel() == expected.numel():
+            hint = "; keep the weight's shape (c_out, c_in, K, K), as plot_weights expects"
+        raise _Mismatch(f"{mismatch}{hint}") from None
+
+
+def _layer_maker(c_in, c_out, K, with_filters):
+    def make():
+        import torch
+
+        from nma_dl import ConvolutionalLayer, filters
+
+        weights = filters(c_out, K) if with_filters else None
+        layer = ConvolutionalLayer(c_in, c_out, K, filters=weights)
+        with torch.no_grad():  # random biases too, so that they cannot pass for the weights
+            layer.conv.bias.normal_()
+        return layer
+
+    return make
+
+
+def _cnn_maker():
+    from nma_dl import CNN
+
+    return CNN(16, 24)
+
+
+@_documented
+def check_conv_weights(func):
+    """Check the function of the bonus exercise on a layer's weights (convolution tutorial).
+
+    Calls ``func(layer)`` on a :class:`nma_dl.ConvolutionalLayer` with the example filters,
+    one with random filters on two input channels, and a :class:`nma_dl.CNN`, and checks that
+    the result holds exactly the convolution's kernels, in their shape (c_out, c_in, K, K),
+    and no longer requires gradients, as :func:`nma_dl.conv_weights` returns them.
+
+    Parameters
+    ----------
+    func : callable
+        The student's ``conv_weights(layer)``.
+
+    Examples
+    --------
+    >>> check_conv_weights(conv_weights)  # doctest: +SKIP
+    ✓ conv_weights: 3/3 cases match the reference.
+    """
+    _require_callable(func, "func", "conv_weights", "function")
+    makers = [
+        ("a layer with the 6 example filters of 7 x 7", _layer_maker(1, 6, 7, True)),
+        ("a layer with 4 random filters of 2 x 3 x 3", _layer_maker(2, 4, 3, False)),
+        ("the CNN of the encoding-model tutorial", _cnn_maker),
+    ]
+    cases = [(description, partial(_weights_case, func, make)) for description, make in makers]
+    return _run("conv_weights", cases)

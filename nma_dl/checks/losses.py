@@ -1,4 +1,4 @@
-"""Self-check of the exercise that writes a loss: cross_entropy_loss."""
+"""Self-checks of the exercises that write a loss: cross_entropy_loss, regularized_loss."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from nma_dl.checks._core import (
     _run,
 )
 
-__all__ = ["check_cross_entropy_loss"]
+__all__ = ["check_cross_entropy_loss", "check_regularized_loss"]
 
 
 def _cross_entropy_data(case):
@@ -106,3 +106,68 @@ def check_cross_entropy_loss(func):
         (text, partial(_cross_entropy_case, func, case)) for case, text in descriptions.items()
     ]
     return _run("cross_entropy_loss", cases)
+
+
+# --------------------------------------------------------------------------- regularized_loss
+
+
+def _regularized_case(func, L2_penalty, L1_penalty):
+    import torch
+
+    from nma_dl import regularized_loss
+
+    output = torch.log_softmax(torch.randn(6, 4), dim=1)
+    target = torch.randint(0, 4, (6,))
+    weights = torch.randn(3, 5)
+    w_ref = weights.clone().requires_grad_(True)
+    expected = regularized_loss(output, target, w_ref, L2_penalty, L1_penalty)
+    if L2_penalty or L1_penalty:
+        (expected_grad,) = torch.autograd.grad(expected, w_ref)
+    w_student = weights.clone().requires_grad_(True)
+    got = _call(
+        "regularized_loss", func, output.clone(), target.clone(), w_student, L2_penalty, L1_penalty
+    )
+    try:
+        _compare_tensor(got, expected.detach(), "the loss")
+    except _Mismatch as mismatch:
+        hint = ""
+        if isinstance(got, torch.Tensor) and got.numel() == 1:
+            value = float(got.detach())
+            nll = float(torch.nn.functional.nll_loss(output, target))
+            l2, l1 = float(weights.square().sum()), float(weights.abs().sum())
+            if abs(value - (nll + L1_penalty * l2 + L2_penalty * l1)) < 1e-4:
+                hint = "; the two penalties are swapped"
+            elif abs(value - (nll + L2_penalty * l2)) < 1e-4 and L1_penalty:
+                hint = "; the L1 term is missing"
+            elif abs(value - (nll + L1_penalty * l1)) < 1e-4 and L2_penalty:
+                hint = "; the L2 term is missing"
+            elif abs(value - (nll + L2_penalty * l2**0.5 + L1_penalty * l1)) < 1e-4:
+                hint = "; the L2 penalty is the sum of squares, not the norm"
+        raise _Mismatch(f"{mismatch}{hint}") from None
+    if L2_penalty or L1_penalty:
+        if not got.requires_grad:
+            raise _Mismatch("the penalties are not connected to weights (no gradient)")
+        (grad,) = torch.autograd.grad(got, w_student)
+        _compare_tensor(grad, expected_grad, "the gradient with respect to weights")
+
+
+@_documented
+def check_regularized_loss(func):
+    """Check the function of Coding Exercise 2.3 of the bonus tutorial.
+
+    Calls ``func(output, target, weights, L2_penalty, L1_penalty)`` on random log probabilities
+    and weights with both penalties, one of them, and none, and compares the loss and its
+    gradient with respect to the weights with :func:`nma_dl.regularized_loss`.
+
+    Parameters
+    ----------
+    func : callable
+        The student's ``regularized_loss``.
+    """
+    _require_callable(func, "func", "regularized_loss", "function")
+    settings = [(1e-2, 5e-4), (0.3, 0.0), (0.0, 0.2), (0.0, 0.0)]
+    cases = [
+        (f"L2_penalty={l2:g}, L1_penalty={l1:g}", partial(_regularized_case, func, l2, l1))
+        for l2, l1 in settings
+    ]
+    return _run("regularized_loss", cases)

@@ -1,4 +1,7 @@
-"""Self-checks of the exercises that write a model: DeepNetReLU, approximate_function, Net."""
+"""Self-checks of the exercises that write a model.
+
+DeepNetReLU, approximate_function, Net, DeepNetSoftmax and ConvFC.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,13 @@ from nma_dl.checks._core import (
     _unpack,
 )
 
-__all__ = ["check_DeepNetReLU", "check_approximate_function", "check_Net"]
+__all__ = [
+    "check_ConvFC",
+    "check_DeepNetReLU",
+    "check_DeepNetSoftmax",
+    "check_Net",
+    "check_approximate_function",
+]
 
 
 # (n_inputs, n_hidden, shape of the input): a batch, a batch of one, and one stimulus alone
@@ -239,3 +248,100 @@ def check_Net(cls):
         for actv, n_in, hidden, n_out, shape in _NET_CASES
     ]
     return _run("Net", cases, precheck=partial(_not_an_instance, cls, "Net"))
+
+
+# --------------------------------------------------------------------------- DeepNetSoftmax
+
+
+def _softmax_case(cls, n_inputs, n_hidden, n_classes):
+    import torch
+
+    from nma_dl import DeepNetSoftmax
+
+    what = f"DeepNetSoftmax({n_inputs}, {n_hidden}, {n_classes})"
+    net = _build(what, cls, n_inputs, n_hidden, n_classes)
+    reference = DeepNetSoftmax(n_inputs, n_hidden, n_classes)
+    _load_parameters(net, reference, "the network")
+    r = 2 * torch.randn(5, n_inputs)
+    with torch.no_grad():
+        expected = reference(r)
+        got = _call("its forward", net, r.clone())
+        try:
+            _compare_tensor(got, expected, "the output")
+        except _Mismatch as mismatch:
+            scores = reference.out_layer(torch.relu(reference.in_layer(r)))
+            if _close(got, torch.softmax(scores, dim=1), 1e-4, 1e-5):
+                hint = "; these are probabilities: the loss nn.NLLLoss wants their logarithm"
+            elif _close(got, scores, 1e-4, 1e-5):
+                hint = "; the scores are not normalised into log probabilities"
+            elif _close(got, torch.log_softmax(scores, dim=0), 1e-4, 1e-5):
+                hint = "; normalised over the stimuli: each row (dim=1) should sum to 1"
+            else:
+                hint = ""
+            raise _Mismatch(f"{mismatch}{hint}") from None
+
+
+@_documented
+def check_DeepNetSoftmax(cls):
+    """Check the class of Coding Exercise 2.2 of the bonus tutorial.
+
+    Builds ``cls(n_inputs, n_hidden, n_classes)`` for three sizes, copies random weights into
+    :class:`nma_dl.DeepNetSoftmax` and compares the log probabilities on random responses.
+
+    Parameters
+    ----------
+    cls : type
+        The student's ``DeepNetSoftmax`` class.
+    """
+    _require_callable(cls, "cls", "DeepNetSoftmax", "class")
+    cases = [
+        (f"DeepNetSoftmax({a}, {b}, {c})", partial(_softmax_case, cls, a, b, c))
+        for a, b, c in [(6, 4, 3), (10, 20, 20), (3, 2, 2)]
+    ]
+    return _run("DeepNetSoftmax", cases, precheck=partial(_not_an_instance, cls, "DeepNetSoftmax"))
+
+
+# --------------------------------------------------------------------------- ConvFC
+
+
+def _convfc_case(cls, n_neurons, c_out, K, height, width):
+    import torch
+
+    from nma_dl import ConvFC
+
+    what = f"ConvFC({n_neurons}, c_out={c_out}, K={K}, b={height * width})"
+    net = _build(what, cls, n_neurons, c_out=c_out, K=K, b=height * width)
+    reference = ConvFC(n_neurons, c_out=c_out, K=K, b=height * width)
+
+    def hint(missing):
+        return " (add the linear layer self.out_layer)" if "out_layer.weight" in missing else ""
+
+    _load_parameters(net, reference, "the network", hint)
+    s = torch.randn(4, 1, height, width)
+    with torch.no_grad():
+        _compare_tensor(_call("its forward", net, s.clone()), reference(s), "the output")
+
+
+@_documented
+def check_ConvFC(cls):
+    """Check the class of Coding Exercise 3.2 of the bonus tutorial.
+
+    Builds ``cls(n_neurons, c_out=..., K=..., b=...)`` for three sizes, checks its parameters
+    (``conv`` and ``out_layer`` and their shapes), copies random weights into
+    :class:`nma_dl.ConvFC` and compares the predicted responses to random images.
+
+    Parameters
+    ----------
+    cls : type
+        The student's ``ConvFC`` class.
+    """
+    _require_callable(cls, "cls", "ConvFC", "class")
+    sizes = [(5, 6, 7, 12, 16), (3, 2, 3, 4, 5), (1, 1, 1, 2, 2)]
+    cases = [
+        (
+            f"ConvFC({n}, c_out={c}, K={k}) on {h} x {w} images",
+            partial(_convfc_case, cls, n, c, k, h, w),
+        )
+        for n, c, k, h, w in sizes
+    ]
+    return _run("ConvFC", cases, precheck=partial(_not_an_instance, cls, "ConvFC"))
