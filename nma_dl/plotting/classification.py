@@ -19,8 +19,57 @@ from nma_dl.plotting.style import (
 __all__ = ["plot_decision_map", "plot_function_approximation", "plot_spiral"]
 
 
+# Least contrast ratio (WCAG 2.1, non-text contrast) of a line against its background.
+_MIN_LINE_CONTRAST = 3.0
+# Line styles combined with colours so that more curves than colours stay distinguishable.
+_LINESTYLES = ["-", "--", ":", "-."]
+
+
+def _relative_luminance(color):
+    from matplotlib.colors import to_rgb
+
+    channels = np.array(to_rgb(color))
+    linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def _contrast_ratio(color, background):
+    """WCAG contrast ratio of two colours, from 1 (equal) to 21 (black on white)."""
+    lighter, darker = sorted(
+        [_relative_luminance(color), _relative_luminance(background)], reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _distinct_line_styles(n, background="white"):
+    """Return a different (colour, line style) pair for each of n curves, readable on background.
+
+    Colours come from the current colour cycle, keeping only those with a contrast ratio of at
+    least 3 against the background (all of them if none has); once every colour is used, the
+    next curves reuse them with the next line style (solid, dashed, dotted, dash-dot, then
+    dash patterns of growing length), so no two curves look alike.
+    """
+    cycle = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["black"])
+    readable = [c for c in cycle if _contrast_ratio(c, background) >= _MIN_LINE_CONTRAST]
+    colors = readable or list(cycle)
+    styles = []
+    for i in range(n):
+        group = i // len(colors)
+        if group < len(_LINESTYLES):
+            linestyle = _LINESTYLES[group]
+        else:  # a dash pattern of its own for every further group
+            linestyle = (0, (group, 2))
+        styles.append((colors[i % len(colors)], linestyle))
+    return styles
+
+
 def plot_function_approximation(x, relu_acts, y_hat, target=np.sin):
     """Two panels: the ReLU basis functions, and their weighted sum against the target function.
+
+    The top panel draws one line per ReLU, each with its own pair of colour and line style (the
+    readable colours of the current colour cycle, then the same colours dashed, dotted, …), so
+    that every curve can be matched with its legend entry. The bottom panel draws the target
+    function ("truth") and the approximation ("estimated").
 
     Parameters
     ----------
@@ -51,11 +100,19 @@ def plot_function_approximation(x, relu_acts, y_hat, target=np.sin):
     check_instance(target, Callable, "target", "callable")
 
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 7))
-    ax1.plot(x, relu_acts.T)
+    # Lines are read against the axes, or against the figure where the axes are transparent.
+    background = ax1.get_facecolor()
+    if background[3] == 0:
+        background = fig.get_facecolor()
+    styles = _distinct_line_styles(max(relu_acts.shape[0], 2), background)
+    for acts, (color, linestyle) in zip(relu_acts, styles, strict=False):
+        ax1.plot(x, acts, color=color, linestyle=linestyle)
     ax1.set(xlabel="x", ylabel="activation", title="ReLU activations: the basis functions")
     ax1.legend([f"ReLU {i + 1}" for i in range(relu_acts.shape[0])], ncol=2, fontsize="small")
-    ax2.plot(x, target(x), label="truth")
-    ax2.plot(x, y_hat, label="estimated")
+    for values, (color, linestyle), label in zip(
+        [target(x), y_hat], styles, ["truth", "estimated"], strict=False
+    ):
+        ax2.plot(x, values, color=color, linestyle=linestyle, label=label)
     ax2.legend()
     ax2.set(xlabel="x", ylabel="y(x)", title="Function approximation")
     fig.tight_layout()
