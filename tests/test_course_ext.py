@@ -170,3 +170,19 @@ def test_page_body_gets_local_badges_and_unlabelled_toggles():
     assert 'src="../../_static/badges/open-in-kaggle.svg"' in context["body"]
     assert "https://" not in context["body"] and "aria-label" not in context["body"]
     assert '<summary><span class="collapsed">Show code cell source</span>' in context["body"]
+
+
+def test_figures_stop_shrinking_where_their_labels_stay_legible():
+    """course.js's least scale keeps the style's smallest text above the site check's minimum."""
+    import re
+
+    import sitecheck
+
+    js = (ROOT / "book" / "_static" / "course.js").read_text(encoding="utf-8")
+    [scale] = re.findall(r"var FIGURE_MIN_SCALE = ([0-9.]+);", js)
+    style = ROOT / "nma_dl" / "plotting" / "course.mplstyle"
+    dpi = float(re.search(r"^savefig\.dpi:\s*([0-9.]+)", style.read_text(), re.M).group(1))
+    label_px = sitecheck.smallest_font_pt(style) * dpi / 72 * float(scale)
+    assert label_px >= sitecheck.LABEL_MIN_PX, label_px
+    css = (ROOT / "book" / "_static" / "course.css").read_text(encoding="utf-8")
+    assert ".course-figure {" in css and "overflow-x: auto" in css

@@ -199,6 +199,63 @@ def test_header_sits_under_title_with_badges_and_guarded_install(project):
         assert name not in pip_line.lower()
 
 
+def test_install_cell_is_folded_on_the_site_behind_its_first_line(project):
+    """The book folds the 30-line install cell; the toggle reads as its first comment line."""
+    nbtools.build(project)
+    source = jupytext.read(project / f"book/{SLUG}.md", fmt="md:myst")
+    ref = _read(project / f"notebooks/reference/{SLUG}.ipynb")
+    for nb in (source, ref):
+        [install] = [
+            c
+            for c in nb.cells
+            if c.cell_type == "code" and "nma-header" in c.metadata.get("tags", [])
+        ]
+        assert install.metadata["tags"] == ["nma-header", "hide-input"]
+        first = install.source.splitlines()[0]
+        assert first == "# Set up: install the course package nma_dl (once per kernel)."
+        assert install.metadata["mystnb"] == {"code_prompt_show": first.removeprefix("# ")}
+        assert len(install.source.splitlines()) > 20  # the fold hides a long cell
+    # The toggle text is a whole sentence (no "{type}" placeholder for MyST-NB to fill in).
+    toggle = nbtools.install_toggle(
+        nbtools.install_source(nbtools.load_repository(project), "1.2.3")
+    )
+    assert toggle.endswith(".") and "{" not in toggle
+
+
+@pytest.mark.parametrize("view", ["student", "solutions"])
+def test_install_cell_stays_visible_code_in_colab_notebooks(project, view):
+    nbtools.build(project)
+    nb = _read(project / f"notebooks/{view}/{SLUG}.ipynb")
+    [install] = [
+        c for c in nb.cells if c.cell_type == "code" and "nma-header" in c.metadata.get("tags", [])
+    ]
+    assert install.metadata == {"tags": ["nma-header"]}  # nothing hides or folds it
+    assert "%pip install" in install.source
+
+
+def test_install_toggle_needs_a_comment_line():
+    assert nbtools.install_toggle("#  Install it.\nimport x") == "Install it."
+    with pytest.raises(ValueError, match="source: the install cell must open with a comment"):
+        nbtools.install_toggle("import x")
+
+
+def test_a_source_whose_install_cell_is_unfolded_is_stale(project):
+    """Dropping the fold from a source (by hand or an old build) is reported and rebuilt."""
+    nbtools.build(project)
+    path = project / f"book/{SLUG}.md"
+    text = path.read_text()
+    unfolded = re.sub(
+        r"---\nmystnb:\n  code_prompt_show: [^\n]*\ntags: \[nma-header, hide-input\]\n---",
+        ":tags: [nma-header]",
+        text,
+    )
+    assert unfolded != text
+    path.write_text(unfolded)
+    assert f"book/{SLUG}.md: stale (run `python tools/nbtools.py build`)" in nbtools.stale(project)
+    nbtools.build(project)
+    assert path.read_text() == text
+
+
 class _FakeShell:
     """Stands in for IPython: records %pip lines and 'installs' by putting a module in place."""
 

@@ -3,13 +3,18 @@
 ``test_every_page_passes`` opens every page of ``_build/html`` and runs every check of
 ``tools/sitecheck.py`` on it (console, requests, MathJax, figures, solutions, stubs, launch
 buttons and badges, navigation, widgets, internal links; accessibility: axe-core in light and dark
-mode at 1280 and 375 px, alt text, no clipping on a phone, keyboard), saving a full-page
-screenshot of each under ``_build/screenshots/``. The site is the one ``make test`` has just
-built; when there is none, it is built here with ``jupyter-book build .``. It prints, per page,
-axe-core's counts of each view (content and theme apart); only content ones fail.
+mode at 1280 and 375 px, alt text, no clipping on a phone, keyboard; no path of the build machine,
+one output box per printed stream, the install cell folded, figure labels legible at 375 px),
+saving a full-page screenshot of each under ``_build/screenshots/``. The site is the one
+``make test`` has just built; when there is none, it is built here with ``jupyter-book build .``.
+It prints, per page, axe-core's counts of each view (content and theme apart); only content ones
+fail.
 
-The other tests show that the check fails when it should: each copies the built site to a
-temporary folder, breaks one page on purpose and expects exactly the matching check to report it.
+The deliberate-break tests show that the check fails when it should: each copies the built site
+to a temporary folder, breaks one page on purpose and expects exactly the matching check to
+report it. Those that drive the browser are marked ``site``; the unit tests at the end check the
+pure parts of the newer checks (build paths, split streams, figure label size) on synthetic
+pages, without a browser or a built site, and run with the unit tests.
 """
 
 from __future__ import annotations
@@ -29,7 +34,6 @@ if str(ROOT / "tools") not in sys.path:
     sys.path.insert(0, str(ROOT / "tools"))
 import sitecheck  # noqa: E402
 
-pytestmark = pytest.mark.site
 # SITECHECK_HTML checks another build (e.g. one made in a copy of the repository) instead.
 HTML = Path(os.environ.get("SITECHECK_HTML", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = HTML.parent / "screenshots"
@@ -78,6 +82,7 @@ def browser():
 # --------------------------------------------------------------------------- the real site
 
 
+@pytest.mark.site
 def test_every_page_passes(html_dir, browser, capsys):
     results = sitecheck.check_site(html_dir, screenshots_dir=SCREENSHOTS, browser=browser)
     lines = [f"{r.summary()} [{r.seconds:.1f} s]\n    {r.axe_line()}" for r in results]
@@ -315,6 +320,45 @@ def break_badge_remote(text, html, site, slug):
     return text[: m.start(1)] + "https://badges.example.org/colab.svg" + text[m.end(1) :]
 
 
+def break_build_path(text, html, site, slug):
+    """A printed path of the build machine, as a pathlib repr, in the first printed output."""
+    m = _first(
+        r'<div class="output stream[^"]*"><div class="highlight"><pre>(?:<span></span>)?',
+        text,
+        "printed output",
+    )
+    shown = "PosixPath('/home/runner/work/course/nma_dl/plotting/course.mplstyle')\n"
+    return text[: m.end()] + shown + text[m.end() :]
+
+
+def break_streams_split(text, html, site, slug):
+    """A cell's printed text as two boxes, as MyST-NB shows it without nb_merge_streams."""
+    m = _first(
+        r'<div class="output stream[^"]*"><div class="highlight"><pre>.*?</pre></div>\s*</div>',
+        text,
+        "printed output",
+    )
+    return text[: m.end()] + m.group(0) + text[m.end() :]
+
+
+def break_install_unfolded(text, html, site, slug):
+    """The install cell without its fold: all its lines on show."""
+    a, b = _cell(text, "nma-header")
+    cell = re.sub(r"<details[^>]*>\s*<summary.*?</summary>", "", text[a:b], count=1, flags=re.S)
+    cell = cell.replace("</details>", "", 1)
+    return text[:a] + cell + text[b:]
+
+
+def break_figure_labels(text, html, site, slug):
+    """Figures squeezed to 60 px, far under the scale that keeps their labels legible."""
+    _first(r'<div class="cell_output[^"]*">\s*<img ', text, "figure")
+    style = (
+        "<style>.bd-article .cell_output img"
+        "{width:60px !important;max-width:60px !important}</style>"
+    )
+    return text.replace("</head>", style + "</head>", 1)
+
+
 # Each group is one page load (MathJax makes a load cost seconds): breaks that touch different
 # checks, or different cells, share a page; each must be reported by its own check with its own
 # words. Breaks that would mask others (no MathJax at all) get a page of their own.
@@ -329,6 +373,9 @@ BREAK_GROUPS = {
         (break_widget_raw, "widgets", "raw widget text 'Tab(children="),
         (break_internal_links, "links", "no_such_page.html"),
         (break_javascript, "console", "deliberate break"),
+        (break_build_path, "paths", "PosixPath("),
+        (break_build_path, "paths", "/home/runner/work/course/nma_dl/plotting/course.mplstyle"),
+        (break_streams_split, "streams", "stdout boxes in a row"),
     ],
     "frame": [
         (break_solution_toggle_hidden, "solutions", "no visible toggle"),
@@ -340,6 +387,7 @@ BREAK_GROUPS = {
         (break_widget_empty, "widgets", "empty widget output"),
         (break_dangling_links, "links", "../intro.html#no-such-section"),
         (break_dangling_links, "links", "not part of this build"),
+        (break_install_unfolded, "install", "code visible on load"),
     ],
     # On the page with most videos: the last one without links, the one before from YouTube's
     # cookie-setting host and loaded eagerly.
@@ -356,6 +404,7 @@ BREAK_GROUPS = {
         (break_toggle_untabbable, "keyboard", "not in the Tab order"),
         (break_formula_tab_stop, "keyboard", "formula(s) in the Tab order"),
         (break_badge_remote, "requests", "third-party request(s) before any click"),
+        (break_figure_labels, "labels", "labels under 8 px at 375 px"),
     ],
     "no-mathjax": [
         (break_mathjax_missing, "mathjax", "MathJax not loaded"),
@@ -364,6 +413,7 @@ BREAK_GROUPS = {
 }
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("group", list(BREAK_GROUPS))
 def test_deliberate_breaks_are_caught(html_dir, browser, tmp_path, group):
     copy = tmp_path / "_build" / "html"
@@ -411,3 +461,183 @@ def test_deliberate_breaks_are_caught(html_dir, browser, tmp_path, group):
         assert "example.org" not in result.check("console").detail, (
             "a blocked external request is no error"
         )
+
+
+# --------------------------------------------------------------------------- no browser
+
+
+def _site(tmp_path, **kw) -> sitecheck.Site:
+    """A site of a book root in ``tmp_path``: nothing is read from a build."""
+    html = tmp_path / "_build" / "html"
+    html.mkdir(parents=True, exist_ok=True)
+    fields = dict(
+        html_dir=html,
+        repo_url="https://github.com/o/r",
+        branch="main",
+        toc_docs=(),
+        executed_dir=tmp_path / "_build" / "jupyter_execute",
+        mime_priority=("image/png", "text/plain"),
+        root=tmp_path,
+        label_pt=12.0,
+    )
+    return sitecheck.Site(**(fields | kw))
+
+
+def _facts(*outputs: list[dict], text: str = "Some prose.") -> dict:
+    """Page facts with one code cell per list of outputs (``text`` and ``stream`` of each)."""
+    cells = []
+    for outs in outputs:
+        outs = [{"text": o.get("text", ""), "stream": o.get("stream")} for o in outs]
+        cells.append({"outputs": outs, "outputText": "\n".join(o["text"] for o in outs)})
+    return {"text": text, "cells": cells}
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "PosixPath('/home/ana/course/nma_dl/plotting/course.mplstyle')",
+        "WindowsPath('C:/Users/ana/course.mplstyle')",
+        "loaded /work/main/.cache/nma_dl/W3D4_stringer_oribinned1.npz",
+        "/tmp/tmpab12cd/model.pt",
+        "/root/.cache/torch/hub/checkpoints",
+        "/usr/lib/python3/dist-packages/torch/nn/functional.py:12: UserWarning: x",
+        "venv/lib/python3.11/site-packages/sklearn/base.py",
+        r"C:\Users\ana\AppData\Local\course",
+    ],
+)
+def test_paths_check_catches_build_machine_paths(tmp_path, shown):
+    site = _site(tmp_path)
+    check = sitecheck._check_paths(site, _facts([{"text": f"epoch 1\n{shown}\n"}]))
+    assert not check.ok and "path(s) of the build machine" in check.detail, check.detail
+    assert "code cell 1" in check.detail
+
+
+def test_paths_check_catches_the_book_root_wherever_it_is(tmp_path):
+    root = tmp_path / "checkout" / "course"
+    site = _site(tmp_path, root=root)
+    check = sitecheck._check_paths(site, _facts([], text=f"Data are in {root}/data."))
+    assert not check.ok and str(root) in check.detail
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "https://github.com/dl4neuro/course/blob/main/notebooks/student/x.ipynb",
+        "https://osf.io/home/683xc/ and http://example.org/tmp/page",
+        "accuracy 9/10, 1/home games; and/or",
+        "nma_dl/plotting/course.mplstyle",  # a path in the repository, relative
+        "loss 0.125 after 50 epochs (lr=1e-3)",
+        "Path of steepest descent (the gradient)",
+    ],
+)
+def test_paths_check_leaves_urls_and_relative_paths_alone(tmp_path, shown):
+    site = _site(tmp_path, root=tmp_path / "some" / "root")
+    check = sitecheck._check_paths(site, _facts([{"text": shown}], text=shown))
+    assert check.ok, check.detail
+
+
+def test_streams_check_fails_on_a_log_split_into_boxes():
+    log = [{"text": f"epoch {i}", "stream": "stdout"} for i in range(3)]
+    check = sitecheck._check_streams(_facts([{"text": "ok", "stream": "stdout"}], log))
+    assert not check.ok and "code cell 2: 3 stdout boxes in a row" in check.detail
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        [{"stream": "stdout"}],
+        [{"stream": "stdout"}, {"stream": "stderr"}],  # a log and a warning: two streams
+        [{"stream": "stdout"}, {"text": "<figure>"}, {"stream": "stdout"}],  # split by a figure
+        [],
+    ],
+)
+def test_streams_check_passes_one_box_per_stream(outputs):
+    assert sitecheck._check_streams(_facts(outputs)).ok
+
+
+def test_shown_outputs_merge_each_stream_into_its_first_box():
+    outs = [
+        {"output_type": "stream", "name": "stdout", "text": "a\n"},
+        {"output_type": "stream", "name": "stderr", "text": "w\n"},
+        {"output_type": "display_data", "data": {"image/png": ""}},
+        {"output_type": "stream", "name": "stdout", "text": "b\n"},
+    ]
+    kinds = [(o["output_type"], o.get("name")) for o in sitecheck.shown_outputs(outs, True)]
+    assert kinds == [("stream", "stdout"), ("stream", "stderr"), ("display_data", None)]
+    assert sitecheck.shown_outputs(outs, False) == outs
+
+
+def test_config_merges_streams_on_the_site():
+    site = sitecheck.load_site(ROOT / "_build" / "html", root=ROOT)
+    assert site.merge_streams, "nb_merge_streams: true under sphinx.config in _config.yml"
+
+
+def test_smallest_font_of_the_course_style_is_its_tick_labels():
+    assert sitecheck.smallest_font_pt(ROOT / sitecheck.LABEL_STYLE) == 12.0
+
+
+def test_smallest_font_reads_sizes_given_by_name(tmp_path):
+    style = tmp_path / "s.mplstyle"
+    style.write_text(
+        "# a style\nfont.size: 12  # base\nxtick.labelsize: small\nlines.linewidth: 1\n"
+    )
+    assert sitecheck.smallest_font_pt(style) == pytest.approx(12 * 0.833)
+    assert sitecheck.smallest_font_pt(tmp_path / "missing") == sitecheck.DEFAULT_LABEL_PT
+
+
+def _png(path: Path, dpi: int, size=(8, 5)) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=size)
+    ax.plot([0, 1], [0, 1])
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path
+
+
+def test_png_dpi_is_what_matplotlib_saved(tmp_path):
+    assert sitecheck.png_dpi(_png(tmp_path / "a.png", 100).read_bytes()) == pytest.approx(
+        100, abs=0.1
+    )
+    assert sitecheck.png_dpi(_png(tmp_path / "b.png", 200).read_bytes()) == pytest.approx(
+        200, abs=0.1
+    )
+    assert sitecheck.png_dpi(b"GIF89a") is None
+
+
+def test_labels_check_measures_each_figure_at_phone_width(tmp_path):
+    """12 pt at 100 dpi is 16.7 px in the PNG: shown at 343 of 1500 px, 3.8 px; at 750, 8.3."""
+    site = _site(tmp_path)
+    (site.html_dir / "_images").mkdir()
+    png = _png(site.html_dir / "_images" / "wide.png", 100, (15, 4))
+    base = "http://127.0.0.1:1/"
+    src = base + "_images/wide.png"
+    squeezed = {"src": src, "natural": 1500, "shown": 343.0, "scrolls": False, "focusable": False}
+    check = sitecheck._check_labels(site, base, [squeezed])
+    assert not check.ok and "wide.png: labels 3.8 px (343 of 1500 px wide)" in check.detail
+    kept = squeezed | {"shown": 750.0, "scrolls": True, "focusable": True}
+    check = sitecheck._check_labels(site, base, [kept])
+    assert check.ok and "smallest labels 8.3 px" in check.detail, check.detail
+    assert png.is_file()
+    # A figure that scrolls in a box that the keyboard cannot reach fails too.
+    check = sitecheck._check_labels(site, base, [kept | {"focusable": False}])
+    assert not check.ok and "no labelled Tab stop" in check.detail
+
+
+def test_labels_check_reads_the_dpi_of_the_png(tmp_path):
+    """A 200-dpi PNG holds labels twice as tall (33.3 px): a quarter of its width is legible."""
+    site = _site(tmp_path)
+    (site.html_dir / "_images").mkdir()
+    _png(site.html_dir / "_images" / "retina.png", 200, (15, 4))
+    base = "http://127.0.0.1:1/"
+    fig = {
+        "src": base + "_images/retina.png",
+        "natural": 3000,
+        "shown": 750.0,
+        "scrolls": False,
+        "focusable": False,
+    }
+    check = sitecheck._check_labels(site, base, [fig | {"shown": 600.0}])
+    assert not check.ok and "labels 6.7 px" in check.detail, check.detail
+    check = sitecheck._check_labels(site, base, [fig])
+    assert check.ok, check.detail

@@ -18,7 +18,9 @@ e.g. ``W1D5_DeepLearning/W1D5_Tutorial1``. From each tutorial this module derive
   ignore the ``raises-exception`` tag that lets nbmake and the book step over a stub);
 * the header of all of them: Open-in-Colab / Open-in-Kaggle badges built from the repository URL
   in ``_config.yml`` and a cell that installs the release ``v<version>`` of ``nma_dl`` (the
-  version in ``pyproject.toml``) once per kernel, then checks the import and the version.
+  version in ``pyproject.toml``) once per kernel, then checks the import and the version. In
+  the source (so on the site) that cell is folded behind its first comment line; in the student
+  and with-solutions notebooks it is plain code.
 
 The student and with-solutions notebooks are for Jupyter and Colab, which do not know MyST:
 their Markdown has the directives (``{admonition}``, ``{note}``, ...) turned into plain Markdown
@@ -195,11 +197,13 @@ def _cell_id(kind: str, index: int, source: str) -> str:
     return digest[:12]
 
 
-# The install cell; @VERSION@ and @SPEC@ (shell-quoted) are filled in by install_source().
+# The install cell; @VERSION@ and @SPEC@ (shell-quoted) are filled in by install_source(). Its
+# first line is a complete sentence: the book folds the cell behind it (install_toggle()).
 INSTALL_TEMPLATE = r"""
-# Colab and Kaggle do not ship the course package: install the release this notebook
-# was made for, once per kernel (an older nma_dl is upgraded). pip leaves the torch,
-# NumPy, IPython and ipywidgets already installed as they are.
+# Set up: install the course package nma_dl (once per kernel).
+# Colab and Kaggle do not ship it: this installs the release this notebook was made
+# for (an older nma_dl is upgraded). pip leaves the torch, NumPy, IPython and
+# ipywidgets already installed as they are.
 import importlib
 import importlib.metadata
 import re
@@ -248,8 +252,24 @@ def install_source(repo: Repository, version: str) -> str:
     return INSTALL_TEMPLATE.replace("@VERSION@", version).replace("@SPEC@", spec).strip()
 
 
-def header_cells(repo: Repository, slug: str, *, student: bool, version: str = "0.0.0"):
-    """Badge cell and install cell that open every view of a tutorial."""
+def install_toggle(source: str) -> str:
+    """The text of the toggle that folds the install cell on the site: its first comment line."""
+    first = source.strip().splitlines()[0] if source.strip() else ""
+    if not first.startswith("#"):
+        raise ValueError(f"source: the install cell must open with a comment line; got {first!r}")
+    return first.lstrip("#").strip()
+
+
+def header_cells(
+    repo: Repository, slug: str, *, student: bool, version: str = "0.0.0", fold: bool = False
+):
+    """Badge cell and install cell that open every view of a tutorial.
+
+    With ``fold`` (the source and its reference notebook, which the book renders) the install
+    cell is tagged ``hide-input`` and its toggle reads as its first comment line (MyST-NB's
+    per-cell ``code_prompt_show``), so the site shows one line where the notebook has thirty.
+    The student and with-solutions notebooks, for Colab and Kaggle, show it as plain code.
+    """
     import nbformat
 
     student_path = (STUDENT_DIR / f"{slug}.ipynb").as_posix()
@@ -269,14 +289,25 @@ def header_cells(repo: Repository, slug: str, *, student: bool, version: str = "
         text = f"Exercises: {badges(student_path)}\n\nWith solutions: {badges(solutions_path)}"
     install = install_source(repo, version)
     meta = {"tags": [HEADER]}
+    install_meta = copy.deepcopy(meta)
+    if fold:
+        install_meta = {
+            "mystnb": {"code_prompt_show": install_toggle(install)},
+            "tags": [HEADER, "hide-input"],
+        }
     return [
         nbformat.v4.new_markdown_cell(text, metadata=copy.deepcopy(meta)),
-        nbformat.v4.new_code_cell(install, metadata=copy.deepcopy(meta)),
+        nbformat.v4.new_code_cell(install, metadata=install_meta),
     ]
 
 
-def with_header(nb, repo: Repository, slug: str, *, student: bool, version: str = "0.0.0"):
-    """Return a copy of ``nb`` whose header cells are fresh, placed after the title cell."""
+def with_header(
+    nb, repo: Repository, slug: str, *, student: bool, version: str = "0.0.0", fold: bool = False
+):
+    """Return a copy of ``nb`` whose header cells are fresh, placed after the title cell.
+
+    ``fold`` folds the install cell on the site (see :func:`header_cells`).
+    """
     import nbformat
 
     nb = copy.deepcopy(nb)
@@ -291,7 +322,8 @@ def with_header(nb, repo: Repository, slug: str, *, student: bool, version: str 
                 nbformat.v4.new_markdown_cell(rest.strip()),
             ]
         at = 1
-    nb.cells = cells[:at] + header_cells(repo, slug, student=student, version=version) + cells[at:]
+    header = header_cells(repo, slug, student=student, version=version, fold=fold)
+    nb.cells = cells[:at] + header + cells[at:]
     return nb
 
 
@@ -474,7 +506,7 @@ def _finish(nb):
 
 def reference_notebook(source_nb, repo: Repository, slug: str, version: str = "0.0.0"):
     """The Jupytext pair of the source: every cell, solutions in place, no outputs."""
-    return _finish(with_header(source_nb, repo, slug, student=False, version=version))
+    return _finish(with_header(source_nb, repo, slug, student=False, version=version, fold=True))
 
 
 def stub_block(source: str) -> str:
@@ -558,7 +590,16 @@ def _source_text(nb) -> str:
 
 
 def _cells_signature(nb) -> list[tuple]:
-    return [(c.cell_type, c.source.strip(), tuple(_tags(c))) for c in nb.cells]
+    # MyST-NB's cell options too: the install cell's toggle text lives there.
+    return [
+        (
+            c.cell_type,
+            c.source.strip(),
+            tuple(_tags(c)),
+            json.dumps(c.metadata.get("mystnb"), sort_keys=True),
+        )
+        for c in nb.cells
+    ]
 
 
 def plan(root: Path = ROOT) -> dict[Path, str]:
@@ -571,7 +612,7 @@ def plan(root: Path = ROOT) -> dict[Path, str]:
     for slug in tutorial_slugs(root):
         src_path = root / SOURCE_DIR / f"{slug}.md"
         source = jupytext.read(src_path, fmt="md:myst")
-        fresh = with_header(source, repo, slug, student=False, version=version)
+        fresh = with_header(source, repo, slug, student=False, version=version, fold=True)
         if (
             _cells_signature(fresh) != _cells_signature(source)
             or any(list(c.metadata) != sorted(c.metadata) for c in source.cells)

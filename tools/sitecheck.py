@@ -66,7 +66,20 @@ Checks on every page (a check with nothing to look at on a page passes, saying s
                image, table, code, frame) sticks out of the screen or is clipped, unless a
                scrollable box holds it;
 ``keyboard``   Tab reaches every solution toggle and Enter opens it; no formula is a Tab stop;
-               every Tab stop in the article shows a visible focus style (outline or shadow).
+               every Tab stop in the article shows a visible focus style (outline or shadow);
+``paths``      no output or text of the article shows a path of the machine that built the site:
+               a ``PosixPath(``/``WindowsPath(`` repr, the book root, the home folder, the Python
+               prefix, a ``site-packages`` folder, or an absolute path under ``/home/``,
+               ``/work/``, ``/tmp/``, ``/root/``, ``/Users/``, ... (code cells' source excluded);
+``streams``    no code cell shows two output boxes of the same stream in a row (a training log
+               printed line by line is one box: ``nb_merge_streams`` in ``_config.yml``);
+``install``    the install cell of a tutorial (tag ``nma-header``) is folded on load behind a
+               toggle that reads as its first comment line, and the toggle shows its code;
+``labels``     at 375 px, the smallest text of each figure in a cell output (the tick labels of
+               the course's matplotlib style: ``nma_dl/plotting/course.mplstyle``) renders at
+               least :data:`LABEL_MIN_PX` CSS px tall: its size in the PNG (points x the PNG's
+               dpi / 72) x rendered width / natural width; a figure shown at that scale that is
+               wider than the column scrolls in its own focusable, labelled box (``course.js``).
 
 Text is the reader's: code (``pre``/``code``) and rendered equations are left out of the raw-TeX
 search, so a ``$`` in a code cell is fine, while a ``$`` pair in prose (``costs $5 or $6``) would
@@ -121,6 +134,10 @@ CHECKS = (
     "alt",
     "mobile",
     "keyboard",
+    "paths",
+    "streams",
+    "install",
+    "labels",
 )
 SOLUTION, STUB = "exercise-solution", "exercise-stub"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -155,6 +172,32 @@ VIDEO_PLAYER = re.compile(
 )
 ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|\b\w+Error: |NotImplementedError")
 PLT_SHOW = re.compile(r"^\s*(?:plt|pyplot|matplotlib\.pyplot)\.show\(", re.MULTILINE)
+HEADER = "nma-header"  # the badge and install cells tools/nbtools.py puts under a title
+# A path of the machine that built the site, in what a reader sees: a pathlib repr, or an
+# absolute path under a folder that holds homes, checkouts, temporary files or environments.
+# Not preceded by a word character, '.', ':' or '/', so no URL (https://x.org/home/...) and no
+# fraction (1/home) matches; "site-packages"/"dist-packages" only name installed packages.
+BUILD_PATH = re.compile(
+    r"\b(?:Posix|Windows|PurePosix|PureWindows)Path\("
+    r"|(?<![\w.:/~-])/(?:home|work|tmp|root|Users|opt|srv|mnt|private|var/folders|var/tmp)"
+    r"/[^\s'\"<>),]*"
+    r"|[^\s'\"<>(]*\b(?:site|dist)-packages\b"
+    r"|\b[A-Za-z]:\\(?:Users|Windows)\\"
+)
+# Labels of a figure narrower than this (CSS px, at 375 px) are unreadable on a phone: 8 CSS px
+# is 6 pt, the least that journals allow for text in a printed figure (5-7 pt).
+LABEL_MIN_PX = 8.0
+LABEL_STYLE = Path("nma_dl/plotting/course.mplstyle")  # under the book root
+LABEL_KEYS = (
+    "font.size",
+    "axes.labelsize",
+    "axes.titlesize",
+    "xtick.labelsize",
+    "ytick.labelsize",
+    "legend.fontsize",
+    "figure.titlesize",
+)
+DEFAULT_LABEL_PT, DEFAULT_DPI = 10.0, 100.0  # matplotlib's tick labels; the course's dpi
 
 
 # --------------------------------------------------------------------------- results
@@ -225,6 +268,22 @@ class Site:
     mime_priority: tuple[str, ...]
     cache_dir: Path | None = None  # jupyter-cache of the build (execute.cache in _config.yml)
     built: frozenset[str] | None = None  # pages this build wrote (None: no searchindex.js)
+    root: Path | None = None  # the book root (_config.yml): a path a page must never show
+    merge_streams: bool = False  # nb_merge_streams of _config.yml: one box per stream and cell
+    label_pt: float = DEFAULT_LABEL_PT  # smallest font of the course's matplotlib style
+
+    def machine_paths(self) -> list[str]:
+        """Folders of the build machine whose paths a page must not show (deep ones only)."""
+        import os
+
+        found = []
+        for folder in (self.root, self.html_dir, Path.home(), Path(sys.prefix), os.getcwd()):
+            if folder is None:
+                continue
+            text = str(Path(folder).resolve())
+            if len(Path(text).parts) >= 3 and text not in found:  # never "/" or "/home"
+                found.append(text)
+        return found
 
     @property
     def repo_slug(self) -> str:
@@ -302,6 +361,7 @@ def load_site(html_dir: Path, root: Path | None = None, executed_dir: Path | Non
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     repo = config.get("repository") or {}
+    sphinx_config = (config.get("sphinx") or {}).get("config") or {}
     return Site(
         html_dir=html_dir,
         repo_url=repo["url"].rstrip("/"),
@@ -311,7 +371,56 @@ def load_site(html_dir: Path, root: Path | None = None, executed_dir: Path | Non
         mime_priority=_mime_priority(config),
         cache_dir=root / (config.get("execute") or {}).get("cache", "_build/.jupyter_cache"),
         built=built_pages(html_dir),
+        root=Path(root).resolve(),
+        merge_streams=bool(sphinx_config.get("nb_merge_streams", False)),
+        label_pt=smallest_font_pt(root / LABEL_STYLE),
     )
+
+
+def smallest_font_pt(style: Path) -> float:
+    """The smallest font size (pt) a matplotlib style file sets among :data:`LABEL_KEYS`.
+
+    Sizes given by name (``small``) are relative to ``font.size`` as matplotlib scales them.
+    Without the file, matplotlib's default tick labels (10 pt).
+    """
+    scale = {"xx-small": 0.579, "x-small": 0.694, "small": 0.833, "medium": 1.0}
+    scale |= {"large": 1.2, "x-large": 1.44, "xx-large": 1.728, "larger": 1.2, "smaller": 0.833}
+    try:
+        lines = Path(style).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return DEFAULT_LABEL_PT
+    values = {}
+    for line in lines:
+        key, sep, value = line.split("#", 1)[0].partition(":")
+        if sep and key.strip() in LABEL_KEYS:
+            values[key.strip()] = value.strip()
+    base = float(values.get("font.size", DEFAULT_LABEL_PT))
+    sizes = []
+    for value in values.values():
+        try:
+            sizes.append(float(value))
+        except ValueError:
+            if value in scale:
+                sizes.append(base * scale[value])
+    return min(sizes) if sizes else DEFAULT_LABEL_PT
+
+
+def png_dpi(data: bytes) -> float | None:
+    """The resolution a PNG records (its ``pHYs`` chunk, in dots per inch), or None."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None
+    pos = 8
+    while pos + 8 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"pHYs" and length >= 9 and pos + 17 <= len(data):
+            per_metre = int.from_bytes(data[pos + 8 : pos + 12], "big")
+            metre_unit = data[pos + 16] == 1
+            return per_metre * 0.0254 if metre_unit and per_metre else None
+        if kind in (b"IDAT", b"IEND"):
+            return None  # pHYs, when there is one, comes before the image data
+        pos += 12 + length
+    return None
 
 
 @dataclass
@@ -322,10 +431,26 @@ class CellExpectation:
     widgets: int  # outputs that are widgets (shown through their text/html fallback)
     outputs: int  # outputs the page shows
     calls_show: bool  # the source calls plt.show()
+    first_line: str = ""  # the first line of the source
 
 
 def _chosen_mime(data: dict, priority: tuple[str, ...]) -> str | None:
     return next((m for m in priority if m in data), None)
+
+
+def shown_outputs(outputs: list[dict], merge_streams: bool) -> list[dict]:
+    """The outputs the page shows, in order: with ``merge_streams`` MyST-NB shows each stream
+    (stdout, stderr) once, where it first appears, holding all its text."""
+    if not merge_streams:
+        return list(outputs)
+    shown, seen = [], set()
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            if out.get("name") in seen:
+                continue
+            seen.add(out.get("name"))
+        shown.append(out)
+    return shown
 
 
 @functools.lru_cache(maxsize=32)
@@ -355,7 +480,10 @@ def executed_notebook(path: Path, cache_dir: Path | None = None) -> dict:
 
 
 def notebook_cells(
-    path: Path, priority: tuple[str, ...], cache_dir: Path | None = None
+    path: Path,
+    priority: tuple[str, ...],
+    cache_dir: Path | None = None,
+    merge_streams: bool = False,
 ) -> list[CellExpectation]:
     """One entry per code cell that the page shows, in order."""
     nb = json.loads(_executed_notebook_text(Path(path), Path(path).stat().st_mtime, cache_dir))
@@ -369,7 +497,7 @@ def notebook_cells(
         source = "".join(cell.get("source", ""))
         figures = widgets = shown = 0
         if not REMOVED_OUTPUT_TAGS & set(tags):
-            for out in cell.get("outputs", []):
+            for out in shown_outputs(cell.get("outputs", []), merge_streams):
                 kind = out.get("output_type")
                 if kind in ("stream", "error"):
                     shown += 1
@@ -390,7 +518,8 @@ def notebook_cells(
         calls_show = (
             bool(PLT_SHOW.search(source)) and not raised and not REMOVED_OUTPUT_TAGS & set(tags)
         )
-        cells.append(CellExpectation(i, tags, figures, widgets, shown, calls_show))
+        first = source.strip().splitlines()[0] if source.strip() else ""
+        cells.append(CellExpectation(i, tags, figures, widgets, shown, calls_show, first))
     return cells
 
 
@@ -542,6 +671,8 @@ _FACTS_JS = r"""
       height: o.getBoundingClientRect().height,
       imgs: (o.tagName === "IMG" ? [o] : [...o.querySelectorAll("img")]).map(imgInfo),
       links: o.querySelectorAll("a[href], iframe, svg, canvas, video").length,
+      stream: o.matches(".output.stream") ? "stdout" : o.matches(".output.stderr") ? "stderr"
+              : null,
       traceback: o.matches(".traceback, .error, .output_error")
                  || !!o.querySelector(".traceback, .ansi-red-fg, .ansi-red-intense-fg"),
     }));
@@ -1046,6 +1177,137 @@ def _check_links(site: Site, base: str, facts: dict) -> Check:
     return Check("links", True, f"{n} same-site links and resources resolve")
 
 
+def _check_paths(site: Site, facts: dict) -> Check:
+    """No output nor prose of the page shows a path of the machine that built it."""
+    texts = [("text", facts["text"])]
+    texts += [(f"code cell {k + 1}", c["outputText"]) for k, c in enumerate(facts["cells"])]
+    roots = site.machine_paths()
+    found = []
+    for where, text in texts:
+        hits = [m.group(0) for m in BUILD_PATH.finditer(text)]
+        hits += [r for r in roots if r in text and not any(r in h for h in hits)]
+        found += [f"{where}: {h[:80]!r}" for h in dict.fromkeys(hits)]
+    if found:
+        return Check(
+            "paths", False, f"{len(found)} path(s) of the build machine: " + "; ".join(found[:4])
+        )
+    return Check(
+        "paths",
+        True,
+        f"no path of the build machine in {len(facts['cells'])} cell(s)' outputs or the text",
+    )
+
+
+def _check_streams(facts: dict) -> Check:
+    """One output box per stream and cell: never two boxes of the same stream in a row."""
+    problems, boxes = [], 0
+    for k, cell in enumerate(facts["cells"], 1):
+        kinds = [o.get("stream") for o in cell["outputs"]]
+        boxes += sum(1 for kind in kinds if kind)
+        split = [a for a, b in zip(kinds, kinds[1:], strict=False) if a and a == b]
+        if split:
+            problems.append(f"code cell {k}: {len(split) + 1} {split[0]} boxes in a row")
+    if problems:
+        return Check(
+            "streams",
+            False,
+            "printed text split into several boxes (nb_merge_streams in _config.yml?): "
+            + "; ".join(problems[:3]),
+        )
+    return Check("streams", True, f"{boxes} stream box(es), none split")
+
+
+def _check_install(page, facts: dict, expected: list[CellExpectation] | None) -> Check:
+    """The install cell of a tutorial is folded behind its first comment line."""
+    if expected is None:
+        return Check("install", True, "no notebook on this page, no install cell")
+    installs = [c for c in expected if HEADER in c.tags]
+    if not installs:
+        return Check("install", False, f"no install cell (tag {HEADER}) in the notebook")
+    want = installs[0].first_line.lstrip("#").strip()
+    cells = page.locator(f"div.cell.tag_{HEADER}")
+    if cells.count() == 0:
+        return Check("install", False, f"no install cell (tag {HEADER}) on the page")
+    cell = cells.first
+    code = cell.locator(".cell_input")
+    toggle = cell.locator("summary")
+    problems = []
+    if code.count() == 0:
+        problems.append("install cell has no code")
+    elif code.first.is_visible():
+        problems.append("install cell's code visible on load (not folded)")
+    if toggle.count() == 0 or not toggle.first.is_visible():
+        problems.append("install cell has no visible toggle")
+    else:
+        shown = " ".join(toggle.first.inner_text().split())
+        if shown != want:
+            problems.append(f"install toggle reads {shown[:80]!r}, not its first line {want!r}")
+        elif code.count():
+            toggle.first.scroll_into_view_if_needed()
+            toggle.first.click()
+            try:
+                code.first.wait_for(state="visible", timeout=2000)
+            except Exception:
+                problems.append("install cell's code still hidden after clicking its toggle")
+    if problems:
+        return Check("install", False, "; ".join(problems))
+    return Check(
+        "install", True, f"install cell folded behind {want!r}; its toggle shows the code"
+    )
+
+
+def _image_bytes(site: Site, base: str, src: str) -> bytes | None:
+    if src.startswith("data:"):
+        import base64
+
+        head, _, body = src.partition(",")
+        try:
+            return base64.b64decode(body) if head.endswith(";base64") else None
+        except ValueError:
+            return None
+    path = _url_to_file(site, base, src.split("#")[0].split("?")[0])
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
+def _check_labels(site: Site, base: str, figures: list[dict]) -> Check:
+    """At 375 px: each figure's smallest text is at least LABEL_MIN_PX CSS px tall."""
+    small, unreachable, sizes = [], [], []
+    for k, fig in enumerate(figures, 1):
+        if not fig["natural"] or not fig["shown"]:
+            continue  # a figure that did not load: the figures check reports it
+        dpi = png_dpi(_image_bytes(site, base, fig["src"]) or b"") or DEFAULT_DPI
+        size = site.label_pt * dpi / 72 * fig["shown"] / fig["natural"]
+        sizes.append(size)
+        name = (
+            fig["src"].rsplit("/", 1)[-1][:40]
+            if not fig["src"].startswith("data:")
+            else f"inline image {k}"
+        )
+        if size < LABEL_MIN_PX - 1e-6:
+            small.append(
+                f"{name}: labels {size:.1f} px ({fig['shown']:.0f} of {fig['natural']} px wide)"
+            )
+        if fig["scrolls"] and not fig["focusable"]:
+            unreachable.append(f"{name}: its box scrolls but is no labelled Tab stop")
+    problems = []
+    if small:
+        problems.append(
+            f"{len(small)} of {len(sizes)} figure(s) with labels under {LABEL_MIN_PX:g} px at "
+            f"375 px: " + "; ".join(small[:3])
+        )
+    problems += unreachable[:3]
+    if problems:
+        return Check("labels", False, "; ".join(problems))
+    if not sizes:
+        return Check("labels", True, "no figures")
+    return Check(
+        "labels",
+        True,
+        f"{len(sizes)} figure(s), smallest labels {min(sizes):.1f} px at 375 px "
+        f"({site.label_pt:g} pt in the style)",
+    )
+
+
 # --------------------------------------------------------------------------- accessibility
 
 # Where axe looks and what it counts: WCAG 2.1 A and AA rules, plus axe's best practices and
@@ -1126,6 +1388,28 @@ _MOBILE_JS = r"""
     }
   }
   return {overflow: Math.max(doc.scrollWidth, document.body.scrollWidth) - width, clipped};
+}
+"""
+
+# Each figure of a cell output at the current width: natural and rendered width, and whether the
+# box around it scrolls sideways (and is then a labelled Tab stop). Measured after two frames, so
+# course.js has fitted the figures to the column.
+_LABELS_JS = r"""
+async (article) => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  await frame(); await frame();
+  const root = document.querySelector(article) || document.body;
+  return [...root.querySelectorAll(".cell_output img")].map(img => {
+    let box = null;
+    for (let a = img.parentElement; a && a !== root; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      const scrolling = o === "auto" || o === "scroll";
+      if (scrolling && a.scrollWidth > a.clientWidth + 1) { box = a; break; }
+    }
+    return {src: img.currentSrc || img.src, natural: img.naturalWidth,
+            shown: img.getBoundingClientRect().width, scrolls: !!box,
+            focusable: !!box && box.tabIndex >= 0 && !!box.getAttribute("aria-label")};
+  });
 }
 """
 
@@ -1296,11 +1580,13 @@ def _check_keyboard(page) -> Check:
     return Check("keyboard", True, detail)
 
 
-def check_accessibility(browser, base: str, page_name: str, watch: _PageWatch) -> dict:
+def check_accessibility(
+    browser, base: str, page_name: str, watch: _PageWatch, site: Site | None = None
+) -> dict:
     """The accessibility checks of one page, in light and dark mode, at 1280 and 375 px.
 
-    Returns the checks ``axe``, ``alt``, ``mobile`` and ``keyboard`` by name, and one ``AxeCount``
-    per view under ``"counts"``.
+    Returns the checks ``axe``, ``alt``, ``mobile``, ``keyboard`` and (given the ``site``)
+    ``labels`` by name, and one ``AxeCount`` per view under ``"counts"``.
     """
     counts, checks = [], {}
     for mode, width in A11Y_VIEWS:
@@ -1312,6 +1598,9 @@ def check_accessibility(browser, base: str, page_name: str, watch: _PageWatch) -
                 checks["keyboard"] = _check_keyboard(page)
             if width < 600 and mode == "light":
                 checks["mobile"] = _check_mobile(page.evaluate(_MOBILE_JS, ARTICLE))
+                if site is not None:
+                    figures = page.evaluate(_LABELS_JS, ARTICLE)
+                    checks["labels"] = _check_labels(site, base, figures)
         finally:
             context.close()
     failing = [c for c in counts if c.content]
@@ -1373,10 +1662,14 @@ def check_page(
         if slug is not None:
             nb = site.executed_notebook(slug)
             expected = (
-                notebook_cells(nb, site.mime_priority, site.cache_dir) if nb.is_file() else None
+                notebook_cells(nb, site.mime_priority, site.cache_dir, site.merge_streams)
+                if nb.is_file()
+                else None
             )
         cells_match = expected is not None and len(expected) == len(facts["cells"])
         checks = {
+            "paths": _check_paths(site, facts),
+            "streams": _check_streams(facts),
             "mathjax": _check_mathjax(facts, settle),
             "figures": _check_figures(facts, expected, cells_match),
             "stubs": _check_stubs(facts),
@@ -1403,7 +1696,8 @@ def check_page(
             page, facts, expected
         )  # clicks: after the screenshot
         checks["videos"] = _check_videos(page)
-        a11y = check_accessibility(browser, base, page_name, watch)
+        checks["install"] = _check_install(page, facts, expected)
+        a11y = check_accessibility(browser, base, page_name, watch, site)
         result.axe = a11y.pop("counts")
         checks.update(a11y)
         page.wait_for_timeout(50)  # let late console errors arrive

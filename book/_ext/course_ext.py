@@ -13,7 +13,9 @@ things the theme cannot do on its own:
 * Accessibility (WCAG 2.1 AA, checked by ``tools/sitecheck.py`` with axe-core): formulas are kept
   out of the Tab order (MathJax's ``inTabOrder`` menu setting), ``book/_static/course.css`` gives
   every control a visible focus style and long formulas a scroll bar (``course.js`` makes a
-  formula box that scrolls focusable, so a keyboard can scroll it), the Colab/Kaggle badges of
+  formula box that scrolls focusable, so a keyboard can scroll it); on a phone a figure stops
+  shrinking at half its natural width, where its labels stay legible, and scrolls sideways in
+  a focusable box of its own (``course.js``); the Colab/Kaggle badges of
   a tutorial's header are served from the site's own ``_static/badges/`` (the notebooks keep the
   badge addresses of Colab and Kaggle, which only they can resolve), and the solution toggles
   lose the theme's ``aria-label`` ("Toggle hidden content"), so a screen reader announces what
