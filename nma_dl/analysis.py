@@ -15,7 +15,13 @@ from scipy.stats import zscore
 
 from nma_dl._validate import check_instance, check_int, require
 
-__all__ = ["RDM", "correlate_rdms", "get_hidden_activity", "reduce_dimensions"]
+__all__ = [
+    "RDM",
+    "correlate_rdms",
+    "get_hidden_activity",
+    "preferred_orientation",
+    "reduce_dimensions",
+]
 
 
 def _matrix(value, name, what="(n_stimuli, n_units)"):
@@ -226,8 +232,6 @@ def reduce_dimensions(resp, n_pca=20, random_state=0):
 # --------------------------------------------------------------------------- preferred orientation
 # The bonus decoding/encoding tutorial (W1D5 Tutorial 4) sorts neurons by their preferred
 # orientation to make the decoder's input weights readable.
-
-__all__ += ["preferred_orientation"]
 
 
 def preferred_orientation(resp, sigma=5, mode="wrap"):

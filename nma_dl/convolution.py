@@ -21,14 +21,7 @@ from torch import nn
 from nma_dl._validate import check_instance, check_int, check_tensor
 from nma_dl.stimuli import gabor
 
-__all__ = [
-    "GRATING_PERIOD",
-    "conv2d",
-    "conv_weights",
-    "count_parameters",
-    "max_pool",
-    "simple_and_complex_cells",
-]
+__all__ = ["conv2d", "conv_weights", "count_parameters", "max_pool", "simple_and_complex_cells"]
 
 #: Period in pixels of :func:`nma_dl.grating` at its defaults (sf 1/28, res 0.1): 2 pi res / sf.
 GRATING_PERIOD = 2 * math.pi * 0.1 * 28

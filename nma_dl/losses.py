@@ -20,7 +20,12 @@ import torch
 
 from nma_dl._validate import check_tensor
 
-__all__ = ["cross_entropy_loss"]
+__all__ = [
+    "cross_entropy_loss",
+    "penalty_terms",
+    "regularized_MSE_loss",
+    "regularized_loss",
+]
 
 
 def cross_entropy_loss(x, labels):
@@ -77,8 +82,6 @@ def cross_entropy_loss(x, labels):
 
 # --------------------------------------------------------------------------- regularised losses
 # The bonus decoding/encoding tutorial (W1D5 Tutorial 4) adds weight penalties to a data loss.
-
-__all__ += ["penalty_terms", "regularized_MSE_loss", "regularized_loss"]
 
 
 def _check_penalties(L2_penalty, L1_penalty):

@@ -19,7 +19,7 @@ from IPython.display import display
 from nma_dl._validate import check_instance, require
 from nma_dl.widgets import StaticFallback
 
-__all__ = ["display_videos", "player_src", "SOURCES"]
+__all__ = ["display_videos"]
 
 # source -> (player URL, watch-page URL, name on the static link); "{id}" is the video id.
 SOURCES = {

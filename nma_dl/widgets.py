@@ -15,13 +15,10 @@ from matplotlib.figure import Figure
 from nma_dl._validate import check_instance, require
 
 __all__ = [
-    "StaticFallback",
     "conv_activations_figure",
     "conv_activations_widget",
-    "figure_html",
     "lif_fi_figure",
     "lif_fi_widget",
-    "show_figure",
     "tuning_widget",
 ]
 

@@ -19,19 +19,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nma_dl.data import (
-    FILES,
-    ORIBINNED1,
-    ORIBINNED6_SPLIT,
     DataUnavailableError,
     data_dir,
     fetch,
     files,
     load_data,
     load_data_split,
-    main,
     osf_url,
     surrogate,
 )
+from nma_dl.data.files import FILES, ORIBINNED1, ORIBINNED6_SPLIT, main
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 

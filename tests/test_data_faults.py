@@ -25,14 +25,12 @@ import pytest
 import torch
 
 from nma_dl.data import (
-    FILES,
-    ORIBINNED1,
-    ORIBINNED6_SPLIT,
     DataUnavailableError,
     fetch,
     files,
     load_data,
 )
+from nma_dl.data.files import FILES, ORIBINNED1, ORIBINNED6_SPLIT
 
 TIMEOUT = 0.5  # seconds the client waits for a silent server in these tests
 
@@ -524,7 +522,8 @@ def _child(code, env):
 
 _POINT_CHILD_AT = """
     import dataclasses, hashlib, sys
-    from nma_dl.data import FILES, ORIBINNED1, fetch, files
+    from nma_dl.data import fetch, files
+    from nma_dl.data.files import FILES, ORIBINNED1
     files.osf_url = lambda osf_id: "http://127.0.0.1:{port}/download/" + osf_id + "/"
     FILES[ORIBINNED1] = dataclasses.replace(FILES[ORIBINNED1], md5="{md5}")
 """
@@ -589,7 +588,8 @@ def test_concurrent_processes_generate_the_surrogate_once(tmp_path):
     counter = tmp_path / "generations.txt"
     code = f"""
         import time
-        from nma_dl.data import FILES, fetch, surrogate
+        from nma_dl.data import fetch, surrogate
+        from nma_dl.data.files import FILES
         real = surrogate.generate
         def counted(seed, **kwargs):
             with open({str(counter)!r}, "a") as log:

@@ -15,7 +15,7 @@ import jupytext
 import pytest
 import yaml
 
-from nma_dl.data import ORIBINNED1, ORIBINNED6_SPLIT
+from nma_dl.data.files import ORIBINNED1, ORIBINNED6_SPLIT
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"

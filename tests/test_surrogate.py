@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from nma_dl.data import FILES, fetch, load_data, load_data_split, surrogate
+from nma_dl.data import fetch, load_data, load_data_split, surrogate
+from nma_dl.data.files import FILES
 
 try:
     from nma_dl.models import DeepNetReLU

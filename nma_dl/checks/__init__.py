@@ -21,44 +21,19 @@ Every check returns a :class:`CheckResult`, true when the answer passed. A noteb
 for it, since the line is already printed.
 """
 
+from nma_dl._exports import lazy_exports
 from nma_dl.checks._core import FAILED, NOT_IMPLEMENTED, PASSED, CheckResult
-from nma_dl.checks.analysis import check_correlate_rdms, check_preferred_orientation, check_RDM
-from nma_dl.checks.convolution import (
-    check_conv2d,
-    check_conv_weights,
-    check_ConvolutionalLayer,
-    check_max_pool,
-)
-from nma_dl.checks.data import check_shuffle_and_split_data
-from nma_dl.checks.losses import check_cross_entropy_loss, check_regularized_loss
-from nma_dl.checks.models import (
-    check_approximate_function,
-    check_ConvFC,
-    check_DeepNetReLU,
-    check_DeepNetSoftmax,
-    check_Net,
-)
-from nma_dl.checks.training import check_train
 
-__all__ = [
-    "FAILED",
-    "NOT_IMPLEMENTED",
-    "PASSED",
-    "CheckResult",
-    "check_ConvolutionalLayer",
-    "check_DeepNetReLU",
-    "check_Net",
-    "check_RDM",
-    "check_approximate_function",
-    "check_conv2d",
-    "check_conv_weights",
-    "check_cross_entropy_loss",
-    "check_max_pool",
-    "check_correlate_rdms",
-    "check_shuffle_and_split_data",
-    "check_train",
-    "check_ConvFC",
-    "check_DeepNetSoftmax",
-    "check_preferred_orientation",
-    "check_regularized_loss",
-]
+# Each name is written once, in the __all__ of its module (nma_dl._exports).
+_WHERE, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    (
+        "analysis",
+        "convolution",
+        "data",
+        "losses",
+        "models",
+        "training",
+    ),
+)
+__all__ = sorted(_WHERE) + ["FAILED", "NOT_IMPLEMENTED", "PASSED", "CheckResult"]

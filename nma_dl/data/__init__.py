@@ -12,47 +12,16 @@ Every public name is re-exported here and from :mod:`nma_dl`. Command line:
 cache once (:func:`nma_dl.data.files.main`).
 """
 
-from nma_dl.data.files import (
-    FILES,
-    ORIBINNED1,
-    ORIBINNED6_SPLIT,
-    SOURCES,
-    DataFile,
-    DataUnavailableError,
-    DownloadError,
-    data_dir,
-    fetch,
-    main,
-    osf_url,
-)
-from nma_dl.data.stringer import get_data, load_data, load_data_split, train_test_split
-from nma_dl.data.surrogate import SURROGATE_DESCRIPTION
-from nma_dl.data.toy import (
-    create_spiral_dataset,
-    make_loaders,
-    sample_grid,
-    shuffle_and_split_data,
-)
+from nma_dl._exports import lazy_exports
 
-__all__ = [
-    "FILES",
-    "ORIBINNED1",
-    "ORIBINNED6_SPLIT",
-    "SOURCES",
-    "SURROGATE_DESCRIPTION",
-    "DataFile",
-    "DataUnavailableError",
-    "DownloadError",
-    "create_spiral_dataset",
-    "data_dir",
-    "fetch",
-    "get_data",
-    "load_data",
-    "load_data_split",
-    "main",
-    "make_loaders",
-    "osf_url",
-    "sample_grid",
-    "shuffle_and_split_data",
-    "train_test_split",
-]
+# Each name is written once, in the __all__ of its module (nma_dl._exports).
+_WHERE, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    (
+        "files",
+        "stringer",
+        "surrogate",
+        "toy",
+    ),
+)
+__all__ = sorted(_WHERE)

@@ -64,20 +64,7 @@ import pooch
 from nma_dl._validate import check_instance, env_number, require
 from nma_dl.data import surrogate
 
-__all__ = [
-    "FILES",
-    "ORIBINNED1",
-    "ORIBINNED6_SPLIT",
-    "SOURCES",
-    "CacheError",
-    "DataFile",
-    "DataUnavailableError",
-    "DownloadError",
-    "data_dir",
-    "fetch",
-    "main",
-    "osf_url",
-]
+__all__ = ["DataUnavailableError", "data_dir", "fetch", "osf_url"]
 
 SOURCES = ("auto", "osf", "synthetic")
 ORIBINNED1 = "W3D4_stringer_oribinned1.npz"

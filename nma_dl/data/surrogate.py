@@ -40,14 +40,7 @@ import numpy as np
 
 from nma_dl._validate import check_int
 
-__all__ = [
-    "N_NEURONS",
-    "N_TRIALS",
-    "SEED",
-    "SURROGATE_DESCRIPTION",
-    "VERSION",
-    "generate",
-]
+__all__ = ["SURROGATE_DESCRIPTION"]
 
 #: Number of neurons in the real files (and in the surrogate).
 N_NEURONS = 23589

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from nma_dl._validate import check_dtype, check_size, check_tensor
-from nma_dl.models.base import ValidatedModule
+from nma_dl.models._base import ValidatedModule
 from nma_dl.stimuli import filters
 
 __all__ = ["CNN"]

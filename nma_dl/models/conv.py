@@ -8,9 +8,9 @@ import torch
 from torch import nn
 
 from nma_dl._validate import check_dtype, check_int, check_size, check_tensor, require
-from nma_dl.models.base import ValidatedModule
+from nma_dl.models._base import ValidatedModule
 
-__all__ = ["ConvolutionalLayer"]
+__all__ = ["ConvFC", "ConvolutionalLayer"]
 
 
 def _check_odd_size(value, name):
@@ -107,8 +107,6 @@ class ConvolutionalLayer(ValidatedModule):
 # --------------------------------------------------------------------------- encoding model
 # The bonus decoding/encoding tutorial (W1D5 Tutorial 4) predicts every neuron's response to a
 # grating from one convolutional layer followed by one linear layer.
-
-__all__ += ["ConvFC"]
 
 
 class ConvFC(ValidatedModule):

@@ -6,16 +6,16 @@ Both networks have one hidden layer of ``n_hidden`` units::
     y = W_out h + b_out
 
 Their ``__init__`` and ``forward`` are what the decoding tutorial shows students; the checks of
-their arguments and inputs are declared apart (see :mod:`nma_dl.models.base`).
+their arguments and inputs are declared apart (see :mod:`nma_dl.models._base`).
 """
 
 import torch
 from torch import nn
 
 from nma_dl._validate import check_dtype, check_memory, check_size, check_tensor
-from nma_dl.models.base import ValidatedModule
+from nma_dl.models._base import ValidatedModule
 
-__all__ = ["DeepNet", "DeepNetReLU"]
+__all__ = ["DeepNet", "DeepNetReLU", "DeepNetSoftmax"]
 
 
 class DeepNet(ValidatedModule):
@@ -127,8 +127,6 @@ class DeepNetReLU(DeepNet):
 
 # --------------------------------------------------------------------------- classification
 # The bonus decoding/encoding tutorial (W1D5 Tutorial 4) decodes orientation bins instead.
-
-__all__ += ["DeepNetSoftmax"]
 
 
 def _check_classes(value, name):

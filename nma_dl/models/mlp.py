@@ -25,7 +25,7 @@ from nma_dl._validate import (
     check_tensor,
     check_widths,
 )
-from nma_dl.models.base import ValidatedModule
+from nma_dl.models._base import ValidatedModule
 
 __all__ = ["Net", "activation_names", "approximate_function", "parse_activation"]
 

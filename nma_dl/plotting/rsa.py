@@ -15,7 +15,6 @@ from nma_dl._validate import check_instance
 from nma_dl.plotting.style import _as_vector, _to_numpy
 
 __all__ = [
-    "ORI_CMAP",
     "plot_multiple_rdm",
     "plot_rdm_rdm_correlations",
     "plot_rdm_rows",

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 
 from nma_dl._validate import check_instance, is_instance
 
-__all__ = ["STYLE_PATH", "identity_line", "use_course_style"]
+__all__ = ["identity_line", "use_course_style"]
 
 #: Most classes a figure draws (one tick or colour each): one per degree of orientation.
 MAX_CLASSES = 360

@@ -21,8 +21,6 @@ import inspect
 
 from torch import nn
 
-__all__ = ["ValidatedModule"]
-
 
 class ValidatedModule(nn.Module):
     """A :class:`torch.nn.Module` whose constructor arguments and forward inputs are checked.
