@@ -26,13 +26,11 @@ import sys
 import time
 from pathlib import Path
 
+import nbtools  # tools/, on pytest's pythonpath (pyproject.toml)
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ENVS = ROOT / "tests" / "envs"
-if str(ROOT / "tools") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tools"))
-import nbtools  # noqa: E402
 
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s#]+)")
 REQUIRED = {"python", "torch", "numpy", "ipython", "ipykernel", "ipywidgets", "matplotlib"}

@@ -1,19 +1,14 @@
 """Sphinx glue (book/_ext/course_ext.py): launch buttons point at student notebooks; MathJax is
 served locally."""
 
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import course_ext  # book/_ext and tools/ are on pytest's pythonpath (pyproject.toml)
+import nbtools
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-# The book's local extension and the authoring tools live outside the package.
-for folder in (ROOT / "book" / "_ext", ROOT / "tools"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-import course_ext  # noqa: E402
-import nbtools  # noqa: E402
 
 TUTORIAL = "book/W1D5_DeepLearning/W1D5_Tutorial1"
 

@@ -9,13 +9,10 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import nbtools  # tools/, on pytest's pythonpath (pyproject.toml)
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# The authoring tools are scripts in tools/, not part of the package.
-if str(ROOT / "tools") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tools"))
-import nbtools  # noqa: E402
 
 DAY = "W0D0_Toy"
 SLUG = f"{DAY}/W0D0_Tutorial1"

@@ -4,16 +4,8 @@ These run whole notebooks in a Jupyter kernel (with the offline surrogate data),
 marked ``slow``; the reference notebooks themselves are executed by nbmake in the test command.
 """
 
-import sys
-from pathlib import Path
-
+import nbtools  # tools/, on pytest's pythonpath (pyproject.toml)
 import pytest
-
-# The authoring tools are scripts in tools/, not part of the package.
-TOOLS = Path(__file__).resolve().parent.parent / "tools"
-if str(TOOLS) not in sys.path:
-    sys.path.insert(0, str(TOOLS))
-import nbtools  # noqa: E402
 
 SLUGS = nbtools.tutorial_slugs()
 ROOT = nbtools.ROOT

@@ -27,12 +27,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import sitecheck  # tools/, on pytest's pythonpath (pyproject.toml)
 
 ROOT = Path(__file__).resolve().parent.parent
-# The browser check is an authoring tool in tools/, next to the notebook builder it imports.
-if str(ROOT / "tools") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tools"))
-import sitecheck  # noqa: E402
 
 # SITECHECK_HTML checks another build (e.g. one made in a copy of the repository) instead.
 HTML = Path(os.environ.get("SITECHECK_HTML", ROOT / "_build" / "html")).resolve()

@@ -9,18 +9,13 @@ is generated with fewer neurons to keep the test quick; ``tools/t4_speed.py`` do
 all 23 589 neurons.
 """
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
+import t4_speed  # tools/, on pytest's pythonpath (pyproject.toml)
 import torch
 
 from nma_dl import train_test_split
 from nma_dl.data.surrogate import generate
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-import t4_speed
 
 N_NEURONS = 200
 

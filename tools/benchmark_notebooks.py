@@ -18,11 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+import nbtools  # a script's own folder, tools/, is on its import path
+
 TOOLS = Path(__file__).resolve().parent
 ROOT = TOOLS.parent
-sys.path.insert(0, str(TOOLS))
-
-import nbtools  # noqa: E402
 
 
 def run_once(path: Path) -> dict:

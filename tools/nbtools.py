@@ -150,15 +150,18 @@ def load_version(root: Path = ROOT) -> str:
     return version
 
 
-def toc_documents(toc: dict) -> list[str]:
-    """Every document a parsed ``_toc.yml`` names (its root, then each ``file``), in order."""
-    docs: list[str] = []
+def toc_entries(toc: dict) -> list[dict]:
+    """Every entry of a parsed ``_toc.yml`` that names a document, depth first, in order.
+
+    The one walk over the table of contents: :func:`toc_documents` and :func:`toc_titles`
+    read what they need from its entries.
+    """
+    entries: list[dict] = []
 
     def walk(node):
         if isinstance(node, dict):
-            for key in ("root", "file"):
-                if isinstance(node.get(key), str):
-                    docs.append(re.sub(r"\.(md|ipynb|rst)$", "", node[key]))
+            if any(isinstance(node.get(key), str) for key in ("root", "file")):
+                entries.append(node)
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -166,6 +169,21 @@ def toc_documents(toc: dict) -> list[str]:
                 walk(item)
 
     walk(toc)
+    return entries
+
+
+def _document(name: str) -> str:
+    return re.sub(r"\.(md|ipynb|rst)$", "", name)
+
+
+def toc_documents(toc: dict) -> list[str]:
+    """Every document a parsed ``_toc.yml`` names (its root, then each ``file``), in order."""
+    docs = [
+        _document(entry[key])
+        for entry in toc_entries(toc)
+        for key in ("root", "file")
+        if isinstance(entry.get(key), str)
+    ]
     return list(dict.fromkeys(docs))
 
 
@@ -647,20 +665,11 @@ def _h1(path: Path) -> str | None:
 
 def toc_titles(toc: dict) -> dict[str, str]:
     """``title:`` of each ``_toc.yml`` entry that sets one, by document."""
-    titles: dict[str, str] = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("file"), str) and isinstance(node.get("title"), str):
-                titles[re.sub(r"\.(md|ipynb|rst)$", "", node["file"])] = node["title"]
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return titles
+    return {
+        _document(entry["file"]): entry["title"]
+        for entry in toc_entries(toc)
+        if isinstance(entry.get("file"), str) and isinstance(entry.get("title"), str)
+    }
 
 
 def layout_problems(root: Path = ROOT) -> list[str]:

@@ -210,6 +210,13 @@ class Check:
     detail: str = ""
 
 
+def _verdict(name: str, problems: list[str], passed: str) -> Check:
+    """The end of every check: fail with its problems joined, or pass with ``passed``."""
+    if problems:
+        return Check(name, False, "; ".join(problems))
+    return Check(name, True, passed)
+
+
 @dataclass
 class PageResult:
     """Outcome of every check on one page (``page`` is relative to the site root)."""
@@ -827,9 +834,7 @@ def _check_requests(watch: _PageWatch) -> Check:
         problems.append(
             f"{len(third)} third-party request(s) before any click: " + " | ".join(third[:3])
         )
-    if problems:
-        return Check("requests", False, "; ".join(problems))
-    return Check("requests", True, "all local requests succeeded, none to a third party")
+    return _verdict("requests", problems, "all local requests succeeded, none to a third party")
 
 
 def _check_mathjax(facts: dict, settle: dict) -> Check:
@@ -847,13 +852,11 @@ def _check_mathjax(facts: dict, settle: dict) -> Check:
     raw = list(dict.fromkeys(m.group(0) for m in RAW_MATH.finditer(facts["text"])))
     if raw:
         problems.append(f"raw TeX in the text: {raw[:5]}")
-    if problems:
-        return Check("mathjax", False, "; ".join(problems))
     if not facts["mathCount"]:
-        return Check("mathjax", True, "no math on the page, no raw TeX")
-    return Check(
+        return _verdict("mathjax", problems, "no math on the page, no raw TeX")
+    return _verdict(
         "mathjax",
-        True,
+        problems,
         f"{facts['mathCount']} equations rendered (MathJax {settle.get('version')})",
     )
 
@@ -897,9 +900,7 @@ def _check_figures(
                     f"notebook cell {exp.index}: {got} figure(s) on the page, "
                     f"{exp.figures} expected"
                 )
-    if problems:
-        return Check("figures", False, "; ".join(problems))
-    return Check("figures", True, f"{shown}/{want} figures shown and loaded")
+    return _verdict("figures", problems, f"{shown}/{want} figures shown and loaded")
 
 
 def _check_solutions(page, facts: dict, expected: list[CellExpectation] | None) -> Check:
@@ -935,9 +936,9 @@ def _check_solutions(page, facts: dict, expected: list[CellExpectation] | None) 
             code.first.wait_for(state="visible", timeout=2000)
         except Exception:
             problems.append(f"solution {k + 1}: code still hidden after clicking its toggle")
-    if problems:
-        return Check("solutions", False, "; ".join(problems))
-    return Check("solutions", True, f"{n} solution(s) hidden on load, shown by their toggle")
+    return _verdict(
+        "solutions", problems, f"{n} solution(s) hidden on load, shown by their toggle"
+    )
 
 
 def _check_stubs(facts: dict) -> Check:
@@ -953,9 +954,7 @@ def _check_stubs(facts: dict) -> Check:
     others = facts["tracebacks"] - sum(1 for c in stubs for o in c["outputs"] if o["traceback"])
     if others > 0:
         problems.append(f"{others} error trace(s) elsewhere on the page")
-    if problems:
-        return Check("stubs", False, "; ".join(problems))
-    return Check("stubs", True, f"{len(stubs)} stub(s), no error trace")
+    return _verdict("stubs", problems, f"{len(stubs)} stub(s), no error trace")
 
 
 _NOTEBOOK_LINK = re.compile(
@@ -997,13 +996,11 @@ def _check_launch(site: Site, page_name: str, facts: dict) -> Check:
             problems.append(f"badges for another notebook: {others[:2]}")
     if stray:
         problems.append(f"notebook links outside {site.repo_url}@{site.branch}: {stray[:2]}")
-    if problems:
-        return Check("launch", False, "; ".join(problems))
     if slug is None:
-        return Check("launch", True, "not a tutorial page; no stray notebook links")
-    return Check(
+        return _verdict("launch", problems, "not a tutorial page; no stray notebook links")
+    return _verdict(
         "launch",
-        True,
+        problems,
         "launch button and 4 badges point at notebooks/student|solutions/"
         f"{slug}.ipynb on {site.branch}",
     )
@@ -1021,9 +1018,7 @@ def _check_nav(site: Site, base: str, facts: dict) -> Check:
         problems.append(f"navigation lacks {missing}")
     if not nav["visible"]:
         problems.append("navigation not visible at desktop width")
-    if problems:
-        return Check("nav", False, "; ".join(problems))
-    return Check("nav", True, f"lists all {len(want)} _toc.yml entries")
+    return _verdict("nav", problems, f"lists all {len(want)} _toc.yml entries")
 
 
 def _widget_output_ok(o: dict) -> bool:
@@ -1066,11 +1061,9 @@ def _check_widgets(
                 )
     elif expected is not None:
         n_widgets = sum(c.widgets for c in expected)
-    if problems:
-        return Check("widgets", False, "; ".join(problems))
-    return Check(
+    return _verdict(
         "widgets",
-        True,
+        problems,
         (
             f"{n_widgets} widget(s) shown by their static fallback"
             if n_widgets
@@ -1130,13 +1123,11 @@ def _check_videos(page) -> Check:
             now = page.evaluate(_VIDEOS_JS)["blocks"][k - 1]["players"]
             if [j for j, p in enumerate(now) if p["shown"]] != [i]:
                 problems.append(f"video block {k}: tab {i + 1} does not show its player")
-    if problems:
-        return Check("videos", False, "; ".join(problems))
     if not facts["blocks"]:
-        return Check("videos", True, "no videos")
-    return Check(
+        return _verdict("videos", problems, "no videos")
+    return _verdict(
         "videos",
-        True,
+        problems,
         f"{len(facts['blocks'])} video block(s), {n_players} lazy player(s) with their links",
     )
 
@@ -1172,9 +1163,7 @@ def _check_links(site: Site, base: str, facts: dict) -> Check:
         )
     if anchors:
         problems.append(f"{len(anchors)} link(s) to missing anchors: {sorted(set(anchors))[:3]}")
-    if problems:
-        return Check("links", False, "; ".join(problems))
-    return Check("links", True, f"{n} same-site links and resources resolve")
+    return _verdict("links", problems, f"{n} same-site links and resources resolve")
 
 
 def _check_paths(site: Site, facts: dict) -> Check:
@@ -1296,13 +1285,11 @@ def _check_labels(site: Site, base: str, figures: list[dict]) -> Check:
             f"375 px: " + "; ".join(small[:3])
         )
     problems += unreachable[:3]
-    if problems:
-        return Check("labels", False, "; ".join(problems))
     if not sizes:
-        return Check("labels", True, "no figures")
-    return Check(
+        return _verdict("labels", problems, "no figures")
+    return _verdict(
         "labels",
-        True,
+        problems,
         f"{len(sizes)} figure(s), smallest labels {min(sizes):.1f} px at 375 px "
         f"({site.label_pt:g} pt in the style)",
     )
@@ -1518,9 +1505,7 @@ def _check_mobile(mobile: dict) -> Check:
             f"{len(mobile['clipped'])} clipped element(s) at 375 px: "
             + "; ".join(mobile["clipped"][:3])
         )
-    if problems:
-        return Check("mobile", False, "; ".join(problems))
-    return Check("mobile", True, "no horizontal overflow or clipped content at 375 px")
+    return _verdict("mobile", problems, "no horizontal overflow or clipped content at 375 px")
 
 
 def _check_keyboard(page) -> Check:
