@@ -34,9 +34,10 @@ lint: $(STAMP) ## ruff check and ruff format --check over the whole repository
 
 unit: export NMA_DL_DATA_SOURCE ?= synthetic
 unit: export NMA_DL_DATA_DIR ?= $(CURDIR)/.cache/nma_dl
-unit: $(STAMP) ## the fast tests: pytest without the slow and site markers
+unit: $(STAMP) ## the fast tests: pytest without the slow and site markers, and the docstrings' examples
 	$(BIN)/python -m nma_dl.data prepare
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow and not site" tests
+	$(BIN)/python -m pytest -q --doctest-modules nma_dl
 
 notebooks: $(STAMP) ## regenerate headers, reference and student notebooks from book/<day>/*_Tutorial*.md
 	$(BIN)/python tools/nbtools.py build

@@ -41,8 +41,12 @@ def set_device():
 
     Examples
     --------
-    >>> device = set_device()  # doctest: +SKIP
-    GPU (CUDA) is enabled in this notebook.
+    On a machine without a GPU:
+
+    >>> device = set_device()  # doctest: +ELLIPSIS
+    No GPU found: running on the CPU. ...
+    >>> device
+    'cpu'
     """
     if torch.cuda.is_available():
         print("GPU (CUDA) is enabled in this notebook.")

@@ -295,9 +295,17 @@ def train(
 
     Examples
     --------
-    >>> net = DeepNetReLU(n_neurons, 10)  # doctest: +SKIP
-    >>> train_loss = train(net, nn.MSELoss(), resp_train, stimuli_train)  # doctest: +SKIP
-    iteration 10/50 | loss: ...
+    >>> from nma_dl import DeepNetReLU, set_seed
+    >>> seed = set_seed(0)
+    Random seed 0 has been set.
+    >>> r = torch.randn(20, 5)
+    >>> net = DeepNetReLU(5, 10)
+    >>> train_loss = train(net, nn.MSELoss(), r, r.sum(1, keepdim=True), 10, learning_rate=1e-2)
+    iteration 2/10 | loss: 5.651
+    iteration 4/10 | loss: 5.410
+    iteration 6/10 | loss: 5.180
+    iteration 8/10 | loss: 4.954
+    iteration 10/10 | loss: 4.729
     """
     n_epochs, learning_rate, momentum, batch_size = _train_arguments(
         net,

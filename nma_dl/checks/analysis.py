@@ -86,8 +86,11 @@ def check_RDM(func):
 
     Examples
     --------
-    >>> check_RDM(RDM)  # doctest: +SKIP
+    >>> from nma_dl import RDM
+    >>> result = check_RDM(RDM)
     ✓ RDM: 3/3 cases match the reference.
+    >>> result.status
+    'passed'
     """
     _require_callable(func, "func", "RDM", "function")
     descriptions = [
@@ -148,8 +151,11 @@ def check_correlate_rdms(func):
 
     Examples
     --------
-    >>> check_correlate_rdms(correlate_rdms)  # doctest: +SKIP
+    >>> from nma_dl import correlate_rdms
+    >>> result = check_correlate_rdms(correlate_rdms)
     ✓ correlate_rdms: 3/3 cases match the reference.
+    >>> result.status
+    'passed'
     """
     _require_callable(func, "func", "correlate_rdms", "function")
     descriptions = ["3 x 3", "12 x 12", "7 x 7"]

@@ -65,8 +65,11 @@ def check_conv2d(func):
 
     Examples
     --------
-    >>> check_conv2d(conv2d)  # doctest: +SKIP
+    >>> from nma_dl import conv2d
+    >>> result = check_conv2d(conv2d)
     ✓ conv2d: 4/4 cases match the reference.
+    >>> result.status
+    'passed'
     """
     _require_callable(func, "func", "conv2d", "function")
     cases = [
@@ -144,8 +147,11 @@ def check_ConvolutionalLayer(cls):
 
     Examples
     --------
-    >>> check_ConvolutionalLayer(ConvolutionalLayer)  # doctest: +SKIP
+    >>> from nma_dl import ConvolutionalLayer
+    >>> result = check_ConvolutionalLayer(ConvolutionalLayer)
     ✓ ConvolutionalLayer: 3/3 cases match the reference.
+    >>> result.status
+    'passed'
     """
     _require_callable(cls, "cls", "ConvolutionalLayer", "class")
     cases = [
@@ -211,8 +217,11 @@ def check_max_pool(func):
 
     Examples
     --------
-    >>> check_max_pool(max_pool)  # doctest: +SKIP
+    >>> from nma_dl import max_pool
+    >>> result = check_max_pool(max_pool)
     ✓ max_pool: 4/4 cases match the reference.
+    >>> result.status
+    'passed'
     """
     _require_callable(func, "func", "max_pool", "function")
     cases = [
@@ -286,8 +295,11 @@ def check_conv_weights(func):
 
     Examples
     --------
-    >>> check_conv_weights(conv_weights)  # doctest: +SKIP
+    >>> from nma_dl import conv_weights
+    >>> result = check_conv_weights(conv_weights)
     ✓ conv_weights: 3/3 cases match the reference.
+    >>> result.status
+    'passed'
     """
     _require_callable(func, "func", "conv_weights", "function")
     makers = [

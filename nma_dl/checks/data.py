@@ -89,8 +89,11 @@ def check_shuffle_and_split_data(func):
 
     Examples
     --------
-    >>> check_shuffle_and_split_data(shuffle_and_split_data)  # doctest: +SKIP
+    >>> from nma_dl import shuffle_and_split_data
+    >>> result = check_shuffle_and_split_data(shuffle_and_split_data)
     ✓ shuffle_and_split_data: 3/3 cases match the reference.
+    >>> result.status
+    'passed'
     """
     _require_callable(func, "func", "shuffle_and_split_data", "function")
 

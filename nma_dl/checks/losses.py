@@ -92,8 +92,11 @@ def check_cross_entropy_loss(func):
 
     Examples
     --------
-    >>> check_cross_entropy_loss(cross_entropy_loss)  # doctest: +SKIP
+    >>> from nma_dl import cross_entropy_loss
+    >>> result = check_cross_entropy_loss(cross_entropy_loss)
     ✓ cross_entropy_loss: 3/3 cases match the reference.
+    >>> result.status
+    'passed'
     """
     _require_callable(func, "func", "cross_entropy_loss", "function")
     descriptions = {

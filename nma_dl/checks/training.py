@@ -120,8 +120,11 @@ def check_train(func):
 
     Examples
     --------
-    >>> check_train(train)  # doctest: +SKIP
+    >>> from nma_dl import train
+    >>> result = check_train(train)
     ✓ train: 3/3 cases match the reference.
+    >>> result.status
+    'passed'
     """
     _require_callable(func, "func", "train", "function")
 
