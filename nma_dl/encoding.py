@@ -37,6 +37,7 @@ from torch import nn, optim
 from nma_dl._validate import (
     check_instance,
     check_int,
+    check_pair,
     check_real,
     check_responses,
     check_same_rows,
@@ -82,8 +83,8 @@ def decode_orientation(
     The orientations are binned with :func:`nma_dl.stimulus_class` (classes 0 to
     ``n_classes - 1``), then ``n_iter`` full-batch steps of plain gradient descent
     (``optim.SGD``, learning rate 0.1) minimise ``loss_fn``; the test loss is measured after
-    every step (without building a graph). Progress is printed 5 times, then the fraction of
-    test stimuli classified correctly.
+    every step (without building a graph). The losses at 5 evenly spaced steps and the fraction
+    of test stimuli classified correctly are printed together when training ends.
 
     With both penalties 0, ``loss_fn(output, classes)`` is called (e.g. ``nn.NLLLoss()``);
     otherwise ``loss_fn(output, classes, net.in_layer.weight, L2_penalty, L1_penalty)``
@@ -141,6 +142,7 @@ def decode_orientation(
     optimizer = optim.SGD(net.parameters(), lr=0.1, foreach=True)
     train_loss, test_loss = [], []
     every = max(n_iter // 5, 1)
+    log = []  # printed in one go at the end: one output box in a notebook, not one per line
     for i in range(n_iter):
         loss = loss_of(net(train_data), train_classes)
         optimizer.zero_grad()
@@ -150,14 +152,15 @@ def decode_orientation(
         with torch.no_grad():  # no graph: nothing is differentiated on the test set
             test_loss.append(loss_of(net(test_data), test_classes).item())
         if (i + 1) % every == 0:
-            print(
+            log.append(
                 f"iteration {i + 1}/{n_iter} | loss: {train_loss[-1]:.3f} | "
                 f"test_loss: {test_loss[-1]:.3f}"
             )
     with torch.no_grad():
         predicted = net(test_data).argmax(dim=1).cpu()
     frac_correct = (predicted == test_classes.cpu()).double().mean().item()
-    print(f">>> fraction correct = {frac_correct:.3f}")
+    log.append(f">>> fraction correct = {frac_correct:.3f}")
+    print("\n".join(log))
     return train_loss, test_loss, predicted
 
 
@@ -280,8 +283,9 @@ def train_encoder(
     minimised with ``optim.SGD(momentum=0.9)``. As in the original, the training loss is the
     loss of each step's weights, and the test loss (the same expression on the test responses,
     with the weights after the step) is measured after the first step and every
-    ``n_iter // 10`` steps, when a line is printed. The numbers are the original's, to float32
-    rounding, about five times faster (see the module docstring): the linear layer's weights are
+    ``n_iter // 10`` steps; those steps' losses are printed together, one line each, when
+    training ends. The numbers are the original's, to float32 rounding, about five times
+    faster (see the module docstring): the linear layer's weights are
     updated by hand, gradient, penalties and momentum together, a block of about 1 MiB of rows
     at a time while the block is in the CPU's cache, instead of through autograd and the
     optimizer. For that, ``net.out_layer`` is replaced while training by a stand-in with the
@@ -309,7 +313,7 @@ def train_encoder(
     L2_penalty, L1_penalty : float, default=5e-4, 1e-6
         Finite and >= 0.
     verbose : bool, default=True
-        Whether to print the progress lines.
+        Whether to print the losses of those steps (in one go, at the end).
 
     Returns
     -------
@@ -321,8 +325,7 @@ def train_encoder(
     check_tensor(train_data, "train_data")
     check_tensor(train_labels, "train_labels")
     check_same_rows(train_data, train_labels, ("train_data", "train_labels"))
-    if (test_data is None) != (test_labels is None):
-        raise ValueError("test_data and test_labels must be given together (or neither)")
+    check_pair(test_data, test_labels, ("test_data", "test_labels"))
     if test_data is not None:
         check_tensor(test_data, "test_data")
         check_tensor(test_labels, "test_labels")
@@ -360,6 +363,7 @@ def train_encoder(
     stand_in = _StandIn(layer)
     weight.requires_grad_(False)
     net.out_layer = stand_in
+    log = []  # printed in one go at the end: one output box in a notebook, not one per line
     try:
         for i in range(n_iter):
             loss = mse(net(train_distinct).index_select(0, train_copies), train_labels)
@@ -382,11 +386,12 @@ def train_encoder(
                         weight, L2_penalty, L1_penalty, scratch
                     )
                     line += f" | test loss: {test_loss[i]:.4f}"
-                if verbose:
-                    print(line)
+                log.append(line)
     finally:
         net.out_layer = layer
         weight.requires_grad_(trained)
+        if verbose and log:  # also the lines so far when training stops on an error
+            print("\n".join(log))
     return train_loss, test_loss
 
 

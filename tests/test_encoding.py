@@ -225,6 +225,37 @@ def test_decode_orientation_returns_the_originals_outputs(capsys):
     assert printed[-1] == f">>> fraction correct = {accuracy:.3f}"
 
 
+class _Writes:
+    """A stand-in for ``sys.stdout`` that keeps every ``write`` call apart."""
+
+    def __init__(self):
+        self.calls = []
+
+    def write(self, text):
+        self.calls.append(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+def test_decode_orientation_prints_its_log_in_one_go(monkeypatch):
+    # One write, so a notebook shows the log in one output box, whatever the time between lines.
+    resp, stimuli = _classification_data()
+    writes = _Writes()
+    monkeypatch.setattr("sys.stdout", writes)
+    torch.manual_seed(0)
+    decode_orientation(
+        DeepNetSoftmax(30, 8, 4), 4, torch.nn.NLLLoss(), resp[:40], stimuli[:40], resp[40:],
+        stimuli[40:], n_iter=10,
+    )  # fmt: skip
+    logs = [text for text in writes.calls if text.strip()]
+    assert len(logs) == 1
+    lines = logs[0].splitlines()
+    assert len(lines) == 6 and lines[0].startswith("iteration 2/10 | loss: ")
+    assert lines[-1].startswith(">>> fraction correct = ")
+
+
 @pytest.mark.parametrize(
     ("change", "error", "match"),
     [
@@ -270,6 +301,45 @@ def test_train_encoder_records_test_loss_at_the_originals_iterations():
     measured = np.flatnonzero(~np.isnan(test_loss)).tolist()
     assert measured == [0, 3, 7, 11, 15, 19, 23, 27, 31, 35, 39]
     assert np.isfinite(train_loss).all() and train_loss[-1] < train_loss[0]
+
+
+def test_train_encoder_prints_its_log_in_one_go(monkeypatch):
+    images, resp_train, resp_test = _encoding_data()
+    writes = _Writes()
+    monkeypatch.setattr("sys.stdout", writes)
+    torch.manual_seed(0)
+    train_loss, test_loss = train_encoder(
+        ConvFC(40, filters=filters()), images, resp_train, images, resp_test,
+        learning_rate=0.01, n_iter=20,
+    )  # fmt: skip
+    logs = [text for text in writes.calls if text.strip()]
+    assert len(logs) == 1
+    lines = logs[0].splitlines()
+    measured = np.flatnonzero(~np.isnan(test_loss))
+    assert len(lines) == len(measured) == 11
+    for line, i in zip(lines, measured, strict=True):
+        assert line == (
+            f"iteration {i + 1}/20 | train loss: {train_loss[i]:.4f} | "
+            f"test loss: {test_loss[i]:.4f}"
+        )
+
+
+def test_train_encoder_prints_the_log_so_far_when_training_fails(monkeypatch, capsys):
+    images, resp_train, _ = _encoding_data()
+    torch.manual_seed(0)
+    net = ConvFC(40, filters=filters())
+    calls = []
+
+    def failing_step(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("stop")
+        return 0.0
+
+    monkeypatch.setattr("nma_dl.encoding._penalty_and_step", failing_step)
+    with pytest.raises(RuntimeError, match="stop"):
+        train_encoder(net, images, resp_train, learning_rate=0.01, n_iter=10)
+    assert capsys.readouterr().out.startswith("iteration 1/10 | train loss: ")
 
 
 def test_train_encoder_distinct_images_give_the_full_batch_numbers():
@@ -475,6 +545,38 @@ def test_weight_and_training_plots():
     _, ax = plt.subplots()
     plot_prediction(ax, np.zeros(60), np.ones(60), np.ones(60))
     assert len(ax.lines) == 3
+    plt.close("all")
+
+
+def test_visualize_weights_labels_the_order_of_the_neurons():
+    import matplotlib.pyplot as plt
+
+    fig = visualize_weights(np.zeros((10, 30)), np.ones((1, 10)))
+    assert fig.axes[0].get_xlabel() == "neurons sorted by preferred orientation"
+    fig = visualize_weights(
+        np.zeros((10, 30)), np.ones((1, 10)), xlabel="neurons, in recorded order"
+    )
+    assert fig.axes[0].get_xlabel() == "neurons, in recorded order"
+    with pytest.raises(TypeError, match="xlabel"):
+        visualize_weights(np.zeros((10, 30)), np.ones((1, 10)), xlabel=3)
+    plt.close("all")
+
+
+def test_visualize_weights_ticks_mean_something():
+    import matplotlib.pyplot as plt
+
+    # one output: a single column, no x-ticks; hidden units are whole numbers
+    fig = visualize_weights(np.zeros((10, 30)), np.ones((1, 10)))
+    ax_in, ax_out = fig.axes[0], fig.axes[1]
+    assert list(ax_out.get_xticks()) == []
+    for ticks in (ax_in.get_yticks(), ax_out.get_yticks()):
+        assert all(float(t).is_integer() for t in ticks)
+    # twenty outputs: whole-numbered output units within the matrix
+    fig = visualize_weights(np.zeros((20, 30)), np.ones((20, 20)))
+    ax_out = fig.axes[1]
+    ticks = [t for t in ax_out.get_xticks() if -0.5 <= t <= 19.5]
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks)
+    assert ax_out.get_xlabel() == "output unit"
     plt.close("all")
 
 

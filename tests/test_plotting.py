@@ -212,12 +212,42 @@ def test_plot_decoded_results_marks_every_bin(decoded):
     assert len(labels) == 8
     assert labels[0] == "0° - 45°" and labels[-1] == "315° - 360°"
     np.testing.assert_allclose(ax_pred.get_yticks(), np.arange(8))
-    np.testing.assert_allclose(ax_pred.get_xticks(), np.linspace(0, 360, 9))
+    # labelled every 90°, every bin edge a minor tick
+    np.testing.assert_allclose(ax_pred.get_xticks(), [0, 90, 180, 270, 360])
+    ticks = np.union1d(ax_pred.get_xticks(), ax_pred.get_xticks(minor=True))
+    assert set(np.linspace(0, 360, 9)) <= set(ticks)  # (matplotlib hides minors under majors)
     assert ax_pred.get_xlim() == (0, 360)
 
     edges = [line for line in ax_pred.get_lines() if line.get_color() == "0.7"]
     assert sorted(line.get_xdata()[0] for line in edges) == pytest.approx(np.linspace(0, 360, 9))
     assert all(line.get_zorder() < 0 for line in edges)  # behind the predictions
+
+
+def _overlapping_labels(ticks):
+    boxes = [t.get_window_extent() for t in ticks if t.get_visible() and t.get_text()]
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
+
+
+@pytest.mark.parametrize("n_classes", [8, 20, 36])
+def test_plot_decoded_results_tick_labels_do_not_overlap(decoded, n_classes):
+    # with one label per bin edge, 20 bins wrote "0 18 36 54 72 90 ..." into one smudge
+    decoded["n_classes"] = n_classes
+    decoded["predicted_test_labels"] = np.floor(
+        decoded["test_labels"][:, 0] / (360 / n_classes)
+    ).astype(int)
+    fig = plotting.plot_decoded_results(**decoded)
+    fig.canvas.draw()
+    ax_pred = fig.axes[1]
+    assert _overlapping_labels(ax_pred.get_xticklabels()) == []
+    if n_classes <= 20:  # one label per bin on the y-axis, as the tutorial's 20 bins
+        assert _overlapping_labels(ax_pred.get_yticklabels()) == []
+
+
+def test_plot_decoded_results_labels_the_loss_it_is_given(decoded):
+    fig = plotting.plot_decoded_results(**decoded, ylabel="negative log likelihood + penalties")
+    assert fig.axes[0].get_ylabel() == "negative log likelihood + penalties"
+    with pytest.raises(TypeError, match="ylabel"):
+        plotting.plot_decoded_results(**decoded, ylabel=None)
 
 
 def test_plot_decoded_results_infers_n_classes_from_predictions(decoded):

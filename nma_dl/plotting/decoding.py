@@ -90,14 +90,21 @@ def _bin_label(lower, upper):
 
 
 def plot_decoded_results(
-    train_loss, test_loss, test_labels, predicted_test_labels, n_classes=None
+    train_loss,
+    test_loss,
+    test_labels,
+    predicted_test_labels,
+    n_classes=None,
+    ylabel="negative log likelihood",
 ):
     """Plot the training of an orientation classifier and its test predictions.
 
     Left: train and test loss against the iteration of gradient descent.
     Right: the decoded orientation bin of each test stimulus against its true
-    orientation, with the bin edges drawn as grey vertical lines, so correct
-    predictions fall in the box of their own bin.
+    orientation, with the bin edges drawn as grey vertical lines (and minor ticks),
+    so correct predictions fall in the box of their own bin. The orientation axis
+    is labelled every 90°: one label per bin edge would overlap once the bins are
+    narrow.
 
     Parameters
     ----------
@@ -114,6 +121,9 @@ def plot_decoded_results(
         tick per bin). When omitted it is inferred as
         ``max(predicted_test_labels) + 1``, which undercounts if the highest bins
         were never predicted; passing it is better.
+    ylabel : str, default='negative log likelihood'
+        Name of the loss, the y-axis label of the left panel (e.g.
+        ``'negative log likelihood + penalties'`` for a regularised loss).
 
     Returns
     -------
@@ -121,6 +131,7 @@ def plot_decoded_results(
         The two-panel figure; its axes are ``fig.axes[0]`` (losses) and
         ``fig.axes[1]`` (predictions).
     """
+    check_instance(ylabel, str, "ylabel", "a str", sep=";")
     train_loss = _as_vector(train_loss, "train_loss")
     test_loss = _as_vector(test_loss, "test_loss")
     test_labels = _as_vector(test_labels, "test_labels")
@@ -154,14 +165,15 @@ def plot_decoded_results(
     ax_loss.set_xlim(left=0)
     ax_loss.set_ylim(bottom=0)
     ax_loss.set_xlabel("iterations of gradient descent")
-    ax_loss.set_ylabel("negative log likelihood")
+    ax_loss.set_ylabel(ylabel)
 
     edges = np.linspace(0, 360, n_classes + 1)
     ax_pred.plot(test_labels, predicted, ".")
     for edge in edges:
         ax_pred.axvline(edge, color=_REFERENCE_GREY, linewidth=1, zorder=-1)
     ax_pred.set_xlim(0, 360)
-    ax_pred.set_xticks(edges)
+    ax_pred.set_xticks(np.arange(0, 361, 90))
+    ax_pred.set_xticks(edges, minor=True)
     ax_pred.set_yticks(np.arange(n_classes))
     labels = [_bin_label(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
     ax_pred.set_yticklabels(labels)

@@ -6,7 +6,9 @@ predictions.
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
+from nma_dl._validate import check_instance
 from nma_dl.plotting.style import _as_vector, _check_axes, _to_numpy
 
 __all__ = [
@@ -27,25 +29,34 @@ def _matrix(values, name):
     return array
 
 
-def _weights_panel(ax, W_in_sorted):
+_SORTED = "neurons sorted by preferred orientation"
+
+
+def _weights_panel(ax, W_in_sorted, xlabel=_SORTED):
     image = ax.imshow(W_in_sorted, aspect="auto", cmap="bwr", vmin=-1e-2, vmax=1e-2)
     ax.figure.colorbar(image, ax=ax)
-    ax.set(xlabel="neurons sorted by preferred orientation", ylabel="hidden units")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # hidden units are whole numbers
+    ax.set(xlabel=xlabel, ylabel="hidden units")
     ax.set_title("$W_{in}$")
 
 
-def visualize_weights(W_in_sorted, W_out):
-    """Show the decoder's input weights (neurons sorted) and output weights as two heatmaps.
+def visualize_weights(W_in_sorted, W_out, xlabel=_SORTED):
+    """Show the decoder's input weights and output weights as two heatmaps.
 
     Colour limits are fixed, ±0.01 for ``W_in`` and ±3 for ``W_out``, so figures of different
-    networks compare.
+    networks compare. The output weights' x-axis has one tick per output unit, none when there
+    is a single output.
 
     Parameters
     ----------
     W_in_sorted : array-like or torch.Tensor
-        (n_hidden, n_neurons) input weights, columns sorted (e.g. by preferred orientation).
+        (n_hidden, n_neurons) input weights, one column per neuron, usually sorted (e.g. by
+        preferred orientation).
     W_out : array-like or torch.Tensor
         (n_outputs, n_hidden) output weights.
+    xlabel : str, default='neurons sorted by preferred orientation'
+        The x-axis label of the input weights: say how the columns are ordered (e.g.
+        ``'neurons, in recorded order'`` for unsorted weights).
 
     Returns
     -------
@@ -53,16 +64,22 @@ def visualize_weights(W_in_sorted, W_out):
     """
     W_in_sorted = _matrix(W_in_sorted, "W_in_sorted")
     W_out = _matrix(W_out, "W_out")
+    check_instance(xlabel, str, "xlabel", "a str", sep=";")
     if W_out.shape[1] != W_in_sorted.shape[0]:
         raise ValueError(
             f"W_out must have one column per hidden unit ({W_in_sorted.shape[0]} rows of "
             f"W_in_sorted), got shape {W_out.shape}"
         )
     fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(10, 4))
-    _weights_panel(ax_in, W_in_sorted)
+    _weights_panel(ax_in, W_in_sorted, xlabel)
     image = ax_out.imshow(W_out.T, aspect="auto", cmap="bwr", vmin=-3, vmax=3)
     fig.colorbar(image, ax=ax_out)
-    ax_out.set(xlabel="output", ylabel="hidden units")
+    if len(W_out) == 1:  # a single column: a position along x would mean nothing
+        ax_out.set_xticks([])
+    else:
+        ax_out.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_out.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_out.set(xlabel="output" if len(W_out) == 1 else "output unit", ylabel="hidden units")
     ax_out.set_title("$W_{out}$")
     fig.tight_layout()
     return fig
