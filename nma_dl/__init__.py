@@ -67,6 +67,7 @@ _MODULES = (
     "plotting.architecture",
     "plotting.rsa",
     "plotting.weights",
+    "plotting.encoding",
     "videos",
     "widgets",
     "checks.analysis",

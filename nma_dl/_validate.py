@@ -323,6 +323,29 @@ def check_real(value, name, *, minimum=None, exclusive=False, below=None):
     return value
 
 
+def check_penalties(L2_penalty, L1_penalty):
+    """Return the L2 and L1 penalties of a trainer as floats, each finite and >= 0.
+
+    Parameters
+    ----------
+    L2_penalty, L1_penalty : float
+        The arguments.
+
+    Returns
+    -------
+    tuple of float
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_real`, naming ``L2_penalty`` or ``L1_penalty``.
+    """
+    return (
+        check_real(L2_penalty, "L2_penalty", minimum=0),
+        check_real(L1_penalty, "L1_penalty", minimum=0),
+    )
+
+
 # --------------------------------------------------------------------------- arrays and tensors
 
 
@@ -378,6 +401,29 @@ def check_dtype(value, name, dtype, whose="the network's"):
             f"{name} must have {whose} dtype {dtype}, got {value.dtype} "
             f"(convert with {name}.to({dtype}))"
         )
+
+
+def check_linear_layer(net, layer):
+    """Check that ``net`` is a module with a linear layer named ``layer`` (penalised weights).
+
+    Parameters
+    ----------
+    net : object
+        The argument.
+    layer : str
+        The attribute that must be a :class:`torch.nn.Linear` (``"in_layer"``, ``"out_layer"``).
+
+    Raises
+    ------
+    TypeError
+        ``"net must be a torch.nn.Module, got str"``, or ``"net must have a linear layer
+        net.in_layer (its weights are penalised)"``.
+    """
+    from torch import nn
+
+    check_instance(net, nn.Module, "net", "a torch.nn.Module")
+    if not isinstance(getattr(net, layer, None), nn.Linear):
+        raise TypeError(f"net must have a linear layer net.{layer} (its weights are penalised)")
 
 
 def check_column(value, name):

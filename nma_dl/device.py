@@ -118,3 +118,18 @@ def seed_worker(worker_id):
     worker_seed = torch.initial_seed() % 2**32  # NumPy only accepts 32-bit seeds
     np.random.seed(worker_seed)  # noqa: NPY002 (a worker's global NumPy state is the point)
     random.seed(worker_seed)
+
+
+def module_device(module):
+    """Return the device of a module's parameters (the CPU for a module without any).
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+
+    Returns
+    -------
+    torch.device
+    """
+    parameter = next(module.parameters(), None)
+    return parameter.device if parameter is not None else torch.device("cpu")

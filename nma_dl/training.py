@@ -16,6 +16,10 @@ A *penalty* is any function of the network that returns a scalar tensor
 added to the loss, e.g. an L2 penalty on the input weights::
 
     penalty = lambda net: 1e-2 * net.in_layer.weight.square().sum()
+
+:func:`decode_orientation` trains the bonus tutorial's classifier of orientation bins the way
+the original course does (its encoder's trainer, :func:`nma_dl.train_encoder`, is in
+:mod:`nma_dl.encoding`).
 """
 
 from collections.abc import Callable
@@ -27,14 +31,20 @@ from nma_dl._validate import (
     check_device,
     check_instance,
     check_int,
+    check_linear_layer,
     check_pair,
+    check_penalties,
     check_real,
+    check_responses,
     check_same_rows,
     check_tensor,
+    require,
 )
+from nma_dl.device import module_device
 
 __all__ = [
     "accuracy",
+    "decode_orientation",
     "evaluate_loss",
     "gradient_step",
     "train",
@@ -589,3 +599,101 @@ def train_test_classification(
         plot_train_loss(training_losses, ax=ax, ylabel="training loss")
         ax.set_xlabel("batch")
     return train_acc, test_acc
+
+
+def decode_orientation(
+    net,
+    n_classes,
+    loss_fn,
+    train_data,
+    train_labels,
+    test_data,
+    test_labels,
+    n_iter=1000,
+    L2_penalty=0,
+    L1_penalty=0,
+):
+    """Train a classifier of orientation bins and report its accuracy on the test set.
+
+    The orientations are binned with :func:`nma_dl.stimulus_class` (classes 0 to
+    ``n_classes - 1``), then ``n_iter`` full-batch steps of plain gradient descent
+    (``optim.SGD``, learning rate 0.1) minimise ``loss_fn``; the test loss is measured after
+    every step (without building a graph). The losses at 5 evenly spaced steps and the fraction
+    of test stimuli classified correctly are printed together when training ends.
+
+    With both penalties 0, ``loss_fn(output, classes)`` is called (e.g. ``nn.NLLLoss()``);
+    otherwise ``loss_fn(output, classes, net.in_layer.weight, L2_penalty, L1_penalty)``
+    (e.g. :func:`nma_dl.regularized_loss`), as in the original.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        Classifier returning (n, n_classes) log probabilities, with an ``in_layer``; trained in
+        place on the device of its parameters (the data are moved there).
+    n_classes : int
+        Number of orientation bins, at least 2.
+    loss_fn : callable
+        Loss function, see above.
+    train_data, test_data : torch.Tensor
+        (n, n_neurons) responses.
+    train_labels, test_labels : torch.Tensor
+        (n, 1) or (n,) orientations in degrees, in [0, 360] (360 is class 0, as 0).
+    n_iter : int, default=1000
+        Number of gradient descent steps.
+    L2_penalty, L1_penalty : float, default=0
+        Finite and >= 0.
+
+    Returns
+    -------
+    train_loss, test_loss : list of float
+        The loss after each step, on the training and test set.
+    predicted_test_labels : torch.Tensor
+        (n_test,) int64 decoded class of each test stimulus, on the CPU.
+    """
+    from nma_dl.stimuli import stimulus_class
+
+    check_instance(net, nn.Module, "net", "a torch.nn.Module")
+    n_classes = check_int(n_classes, "n_classes", minimum=2, bound="an int >= 2")
+    check_instance(loss_fn, object, "loss_fn", "callable")
+    require(callable(loss_fn), "loss_fn", "callable", type(loss_fn).__name__)
+    check_responses(train_data, train_labels, ("train_data", "train_labels"))
+    check_responses(test_data, test_labels, ("test_data", "test_labels"))
+    n_iter = check_int(n_iter, "n_iter", minimum=1)
+    L2_penalty, L1_penalty = check_penalties(L2_penalty, L1_penalty)
+    regularized = L2_penalty > 0 or L1_penalty > 0
+    if regularized:
+        check_linear_layer(net, "in_layer")
+
+    device = module_device(net)
+    train_classes = stimulus_class(train_labels, n_classes).to(device)
+    test_classes = stimulus_class(test_labels, n_classes).to(device)
+    train_data, test_data = train_data.to(device), test_data.to(device)
+
+    def loss_of(output, classes):
+        if regularized:
+            return loss_fn(output, classes, net.in_layer.weight, L2_penalty, L1_penalty)
+        return loss_fn(output, classes)
+
+    optimizer = optim.SGD(net.parameters(), lr=0.1, foreach=True)
+    train_loss, test_loss = [], []
+    every = max(n_iter // 5, 1)
+    log = []  # printed in one go at the end: one output box in a notebook, not one per line
+    for i in range(n_iter):
+        loss = loss_of(net(train_data), train_classes)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        train_loss.append(loss.item())
+        with torch.no_grad():  # no graph: nothing is differentiated on the test set
+            test_loss.append(loss_of(net(test_data), test_classes).item())
+        if (i + 1) % every == 0:
+            log.append(
+                f"iteration {i + 1}/{n_iter} | loss: {train_loss[-1]:.3f} | "
+                f"test_loss: {test_loss[-1]:.3f}"
+            )
+    with torch.no_grad():
+        predicted = net(test_data).argmax(dim=1).cpu()
+    frac_correct = (predicted == test_classes.cpu()).double().mean().item()
+    log.append(f">>> fraction correct = {frac_correct:.3f}")
+    print("\n".join(log))
+    return train_loss, test_loss, predicted

@@ -136,3 +136,16 @@ def test_seed_worker_rejects_bad_ids():
         seed_worker("0")
     with pytest.raises(ValueError, match="worker_id must be >= 0"):
         seed_worker(-1)
+
+
+def test_module_device_is_that_of_the_parameters_or_the_cpu():
+    from torch import nn
+
+    from nma_dl.device import module_device
+
+    assert module_device(nn.Linear(2, 2)) == torch.device("cpu")
+    assert module_device(nn.ReLU()) == torch.device("cpu")  # no parameters
+    net = nn.Linear(2, 2).to(torch.float64)
+    assert module_device(net).type == "cpu"
+    if torch.cuda.is_available():
+        assert module_device(nn.Linear(2, 2).cuda()).type == "cuda"

@@ -384,3 +384,33 @@ def test_check_pair_wants_both_or_neither_and_names_the_one_given():
             ValueError,
             f"give both test_data and test_labels, or neither; got {given} only",
         )
+
+
+@pytest.mark.bad_input
+def test_check_linear_layer_wants_a_module_with_that_linear_layer():
+    from torch import nn
+
+    net = nn.Module()
+    net.in_layer = nn.Linear(3, 2)
+    v.check_linear_layer(net, "in_layer")
+    assert _message(lambda: v.check_linear_layer("net", "in_layer")) == (
+        TypeError,
+        "net must be a torch.nn.Module, got str",
+    )
+    assert _message(lambda: v.check_linear_layer(net, "out_layer")) == (
+        TypeError,
+        "net must have a linear layer net.out_layer (its weights are penalised)",
+    )
+
+
+@pytest.mark.bad_input
+def test_check_penalties_returns_floats_and_names_the_bad_one():
+    assert v.check_penalties(0, np.float32(1e-3)) == (0.0, pytest.approx(1e-3))
+    assert _message(lambda: v.check_penalties(-1, 0)) == (
+        ValueError,
+        "L2_penalty must be >= 0, got -1.0",
+    )
+    assert _message(lambda: v.check_penalties(0, math.inf)) == (
+        ValueError,
+        "L1_penalty must be finite, got inf",
+    )

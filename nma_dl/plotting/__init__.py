@@ -7,7 +7,8 @@
 * :mod:`nma_dl.plotting.convolution`: kernels, activations, a convolution step, weight sharing;
 * :mod:`nma_dl.plotting.architecture`: a network drawn as boxes with its tensors' shapes;
 * :mod:`nma_dl.plotting.rsa`: RDMs, their correlations, tuning curves, low-dimensional views;
-* :mod:`nma_dl.plotting.weights`: a decoder's weights, training curves, an encoder's tuning.
+* :mod:`nma_dl.plotting.weights`: a decoder's weights and hidden units;
+* :mod:`nma_dl.plotting.encoding`: an encoding model's training curves, predictions, tuning.
 
 Every function takes NumPy arrays, Python sequences or torch tensors (converted without
 importing torch) and returns the matplotlib object it made, so a notebook can adjust it and
@@ -30,6 +31,7 @@ _WHERE, __getattr__, __dir__ = lazy_exports(
         "architecture",
         "rsa",
         "weights",
+        "encoding",
     ),
 )
 __all__ = sorted(_WHERE)

@@ -65,6 +65,16 @@ def _as_vector(values, name, *, allow_nan=False):
     return array
 
 
+def _matrix(values, name):
+    """Return a non-empty 2-D float array of finite numbers."""
+    array = _to_numpy(values, name)
+    if array.ndim != 2 or 0 in array.shape:
+        raise ValueError(f"{name} must be a non-empty 2-D matrix, got shape {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
+    return array
+
+
 def _positive(value, name):
     """Return a finite real number > 0 (NumPy scalars too, never a bool) as a float."""
     ok = is_instance(value, numbers.Real) and np.isfinite(value) and value > 0

@@ -1,7 +1,8 @@
-"""Figures of the bonus decoding/encoding tutorial.
+"""A decoder's weights and its hidden units' activity, as images.
 
-A decoder's weights and hidden units, an encoding model's training curves, tuning curves and
-predictions.
+:func:`visualize_weights` draws the input weights (neurons by hidden units) beside the output
+weights; :func:`visualize_hidden_units` the input weights beside the hidden units' responses to
+each stimulus.
 """
 
 import matplotlib.pyplot as plt
@@ -9,24 +10,9 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from nma_dl._validate import check_instance
-from nma_dl.plotting.style import _as_vector, _check_axes, _to_numpy
+from nma_dl.plotting.style import _as_vector, _matrix
 
-__all__ = [
-    "plot_encoder_tuning",
-    "plot_prediction",
-    "plot_training_curves",
-    "visualize_hidden_units",
-    "visualize_weights",
-]
-
-
-def _matrix(values, name):
-    array = _to_numpy(values, name)
-    if array.ndim != 2 or 0 in array.shape:
-        raise ValueError(f"{name} must be a non-empty 2-D matrix, got shape {array.shape}")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
-    return array
+__all__ = ["visualize_hidden_units", "visualize_weights"]
 
 
 _SORTED = "neurons sorted by preferred orientation"
@@ -121,112 +107,5 @@ def visualize_hidden_units(W_in_sorted, h, stimuli=None):
     axs[1, 1].plot(x, h.T)
     axs[1, 1].set(xlabel="stimulus orientation (°)", ylabel="hidden unit activity")
     axs[1, 1].set_title(r"$\mathbf{h}$ tuning curves")
-    fig.tight_layout()
-    return fig
-
-
-def plot_training_curves(train_loss, test_loss):
-    """Training loss as a line, test loss as dots (it is NaN where it was not measured).
-
-    Parameters
-    ----------
-    train_loss : array-like of shape (n_iter,)
-        Loss at every iteration.
-    test_loss : array-like of shape (n_iter,)
-        Test loss, NaN at the iterations where it was not measured.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    train_loss = _as_vector(train_loss, "train_loss")
-    test_loss = _as_vector(test_loss, "test_loss", allow_nan=True)
-    if len(test_loss) != len(train_loss):
-        raise ValueError(
-            f"test_loss must have one entry per iteration ({len(train_loss)}), got "
-            f"{len(test_loss)}"
-        )
-    fig, ax = plt.subplots()
-    ax.plot(train_loss, label="train loss")
-    ax.plot(test_loss, ".", markersize=10, label="test loss")
-    ax.legend()
-    ax.set(xlabel="gradient descent iteration", ylabel="mean squared error + penalties")
-    return fig
-
-
-def plot_prediction(ax, y_pred, y_train, y_test, stimuli=None):
-    """One neuron's training and test responses, and the model's prediction, on ``ax``.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        Where to draw.
-    y_pred, y_train, y_test : array-like of shape (n_stimuli,)
-        Predicted, training and test responses to each stimulus.
-    stimuli : array-like, optional
-        (n_stimuli,) orientations in degrees for the x-axis (default: the stimulus index).
-    """
-    _check_axes(ax)
-    y_pred = _as_vector(y_pred, "y_pred")
-    y_train = _as_vector(y_train, "y_train")
-    y_test = _as_vector(y_test, "y_test")
-    if not len(y_pred) == len(y_train) == len(y_test):
-        raise ValueError(
-            "y_pred, y_train and y_test must have one entry per stimulus, got "
-            f"{len(y_pred)}, {len(y_train)} and {len(y_test)}"
-        )
-    x = np.arange(len(y_pred)) if stimuli is None else _as_vector(stimuli, "stimuli")
-    ax.plot(x, y_train, color="y", linewidth=1, label="train")
-    ax.plot(x, y_test, color="m", label="test")
-    ax.plot(x, y_pred, color="g", linewidth=3, label="prediction")
-    xlabel = "stimulus bin" if stimuli is None else "stimulus orientation (°)"
-    ax.set(xlabel=xlabel, ylabel="response")
-
-
-def plot_encoder_tuning(stimuli, resp_train, resp_test, neurons, y_pred=None):
-    """Tuning curves (train and test halves) of a few neurons, with predictions if given.
-
-    Parameters
-    ----------
-    stimuli : array-like
-        (n_stimuli,) orientations in degrees.
-    resp_train, resp_test : array-like or torch.Tensor
-        (n_stimuli, n_neurons) responses of the two halves of the trials.
-    neurons : sequence of int
-        The neurons to show, one panel each, 5 panels per row.
-    y_pred : array-like or torch.Tensor, optional
-        (n_stimuli, n_neurons) predicted responses.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    stimuli = _as_vector(stimuli, "stimuli")
-    resp_train = _matrix(resp_train, "resp_train")
-    resp_test = _matrix(resp_test, "resp_test")
-    arrays = [resp_train, resp_test] + ([] if y_pred is None else [_matrix(y_pred, "y_pred")])
-    if any(a.shape != resp_train.shape for a in arrays) or len(stimuli) != resp_train.shape[0]:
-        raise ValueError(
-            "resp_train, resp_test (and y_pred) must have the same shape (n_stimuli, n_neurons) "
-            f"with n_stimuli = len(stimuli) = {len(stimuli)}"
-        )
-    neurons = [int(n) for n in np.atleast_1d(neurons)]
-    if not neurons or min(neurons) < 0 or max(neurons) >= resp_train.shape[1]:
-        raise ValueError(f"neurons must be indices in [0, {resp_train.shape[1] - 1}]")
-    n_rows = -(-len(neurons) // 5)
-    fig, axs = plt.subplots(n_rows, 5, figsize=(15, 2.4 * n_rows + 0.6), squeeze=False)
-    for ax, neuron in zip(axs.flat, neurons, strict=False):
-        if y_pred is None:
-            ax.plot(stimuli, resp_train[:, neuron], color="y", linewidth=2, label="train")
-            ax.plot(stimuli, resp_test[:, neuron], color="m", linewidth=2, label="test")
-            ax.set(xlabel="stimulus orientation (°)", ylabel="response")
-        else:
-            plot_prediction(
-                ax, arrays[2][:, neuron], resp_train[:, neuron], resp_test[:, neuron], stimuli
-            )
-        ax.set_title(f"neuron {neuron}")
-    for ax in list(axs.flat)[len(neurons) :]:
-        ax.axis("off")
-    axs.flat[0].legend(fontsize="small")
     fig.tight_layout()
     return fig
