@@ -8,7 +8,7 @@ ends with what was given::
     generator must be a torch.Generator or None, got int
 
 A check that passes returns the value, converted where its docstring says so (``int``,
-``float``), so a caller writes ``n = check_int(n, "n", minimum=1)``. Booleans are never numbers
+``float``), so a caller writes ``n = validate_int(n, "n", minimum=1)``. Booleans are never numbers
 here: ``True`` is refused wherever an int or a real number is expected.
 
 Nothing is imported from torch when this module loads (the display modules, plotting, widgets
@@ -24,22 +24,22 @@ __all__ = [
     "MAX_SEED",
     "MEMORY_LIMIT_VAR",
     "STEPS_LIMIT_VAR",
-    "check_column",
-    "check_device",
-    "check_instance",
-    "check_int",
-    "check_memory",
-    "check_number",
-    "check_real",
-    "check_real_dtype",
-    "check_responses",
-    "check_same_rows",
-    "check_samples",
-    "check_seed",
-    "check_size",
-    "check_steps",
-    "check_tensor",
-    "check_widths",
+    "validate_column",
+    "validate_device",
+    "validate_instance",
+    "validate_int",
+    "validate_memory",
+    "validate_number",
+    "validate_real",
+    "validate_real_dtype",
+    "validate_responses",
+    "validate_same_rows",
+    "validate_samples",
+    "validate_seed",
+    "validate_size",
+    "validate_steps",
+    "validate_tensor",
+    "validate_widths",
     "is_instance",
     "require",
 ]
@@ -51,7 +51,7 @@ MAX_SEED = 2**32
 # --------------------------------------------------------------------------- the two primitives
 
 
-def check_instance(value, types, name, expected, *, show_value=False, sep=","):
+def validate_instance(value, types, name, expected, *, show_value=False, sep=","):
     """Return ``value`` if it is an instance of ``types``, else raise a TypeError.
 
     Parameters
@@ -134,7 +134,7 @@ def require(ok, name, condition, value, *, sep=","):
 # --------------------------------------------------------------------------- numbers
 
 
-def check_int(value, name, *, minimum=None, maximum=None, expected="an int", bound=None):
+def validate_int(value, name, *, minimum=None, maximum=None, expected="an int", bound=None):
     """Return ``value`` as an ``int``, checking its type and range.
 
     Parameters
@@ -163,14 +163,14 @@ def check_int(value, name, *, minimum=None, maximum=None, expected="an int", bou
     ValueError
         If it lies outside ``[minimum, maximum]``.
     """
-    check_instance(value, numbers.Integral, name, expected, show_value=True)
+    validate_instance(value, numbers.Integral, name, expected, show_value=True)
     value = int(value)
     inside = (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
     require(inside, name, bound or f"an int >= {minimum}", value)
     return value
 
 
-def check_size(value, name):
+def validate_size(value, name):
     """Return a count or a layer width (an int >= 1) as an ``int``.
 
     Parameters
@@ -192,10 +192,10 @@ def check_size(value, name):
     ValueError
         ``"<name> must be a positive int, got <value>"``.
     """
-    return check_int(value, name, minimum=1, bound="a positive int")
+    return validate_int(value, name, minimum=1, bound="a positive int")
 
 
-def check_widths(value, name):
+def validate_widths(value, name):
     """Return the widths of the hidden layers as a list of ints >= 1.
 
     Parameters
@@ -222,10 +222,10 @@ def check_widths(value, name):
             f"{name} must be a list of ints (one width per hidden layer), got "
             f"{type(value).__name__} {value!r}"
         )
-    return [check_size(width, f"{name}[{i}]") for i, width in enumerate(value)]
+    return [validate_size(width, f"{name}[{i}]") for i, width in enumerate(value)]
 
 
-def check_seed(seed, name="seed"):
+def validate_seed(seed, name="seed"):
     """Return a seed, an int in ``[0, 2**32)``.
 
     Parameters
@@ -247,12 +247,12 @@ def check_seed(seed, name="seed"):
     ValueError
         ``"seed must be an int >= 0, got -1"`` or ``"seed must be in [0, 2**32), got <seed>"``.
     """
-    seed = check_int(seed, name, minimum=0, expected="an int >= 0")
+    seed = validate_int(seed, name, minimum=0, expected="an int >= 0")
     require(seed < MAX_SEED, name, "in [0, 2**32)", seed)
     return seed
 
 
-def check_number(value, name, expected="a number"):
+def validate_number(value, name, expected="a number"):
     """Return ``value`` if it is a real number (int or float, not bool), unchanged.
 
     Parameters
@@ -274,10 +274,10 @@ def check_number(value, name, expected="a number"):
     TypeError
         If ``value`` is not a real number.
     """
-    return check_instance(value, numbers.Real, name, expected, show_value=True)
+    return validate_instance(value, numbers.Real, name, expected, show_value=True)
 
 
-def check_real(value, name, *, minimum=None, exclusive=False, below=None):
+def validate_real(value, name, *, minimum=None, exclusive=False, below=None):
     """Return a finite real number as a ``float``, optionally bounded.
 
     The one scalar check of the package, in the spirit of scikit-learn's ``check_scalar``:
@@ -309,7 +309,7 @@ def check_real(value, name, *, minimum=None, exclusive=False, below=None):
         ``"<name> must be finite, got nan"``, ``"<name> must be >= 0.0, got -1.0"``,
         ``"<name> must be in [0, 1), got 1.0"``.
     """
-    value = float(check_number(value, name, "a real number"))
+    value = float(validate_number(value, name, "a real number"))
     require(math.isfinite(value), name, "finite", value)
     above = minimum is None or (value > minimum if exclusive else value >= minimum)
     under = below is None or value < below
@@ -323,7 +323,7 @@ def check_real(value, name, *, minimum=None, exclusive=False, below=None):
     return value
 
 
-def check_penalties(L2_penalty, L1_penalty):
+def validate_penalties(L2_penalty, L1_penalty):
     """Return the L2 and L1 penalties of a trainer as floats, each finite and >= 0.
 
     Parameters
@@ -338,18 +338,18 @@ def check_penalties(L2_penalty, L1_penalty):
     Raises
     ------
     TypeError, ValueError
-        As :func:`check_real`, naming ``L2_penalty`` or ``L1_penalty``.
+        As :func:`validate_real`, naming ``L2_penalty`` or ``L1_penalty``.
     """
     return (
-        check_real(L2_penalty, "L2_penalty", minimum=0),
-        check_real(L1_penalty, "L1_penalty", minimum=0),
+        validate_real(L2_penalty, "L2_penalty", minimum=0),
+        validate_real(L1_penalty, "L1_penalty", minimum=0),
     )
 
 
 # --------------------------------------------------------------------------- arrays and tensors
 
 
-def check_tensor(value, name, expected="a torch.Tensor"):
+def validate_tensor(value, name, expected="a torch.Tensor"):
     """Return ``value`` if it is a torch tensor.
 
     Parameters
@@ -373,10 +373,10 @@ def check_tensor(value, name, expected="a torch.Tensor"):
     """
     import torch
 
-    return check_instance(value, torch.Tensor, name, expected)
+    return validate_instance(value, torch.Tensor, name, expected)
 
 
-def check_dtype(value, name, dtype, whose="the network's"):
+def validate_dtype(value, name, dtype, whose="the network's"):
     """Check that a tensor has the dtype of the weights it meets.
 
     Parameters
@@ -403,7 +403,7 @@ def check_dtype(value, name, dtype, whose="the network's"):
         )
 
 
-def check_linear_layer(net, layer):
+def validate_linear_layer(net, layer):
     """Check that ``net`` is a module with a linear layer named ``layer`` (penalised weights).
 
     Parameters
@@ -421,12 +421,12 @@ def check_linear_layer(net, layer):
     """
     from torch import nn
 
-    check_instance(net, nn.Module, "net", "a torch.nn.Module")
+    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
     if not isinstance(getattr(net, layer, None), nn.Linear):
         raise TypeError(f"net must have a linear layer net.{layer} (its weights are penalised)")
 
 
-def check_column(value, name):
+def validate_column(value, name):
     """Check that an array or tensor has shape ``(n,)`` or ``(n, 1)``.
 
     Parameters
@@ -446,7 +446,7 @@ def check_column(value, name):
         raise ValueError(f"{name} must have shape (n,) or (n, 1), got {shape}")
 
 
-def check_real_dtype(value, name):
+def validate_real_dtype(value, name):
     """Check that an array or tensor holds real numbers (no bool, no complex).
 
     Parameters
@@ -471,7 +471,7 @@ def check_real_dtype(value, name):
         raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
 
 
-def check_pair(first, second, names):
+def validate_pair(first, second, names):
     """Check that two optional arguments are given together or not at all.
 
     Parameters
@@ -491,7 +491,7 @@ def check_pair(first, second, names):
         raise ValueError(f"give both {names[0]} and {names[1]}, or neither; got {given} only")
 
 
-def check_same_rows(first, second, names):
+def validate_same_rows(first, second, names):
     """Check that two arguments have as many rows.
 
     Parameters
@@ -513,7 +513,7 @@ def check_same_rows(first, second, names):
         )
 
 
-def check_responses(resp, stimuli, names=("resp", "stimuli")):
+def validate_responses(resp, stimuli, names=("resp", "stimuli")):
     """Check neural responses and the orientations of their stimuli, one row per stimulus.
 
     Parameters
@@ -533,7 +533,7 @@ def check_responses(resp, stimuli, names=("resp", "stimuli")):
         If a shape is wrong or the numbers of rows differ.
     """
     for value, name in zip((resp, stimuli), names, strict=True):
-        check_tensor(value, name)
+        validate_tensor(value, name)
         if value.ndim == 0:
             raise ValueError(f"{name} must have one row per stimulus, got a 0-d tensor")
     if resp.ndim != 2:
@@ -545,10 +545,10 @@ def check_responses(resp, stimuli, names=("resp", "stimuli")):
             f"{names[1]} must have shape (n_stimuli, 1) or (n_stimuli,), got shape "
             f"{tuple(stimuli.shape)}"
         )
-    check_same_rows(resp, stimuli, names)
+    validate_same_rows(resp, stimuli, names)
 
 
-def check_samples(X, y, names=("X", "y"), *, nonempty=False):
+def validate_samples(X, y, names=("X", "y"), *, nonempty=False):
     """Check a data set: inputs ``X`` and labels ``y``, one row per sample.
 
     Parameters
@@ -568,8 +568,8 @@ def check_samples(X, y, names=("X", "y"), *, nonempty=False):
         If either is 0-d, their numbers of samples differ, or (``nonempty``) there are none.
     """
     xn, yn = names
-    check_tensor(X, xn)
-    check_tensor(y, yn)
+    validate_tensor(X, xn)
+    validate_tensor(y, yn)
     for value, name in ((X, xn), (y, yn)):
         if value.dim() == 0:
             raise ValueError(f"{name} needs a sample dimension, got a 0-d tensor")
@@ -582,7 +582,7 @@ def check_samples(X, y, names=("X", "y"), *, nonempty=False):
         raise ValueError(f"{xn} must hold at least one sample, got shape {tuple(X.shape)}")
 
 
-def check_device(device):
+def validate_device(device):
     """Return ``device`` as a :class:`torch.device`.
 
     Parameters
@@ -604,7 +604,9 @@ def check_device(device):
     """
     import torch
 
-    check_instance(device, (str, torch.device), "device", "a str such as 'cpu' or a torch.device")
+    validate_instance(
+        device, (str, torch.device), "device", "a str such as 'cpu' or a torch.device"
+    )
     try:
         return torch.device(device)
     except RuntimeError:
@@ -615,9 +617,9 @@ def check_device(device):
 
 # --------------------------------------------------------------------------- work limits
 
-#: Environment variable that lifts the memory limit (in GB) of :func:`check_memory`.
+#: Environment variable that lifts the memory limit (in GB) of :func:`validate_memory`.
 MEMORY_LIMIT_VAR = "NMA_DL_MAX_MEMORY_GB"
-#: Environment variable that lifts the limit (a number of steps) of :func:`check_steps`.
+#: Environment variable that lifts the limit (a number of steps) of :func:`validate_steps`.
 STEPS_LIMIT_VAR = "NMA_DL_MAX_STEPS"
 _DEFAULT_MEMORY_GB = 4.0
 _DEFAULT_STEPS = 10**7
@@ -666,7 +668,7 @@ def env_number(variable, default, *, maximum=math.inf, unit=""):
     return value
 
 
-def check_memory(n_bytes, what):
+def validate_memory(n_bytes, what):
     """Refuse a request whose estimated memory exceeds the limit, before anything is allocated.
 
     The limit is 4 GB unless the environment variable ``NMA_DL_MAX_MEMORY_GB`` says otherwise
@@ -696,7 +698,7 @@ def check_memory(n_bytes, what):
         )
 
 
-def check_steps(n_steps, what):
+def validate_steps(n_steps, what):
     """Refuse a computation of more steps than the limit, before the first one runs.
 
     The limit is 10**7 steps (some seconds of a Python loop) unless the environment variable

@@ -13,7 +13,7 @@ Responses are (n_stimuli, n_units) NumPy arrays or CPU tensors; results are NumP
 import numpy as np
 from scipy.stats import zscore
 
-from nma_dl._validate import check_instance, check_int, require
+from nma_dl._validate import require, validate_instance, validate_int
 
 __all__ = [
     "RDM",
@@ -30,7 +30,7 @@ def _matrix(value, name, what="(n_stimuli, n_units)"):
 
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().numpy()
-    check_instance(value, np.ndarray, name, "a NumPy array or a torch.Tensor")
+    validate_instance(value, np.ndarray, name, "a NumPy array or a torch.Tensor")
     if value.ndim != 2 or 0 in value.shape:
         raise ValueError(f"{name} must be a 2-D array of shape {what}, got shape {value.shape}")
     if not (np.issubdtype(value.dtype, np.number) or value.dtype == bool):
@@ -153,14 +153,14 @@ def get_hidden_activity(net, stimuli, layer_labels):
     import torch
     from torch import nn
 
-    check_instance(net, nn.Module, "net", "a torch.nn.Module")
-    check_instance(stimuli, torch.Tensor, "stimuli", "a torch.Tensor")
+    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
+    validate_instance(stimuli, torch.Tensor, "stimuli", "a torch.Tensor")
     if isinstance(layer_labels, str):
         raise TypeError(
             f"layer_labels must be a list of layer names, got the str {layer_labels!r} "
             f"(write [{layer_labels!r}])"
         )
-    check_instance(layer_labels, (list, tuple), "layer_labels", "a list of layer names")
+    validate_instance(layer_labels, (list, tuple), "layer_labels", "a list of layer names")
     require(len(layer_labels) > 0, "layer_labels", "at least one layer name", layer_labels)
     modules = dict(net.named_modules())
     valid = [name for name in modules if name]
@@ -216,8 +216,8 @@ def reduce_dimensions(resp, n_pca=20, random_state=0):
     n_stimuli, n_units = resp.shape
     require(n_stimuli >= 5, "resp", "at least 5 stimuli (rows) to embed", n_stimuli)
     require(n_units >= 2, "resp", "at least 2 units (columns)", n_units)
-    n_pca = check_int(n_pca, "n_pca", minimum=2)
-    random_state = check_int(random_state, "random_state", minimum=0)
+    n_pca = validate_int(n_pca, "n_pca", minimum=2)
+    random_state = validate_int(random_state, "random_state", minimum=0)
     n_components = min(n_pca, n_units, n_stimuli)
     # t-SNE needs perplexity < n_stimuli; sklearn's default (30) for the tutorial's 180 points
     perplexity = min(30.0, (n_stimuli - 1) / 3)
@@ -268,12 +268,12 @@ def preferred_orientation(resp, sigma=5, mode="wrap"):
     """
     from scipy.ndimage import gaussian_filter1d
 
-    from nma_dl._validate import check_real
+    from nma_dl._validate import validate_real
 
     resp = _matrix(resp, "resp", "(n_stimuli, n_neurons)")
-    sigma = check_real(sigma, "sigma", minimum=0, exclusive=True)
+    sigma = validate_real(sigma, "sigma", minimum=0, exclusive=True)
     modes = ("wrap", "reflect", "nearest", "mirror", "constant")
-    check_instance(mode, str, "mode", f"one of {modes}")
+    validate_instance(mode, str, "mode", f"one of {modes}")
     require(mode in modes, "mode", f"one of {modes}", mode)
     smoothed = gaussian_filter1d(resp, sigma, axis=0, mode=mode)
     return smoothed.argmax(axis=0).astype(np.int64)

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nma_dl._validate import check_instance, check_int, check_tensor
+from nma_dl._validate import validate_instance, validate_int, validate_tensor
 from nma_dl.stimuli import gabor
 
 __all__ = ["conv2d", "conv_weights", "count_parameters", "max_pool", "simple_and_complex_cells"]
@@ -27,8 +27,8 @@ __all__ = ["conv2d", "conv_weights", "count_parameters", "max_pool", "simple_and
 GRATING_PERIOD = 2 * math.pi * 0.1 * 28
 
 
-def _check_image(value, name):
-    check_tensor(value, name)
+def _validate_image(value, name):
+    validate_tensor(value, name)
     if value.ndim != 2:
         raise ValueError(f"{name} must be a 2-D (H, W) tensor, got shape {tuple(value.shape)}")
     if not value.is_floating_point():
@@ -65,8 +65,8 @@ def conv2d(image, kernel):
             [2., 3., 2.],
             [1., 2., 2.]])
     """
-    _check_image(image, "image")
-    _check_image(kernel, "kernel")
+    _validate_image(image, "image")
+    _validate_image(kernel, "kernel")
     k_h, k_w = kernel.shape
     if k_h % 2 == 0 or k_w % 2 == 0:
         raise ValueError(
@@ -106,13 +106,13 @@ def max_pool(x, K):
     tensor([[ 5.,  7.],
             [13., 15.]])
     """
-    check_tensor(x, "x")
+    validate_tensor(x, "x")
     if x.ndim < 2:
         raise ValueError(f"x must have at least 2 axes (..., H, W), got shape {tuple(x.shape)}")
     if not x.is_floating_point():
         raise TypeError(f"x must hold floating-point numbers, got dtype {x.dtype}")
     height, width = x.shape[-2:]
-    K = check_int(K, "K", minimum=1, maximum=min(height, width), bound=_pool_bound(x))
+    K = validate_int(K, "K", minimum=1, maximum=min(height, width), bound=_pool_bound(x))
     rows, cols = height // K, width // K
     blocks = x[..., : rows * K, : cols * K].reshape(*x.shape[:-2], rows, K, cols, K)
     return blocks.amax(dim=(-3, -1))
@@ -144,7 +144,7 @@ def count_parameters(module):
     >>> count_parameters(nn.Linear(48 * 64, 6 * 48 * 64, device="meta"))
     56641536
     """
-    check_instance(module, nn.Module, "module", "a torch.nn.Module")
+    validate_instance(module, nn.Module, "module", "a torch.nn.Module")
     return sum(p.numel() for p in module.parameters())
 
 
@@ -174,7 +174,7 @@ def conv_weights(layer):
     >>> tuple(weights.shape), weights.requires_grad
     ((6, 1, 7, 7), False)
     """
-    check_instance(layer, nn.Module, "layer", "a torch.nn.Module with a Conv2d named conv")
+    validate_instance(layer, nn.Module, "layer", "a torch.nn.Module with a Conv2d named conv")
     conv = getattr(layer, "conv", None)
     if not isinstance(conv, nn.Conv2d):
         raise TypeError(
@@ -217,7 +217,7 @@ def simple_and_complex_cells(images, angle=0.0, K=37, wavelength=GRATING_PERIOD,
     simple, complex : torch.Tensor
         (n, H, W) responses, zero-padded convolutions ("same" size).
     """
-    check_tensor(images, "images")
+    validate_tensor(images, "images")
     if images.ndim != 3 or images.dtype != torch.float32:
         raise ValueError(
             f"images must be an (n, H, W) float32 tensor, got shape {tuple(images.shape)} and "

@@ -12,7 +12,7 @@ import random
 import numpy as np
 import torch
 
-from nma_dl._validate import MAX_SEED, check_instance, check_int
+from nma_dl._validate import MAX_SEED, validate_instance, validate_int
 
 __all__ = ["seed_worker", "set_device", "set_seed"]
 
@@ -85,10 +85,10 @@ def set_seed(seed=None, seed_torch=True):
     """
     if seed is None:
         seed = int(np.random.choice(2**32))  # noqa: NPY002 (as the original course draws it)
-    seed = check_int(
+    seed = validate_int(
         seed, "seed", minimum=0, maximum=MAX_SEED - 1, expected="an int or None", bound=_SEEDS
     )
-    check_instance(seed_torch, bool, "seed_torch", "a bool", show_value=True)
+    validate_instance(seed_torch, bool, "seed_torch", "a bool", show_value=True)
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 (the tutorials draw from NumPy's global generator)
     if seed_torch:
@@ -114,7 +114,7 @@ def seed_worker(worker_id):
         The worker's index (given by the DataLoader; unused, since
         ``torch.initial_seed()`` already differs between workers).
     """
-    check_int(worker_id, "worker_id", minimum=0, bound=">= 0")
+    validate_int(worker_id, "worker_id", minimum=0, bound=">= 0")
     worker_seed = torch.initial_seed() % 2**32  # NumPy only accepts 32-bit seeds
     np.random.seed(worker_seed)  # noqa: NPY002 (a worker's global NumPy state is the point)
     random.seed(worker_seed)

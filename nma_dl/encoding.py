@@ -33,14 +33,14 @@ import torch
 from torch import nn, optim
 
 from nma_dl._validate import (
-    check_instance,
-    check_int,
-    check_linear_layer,
-    check_pair,
-    check_penalties,
-    check_real,
-    check_same_rows,
-    check_tensor,
+    validate_instance,
+    validate_int,
+    validate_linear_layer,
+    validate_pair,
+    validate_penalties,
+    validate_real,
+    validate_same_rows,
+    validate_tensor,
 )
 from nma_dl.device import module_device
 
@@ -262,20 +262,20 @@ def _encoder_arguments(
     verbose,
 ):
     """Check :func:`train_encoder`'s arguments; return its numbers as the types it uses."""
-    check_linear_layer(net, "out_layer")
-    check_pair(test_data, test_labels, ("test_data", "test_labels"))
+    validate_linear_layer(net, "out_layer")
+    validate_pair(test_data, test_labels, ("test_data", "test_labels"))
     for data, labels, names in (
         (train_data, train_labels, ("train_data", "train_labels")),
         (test_data, test_labels, ("test_data", "test_labels")),
     ):
         if data is not None:
-            check_tensor(data, names[0])
-            check_tensor(labels, names[1])
-            check_same_rows(data, labels, names)
-    learning_rate = check_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
-    n_iter = check_int(n_iter, "n_iter", minimum=1)
-    penalties = check_penalties(L2_penalty, L1_penalty)
-    check_instance(verbose, (bool, np.bool_), "verbose", "a bool")
+            validate_tensor(data, names[0])
+            validate_tensor(labels, names[1])
+            validate_same_rows(data, labels, names)
+    learning_rate = validate_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
+    n_iter = validate_int(n_iter, "n_iter", minimum=1)
+    penalties = validate_penalties(L2_penalty, L1_penalty)
+    validate_instance(verbose, (bool, np.bool_), "verbose", "a bool")
     return learning_rate, n_iter, penalties
 
 
@@ -341,7 +341,7 @@ def grating_stimuli(n_stimuli=60, res=0.025):
     """
     from nma_dl.stimuli import grating
 
-    n_stimuli = check_int(n_stimuli, "n_stimuli", minimum=1)
+    n_stimuli = validate_int(n_stimuli, "n_stimuli", minimum=1)
     orientations = np.linspace(0, 360, n_stimuli + 1)[:-1] - 180
     images = torch.stack([grating(float(ori), res=res) for ori in orientations]).unsqueeze(1)
     return orientations, images

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-from nma_dl._validate import check_tensor
+from nma_dl._validate import validate_penalties, validate_tensor
 
 __all__ = [
     "cross_entropy_loss",
@@ -46,8 +46,8 @@ def cross_entropy_loss(x, labels):
     torch.Tensor
         0-d, the average loss over the batch.
     """
-    check_tensor(x, "x", "a torch.Tensor of logits")
-    check_tensor(labels, "labels", "a torch.Tensor of class indices")
+    validate_tensor(x, "x", "a torch.Tensor of logits")
+    validate_tensor(labels, "labels", "a torch.Tensor of class indices")
     if not x.is_floating_point():
         raise TypeError(f"x must hold floating-point logits, got dtype {x.dtype}")
     if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
@@ -84,15 +84,6 @@ def cross_entropy_loss(x, labels):
 # The bonus decoding/encoding tutorial (W1D5 Tutorial 4) adds weight penalties to a data loss.
 
 
-def _check_penalties(L2_penalty, L1_penalty):
-    from nma_dl._validate import check_real
-
-    return (
-        check_real(L2_penalty, "L2_penalty", minimum=0),
-        check_real(L1_penalty, "L1_penalty", minimum=0),
-    )
-
-
 def penalty_terms(weights, L2_penalty=0, L1_penalty=0):
     r"""Compute the penalties of a weight tensor, :math:`\lambda_2\sum w^2 + \lambda_1\sum|w|`.
 
@@ -112,8 +103,8 @@ def penalty_terms(weights, L2_penalty=0, L1_penalty=0):
     torch.Tensor
         0-d, differentiable with respect to ``weights``.
     """
-    check_tensor(weights, "weights", "a torch.Tensor (e.g. net.in_layer.weight)")
-    L2_penalty, L1_penalty = _check_penalties(L2_penalty, L1_penalty)
+    validate_tensor(weights, "weights", "a torch.Tensor (e.g. net.in_layer.weight)")
+    L2_penalty, L1_penalty = validate_penalties(L2_penalty, L1_penalty)
     total = torch.zeros((), dtype=weights.dtype, device=weights.device)
     if L2_penalty:
         total = total + L2_penalty * weights.square().sum()
@@ -151,8 +142,8 @@ def regularized_loss(output, target, weights, L2_penalty=0, L1_penalty=0):
     torch.Tensor
         0-d loss.
     """
-    check_tensor(output, "output")
-    check_tensor(target, "target")
+    validate_tensor(output, "output")
+    validate_tensor(target, "target")
     penalty = penalty_terms(weights, L2_penalty, L1_penalty)
     return torch.nn.functional.nll_loss(output, target) + penalty
 
@@ -182,8 +173,8 @@ def regularized_MSE_loss(output, target, weights=None, L2_penalty=0, L1_penalty=
     torch.Tensor
         0-d loss.
     """
-    check_tensor(output, "output")
-    check_tensor(target, "target")
+    validate_tensor(output, "output")
+    validate_tensor(target, "target")
     if output.shape != target.shape:
         raise ValueError(
             f"output and target must have the same shape, got {tuple(output.shape)} and "
@@ -191,6 +182,6 @@ def regularized_MSE_loss(output, target, weights=None, L2_penalty=0, L1_penalty=
         )
     loss = torch.nn.functional.mse_loss(output, target)
     if weights is None:
-        _check_penalties(L2_penalty, L1_penalty)
+        validate_penalties(L2_penalty, L1_penalty)
         return loss
     return loss + penalty_terms(weights, L2_penalty, L1_penalty)

@@ -18,20 +18,20 @@ from __future__ import annotations
 
 import torch
 
-from nma_dl._validate import check_real, check_steps, check_tensor, require
+from nma_dl._validate import require, validate_real, validate_steps, validate_tensor
 
 __all__ = ["run_LIF", "spike_count", "fi_curve"]
 
 
 def _real(value, name, **bounds):
-    """:func:`~nma_dl._validate.check_real` that also takes a one-element tensor."""
+    """:func:`~nma_dl._validate.validate_real` that also takes a one-element tensor."""
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
             raise ValueError(
                 f"{name} must be a single number, got a tensor of shape {tuple(value.shape)}"
             )
         value = value.item()
-    return check_real(value, name, **bounds)
+    return validate_real(value, name, **bounds)
 
 
 _POSITIVE = {"minimum": 0, "exclusive": True}
@@ -72,14 +72,14 @@ def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):  # no
     ------
     ValueError
         Before the first step, when ``T / dt`` exceeds the limit of
-        :func:`nma_dl._validate.check_steps` (10**7 steps, some seconds of the Python loop;
+        :func:`nma_dl._validate.validate_steps` (10**7 steps, some seconds of the Python loop;
         environment variable ``NMA_DL_MAX_STEPS``).
     """
     I = _real(I, "I")  # noqa: E741
     T = _real(T, "T", **_POSITIVE)
     dt = _real(dt, "dt", **_POSITIVE)
     require(dt <= T, "dt", f"<= T ({T!r} ms)", dt)
-    check_steps(T / dt, f"run_LIF(T={T!r}, dt={dt!r}) (T / dt time steps)")
+    validate_steps(T / dt, f"run_LIF(T={T!r}, dt={dt!r}) (T / dt time steps)")
     tau_ref = _real(tau_ref, "tau_ref", **_NON_NEGATIVE)
     Rm = _real(Rm, "Rm", **_POSITIVE)
     Cm = _real(Cm, "Cm", **_POSITIVE)
@@ -118,7 +118,7 @@ def spike_count(Vm, Vth=1):
     int
         Number of samples above ``Vth``.
     """
-    check_tensor(Vm, "Vm")
+    validate_tensor(Vm, "Vm")
     Vth = _real(Vth, "Vth")
     return int((Vm > Vth).sum().item())
 
@@ -144,7 +144,7 @@ def fi_curve(currents, *, Rm=1, tau_ref=1, T=1000, dt=1, Cm=10, Vth=1):
     ------
     ValueError
         Before the first simulation, when ``len(currents) * T / dt`` exceeds the limit of
-        :func:`nma_dl._validate.check_steps` (10**7 steps; ``NMA_DL_MAX_STEPS``).
+        :func:`nma_dl._validate.validate_steps` (10**7 steps; ``NMA_DL_MAX_STEPS``).
     """
     if isinstance(currents, torch.Tensor):
         currents = currents.reshape(-1).tolist()
@@ -157,7 +157,7 @@ def fi_curve(currents, *, Rm=1, tau_ref=1, T=1000, dt=1, Cm=10, Vth=1):
     if not currents:
         raise ValueError("currents must hold at least one current, got an empty sequence")
     T_, dt_ = _real(T, "T", **_POSITIVE), _real(dt, "dt", **_POSITIVE)
-    check_steps(
+    validate_steps(
         len(currents) * T_ / dt_,
         f"fi_curve of {len(currents)} currents with T={T_!r}, dt={dt_!r} "
         "(len(currents) * T / dt time steps)",

@@ -12,13 +12,13 @@ import numpy as np
 import torch
 
 from nma_dl._validate import (
-    check_column,
-    check_instance,
-    check_int,
-    check_memory,
-    check_real,
-    check_real_dtype,
     require,
+    validate_column,
+    validate_instance,
+    validate_int,
+    validate_memory,
+    validate_real,
+    validate_real_dtype,
 )
 
 __all__ = ["filters", "gabor", "grating", "stimulus_class"]
@@ -37,7 +37,7 @@ def stimulus_class(ori, n_classes):
         (n,) or (n, 1) orientations in degrees, in ``[0, 360]``.
     n_classes : int
         Number of bins, at least 1. The bin edges take 8 bytes each: above the memory limit of
-        :func:`nma_dl._validate.check_memory` (4 GB, about 5e8 classes; environment variable
+        :func:`nma_dl._validate.validate_memory` (4 GB, about 5e8 classes; environment variable
         ``NMA_DL_MAX_MEMORY_GB``) a ValueError says so before anything is allocated.
 
     Returns
@@ -51,12 +51,12 @@ def stimulus_class(ori, n_classes):
     >>> stimulus_class(torch.tensor([[0.0], [44.9], [45.0], [359.9], [360.0]]), 8)
     tensor([0, 0, 1, 7, 0])
     """
-    n_classes = check_int(n_classes, "n_classes", minimum=1)
-    check_memory(8 * (n_classes + 1), f"stimulus_class(n_classes={n_classes}) (its bin edges)")
-    check_instance(ori, (torch.Tensor, np.ndarray), "ori", "a torch.Tensor or numpy array")
+    n_classes = validate_int(n_classes, "n_classes", minimum=1)
+    validate_memory(8 * (n_classes + 1), f"stimulus_class(n_classes={n_classes}) (its bin edges)")
+    validate_instance(ori, (torch.Tensor, np.ndarray), "ori", "a torch.Tensor or numpy array")
     values = ori.detach().cpu().numpy() if isinstance(ori, torch.Tensor) else ori
-    check_column(values, "ori")
-    check_real_dtype(values, "ori")
+    validate_column(values, "ori")
+    validate_real_dtype(values, "ori")
     values = values.reshape(-1)
     outside = ~((values >= 0) & (values <= 360))  # NaN counts as outside
     if outside.any():
@@ -114,11 +114,11 @@ def grating(angle, sf=1 / 28, res=0.1, patch=False, *, phase=0.0):
     >>> torch.equal(grating(90), grating(-90))
     True
     """
-    angle = check_real(angle, "angle")
-    sf = check_real(sf, "sf", minimum=0, exclusive=True)
-    res = check_real(res, "res", minimum=0, exclusive=True)
-    check_instance(patch, (bool, np.bool_), "patch", "a bool")
-    phase = check_real(phase, "phase")
+    angle = validate_real(angle, "angle")
+    sf = validate_real(sf, "sf", minimum=0, exclusive=True)
+    res = validate_real(res, "res", minimum=0, exclusive=True)
+    validate_instance(patch, (bool, np.bool_), "patch", "a bool")
+    phase = validate_real(phase, "phase")
     height, width = (round(n * res) for n in GRATING_FULL_SIZE)
     require(min(height, width) >= 1, "res", "large enough for a 1-pixel image (>= 1/960)", res)
 
@@ -185,8 +185,8 @@ def filters(out_channels=6, K=7):
     >>> torch.equal(w[1], -w[0])
     True
     """
-    out_channels = check_int(out_channels, "out_channels", minimum=2)
-    K = check_int(K, "K", minimum=1, bound="a positive odd int")
+    out_channels = validate_int(out_channels, "out_channels", minimum=2)
+    K = validate_int(K, "K", minimum=1, bound="a positive odd int")
     require(K % 2 == 1, "K", "a positive odd int", K)
     rows, cols = _kernel_grid(K)
     r2 = rows**2 + cols**2
@@ -234,12 +234,12 @@ def gabor(K, angle, wavelength, sigma, phase=0.0):
     >>> gabor(5, 0, 10, 2).shape
     torch.Size([5, 5])
     """
-    K = check_int(K, "K", minimum=1, bound="a positive odd int")
+    K = validate_int(K, "K", minimum=1, bound="a positive odd int")
     require(K % 2 == 1, "K", "a positive odd int", K)
-    angle = check_real(angle, "angle")
-    wavelength = check_real(wavelength, "wavelength", minimum=0, exclusive=True)
-    sigma = check_real(sigma, "sigma", minimum=0, exclusive=True)
-    phase = check_real(phase, "phase")
+    angle = validate_real(angle, "angle")
+    wavelength = validate_real(wavelength, "wavelength", minimum=0, exclusive=True)
+    sigma = validate_real(sigma, "sigma", minimum=0, exclusive=True)
+    phase = validate_real(phase, "phase")
     return torch.from_numpy(_gabor(K, angle, wavelength, sigma, phase).astype(np.float32))
 
 

@@ -28,17 +28,17 @@ import torch
 from torch import nn, optim
 
 from nma_dl._validate import (
-    check_device,
-    check_instance,
-    check_int,
-    check_linear_layer,
-    check_pair,
-    check_penalties,
-    check_real,
-    check_responses,
-    check_same_rows,
-    check_tensor,
     require,
+    validate_device,
+    validate_instance,
+    validate_int,
+    validate_linear_layer,
+    validate_pair,
+    validate_penalties,
+    validate_real,
+    validate_responses,
+    validate_same_rows,
+    validate_tensor,
 )
 from nma_dl.device import module_device
 
@@ -52,21 +52,21 @@ __all__ = [
 ]
 
 
-def _check_batch(net, loss_fn, data, labels, penalty, names=("data", "labels")):
-    check_instance(net, nn.Module, "net", "a torch.nn.Module")
-    check_instance(loss_fn, Callable, "loss_fn", "callable")
-    check_instance(penalty, (Callable, type(None)), "penalty", "callable or None")
+def _validate_batch(net, loss_fn, data, labels, penalty, names=("data", "labels")):
+    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
+    validate_instance(loss_fn, Callable, "loss_fn", "callable")
+    validate_instance(penalty, (Callable, type(None)), "penalty", "callable or None")
     for value, name in zip((data, labels), names, strict=True):
-        check_tensor(value, name)
+        validate_tensor(value, name)
         if value.ndim == 0 or len(value) == 0:
             raise ValueError(f"{name} must have at least one row, got shape {tuple(value.shape)}")
-    check_same_rows(data, labels, names)
+    validate_same_rows(data, labels, names)
 
 
 _POSITIVE = "finite and > 0"
 
 
-def _check_finite(value, name, where=""):
+def _validate_finite(value, name, where=""):
     """Refuse NaN and inf in a floating-point tensor, naming the first bad row."""
     if not value.is_floating_point():
         return
@@ -91,7 +91,7 @@ class _NonFiniteLoss(ValueError):
         )
 
 
-def _check_optimizer(optimizer, net):
+def _validate_optimizer(optimizer, net):
     # An optimizer built over another module's parameters updates nothing of net: the loss
     # never changes and no error says why.
     own = {id(p) for p in net.parameters()}
@@ -103,7 +103,7 @@ def _check_optimizer(optimizer, net):
         )
 
 
-def _check_scalar(value, name):
+def _validate_scalar(value, name):
     if not isinstance(value, torch.Tensor) or value.numel() != 1:
         got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
         raise ValueError(f"{name} must return a scalar tensor, got {got}")
@@ -114,7 +114,7 @@ _REGRESSION_LOSSES = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
 _CLASS_LOSSES = (nn.CrossEntropyLoss, nn.NLLLoss)
 
 
-def _check_targets(loss_fn, output, labels):
+def _validate_targets(loss_fn, output, labels):
     # Caught here because torch would broadcast (n,) against (n, 1) to (n, n) with only a
     # warning, or fail with an error that does not say which argument is wrong.
     if isinstance(loss_fn, _REGRESSION_LOSSES) and labels.shape != output.shape:
@@ -123,7 +123,7 @@ def _check_targets(loss_fn, output, labels):
             f"{type(loss_fn).__name__}, got {tuple(labels.shape)}"
         )
     if isinstance(loss_fn, _CLASS_LOSSES):
-        _check_class_targets(loss_fn, output, labels)
+        _validate_class_targets(loss_fn, output, labels)
     elif isinstance(output, torch.Tensor) and labels.is_floating_point():
         # A custom loss: (n, 1) - (n,) silently becomes an (n, n) matrix and a wrong number.
         try:
@@ -138,7 +138,7 @@ def _check_targets(loss_fn, output, labels):
             )
 
 
-def _check_class_targets(loss_fn, output, labels):
+def _validate_class_targets(loss_fn, output, labels):
     name = type(loss_fn).__name__
     if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
         raise TypeError(
@@ -166,12 +166,12 @@ def _check_class_targets(loss_fn, output, labels):
 
 def _loss(net, loss_fn, data, labels, penalty):
     output = net(data)
-    _check_targets(loss_fn, output, labels)
+    _validate_targets(loss_fn, output, labels)
     loss = loss_fn(output, labels)
-    _check_scalar(loss, "loss_fn")
+    _validate_scalar(loss, "loss_fn")
     if penalty is not None:
         extra = penalty(net)
-        _check_scalar(extra, "penalty")
+        _validate_scalar(extra, "penalty")
         loss = loss + extra
     return loss
 
@@ -206,10 +206,10 @@ def gradient_step(net, loss_fn, data, labels, optimizer, penalty=None):
         ``net``'s parameters, or if the labels cannot be targets of ``loss_fn`` (class indices
         out of range, a shape that would broadcast to a wrong loss).
     """
-    _check_batch(net, loss_fn, data, labels, penalty)
-    check_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
+    _validate_batch(net, loss_fn, data, labels, penalty)
+    validate_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
     loss = _loss(net, loss_fn, data, labels, penalty)  # errors of the data first
-    _check_optimizer(optimizer, net)
+    _validate_optimizer(optimizer, net)
     if not torch.isfinite(loss.detach()).all():
         raise _NonFiniteLoss(loss.item())
     optimizer.zero_grad()  # gradients accumulate in PyTorch unless cleared
@@ -231,7 +231,7 @@ def evaluate_loss(net, loss_fn, data, labels, penalty=None):
     float
         The loss (penalty included).
     """
-    _check_batch(net, loss_fn, data, labels, penalty)
+    _validate_batch(net, loss_fn, data, labels, penalty)
     with torch.no_grad():
         return _loss(net, loss_fn, data, labels, penalty).item()
 
@@ -363,20 +363,22 @@ def _train_arguments(
     net, loss_fn, train, test, penalty, n_epochs, learning_rate, momentum, batch_size, generator
 ):
     """Check :func:`train`'s arguments; return its numbers as the types it uses."""
-    _check_batch(net, loss_fn, *train, penalty, ("train_data", "train_labels"))
-    check_pair(*test, ("test_data", "test_labels"))
+    _validate_batch(net, loss_fn, *train, penalty, ("train_data", "train_labels"))
+    validate_pair(*test, ("test_data", "test_labels"))
     if test[0] is not None:
-        _check_batch(net, loss_fn, *test, penalty, ("test_data", "test_labels"))
+        _validate_batch(net, loss_fn, *test, penalty, ("test_data", "test_labels"))
     names = ("train_data", "train_labels", "test_data", "test_labels")
     for value, name in zip((*train, *test), names, strict=True):
         if value is not None:
-            _check_finite(value, name)
-    n_epochs = check_int(n_epochs, "n_epochs", minimum=1, bound=_POSITIVE)
-    learning_rate = check_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
-    momentum = check_real(momentum, "momentum", minimum=0, below=1)
+            _validate_finite(value, name)
+    n_epochs = validate_int(n_epochs, "n_epochs", minimum=1, bound=_POSITIVE)
+    learning_rate = validate_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
+    momentum = validate_real(momentum, "momentum", minimum=0, below=1)
     if batch_size is not None:
-        batch_size = check_int(batch_size, "batch_size", minimum=1, bound="a positive int or None")
-    check_instance(
+        batch_size = validate_int(
+            batch_size, "batch_size", minimum=1, bound="a positive int or None"
+        )
+    validate_instance(
         generator, (torch.Generator, type(None)), "generator", "a torch.Generator or None"
     )
     return n_epochs, learning_rate, momentum, batch_size
@@ -407,8 +409,8 @@ def _minibatch_epoch(net, loss_fn, data, labels, optimizer, penalty, batch_size,
 # ---------------------------------------------------------------------------
 
 
-def _check_loader(loader, name):
-    check_instance(loader, torch.utils.data.DataLoader, name, "a torch.utils.data.DataLoader")
+def _validate_loader(loader, name):
+    validate_instance(loader, torch.utils.data.DataLoader, name, "a torch.utils.data.DataLoader")
 
 
 def _class_labels(labels, outputs):
@@ -471,9 +473,9 @@ def accuracy(net, data_loader, device="cpu"):
         If the network's output is not one row of scores per sample, or labels are not one
         whole class index in ``[0, n_classes)`` per sample (shape ``(n,)`` or ``(n, 1)``).
     """
-    check_instance(net, nn.Module, "net", "a torch.nn.Module")
-    _check_loader(data_loader, "data_loader")
-    device = check_device(device)
+    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
+    _validate_loader(data_loader, "data_loader")
+    device = validate_device(device)
     correct = total = 0
     with torch.no_grad():
         for inputs, labels in data_loader:
@@ -557,25 +559,25 @@ def train_test_classification(
     train_acc, test_acc : float
         Accuracies in percent.
     """
-    check_instance(net, nn.Module, "net", "a torch.nn.Module")
-    check_instance(criterion, Callable, "criterion", "callable")
-    check_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
-    _check_loader(train_loader, "train_loader")
-    _check_loader(test_loader, "test_loader")
-    num_epochs = check_int(num_epochs, "num_epochs", minimum=1, bound=_POSITIVE)
-    check_instance(verbose, bool, "verbose", "a bool", show_value=True)
-    check_instance(training_plot, bool, "training_plot", "a bool", show_value=True)
-    device = check_device(device)
+    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
+    validate_instance(criterion, Callable, "criterion", "callable")
+    validate_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
+    _validate_loader(train_loader, "train_loader")
+    _validate_loader(test_loader, "test_loader")
+    num_epochs = validate_int(num_epochs, "num_epochs", minimum=1, bound=_POSITIVE)
+    validate_instance(verbose, bool, "verbose", "a bool", show_value=True)
+    validate_instance(training_plot, bool, "training_plot", "a bool", show_value=True)
+    device = validate_device(device)
 
     net.train()
     training_losses = []
     for _ in _epoch_bar(num_epochs, verbose):
         for inputs, labels in train_loader:
             inputs = inputs.to(device).float()
-            _check_finite(inputs, "inputs", " of a batch of train_loader")
+            _validate_finite(inputs, "inputs", " of a batch of train_loader")
             labels = labels.to(device)
             if labels.is_floating_point():
-                _check_finite(labels, "labels", " of a batch of train_loader")
+                _validate_finite(labels, "labels", " of a batch of train_loader")
             labels = labels.long()
             training_losses.append(gradient_step(net, criterion, inputs, labels, optimizer))
     if not training_losses:
@@ -652,17 +654,17 @@ def decode_orientation(
     """
     from nma_dl.stimuli import stimulus_class
 
-    check_instance(net, nn.Module, "net", "a torch.nn.Module")
-    n_classes = check_int(n_classes, "n_classes", minimum=2, bound="an int >= 2")
-    check_instance(loss_fn, object, "loss_fn", "callable")
+    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
+    n_classes = validate_int(n_classes, "n_classes", minimum=2, bound="an int >= 2")
+    validate_instance(loss_fn, object, "loss_fn", "callable")
     require(callable(loss_fn), "loss_fn", "callable", type(loss_fn).__name__)
-    check_responses(train_data, train_labels, ("train_data", "train_labels"))
-    check_responses(test_data, test_labels, ("test_data", "test_labels"))
-    n_iter = check_int(n_iter, "n_iter", minimum=1)
-    L2_penalty, L1_penalty = check_penalties(L2_penalty, L1_penalty)
+    validate_responses(train_data, train_labels, ("train_data", "train_labels"))
+    validate_responses(test_data, test_labels, ("test_data", "test_labels"))
+    n_iter = validate_int(n_iter, "n_iter", minimum=1)
+    L2_penalty, L1_penalty = validate_penalties(L2_penalty, L1_penalty)
     regularized = L2_penalty > 0 or L1_penalty > 0
     if regularized:
-        check_linear_layer(net, "in_layer")
+        validate_linear_layer(net, "in_layer")
 
     device = module_device(net)
     train_classes = stimulus_class(train_labels, n_classes).to(device)

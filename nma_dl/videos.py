@@ -16,7 +16,7 @@ from urllib.parse import quote
 import ipywidgets
 from IPython.display import display
 
-from nma_dl._validate import check_instance, require
+from nma_dl._validate import require, validate_instance
 from nma_dl.widgets import StaticFallback
 
 __all__ = ["display_videos"]
@@ -44,8 +44,8 @@ SOURCES = {
 _PAIRS = "a list of (source, id) pairs, e.g. [('Youtube', 'JAdukDCQALA')]"
 
 
-def _check_video_ids(video_ids):
-    check_instance(video_ids, (list, tuple), "video_ids", _PAIRS, sep=";")
+def _validate_video_ids(video_ids):
+    validate_instance(video_ids, (list, tuple), "video_ids", _PAIRS, sep=";")
     if not video_ids:
         raise ValueError("video_ids must name at least one video; got an empty list")
     for index, pair in enumerate(video_ids):
@@ -64,8 +64,8 @@ def _check_video_ids(video_ids):
             raise ValueError(f"video_ids[{index}] has an empty id for source {source!r}")
 
 
-def _check_pixels(value, name):
-    check_instance(value, int, name, "an int (pixels)", sep=";")
+def _validate_pixels(value, name):
+    validate_instance(value, int, name, "an int (pixels)", sep=";")
     require(value > 0, name, "positive", value, sep=";")
 
 
@@ -86,7 +86,7 @@ def player_src(source, video_id, fs=1):
     str
         The URL, e.g. ``https://www.youtube-nocookie.com/embed/<id>?fs=1&rel=0``.
     """
-    _check_video_ids([(source, video_id)])
+    _validate_video_ids([(source, video_id)])
     player_url = SOURCES[source][0].format(id=quote(video_id, safe=""))
     # YouTube reads its options from the query string; the Bilibili player must not autoplay.
     if source == "Youtube":
@@ -221,9 +221,9 @@ def display_videos(video_ids, W=730, H=410, fs=1):
         (``videos = display_videos(...)``) or end the line with ``;`` so a notebook
         does not show it a second time.
     """
-    _check_video_ids(video_ids)
-    _check_pixels(W, "W")
-    _check_pixels(H, "H")
+    _validate_video_ids(video_ids)
+    _validate_pixels(W, "W")
+    _validate_pixels(H, "H")
     require(isinstance(fs, int) and fs in (0, 1), "fs", "0 or 1", fs, sep=";")  # True/False pass
 
     tab = ipywidgets.Tab(

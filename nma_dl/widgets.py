@@ -12,7 +12,7 @@ import io
 
 from matplotlib.figure import Figure
 
-from nma_dl._validate import check_instance, require
+from nma_dl._validate import require, validate_instance
 
 __all__ = [
     "conv_activations_figure",
@@ -54,7 +54,7 @@ class StaticFallback:
                 "widget must be an ipywidgets widget (an object with _repr_mimebundle_ or "
                 f"model_id); got {type(widget).__name__}"
             )
-        check_instance(html, str, "html", "a str", sep=";")
+        validate_instance(html, str, "html", "a str", sep=";")
         if not html.strip():
             raise ValueError("html must not be empty; got a blank string")
         self.widget = widget
@@ -118,9 +118,9 @@ def figure_html(fig, caption=None, alt=None):
         ``<figure><img src="data:image/png;base64,..."></figure>``, with the
         caption when given.
     """
-    check_instance(fig, Figure, "fig", "a matplotlib Figure", sep=";")
-    check_instance(caption, (str, type(None)), "caption", "a str or None", sep=";")
-    check_instance(alt, (str, type(None)), "alt", "a str or None", sep=";")
+    validate_instance(fig, Figure, "fig", "a matplotlib Figure", sep=";")
+    validate_instance(caption, (str, type(None)), "caption", "a str or None", sep=";")
+    validate_instance(alt, (str, type(None)), "alt", "a str or None", sep=";")
 
     encoded = _png_base64(fig)
     alt = html_lib.escape(alt or caption or "figure", quote=True)
@@ -157,8 +157,8 @@ def show_figure(out, fig, alt=None):
     alt : str, optional
         Plain-text stand-in for frontends that show no images (default ``"figure"``).
     """
-    check_instance(fig, Figure, "fig", "a matplotlib Figure", sep=";")
-    check_instance(alt, (str, type(None)), "alt", "a str or None", sep=";")
+    validate_instance(fig, Figure, "fig", "a matplotlib Figure", sep=";")
+    validate_instance(alt, (str, type(None)), "alt", "a str or None", sep=";")
     if not hasattr(out, "outputs"):
         raise TypeError(f"out must be an ipywidgets.Output; got {type(out).__name__}")
     image = {
@@ -193,7 +193,7 @@ def _sliders_widget(sliders, draw, alt, caption):
     import ipywidgets as widgets
 
     for name, value, low, high, _, _ in sliders:
-        check_instance(value, (int, float), name, "a number", show_value=True)
+        validate_instance(value, (int, float), name, "a number", show_value=True)
         require(
             low <= value <= high, name, f"between {low} and {high} (the slider's range)", value
         )
@@ -343,11 +343,11 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
-    from nma_dl._validate import check_int
+    from nma_dl._validate import validate_int
     from nma_dl.plotting.rsa import plot_tuning
 
-    seed = check_int(seed, "seed", minimum=0)
-    n_units = check_int(n_units, "n_units", minimum=1)
+    seed = validate_int(seed, "seed", minimum=0)
+    n_units = validate_int(n_units, "n_units", minimum=1)
     first = plot_tuning(resp_dict, ori, n_units=n_units, seed=seed)  # checks the data too
     plt.close(first)  # shown by the widget or the fallback, not again at the end of the cell
     button = widgets.Button(description="draw another random set")

@@ -439,10 +439,10 @@ def test_the_limits_can_be_lifted(monkeypatch):
     monkeypatch.setenv("NMA_DL_MAX_STEPS", "1e13")
     monkeypatch.setenv("NMA_DL_MAX_MEMORY_GB", "1e6")
     # Lifted: the checks let these through (not run here; they would take hours).
-    from nma_dl._validate import check_memory, check_steps
+    from nma_dl._validate import validate_memory, validate_steps
 
-    check_steps(1e12, "run_LIF(T=1e11)")
-    check_memory(9.4e9, "DeepNet(n_inputs=23589, n_hidden=100000)")
+    validate_steps(1e12, "run_LIF(T=1e11)")
+    validate_memory(9.4e9, "DeepNet(n_inputs=23589, n_hidden=100000)")
     monkeypatch.setenv("NMA_DL_MAX_STEPS", "many")
     with pytest.raises(ValueError, match="NMA_DL_MAX_STEPS must be a positive number"):
         run_LIF(1.0)
@@ -459,21 +459,21 @@ def test_everyday_sizes_pass_the_limits(width, n):
 
 
 def test_limit_messages_say_estimate_limit_and_remedy(monkeypatch):
-    from nma_dl._validate import check_memory, check_steps
+    from nma_dl._validate import validate_memory, validate_steps
 
     monkeypatch.delenv("NMA_DL_MAX_MEMORY_GB", raising=False)
     monkeypatch.delenv("NMA_DL_MAX_STEPS", raising=False)
-    check_memory(4e9, "at the limit")  # inclusive
+    validate_memory(4e9, "at the limit")  # inclusive
     with pytest.raises(ValueError) as info:
-        check_memory(8e10, "sample_grid(M=100000)")
+        validate_memory(8e10, "sample_grid(M=100000)")
     assert str(info.value) == (
         "sample_grid(M=100000) would need about 80 GB of memory, above the limit of 4 GB; use "
         "smaller sizes, or, if the machine has the memory, lift the limit with the environment "
         "variable NMA_DL_MAX_MEMORY_GB (os.environ['NMA_DL_MAX_MEMORY_GB'] = '160')"
     )
-    check_steps(10**7, "at the limit")
+    validate_steps(10**7, "at the limit")
     with pytest.raises(ValueError) as info:
-        check_steps(1e13, "run_LIF(T=1e12, dt=0.1)")
+        validate_steps(1e13, "run_LIF(T=1e12, dt=0.1)")
     assert str(info.value) == (
         "run_LIF(T=1e12, dt=0.1) would take about 1e+13 steps, above the limit of 1e+07; use "
         "smaller sizes, or lift the limit with the environment variable NMA_DL_MAX_STEPS "
@@ -481,4 +481,4 @@ def test_limit_messages_say_estimate_limit_and_remedy(monkeypatch):
     )
     monkeypatch.setenv("NMA_DL_MAX_MEMORY_GB", "-1")
     with pytest.raises(ValueError, match=r"NMA_DL_MAX_MEMORY_GB must be a positive number.*'-1'"):
-        check_memory(1, "anything")
+        validate_memory(1, "anything")

@@ -513,7 +513,8 @@ def test_paths_check_catches_the_book_root_wherever_it_is(tmp_path):
     root = tmp_path / "checkout" / "course"
     site = _site(tmp_path, root=root)
     check = sitecheck._check_paths(site, _facts([], text=f"Data are in {root}/data."))
-    assert not check.ok and str(root) in check.detail
+    # the detail shows the first 80 characters of each path found
+    assert not check.ok and str(root)[:70] in check.detail
 
 
 @pytest.mark.parametrize(

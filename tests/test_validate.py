@@ -25,9 +25,9 @@ def _message(call):
 
 def test_check_instance_returns_the_value_unchanged():
     value = [1, 2]
-    assert v.check_instance(value, list, "x", "a list") is value
-    assert v.check_instance(None, (str, type(None)), "title", "a str or None") is None
-    assert v.check_instance(len, Callable, "f", "callable") is len
+    assert v.validate_instance(value, list, "x", "a list") is value
+    assert v.validate_instance(None, (str, type(None)), "title", "a str or None") is None
+    assert v.validate_instance(len, Callable, "f", "callable") is len
 
 
 @pytest.mark.bad_input
@@ -40,7 +40,7 @@ def test_check_instance_returns_the_value_unchanged():
     ],
 )
 def test_check_instance_message(kwargs, message):
-    assert _message(lambda: v.check_instance(5, str, "x", "a str", **kwargs)) == (
+    assert _message(lambda: v.validate_instance(5, str, "x", "a str", **kwargs)) == (
         TypeError,
         message,
     )
@@ -51,7 +51,7 @@ def test_bool_is_a_number_only_when_asked_for():
     assert not v.is_instance(False, (int, float))
     assert v.is_instance(True, bool) and v.is_instance(True, (bool, int))
     assert v.is_instance(3, int) and v.is_instance(np.int64(3), np.integer)
-    assert _message(lambda: v.check_instance(True, (int, float), "Rm", "a number")) == (
+    assert _message(lambda: v.validate_instance(True, (int, float), "Rm", "a number")) == (
         TypeError,
         "Rm must be a number, got bool",
     )
@@ -73,9 +73,9 @@ def test_require_passes_or_names_the_value():
 
 
 def test_check_int_converts_numpy_ints_and_checks_both_bounds():
-    assert v.check_int(np.int64(7), "n") == 7 and type(v.check_int(np.int64(7), "n")) is int
-    assert v.check_int(0, "n", minimum=0, maximum=0, bound="0") == 0
-    assert v.check_int(-5, "n") == -5  # no bound given, none checked
+    assert v.validate_int(np.int64(7), "n") == 7 and type(v.validate_int(np.int64(7), "n")) is int
+    assert v.validate_int(0, "n", minimum=0, maximum=0, bound="0") == 0
+    assert v.validate_int(-5, "n") == -5  # no bound given, none checked
 
 
 @pytest.mark.bad_input
@@ -93,25 +93,25 @@ def test_check_int_converts_numpy_ints_and_checks_both_bounds():
     ],
 )  # fmt: skip
 def test_check_int_messages(value, kwargs, error, message):
-    assert _message(lambda: v.check_int(value, "n", **kwargs)) == (error, message)
+    assert _message(lambda: v.validate_int(value, "n", **kwargs)) == (error, message)
 
 
 def test_check_size():
-    assert v.check_size(1, "n_hidden") == 1
-    assert _message(lambda: v.check_size(0, "n_hidden")) == (
+    assert v.validate_size(1, "n_hidden") == 1
+    assert _message(lambda: v.validate_size(0, "n_hidden")) == (
         ValueError,
         "n_hidden must be a positive int, got 0",
     )
-    assert _message(lambda: v.check_size(1.5, "n_hidden")) == (
+    assert _message(lambda: v.validate_size(1.5, "n_hidden")) == (
         TypeError,
         "n_hidden must be an int, got float 1.5",
     )
 
 
 def test_check_widths_reads_any_iterable_once():
-    assert v.check_widths([3, np.int64(4)], "h") == [3, 4]
-    assert v.check_widths((n for n in (2, 1)), "h") == [2, 1]
-    assert v.check_widths([], "h") == []
+    assert v.validate_widths([3, np.int64(4)], "h") == [3, 4]
+    assert v.validate_widths((n for n in (2, 1)), "h") == [2, 1]
+    assert v.validate_widths([], "h") == []
 
 
 @pytest.mark.bad_input
@@ -125,43 +125,46 @@ def test_check_widths_reads_any_iterable_once():
     ],
 )
 def test_check_widths_messages(value, error, message):
-    assert _message(lambda: v.check_widths(value, "h")) == (error, message)
+    assert _message(lambda: v.validate_widths(value, "h")) == (error, message)
 
 
 def test_check_seed_bounds():
-    assert v.check_seed(0) == 0 and v.check_seed(2**32 - 1) == 2**32 - 1
+    assert v.validate_seed(0) == 0 and v.validate_seed(2**32 - 1) == 2**32 - 1
     assert v.MAX_SEED == 2**32
-    assert _message(lambda: v.check_seed(-1)) == (ValueError, "seed must be an int >= 0, got -1")
-    assert _message(lambda: v.check_seed(2**32)) == (
+    assert _message(lambda: v.validate_seed(-1)) == (
+        ValueError,
+        "seed must be an int >= 0, got -1",
+    )
+    assert _message(lambda: v.validate_seed(2**32)) == (
         ValueError,
         "seed must be in [0, 2**32), got 4294967296",
     )
-    assert _message(lambda: v.check_seed(1.5)) == (
+    assert _message(lambda: v.validate_seed(1.5)) == (
         TypeError,
         "seed must be an int >= 0, got float 1.5",
     )
 
 
 def test_check_number_leaves_the_value_alone():
-    assert v.check_number(2, "lr") == 2 and type(v.check_number(2, "lr")) is int
-    assert math.isnan(v.check_number(float("nan"), "lr"))  # ranges are checked with require
-    assert _message(lambda: v.check_number("0.1", "lr")) == (
+    assert v.validate_number(2, "lr") == 2 and type(v.validate_number(2, "lr")) is int
+    assert math.isnan(v.validate_number(float("nan"), "lr"))  # ranges are checked with require
+    assert _message(lambda: v.validate_number("0.1", "lr")) == (
         TypeError,
         "lr must be a number, got str '0.1'",
     )
-    assert _message(lambda: v.check_number(None, "bin_width", "a number of degrees")) == (
+    assert _message(lambda: v.validate_number(None, "bin_width", "a number of degrees")) == (
         TypeError,
         "bin_width must be a number of degrees, got NoneType None",
     )
 
 
 def test_check_real_converts_and_bounds():
-    assert v.check_real(2, "sigma") == 2.0 and type(v.check_real(2, "sigma")) is float
-    assert v.check_real(0, "sigma", minimum=0.0) == 0.0
-    assert v.check_real(np.float32(0.5), "x", minimum=0, exclusive=True) == 0.5
-    assert v.check_real(0, "momentum", minimum=0, below=1) == 0.0
-    assert v.check_real(0.999, "momentum", minimum=0, below=1) == 0.999
-    assert v.check_real(-5, "x", below=1) == -5.0
+    assert v.validate_real(2, "sigma") == 2.0 and type(v.validate_real(2, "sigma")) is float
+    assert v.validate_real(0, "sigma", minimum=0.0) == 0.0
+    assert v.validate_real(np.float32(0.5), "x", minimum=0, exclusive=True) == 0.5
+    assert v.validate_real(0, "momentum", minimum=0, below=1) == 0.0
+    assert v.validate_real(0.999, "momentum", minimum=0, below=1) == 0.999
+    assert v.validate_real(-5, "x", below=1) == -5.0
 
 
 @pytest.mark.bad_input
@@ -185,7 +188,7 @@ def test_check_real_converts_and_bounds():
     ],
 )
 def test_check_real_messages(value, kwargs, error, message):
-    assert _message(lambda: v.check_real(value, "s", **kwargs)) == (error, message)
+    assert _message(lambda: v.validate_real(value, "s", **kwargs)) == (error, message)
 
 
 # ---- arrays and tensors ---------------------------------------------------------------------
@@ -193,12 +196,12 @@ def test_check_real_messages(value, kwargs, error, message):
 
 def test_check_tensor():
     t = torch.zeros(2)
-    assert v.check_tensor(t, "r") is t
-    assert _message(lambda: v.check_tensor([1.0], "r")) == (
+    assert v.validate_tensor(t, "r") is t
+    assert _message(lambda: v.validate_tensor([1.0], "r")) == (
         TypeError,
         "r must be a torch.Tensor, got list",
     )
-    assert _message(lambda: v.check_tensor(np.zeros(2), "x", "a torch.Tensor of logits")) == (
+    assert _message(lambda: v.validate_tensor(np.zeros(2), "x", "a torch.Tensor of logits")) == (
         TypeError,
         "x must be a torch.Tensor of logits, got ndarray",
     )
@@ -206,15 +209,15 @@ def test_check_tensor():
 
 @pytest.mark.parametrize("shape", [(0,), (5,), (5, 1)])
 def test_check_column_accepts_vectors_and_columns(shape):
-    v.check_column(np.zeros(shape), "ori")
-    v.check_column(torch.zeros(shape), "ori")
+    v.validate_column(np.zeros(shape), "ori")
+    v.validate_column(torch.zeros(shape), "ori")
 
 
 @pytest.mark.bad_input
 @pytest.mark.parametrize("shape", [(), (2, 2), (3, 1, 1)])
 def test_check_column_message(shape):
     for value in (np.zeros(shape), torch.zeros(shape)):
-        assert _message(lambda value=value: v.check_column(value, "ori")) == (
+        assert _message(lambda value=value: v.validate_column(value, "ori")) == (
             ValueError,
             f"ori must have shape (n,) or (n, 1), got {shape}",
         )
@@ -222,8 +225,8 @@ def test_check_column_message(shape):
 
 @pytest.mark.parametrize("dtype", [np.int64, np.float32, np.uint8])
 def test_check_real_dtype_accepts_real_numbers(dtype):
-    v.check_real_dtype(np.zeros(2, dtype), "x")
-    v.check_real_dtype(torch.from_numpy(np.zeros(2, dtype)), "x")
+    v.validate_real_dtype(np.zeros(2, dtype), "x")
+    v.validate_real_dtype(torch.from_numpy(np.zeros(2, dtype)), "x")
 
 
 @pytest.mark.bad_input
@@ -239,20 +242,23 @@ def test_check_real_dtype_messages():
         ),
     ]
     for value, message in cases:
-        assert _message(lambda value=value: v.check_real_dtype(value, "x")) == (TypeError, message)
+        assert _message(lambda value=value: v.validate_real_dtype(value, "x")) == (
+            TypeError,
+            message,
+        )
 
 
 def test_check_same_rows():
-    v.check_same_rows(torch.zeros(3, 2), [0, 1, 2], ("data", "labels"))
-    assert _message(lambda: v.check_same_rows(torch.zeros(3), torch.zeros(2), ("a", "b"))) == (
+    v.validate_same_rows(torch.zeros(3, 2), [0, 1, 2], ("data", "labels"))
+    assert _message(lambda: v.validate_same_rows(torch.zeros(3), torch.zeros(2), ("a", "b"))) == (
         ValueError,
         "a and b must have the same number of rows, got 3 and 2",
     )
 
 
 def test_check_responses_accepts_columns_and_vectors():
-    v.check_responses(torch.zeros(4, 3), torch.zeros(4, 1))
-    v.check_responses(torch.zeros(4, 3), torch.zeros(4), ("train_data", "train_labels"))
+    v.validate_responses(torch.zeros(4, 3), torch.zeros(4, 1))
+    v.validate_responses(torch.zeros(4, 3), torch.zeros(4), ("train_data", "train_labels"))
 
 
 @pytest.mark.bad_input
@@ -272,7 +278,7 @@ def test_check_responses_accepts_columns_and_vectors():
     ],
 )  # fmt: skip
 def test_check_responses_messages(resp, stimuli, error, message):
-    assert _message(lambda: v.check_responses(resp, stimuli)) == (error, message)
+    assert _message(lambda: v.validate_responses(resp, stimuli)) == (error, message)
 
 
 @pytest.mark.bad_input
@@ -290,21 +296,21 @@ def test_check_responses_messages(resp, stimuli, error, message):
     ],
 )  # fmt: skip
 def test_check_samples_messages(X, y, nonempty, error, message):
-    assert _message(lambda: v.check_samples(X, y, nonempty=nonempty)) == (error, message)
+    assert _message(lambda: v.validate_samples(X, y, nonempty=nonempty)) == (error, message)
 
 
 def test_check_samples_accepts_an_empty_set_unless_told():
-    v.check_samples(torch.zeros(0, 2), torch.zeros(0))
+    v.validate_samples(torch.zeros(0, 2), torch.zeros(0))
 
 
 def test_check_device():
-    assert v.check_device("cpu") == torch.device("cpu")
-    assert v.check_device(torch.device("cpu")) == torch.device("cpu")
-    assert _message(lambda: v.check_device(0)) == (
+    assert v.validate_device("cpu") == torch.device("cpu")
+    assert v.validate_device(torch.device("cpu")) == torch.device("cpu")
+    assert _message(lambda: v.validate_device(0)) == (
         TypeError,
         "device must be a str such as 'cpu' or a torch.device, got int",
     )
-    assert _message(lambda: v.check_device("gpu")) == (
+    assert _message(lambda: v.validate_device("gpu")) == (
         ValueError,
         "device must name a torch device such as 'cpu' or 'cuda', got 'gpu'",
     )
@@ -360,9 +366,9 @@ def test_env_number_names_the_variable_its_value_and_the_fix(
 
 @pytest.mark.bad_input
 def test_check_dtype_names_the_argument_whose_dtype_and_the_fix():
-    v.check_dtype(torch.zeros(2), "x", torch.float32)  # passes silently
+    v.validate_dtype(torch.zeros(2), "x", torch.float32)  # passes silently
     kind, got = _message(
-        lambda: v.check_dtype(
+        lambda: v.validate_dtype(
             torch.zeros(2, dtype=torch.float64), "s", torch.float32, "the layer's"
         )
     )
@@ -375,11 +381,11 @@ def test_check_dtype_names_the_argument_whose_dtype_and_the_fix():
 
 @pytest.mark.bad_input
 def test_check_pair_wants_both_or_neither_and_names_the_one_given():
-    v.check_pair(None, None, ("test_data", "test_labels"))
-    v.check_pair(1, 2, ("test_data", "test_labels"))
+    v.validate_pair(None, None, ("test_data", "test_labels"))
+    v.validate_pair(1, 2, ("test_data", "test_labels"))
     for first, second, given in ((1, None, "test_data"), (None, 2, "test_labels")):
         assert _message(
-            lambda a=first, b=second: v.check_pair(a, b, ("test_data", "test_labels"))
+            lambda a=first, b=second: v.validate_pair(a, b, ("test_data", "test_labels"))
         ) == (
             ValueError,
             f"give both test_data and test_labels, or neither; got {given} only",
@@ -392,12 +398,12 @@ def test_check_linear_layer_wants_a_module_with_that_linear_layer():
 
     net = nn.Module()
     net.in_layer = nn.Linear(3, 2)
-    v.check_linear_layer(net, "in_layer")
-    assert _message(lambda: v.check_linear_layer("net", "in_layer")) == (
+    v.validate_linear_layer(net, "in_layer")
+    assert _message(lambda: v.validate_linear_layer("net", "in_layer")) == (
         TypeError,
         "net must be a torch.nn.Module, got str",
     )
-    assert _message(lambda: v.check_linear_layer(net, "out_layer")) == (
+    assert _message(lambda: v.validate_linear_layer(net, "out_layer")) == (
         TypeError,
         "net must have a linear layer net.out_layer (its weights are penalised)",
     )
@@ -405,12 +411,12 @@ def test_check_linear_layer_wants_a_module_with_that_linear_layer():
 
 @pytest.mark.bad_input
 def test_check_penalties_returns_floats_and_names_the_bad_one():
-    assert v.check_penalties(0, np.float32(1e-3)) == (0.0, pytest.approx(1e-3))
-    assert _message(lambda: v.check_penalties(-1, 0)) == (
+    assert v.validate_penalties(0, np.float32(1e-3)) == (0.0, pytest.approx(1e-3))
+    assert _message(lambda: v.validate_penalties(-1, 0)) == (
         ValueError,
         "L2_penalty must be >= 0, got -1.0",
     )
-    assert _message(lambda: v.check_penalties(0, math.inf)) == (
+    assert _message(lambda: v.validate_penalties(0, math.inf)) == (
         ValueError,
         "L1_penalty must be finite, got inf",
     )

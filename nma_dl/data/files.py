@@ -61,7 +61,7 @@ import warnings
 import numpy as np
 import pooch
 
-from nma_dl._validate import check_instance, env_number, require
+from nma_dl._validate import env_number, require, validate_instance
 from nma_dl.data import surrogate
 
 __all__ = ["DataUnavailableError", "data_dir", "fetch", "osf_url"]
@@ -190,7 +190,7 @@ def osf_url(osf_id):
         ``https://osf.io/download/<osf_id>/``. (Since OSF's 2025 redesign the
         older form ``https://osf.io/<osf_id>/download`` may answer a web page.)
     """
-    check_instance(osf_id, str, "osf_id", "a str", show_value=True)
+    validate_instance(osf_id, str, "osf_id", "a str", show_value=True)
     well_formed = osf_id.isascii() and osf_id.isalnum() and len(osf_id) == 5
     require(well_formed, "osf_id", "5 letters or digits like '683xc'", osf_id)
     return f"https://osf.io/download/{osf_id}/"
@@ -222,7 +222,7 @@ def _source(source):
         origin = "NMA_DL_DATA_SOURCE"
     else:
         origin = "source"
-    check_instance(source, str, origin, "a str", show_value=True)
+    validate_instance(source, str, origin, "a str", show_value=True)
     require(
         source.strip().lower() in SOURCES, origin, f"one of {', '.join(SOURCES)}", source, sep=";"
     )
@@ -603,7 +603,7 @@ def fetch(name, source=None):
     CacheError
         When the cache folder cannot be written, whatever the source.
     """
-    check_instance(name, str, "name", "a str", show_value=True)
+    validate_instance(name, str, "name", "a str", show_value=True)
     require(name in FILES, "name", f"one of {', '.join(FILES)}", name, sep=";")
     source = _source(source)
     folder = data_dir()

@@ -19,13 +19,13 @@ import numpy as np
 import torch
 
 from nma_dl._validate import (
-    check_instance,
-    check_int,
-    check_memory,
-    check_number,
-    check_real,
-    check_responses,
     require,
+    validate_instance,
+    validate_int,
+    validate_memory,
+    validate_number,
+    validate_real,
+    validate_responses,
 )
 from nma_dl.data.files import FILES, ORIBINNED1, ORIBINNED6_SPLIT, fetch
 
@@ -87,7 +87,7 @@ def _read_npz(path, name, source, check_shapes):
     elif source is not None:
         raise ValueError("give either path or source, not both (a local path needs no source)")
     else:
-        check_instance(path, (str, os.PathLike), "path", "a str or path-like", show_value=True)
+        validate_instance(path, (str, os.PathLike), "path", "a str or path-like", show_value=True)
     path = pathlib.Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"path {str(path)!r} is not a file")
@@ -111,7 +111,7 @@ def _read_npz(path, name, source, check_shapes):
     # Loaded as float32 tensors later: the arrays as stored plus that copy.
     n_bytes = sum(math.prod(shape) * (dtype.itemsize + 4) for shape, dtype in headers.values())
     shapes = ", ".join(f"{key} {headers[key][0]}" for key in expected)
-    check_memory(n_bytes, f"path {str(path)!r} (arrays {shapes})")
+    validate_memory(n_bytes, f"path {str(path)!r} (arrays {shapes})")
     arrays = {}
     try:
         with np.load(path, allow_pickle=False) as npz:
@@ -125,7 +125,7 @@ def _read_npz(path, name, source, check_shapes):
     return arrays
 
 
-def _check_rows(resp_shape, stimuli_shape, path, resp_name="resp"):
+def _validate_rows(resp_shape, stimuli_shape, path, resp_name="resp"):
     if len(resp_shape) != 2 or math.prod(stimuli_shape) != resp_shape[0]:
         raise ValueError(
             f"path {str(path)!r}: expected {resp_name} of shape (n_stimuli, n_neurons) and "
@@ -134,12 +134,12 @@ def _check_rows(resp_shape, stimuli_shape, path, resp_name="resp"):
         )
 
 
-def _check_oribinned1(shapes, path):
-    _check_rows(shapes["resp"], shapes["stimuli"], path)
+def _validate_oribinned1(shapes, path):
+    _validate_rows(shapes["resp"], shapes["stimuli"], path)
 
 
-def _check_split(shapes, path):
-    _check_rows(shapes["resp_train"], shapes["stimuli"], path, "resp_train")
+def _validate_split(shapes, path):
+    _validate_rows(shapes["resp_train"], shapes["stimuli"], path, "resp_train")
     if tuple(shapes["resp_test"]) != tuple(shapes["resp_train"]):
         raise ValueError(
             f"path {str(path)!r}: resp_train and resp_test must have the same shape, got "
@@ -187,8 +187,8 @@ def load_data(bin_width=1, *, path=None, source=None):
     >>> resp.shape, stimuli.shape
     (torch.Size([360, 23589]), torch.Size([360, 1]))
     """
-    bin_width = check_real(bin_width, "bin_width", minimum=0, exclusive=True)
-    data = _read_npz(path, ORIBINNED1, source, _check_oribinned1)
+    bin_width = validate_real(bin_width, "bin_width", minimum=0, exclusive=True)
+    data = _read_npz(path, ORIBINNED1, source, _validate_oribinned1)
     resp, stimuli = data["resp"], data["stimuli"].reshape(-1)
     if bin_width > 1:
         bins = np.digitize(stimuli, np.arange(0, 360 + bin_width, bin_width))
@@ -218,7 +218,7 @@ def load_data_split(*, path=None, source=None):
     stimuli : torch.Tensor
         (n_stimuli, 1) float32, mean orientation of each bin in degrees.
     """
-    data = _read_npz(path, ORIBINNED6_SPLIT, source, _check_split)
+    data = _read_npz(path, ORIBINNED6_SPLIT, source, _validate_split)
     resp_train, resp_test, stimuli = data["resp_train"], data["resp_test"], data["stimuli"]
     return _tensor(resp_train), _tensor(resp_test), _tensor(stimuli.reshape(-1, 1))
 
@@ -246,10 +246,10 @@ def train_test_split(resp, stimuli, train_fraction=0.6, generator=None):
     resp_train, resp_test, stimuli_train, stimuli_test : torch.Tensor
         The rows of ``resp`` and ``stimuli`` in each set, in shuffled order.
     """
-    check_responses(resp, stimuli)
-    check_number(train_fraction, "train_fraction")
+    validate_responses(resp, stimuli)
+    validate_number(train_fraction, "train_fraction")
     require(0 < train_fraction < 1, "train_fraction", "in (0, 1)", train_fraction)
-    check_instance(
+    validate_instance(
         generator, (torch.Generator, type(None)), "generator", "a torch.Generator or None"
     )
     n_stimuli = len(resp)
@@ -286,8 +286,8 @@ def get_data(n_stim, train_data, train_labels):
     ori : torch.Tensor
         (n_stim, 1) their orientations.
     """
-    n_stim = check_int(n_stim, "n_stim", minimum=1)
-    check_responses(train_data, train_labels, ("train_data", "train_labels"))
+    n_stim = validate_int(n_stim, "n_stim", minimum=1)
+    validate_responses(train_data, train_labels, ("train_data", "train_labels"))
     if len(train_labels) == 0:
         raise ValueError("train_labels must have at least one row to draw from, got 0")
     # The legacy global generator on purpose: after set_seed(...) it draws the rows the original
@@ -324,7 +324,7 @@ def tilt_range(resp, stimuli):
     >>> resp_v1.shape, round(ori.min().item()), round(ori.max().item())
     (torch.Size([180, 23589]), -90, 89)
     """
-    check_responses(resp, stimuli)
+    validate_responses(resp, stimuli)
     stimuli = stimuli.reshape(-1)
     keep = (stimuli >= 0) & (stimuli < 180)
     if not keep.any():

@@ -38,7 +38,7 @@ not to draw conclusions about mouse V1.
 
 import numpy as np
 
-from nma_dl._validate import check_int
+from nma_dl._validate import validate_int
 
 __all__ = ["SURROGATE_DESCRIPTION"]
 
@@ -76,7 +76,7 @@ SURROGATE_DESCRIPTION = (
 
 
 def _count(value, name, minimum):
-    return check_int(value, name, minimum=minimum, expected="an integer", bound=f">= {minimum}")
+    return validate_int(value, name, minimum=minimum, expected="an integer", bound=f">= {minimum}")
 
 
 def _tuning(theta_deg, preferred_deg, kappa, period_deg, gain, baseline):

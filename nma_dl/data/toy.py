@@ -24,14 +24,14 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from nma_dl._validate import (
-    check_instance,
-    check_int,
-    check_memory,
-    check_real,
-    check_samples,
-    check_seed,
-    check_steps,
     require,
+    validate_instance,
+    validate_int,
+    validate_memory,
+    validate_real,
+    validate_samples,
+    validate_seed,
+    validate_steps,
 )
 
 __all__ = ["create_spiral_dataset", "shuffle_and_split_data", "make_loaders", "sample_grid"]
@@ -41,7 +41,7 @@ _GENERATOR = "a torch.Generator or None"
 
 def _count(value, name, minimum=1):
     """Return an int >= ``minimum``; both messages say so (``"K must be an int >= 1, got 0"``)."""
-    return check_int(value, name, minimum=minimum, expected=f"an int >= {minimum}")
+    return validate_int(value, name, minimum=minimum, expected=f"an int >= {minimum}")
 
 
 def create_spiral_dataset(K, sigma, N, *, generator=None):
@@ -69,17 +69,19 @@ def create_spiral_dataset(K, sigma, N, *, generator=None):
     ------
     ValueError
         Before anything is drawn, when the data set would need more memory than the limit of
-        :func:`nma_dl._validate.check_memory` (about 28 bytes per point) or the loop over the
-        arms more steps than that of :func:`nma_dl._validate.check_steps` (an arm counts as
+        :func:`nma_dl._validate.validate_memory` (about 28 bytes per point) or the loop over the
+        arms more steps than that of :func:`nma_dl._validate.validate_steps` (an arm counts as
         1000 steps: it is a Python iteration of several tensor operations).
     """
     K = _count(K, "K")
-    sigma = check_real(sigma, "sigma", minimum=0.0)
+    sigma = validate_real(sigma, "sigma", minimum=0.0)
     N = _count(N, "N")
-    check_steps(1000 * K, f"create_spiral_dataset(K={K}) (a Python loop over its K arms)")
+    validate_steps(1000 * K, f"create_spiral_dataset(K={K}) (a Python loop over its K arms)")
     # X (8 bytes a point) and y (8), plus the temporaries of one arm (t, angle, noise: 12 a point).
-    check_memory(16 * K * N + 12 * N, f"create_spiral_dataset(K={K}, N={N}) ({K * N:.3g} points)")
-    check_instance(generator, (torch.Generator, type(None)), "generator", _GENERATOR)
+    validate_memory(
+        16 * K * N + 12 * N, f"create_spiral_dataset(K={K}, N={N}) ({K * N:.3g} points)"
+    )
+    validate_instance(generator, (torch.Generator, type(None)), "generator", _GENERATOR)
     t = torch.linspace(0, 1, N)
     X = torch.zeros(K * N, 2)
     y = torch.zeros(K * N, dtype=torch.long)
@@ -118,9 +120,9 @@ def shuffle_and_split_data(X, y, seed, test_fraction=0.2):
     X_train, y_train : torch.Tensor
         The others.
     """
-    check_samples(X, y)
-    seed = check_seed(seed)
-    test_fraction = check_real(test_fraction, "test_fraction", minimum=0.0)
+    validate_samples(X, y)
+    seed = validate_seed(seed)
+    test_fraction = validate_real(test_fraction, "test_fraction", minimum=0.0)
     require(test_fraction < 1, "test_fraction", "in [0, 1)", test_fraction)
     n = X.shape[0]
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
@@ -155,10 +157,10 @@ def make_loaders(X_train, y_train, X_test, y_test, *, batch_size=128, seed=2021,
     train_loader, test_loader : torch.utils.data.DataLoader
         The two loaders.
     """
-    check_samples(X_train, y_train, ("X_train", "y_train"), nonempty=True)
-    check_samples(X_test, y_test, ("X_test", "y_test"), nonempty=True)
+    validate_samples(X_train, y_train, ("X_train", "y_train"), nonempty=True)
+    validate_samples(X_test, y_test, ("X_test", "y_test"), nonempty=True)
     batch_size = _count(batch_size, "batch_size")
-    seed = check_seed(seed)
+    seed = validate_seed(seed)
     num_workers = _count(num_workers, "num_workers", minimum=0)
     from nma_dl.device import seed_worker
 
@@ -197,11 +199,11 @@ def sample_grid(M=500, x_max=2.0):
     ------
     ValueError
         When the grid and its temporaries (24 bytes a point) would need more memory than the
-        limit of :func:`nma_dl._validate.check_memory` (4 GB: ``M`` up to about 12,900).
+        limit of :func:`nma_dl._validate.validate_memory` (4 GB: ``M`` up to about 12,900).
     """
     M = _count(M, "M", minimum=2)
-    check_memory(24 * M * M, f"sample_grid(M={M}) ({M * M:.3g} points)")
-    x_max = check_real(x_max, "x_max", minimum=0.0, exclusive=True)
+    validate_memory(24 * M * M, f"sample_grid(M={M}) ({M * M:.3g} points)")
+    x_max = validate_real(x_max, "x_max", minimum=0.0, exclusive=True)
     if x_max > torch.finfo(torch.float32).max:
         raise ValueError(f"x_max must fit in float32 (<= 3.4e38), got {x_max!r}")
     axis = torch.linspace(-x_max, x_max, M)

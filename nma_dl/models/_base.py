@@ -9,7 +9,7 @@ its validators instead:
   the checks run, in the mapping's order, before ``__init__``'s body;
 * ``validate_arguments(arguments)`` (a static method) gets all the checked arguments at once,
   before ``__init__``'s body: for checks of their combination, such as the memory a network of
-  those sizes would need (:func:`nma_dl._validate.check_memory`);
+  those sizes would need (:func:`nma_dl._validate.validate_memory`);
 * ``validate_built(self, arguments)`` runs after ``__init__``'s body (of the class actually
   built), e.g. a dry run that catches a layer which would only fail at the first forward;
 * ``validate_input(self, ...)`` takes what ``forward`` takes and runs before it, from a forward
@@ -43,7 +43,7 @@ class ValidatedModule(nn.Module):
     def __init__(self):
         """Initialise the module and register the hook that runs :meth:`validate_input`."""
         super().__init__()
-        self.register_forward_pre_hook(_check_forward_input, with_kwargs=True)
+        self.register_forward_pre_hook(_validate_forward_input, with_kwargs=True)
 
     @staticmethod
     def validate_arguments(arguments):
@@ -108,7 +108,7 @@ def _input_signature(cls):
     return inspect.signature(cls.validate_input)
 
 
-def _check_forward_input(module, args, kwargs):
+def _validate_forward_input(module, args, kwargs):
     """Forward pre-hook: run ``module.validate_input`` on what ``forward`` is about to get."""
     try:
         _input_signature(type(module)).bind(module, *args, **kwargs)

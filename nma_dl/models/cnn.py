@@ -8,7 +8,7 @@ sigmoid output, the probability that the grating is tilted right.
 import torch
 from torch import nn
 
-from nma_dl._validate import check_dtype, check_size, check_tensor
+from nma_dl._validate import validate_dtype, validate_size, validate_tensor
 from nma_dl.models._base import ValidatedModule
 from nma_dl.stimuli import filters
 
@@ -18,8 +18,8 @@ __all__ = ["CNN"]
 C_OUT, K, K_POOL = 6, 7, 8
 
 
-def _check_image_size(value, name):
-    value = check_size(value, name)
+def _validate_image_size(value, name):
+    value = validate_size(value, name)
     if value < K_POOL:
         raise ValueError(
             f"{name} must be at least {K_POOL} pixels (one pooling patch), got {value}"
@@ -51,7 +51,7 @@ class CNN(ValidatedModule):
         10 units -> one number, squashed into a probability by a sigmoid.
     """
 
-    argument_validators = {"h_in": _check_image_size, "w_in": _check_image_size}
+    argument_validators = {"h_in": _validate_image_size, "w_in": _validate_image_size}
 
     def __init__(self, h_in, w_in):
         super().__init__()
@@ -92,8 +92,8 @@ class CNN(ValidatedModule):
         x : object
             What the network was called with.
         """
-        check_tensor(x, "x")
-        check_dtype(x, "x", self.conv.weight.dtype)
+        validate_tensor(x, "x")
+        validate_dtype(x, "x", self.conv.weight.dtype)
         _, h, w = self.dims
         expected = (h * K_POOL, w * K_POOL)
         if x.ndim != 3 or x.shape[1] // K_POOL != h or x.shape[2] // K_POOL != w:

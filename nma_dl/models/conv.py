@@ -7,23 +7,23 @@ twin. The later tutorials build on it (or on ``nn.Conv2d`` with the same setting
 import torch
 from torch import nn
 
-from nma_dl._validate import check_dtype, check_int, check_size, check_tensor, require
+from nma_dl._validate import require, validate_dtype, validate_int, validate_size, validate_tensor
 from nma_dl.models._base import ValidatedModule
 
 __all__ = ["ConvFC", "ConvolutionalLayer"]
 
 
-def _check_odd_size(value, name):
-    value = check_int(value, name, minimum=1, bound="a positive odd int")
+def _validate_odd_size(value, name):
+    value = validate_int(value, name, minimum=1, bound="a positive odd int")
     require(value % 2 == 1, name, "a positive odd int", value)
     return value
 
 
-def _check_filters(filters, shape):
+def _validate_filters(filters, shape):
     """Raise unless ``filters`` is None or a floating tensor of ``shape``."""
     if filters is None:
         return
-    check_tensor(filters, "filters", "a torch.Tensor or None")
+    validate_tensor(filters, "filters", "a torch.Tensor or None")
     if tuple(filters.shape) != shape:
         raise ValueError(
             f"filters must have shape (c_out, c_in, K, K) = {shape}, got {tuple(filters.shape)}"
@@ -60,10 +60,10 @@ class ConvolutionalLayer(ValidatedModule):
     torch.Size([5, 6, 48, 64])
     """
 
-    argument_validators = {"c_in": check_size, "c_out": check_size, "K": _check_odd_size}
+    argument_validators = {"c_in": validate_size, "c_out": validate_size, "K": _validate_odd_size}
 
     def __init__(self, c_in=1, c_out=6, K=7, filters=None):
-        _check_filters(filters, (c_out, c_in, K, K))
+        _validate_filters(filters, (c_out, c_in, K, K))
         super().__init__()
         self.conv = nn.Conv2d(c_in, c_out, kernel_size=K, padding=K // 2)
         if filters is not None:
@@ -94,14 +94,14 @@ class ConvolutionalLayer(ValidatedModule):
         s : object
             What the layer was called with.
         """
-        check_tensor(s, "s")
+        validate_tensor(s, "s")
         c_in = self.conv.in_channels
         if s.ndim != 4 or s.shape[1] != c_in:
             raise ValueError(
                 f"s must have shape (n, c_in, H, W) with c_in={c_in} (a batch of images; "
                 f"use s[None] or s.unsqueeze(1) to add axes), got shape {tuple(s.shape)}"
             )
-        check_dtype(s, "s", self.conv.weight.dtype, "the layer's")
+        validate_dtype(s, "s", self.conv.weight.dtype, "the layer's")
 
 
 # --------------------------------------------------------------------------- encoding model
@@ -145,11 +145,11 @@ class ConvFC(ValidatedModule):
     """
 
     argument_validators = {
-        "n_neurons": check_size,
-        "c_in": check_size,
-        "c_out": check_size,
-        "K": _check_odd_size,
-        "b": check_size,
+        "n_neurons": validate_size,
+        "c_in": validate_size,
+        "c_out": validate_size,
+        "K": _validate_odd_size,
+        "b": validate_size,
     }
 
     @staticmethod
@@ -161,13 +161,13 @@ class ConvFC(ValidatedModule):
         arguments : dict
             The checked arguments of ``__init__``.
         """
-        from nma_dl._validate import check_memory
+        from nma_dl._validate import validate_memory
 
         c_in, c_out = arguments.get("c_in", 1), arguments.get("c_out", 6)
         K, b = arguments.get("K", 7), arguments.get("b", 12 * 16)
-        _check_filters(arguments.get("filters"), (c_out, c_in, K, K))
+        _validate_filters(arguments.get("filters"), (c_out, c_in, K, K))
         n_parameters = (c_out * b + 1) * arguments["n_neurons"]
-        check_memory(
+        validate_memory(
             16 * n_parameters,
             f"{n_parameters:.3g} linear weights (c_out * b = {c_out * b} units times "
             f"n_neurons={arguments['n_neurons']}, with gradients and optimizer state)",
@@ -209,11 +209,11 @@ class ConvFC(ValidatedModule):
         s : object
             What the network was called with.
         """
-        check_tensor(s, "s")
+        validate_tensor(s, "s")
         c_in, b = self.conv.in_channels, self.dims[1]
         if s.ndim != 4 or s.shape[1] != c_in or s.shape[2] * s.shape[3] != b:
             raise ValueError(
                 f"s must have shape (n, c_in, H, W) with c_in={c_in} and H * W = b = {b} "
                 f"(a batch of images), got shape {tuple(s.shape)}"
             )
-        check_dtype(s, "s", self.conv.weight.dtype)
+        validate_dtype(s, "s", self.conv.weight.dtype)

@@ -12,7 +12,7 @@ their arguments and inputs are declared apart (see :mod:`nma_dl.models._base`).
 import torch
 from torch import nn
 
-from nma_dl._validate import check_dtype, check_memory, check_size, check_tensor
+from nma_dl._validate import validate_dtype, validate_memory, validate_size, validate_tensor
 from nma_dl.models._base import ValidatedModule
 
 __all__ = ["DeepNet", "DeepNetReLU", "DeepNetSoftmax"]
@@ -39,14 +39,14 @@ class DeepNet(ValidatedModule):
         Weights and biases from the hidden units to the single output.
     """
 
-    argument_validators = {"n_inputs": check_size, "n_hidden": check_size}
+    argument_validators = {"n_inputs": validate_size, "n_hidden": validate_size}
 
     @staticmethod
     def validate_arguments(arguments):
         """Refuse sizes whose parameters would not fit in memory (see :class:`ValidatedModule`).
 
         The estimate counts 12 bytes per parameter (float32 weights, gradients and an
-        optimizer's state); the limit is that of :func:`nma_dl._validate.check_memory`.
+        optimizer's state); the limit is that of :func:`nma_dl._validate.validate_memory`.
 
         Parameters
         ----------
@@ -55,7 +55,7 @@ class DeepNet(ValidatedModule):
         """
         n_inputs, n_hidden = arguments.get("n_inputs", 1), arguments.get("n_hidden", 1)
         n_parameters = (n_inputs + 1) * n_hidden + n_hidden + 1
-        check_memory(
+        validate_memory(
             12 * n_parameters,
             f"{n_parameters:.3g} parameters (n_inputs={n_inputs}, n_hidden={n_hidden}, stored "
             "with their gradients and the optimizer's state)",
@@ -91,8 +91,8 @@ class DeepNet(ValidatedModule):
         r : object
             What the network was called with.
         """
-        check_tensor(r, "r")
-        check_dtype(r, "r", self.in_layer.weight.dtype)
+        validate_tensor(r, "r")
+        validate_dtype(r, "r", self.in_layer.weight.dtype)
         n_inputs = self.in_layer.in_features
         if r.ndim == 0 or r.shape[-1] != n_inputs:
             raise ValueError(
@@ -129,10 +129,10 @@ class DeepNetReLU(DeepNet):
 # The bonus decoding/encoding tutorial (W1D5 Tutorial 4) decodes orientation bins instead.
 
 
-def _check_classes(value, name):
-    from nma_dl._validate import check_int
+def _validate_classes(value, name):
+    from nma_dl._validate import validate_int
 
-    return check_int(value, name, minimum=2, bound="an int >= 2 (a classifier needs 2 classes)")
+    return validate_int(value, name, minimum=2, bound="an int >= 2 (a classifier needs 2 classes)")
 
 
 class DeepNetSoftmax(DeepNet):
@@ -160,9 +160,9 @@ class DeepNetSoftmax(DeepNet):
     """
 
     argument_validators = {
-        "n_inputs": check_size,
-        "n_hidden": check_size,
-        "n_classes": _check_classes,
+        "n_inputs": validate_size,
+        "n_hidden": validate_size,
+        "n_classes": _validate_classes,
     }
 
     @staticmethod
@@ -177,7 +177,7 @@ class DeepNetSoftmax(DeepNet):
         n_inputs, n_hidden = arguments.get("n_inputs", 1), arguments.get("n_hidden", 1)
         n_classes = arguments.get("n_classes", 2)
         n_parameters = (n_inputs + 1) * n_hidden + (n_hidden + 1) * n_classes
-        check_memory(
+        validate_memory(
             12 * n_parameters,
             f"{n_parameters:.3g} parameters (n_inputs={n_inputs}, n_hidden={n_hidden}, "
             f"n_classes={n_classes}, stored with their gradients and the optimizer's state)",

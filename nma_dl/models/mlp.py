@@ -16,14 +16,14 @@ import torch
 from torch import nn
 
 from nma_dl._validate import (
-    check_column,
-    check_dtype,
-    check_instance,
-    check_memory,
-    check_real_dtype,
-    check_size,
-    check_tensor,
-    check_widths,
+    validate_column,
+    validate_dtype,
+    validate_instance,
+    validate_memory,
+    validate_real_dtype,
+    validate_size,
+    validate_tensor,
+    validate_widths,
 )
 from nma_dl.models._base import ValidatedModule
 
@@ -89,7 +89,7 @@ def _build_activation(spec, argname):
     """:func:`parse_activation`, with errors naming the caller's argument ``argname``."""
     from torch.nn.modules import activation
 
-    check_instance(spec, str, argname, "a str such as 'ReLU()'", show_value=True)
+    validate_instance(spec, str, argname, "a str such as 'ReLU()'", show_value=True)
     names = activation_names()
 
     def refuse(why):
@@ -175,7 +175,7 @@ def _wrong_kind(value, default):
     return ""
 
 
-def _check_activation(spec, name):
+def _validate_activation(spec, name):
     """Check an activation string (building it once); return it unchanged."""
     _build_activation(spec, name)
     return spec
@@ -206,10 +206,10 @@ class Net(ValidatedModule):
     """
 
     argument_validators = {
-        "actv": _check_activation,
-        "input_feature_num": check_size,
-        "hidden_unit_nums": check_widths,
-        "output_feature_num": check_size,
+        "actv": _validate_activation,
+        "input_feature_num": validate_size,
+        "hidden_unit_nums": validate_widths,
+        "output_feature_num": validate_size,
     }
 
     def __init__(self, actv, input_feature_num, hidden_unit_nums, output_feature_num):
@@ -238,7 +238,7 @@ class Net(ValidatedModule):
             arguments["output_feature_num"],
         ]
         n_parameters = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:], strict=True))
-        check_memory(
+        validate_memory(
             _BYTES_PER_PARAMETER * n_parameters,
             f"Net(input_feature_num={widths[0]}, hidden_unit_nums={widths[1:-1]}, "
             f"output_feature_num={widths[-1]}) ({n_parameters:.3g} parameters, stored with "
@@ -298,8 +298,8 @@ class Net(ValidatedModule):
         x : object
             What the network was called with.
         """
-        check_tensor(x, "x")
-        check_dtype(x, "x", self.mlp.Output_Linear.weight.dtype)
+        validate_tensor(x, "x")
+        validate_dtype(x, "x", self.mlp.Output_Linear.weight.dtype)
         if x.numel() == 0 or x.numel() % self.input_feature_num:
             raise ValueError(
                 f"x must hold a whole number of samples of {self.input_feature_num} features, got "
@@ -336,9 +336,9 @@ def approximate_function(x_train, y_train, n_points=1000):
         ``n_points`` evenly spaced points from ``x_train.min()`` to ``x_train.max()``.
     """
     for value, name in ((x_train, "x_train"), (y_train, "y_train")):
-        check_tensor(value, name)
-        check_real_dtype(value, name)
-        check_column(value, name)
+        validate_tensor(value, name)
+        validate_real_dtype(value, name)
+        validate_column(value, name)
     x_train = x_train.reshape(-1).float()
     y_train = y_train.reshape(-1).float()
     if len(x_train) < 2:
@@ -351,7 +351,7 @@ def approximate_function(x_train, y_train, n_points=1000):
         raise ValueError("x_train and y_train must be finite, got NaN or inf")
     if not (x_train[1:] > x_train[:-1]).all():
         raise ValueError("x_train must be strictly increasing")
-    n_points = check_size(n_points, "n_points")
+    n_points = validate_size(n_points, "n_points")
     n_relus = len(x_train) - 1
     x = torch.linspace(x_train.min().item(), x_train.max().item(), n_points)
     b = -x_train[:n_relus]

@@ -11,7 +11,7 @@ flattening before a fully connected layer) labels the arrow between them.
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from nma_dl._validate import check_instance, check_int
+from nma_dl._validate import validate_instance, validate_int
 
 __all__ = ["plot_architecture"]
 
@@ -115,13 +115,15 @@ def plot_architecture(net, input_shape, notes=None):
     """
     from torch import nn
 
-    check_instance(net, nn.Module, "net", "a torch.nn.Module")
-    check_instance(input_shape, (tuple, list), "input_shape", "a tuple of ints such as (48, 64)")
+    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
+    validate_instance(
+        input_shape, (tuple, list), "input_shape", "a tuple of ints such as (48, 64)"
+    )
     input_shape = tuple(
-        check_int(n, "input_shape", minimum=1, expected="a tuple of ints", bound="ints >= 1")
+        validate_int(n, "input_shape", minimum=1, expected="a tuple of ints", bound="ints >= 1")
         for n in input_shape
     )
-    notes = {} if notes is None else check_instance(notes, dict, "notes", "a dict {name: text}")
+    notes = {} if notes is None else validate_instance(notes, dict, "notes", "a dict {name: text}")
     calls = _trace(net, input_shape)
     if not calls:
         raise ValueError(

@@ -6,7 +6,7 @@ from numbers import Integral
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nma_dl._validate import check_instance, is_instance, require
+from nma_dl._validate import is_instance, require, validate_instance
 from nma_dl.plotting.style import (
     _as_vector,
     _axes_or_current,
@@ -97,7 +97,7 @@ def plot_function_approximation(x, relu_acts, y_hat, target=np.sin):
     y_hat = _as_vector(y_hat, "y_hat")
     if y_hat.size != x.size:
         raise ValueError(f"y_hat must have one value per x ({x.size}), got {y_hat.size}")
-    check_instance(target, Callable, "target", "callable")
+    validate_instance(target, Callable, "target", "callable")
 
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 7))
     # Lines are read against the axes, or against the figure where the axes are transparent.
@@ -157,7 +157,7 @@ def plot_spiral(X, y, ax=None, title=None):
     ax = _axes_or_current(ax)
     X = _points(X, "X")
     y = _labels(y, "y", len(X))
-    check_instance(title, (str, type(None)), "title", "a str or None")
+    validate_instance(title, (str, type(None)), "title", "a str or None")
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="tab10", vmin=0, vmax=9, s=4)
     ax.set(xlabel="x1", ylabel="x2", aspect="equal")
     if title:

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from nma_dl._validate import check_instance, check_int, require
+from nma_dl._validate import require, validate_instance, validate_int
 from nma_dl.plotting.style import _to_numpy
 
 __all__ = [
@@ -28,7 +28,7 @@ def _channels(channels, n_channels, name="channels"):
         return list(range(n_channels))
     if isinstance(channels, (int, np.integer)) and not isinstance(channels, bool):
         channels = [channels]
-    channels = [check_int(c, name, minimum=0) for c in np.asarray(channels).ravel().tolist()]
+    channels = [validate_int(c, name, minimum=0) for c in np.asarray(channels).ravel().tolist()]
     require(len(channels) > 0, name, "a non-empty list of channel indices", channels)
     bad = [c for c in channels if c >= n_channels]
     require(not bad, name, f"indices below the number of channels ({n_channels})", channels)
@@ -65,7 +65,7 @@ def plot_weights(weights, channels=None, colorbar=True):
     if weights.ndim != 4:
         raise ValueError(f"weights must have shape (c_out, c_in, K, K), got {weights.shape}")
     channels = _channels(channels, weights.shape[0])
-    check_instance(colorbar, (bool, np.bool_), "colorbar", "a bool")
+    validate_instance(colorbar, (bool, np.bool_), "colorbar", "a bool")
     limit = _symmetric_limit(weights[channels])
     fig, axes = plt.subplots(
         1, len(channels), figsize=(2.2 * len(channels) + 1.2, 2.6), squeeze=False
@@ -154,8 +154,8 @@ def plot_convolution_step(image, kernel, row, col):
     if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1] or kernel.shape[0] % 2 == 0:
         raise ValueError(f"kernel must be (K, K) with K odd, got shape {kernel.shape}")
     height, width = image.shape
-    row = check_int(row, "row", minimum=0, maximum=height - 1, bound=f"in [0, {height - 1}]")
-    col = check_int(col, "col", minimum=0, maximum=width - 1, bound=f"in [0, {width - 1}]")
+    row = validate_int(row, "row", minimum=0, maximum=height - 1, bound=f"in [0, {height - 1}]")
+    col = validate_int(col, "col", minimum=0, maximum=width - 1, bound=f"in [0, {width - 1}]")
     K = kernel.shape[0]
     pad = K // 2
     padded = np.pad(image, pad)
@@ -212,8 +212,8 @@ def plot_weight_sharing(n_inputs=9, K=3):
     matplotlib.figure.Figure
         The figure.
     """
-    n_inputs = check_int(n_inputs, "n_inputs", minimum=2)
-    K = check_int(K, "K", minimum=1, maximum=n_inputs, bound=f"an odd int in [1, {n_inputs}]")
+    n_inputs = validate_int(n_inputs, "n_inputs", minimum=2)
+    K = validate_int(K, "K", minimum=1, maximum=n_inputs, bound=f"an odd int in [1, {n_inputs}]")
     require(K % 2 == 1, "K", f"an odd int in [1, {n_inputs}]", K)
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
     cmap = plt.get_cmap("viridis")

@@ -3,15 +3,15 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nma_dl._validate import check_instance
+from nma_dl._validate import validate_instance
 from nma_dl.plotting.style import (
     _REFERENCE_GREY,
     _as_vector,
     _axes_or_current,
-    _check_axes,
     _class_count,
     _finite,
     _to_numpy,
+    _validate_axes,
 )
 
 __all__ = ["plot_data_matrix", "plot_decoded_results", "plot_train_loss"]
@@ -36,7 +36,7 @@ def plot_data_matrix(X, ax):
     image : matplotlib.image.AxesImage
         The heatmap; its colorbar is ``image.colorbar``.
     """
-    _check_axes(ax)
+    _validate_axes(ax)
     X = _to_numpy(X, "X")
     if X.ndim != 2:
         raise ValueError(f"X must be a 2-D matrix; got {X.ndim} dimension(s), shape {X.shape}")
@@ -74,7 +74,7 @@ def plot_train_loss(train_loss, ax=None, ylabel="mean squared error"):
         The axes drawn in.
     """
     ax = _axes_or_current(ax)
-    check_instance(ylabel, str, "ylabel", "a str", sep=";")
+    validate_instance(ylabel, str, "ylabel", "a str", sep=";")
     train_loss = _as_vector(train_loss, "train_loss")
 
     ax.plot(train_loss)
@@ -131,7 +131,7 @@ def plot_decoded_results(
         The two-panel figure; its axes are ``fig.axes[0]`` (losses) and
         ``fig.axes[1]`` (predictions).
     """
-    check_instance(ylabel, str, "ylabel", "a str", sep=";")
+    validate_instance(ylabel, str, "ylabel", "a str", sep=";")
     train_loss = _as_vector(train_loss, "train_loss")
     test_loss = _as_vector(test_loss, "test_loss")
     test_labels = _as_vector(test_labels, "test_labels")

@@ -9,7 +9,7 @@ two halves of the trials and, optionally, predicted.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nma_dl.plotting.style import _as_vector, _check_axes, _matrix
+from nma_dl.plotting.style import _as_vector, _matrix, _validate_axes
 
 __all__ = ["plot_encoder_tuning", "plot_prediction", "plot_training_curves"]
 
@@ -55,7 +55,7 @@ def plot_prediction(ax, y_pred, y_train, y_test, stimuli=None):
     stimuli : array-like, optional
         (n_stimuli,) orientations in degrees for the x-axis (default: the stimulus index).
     """
-    _check_axes(ax)
+    _validate_axes(ax)
     y_pred = _as_vector(y_pred, "y_pred")
     y_train = _as_vector(y_train, "y_train")
     y_test = _as_vector(y_test, "y_test")

@@ -11,7 +11,7 @@ so -90 and 90 (the same orientation) get the same colour.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nma_dl._validate import check_instance
+from nma_dl._validate import validate_instance
 from nma_dl.plotting.style import _as_vector, _to_numpy
 
 __all__ = [
@@ -27,8 +27,8 @@ ORI_CMAP = "twilight"
 _ORI_TICKS = np.linspace(-90, 90, 5)
 
 
-def _check_dict(value, name):
-    check_instance(value, dict, name, "a dict {label: array}", sep=";")
+def _validate_dict(value, name):
+    validate_instance(value, dict, name, "a dict {label: array}", sep=";")
     if not value:
         raise ValueError(f"{name} must have at least one entry; got an empty dict")
     return {label: _to_numpy(v, f"{name}[{label!r}]") for label, v in value.items()}
@@ -39,7 +39,7 @@ def _panels(n, size=4.0):
     return fig, axs[0]
 
 
-def _check_ori(ori, n_rows, name="ori"):
+def _validate_ori(ori, n_rows, name="ori"):
     ori = _as_vector(ori, name)
     if len(ori) != n_rows:
         raise ValueError(
@@ -60,7 +60,7 @@ def plot_multiple_rdm(rdm_dict):
     -------
     matplotlib.figure.Figure
     """
-    rdms = _check_dict(rdm_dict, "rdm_dict")
+    rdms = _validate_dict(rdm_dict, "rdm_dict")
     fig, axs = _panels(len(rdms))
     for ax, (label, rdm) in zip(axs, rdms.items(), strict=True):
         if rdm.ndim != 2 or rdm.shape[0] != rdm.shape[1]:
@@ -83,7 +83,7 @@ def plot_rdm_rdm_correlations(rdm_sim):
     -------
     matplotlib.axes.Axes
     """
-    check_instance(rdm_sim, dict, "rdm_sim", "a dict {label: correlation}", sep=";")
+    validate_instance(rdm_sim, dict, "rdm_sim", "a dict {label: correlation}", sep=";")
     if not rdm_sim:
         raise ValueError("rdm_sim must have at least one entry; got an empty dict")
     values = _as_vector(list(rdm_sim.values()), "rdm_sim")
@@ -114,10 +114,10 @@ def plot_rdm_rows(ori_list, rdm_dict, rdm_oris):
     -------
     matplotlib.figure.Figure
     """
-    rdms = _check_dict(rdm_dict, "rdm_dict")
+    rdms = _validate_dict(rdm_dict, "rdm_dict")
     ori_list = _as_vector(ori_list, "ori_list")
     n = next(iter(rdms.values())).shape[0]
-    rdm_oris = _check_ori(rdm_oris, n, "rdm_oris")
+    rdm_oris = _validate_ori(rdm_oris, n, "rdm_oris")
     order = np.argsort(rdm_oris)
     # rows are categories: distinct colours (on the cyclic map, -75 and 75 would look alike)
     colors = plt.get_cmap("tab10")(np.arange(len(ori_list)) % 10)
@@ -156,11 +156,11 @@ def plot_tuning(resp_dict, ori, n_units=3, seed=0):
     -------
     matplotlib.figure.Figure
     """
-    resps = _check_dict(resp_dict, "resp_dict")
+    resps = _validate_dict(resp_dict, "resp_dict")
     rng = np.random.default_rng(seed)
     fig, axs = _panels(len(resps))
     for ax, (label, resp) in zip(axs, resps.items(), strict=True):
-        x = _check_ori(ori, resp.shape[0])
+        x = _validate_ori(ori, resp.shape[0])
         order = np.argsort(x)
         varying = np.flatnonzero(np.ptp(resp, axis=0) > 0)
         units = np.sort(rng.choice(varying, min(n_units, len(varying)), replace=False))
@@ -191,10 +191,10 @@ def plot_resp_lowd(resp_dict, ori, n_pca=20, random_state=0):
     """
     from nma_dl.analysis import reduce_dimensions
 
-    resps = _check_dict(resp_dict, "resp_dict")
+    resps = _validate_dict(resp_dict, "resp_dict")
     fig, axs = _panels(len(resps), size=4.5)
     for ax, (label, resp) in zip(axs, resps.items(), strict=True):
-        x = _check_ori(ori, resp.shape[0])
+        x = _validate_ori(ori, resp.shape[0])
         lowd = reduce_dimensions(resp, n_pca=n_pca, random_state=random_state)
         points = ax.scatter(lowd[:, 0], lowd[:, 1], c=x, cmap=ORI_CMAP, vmin=-90, vmax=90, s=12)
         ax.set(title=label, xlabel="dimension 1", ylabel="dimension 2")

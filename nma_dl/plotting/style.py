@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from nma_dl._validate import check_instance, is_instance
+from nma_dl._validate import is_instance, validate_instance
 
 __all__ = ["identity_line", "use_course_style"]
 
@@ -96,7 +96,7 @@ def _finite(array, name, *, allow_nan=False):
 
 def _class_count(value, name):
     """Return a number of classes, an int in [1, MAX_CLASSES]."""
-    check_instance(value, numbers.Integral, name, "an int", sep=";")
+    validate_instance(value, numbers.Integral, name, "an int", sep=";")
     if not 1 <= value <= MAX_CLASSES:
         raise ValueError(
             f"{name} must be between 1 and {MAX_CLASSES} (one tick or colour per class); "
@@ -105,12 +105,12 @@ def _class_count(value, name):
     return int(value)
 
 
-def _check_axes(ax, name="ax"):
-    return check_instance(ax, Axes, name, "a matplotlib Axes", sep=";")
+def _validate_axes(ax, name="ax"):
+    return validate_instance(ax, Axes, name, "a matplotlib Axes", sep=";")
 
 
 def _axes_or_current(ax):
-    return plt.gca() if ax is None else _check_axes(ax)
+    return plt.gca() if ax is None else _validate_axes(ax)
 
 
 def use_course_style():

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from nma_dl._validate import check_instance
+from nma_dl._validate import validate_instance
 from nma_dl.plotting.style import _as_vector, _matrix
 
 __all__ = ["visualize_hidden_units", "visualize_weights"]
@@ -50,7 +50,7 @@ def visualize_weights(W_in_sorted, W_out, xlabel=_SORTED):
     """
     W_in_sorted = _matrix(W_in_sorted, "W_in_sorted")
     W_out = _matrix(W_out, "W_out")
-    check_instance(xlabel, str, "xlabel", "a str", sep=";")
+    validate_instance(xlabel, str, "xlabel", "a str", sep=";")
     if W_out.shape[1] != W_in_sorted.shape[0]:
         raise ValueError(
             f"W_out must have one column per hidden unit ({W_in_sorted.shape[0]} rows of "
