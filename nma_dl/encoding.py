@@ -222,30 +222,16 @@ def train_encoder(
     optimizer = optim.SGD(others, lr=learning_rate, momentum=0.9, foreach=True) if others else None
     train_loss, test_loss = np.full(n_iter, np.nan), np.full(n_iter, np.nan)
     every = max(n_iter // 10, 1)
-    log = []  # printed in one go at the end: one output box in a notebook, not one per line
-    try:
-        with _standing_in(net) as stand_in:
-            for i in range(n_iter):
-                loss = train.loss(net)
-                if optimizer is not None:
-                    optimizer.zero_grad()
-                loss.backward()
-                step = (momentum, stand_in, learning_rate) if trained else None
-                penalty = _penalty_and_step(weight, *penalties, scratch, step)
-                if optimizer is not None:
-                    optimizer.step()
-                train_loss[i] = loss.item() + penalty
-                if i == 0 or (i + 1) % every == 0:
-                    line = f"iteration {i + 1}/{n_iter} | train loss: {train_loss[i]:.4f}"
-                    if test is not None:
-                        with torch.no_grad():
-                            test_loss[i] = test.loss(net).item()
-                        test_loss[i] += _penalty_and_step(weight, *penalties, scratch)
-                        line += f" | test loss: {test_loss[i]:.4f}"
-                    log.append(line)
-    finally:
-        if verbose and log:  # also the lines so far when training stops on an error
-            print("\n".join(log))
+    with _printed_at_end(verbose) as log, _standing_in(net) as stand_in:
+        for i in range(n_iter):
+            step = (momentum, stand_in, learning_rate) if trained else None
+            train_loss[i] = _encoder_step(net, train, optimizer, weight, penalties, scratch, step)
+            if i == 0 or (i + 1) % every == 0:
+                line = f"iteration {i + 1}/{n_iter} | train loss: {train_loss[i]:.4f}"
+                if test is not None:
+                    test_loss[i] = _test_loss(net, test, weight, penalties, scratch)
+                    line += f" | test loss: {test_loss[i]:.4f}"
+                log.append(line)
     return train_loss, test_loss
 
 
@@ -277,6 +263,39 @@ def _encoder_arguments(
     penalties = validate_penalties(L2_penalty, L1_penalty)
     validate_instance(verbose, (bool, np.bool_), "verbose", "a bool")
     return learning_rate, n_iter, penalties
+
+
+def _encoder_step(net, train, optimizer, weight, penalties, scratch, step):
+    """Take one step of :func:`train_encoder`; return the loss of the weights before it."""
+    loss = train.loss(net)
+    if optimizer is not None:
+        optimizer.zero_grad()
+    loss.backward()
+    penalty = _penalty_and_step(weight, *penalties, scratch, step)
+    if optimizer is not None:
+        optimizer.step()
+    return loss.item() + penalty
+
+
+def _test_loss(net, test, weight, penalties, scratch):
+    """Return the loss on the test set, penalties included, without building a graph."""
+    with torch.no_grad():
+        loss = test.loss(net).item()
+    return loss + _penalty_and_step(weight, *penalties, scratch)
+
+
+@contextlib.contextmanager
+def _printed_at_end(verbose):
+    """Collect a log's lines and print them in one go on leaving, also after an error.
+
+    One ``print`` makes one output box in a notebook, instead of one box per line.
+    """
+    log = []
+    try:
+        yield log
+    finally:
+        if verbose and log:
+            print("\n".join(log))
 
 
 @contextlib.contextmanager

@@ -96,3 +96,20 @@ def test_bad_input_is_named():
         plot_architecture(CNN(48, 64), (48, 64), notes={"relu": "x"})
     with pytest.raises(ValueError, match="net must call at least one"):
         plot_architecture(nn.Identity(), (3,))
+
+
+def test_the_boxes_stand_in_a_column_narrow_enough_for_a_phone():
+    from nma_dl.plotting.style import STYLE_PATH
+
+    with plt.style.context(str(STYLE_PATH)):  # the course's style, as the notebooks use it
+        fig = plot_architecture(CNN(48, 64), (48, 64))
+    ax = fig.axes[0]
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    xs = {round(b.get_x(), 6) for b in boxes}
+    ys = [b.get_y() for b in boxes]
+    assert len(xs) == 1 and ys == sorted(ys, reverse=True)  # one column, top to bottom
+    # 5.5 in at 100 dpi: a phone shows it at 0.6 of its size or more, so its 12 pt text
+    # (the smallest it uses) stays above 8 CSS px.
+    assert fig.get_size_inches()[0] <= 6
+    assert min(t.get_fontsize() for t in ax.texts) >= 12
+    plt.close(fig)

@@ -1,8 +1,9 @@
 """A diagram of a network's architecture: its layers as boxes, with the shape of what flows.
 
-:func:`plot_architecture` draws the layers of a network left to right, in the order its forward
+:func:`plot_architecture` draws the layers of a network top to bottom, in the order its forward
 pass calls them, each box naming the layer and what it does (``6 filters of 7 × 7``,
-``max over 8 × 8``, ``288 → 10``) above the shape of its output. The shapes are not typed in:
+``max over 8 × 8``, ``288 → 10``), the shape of its output beside it. A column stays legible
+however many layers there are, on a phone too. The shapes are not typed in:
 one input is passed through the network and each layer's input and output are recorded with
 forward hooks, so the diagram shows what the model computes. A reshape between two layers (the
 flattening before a fully connected layer) labels the arrow between them.
@@ -15,7 +16,8 @@ from nma_dl._validate import validate_instance, validate_int
 
 __all__ = ["plot_architecture"]
 
-_BOX_WIDTH, _BOX_HEIGHT, _GAP = 2.2, 1.5, 0.9  # in data units; one box per layer
+# In inches (the axes' data units): one box per layer, a column of them.
+_BOX_WIDTH, _BOX_HEIGHT, _GAP, _SHAPES_WIDTH = 3.0, 1.15, 0.6, 2.2
 
 
 def _shape_text(shape):
@@ -76,7 +78,7 @@ def _trace(net, input_shape):
 
 
 def plot_architecture(net, input_shape, notes=None):
-    """Draw a network as a row of boxes, one per layer, with the shape of each layer's output.
+    """Draw a network as a column of boxes, one per layer, with the shape of each layer's output.
 
     Parameters
     ----------
@@ -94,9 +96,9 @@ def plot_architecture(net, input_shape, notes=None):
     Returns
     -------
     matplotlib.figure.Figure
-        The figure: an "input" box, then one box per layer with its name, what it does and
-        its output's shape; an arrow between consecutive boxes, labelled with the new shape
-        when the forward pass reshapes the tensor between them.
+        The figure: an "input" box, then one box per layer below it, with its name and what it
+        does, and its output's shape to its right; an arrow between consecutive boxes,
+        labelled with the new shape when the forward pass reshapes the tensor between them.
 
     Raises
     ------
@@ -136,66 +138,65 @@ def plot_architecture(net, input_shape, notes=None):
             f"notes must name layers of the diagram ({', '.join(n for n, *_ in calls)}); "
             f"got {', '.join(map(str, unknown))}"
         )
+    boxes, arrows = _layout(calls, input_shape, notes)
+    return _draw(boxes, arrows)
+
+
+def _layout(calls, input_shape, notes):
+    """Return the boxes ``(name, what it does, output shape)`` and the arrows' labels."""
     boxes = [("input", "one image" if len(input_shape) == 2 else "one input", input_shape)]
     arrows = []  # the label of each arrow: a reshape between two boxes, or ""
     previous = input_shape
     for name, module, shape_in, shape_out in calls:
         reshaped = shape_in != previous
-        flattened = reshaped and len(shape_in) == 1
-        arrows.append(
-            ("flatten to\n" if flattened else "reshape to\n") + _shape_text(shape_in)
-            if reshaped
-            else ""
-        )
+        verb = "flatten to " if len(shape_in) == 1 else "reshape to "
+        arrows.append(verb + _shape_text(shape_in) if reshaped else "")
         text = _describe(module)
         if name in notes:
             text += f"\n{notes[name]}"
         boxes.append((name, text, shape_out))
         previous = shape_out
+    return boxes, arrows
 
-    step = _BOX_WIDTH + _GAP
-    fig, ax = plt.subplots(figsize=(1.45 * step * len(boxes), 2.9))
+
+def _draw(boxes, arrows):
+    """Draw the boxes in a column, top to bottom, each output shape to the right of its box."""
+    step = _BOX_HEIGHT + _GAP
+    height = len(boxes) * step - _GAP + 0.7
+    fig, ax = plt.subplots(figsize=(_BOX_WIDTH + _SHAPES_WIDTH + 0.3, height))
+    middle = _BOX_WIDTH / 2
     for index, (name, text, shape) in enumerate(boxes):
-        x = index * step
-        face = "#e8eef7" if index else "#eeeeee"
+        top = -index * step
         ax.add_patch(
             FancyBboxPatch(
-                (x, 0),
+                (0, top - _BOX_HEIGHT),
                 _BOX_WIDTH,
                 _BOX_HEIGHT,
-                boxstyle="round,pad=0.05",
-                facecolor=face,
+                boxstyle="round,pad=0.04",
+                facecolor="#e8eef7" if index else "#eeeeee",
                 edgecolor="0.3",
                 linewidth=1.2,
             )
         )
-        middle = x + _BOX_WIDTH / 2
-        ax.text(middle, _BOX_HEIGHT - 0.17, name, ha="center", va="top", fontweight="bold")
-        ax.text(middle, _BOX_HEIGHT / 2 - 0.05, text, ha="center", va="center", fontsize=9.5)
-        ax.text(middle, -0.22, _shape_text(shape), ha="center", va="top", fontsize=10.5)
+        ax.text(middle, top - 0.1, name, ha="center", va="top", fontweight="bold")
+        ax.text(middle, top - 0.38, text, ha="center", va="top", fontsize=12)
+        ax.text(_BOX_WIDTH + 0.3, top - _BOX_HEIGHT / 2, _shape_text(shape), va="center")
     for index, label in enumerate(arrows):
-        start = index * step + _BOX_WIDTH + 0.08
+        start = -index * step - _BOX_HEIGHT - 0.06
         ax.add_patch(
             FancyArrowPatch(
-                (start, _BOX_HEIGHT / 2),
-                (start + _GAP - 0.16, _BOX_HEIGHT / 2),
+                (middle, start),
+                (middle, start - _GAP + 0.12),
                 arrowstyle="-|>",
-                mutation_scale=14,
+                mutation_scale=16,
                 color="0.3",
             )
         )
         if label:
-            ax.text(
-                start + _GAP / 2 - 0.08,
-                _BOX_HEIGHT + 0.12,
-                label,
-                ha="center",
-                va="bottom",
-                fontsize=8.5,
-                style="italic",
-            )
-    ax.text(-0.1, -0.22, "shape:", ha="right", va="top", fontsize=9.5, color="0.35")
-    ax.set(xlim=(-1.3, len(boxes) * step - _GAP + 0.1), ylim=(-0.7, _BOX_HEIGHT + 0.75))
+            y = start - _GAP / 2 + 0.03
+            ax.text(middle + 0.15, y, label, va="center", fontsize=12, style="italic")
+    ax.text(_BOX_WIDTH + 0.3, 0.25, "output shape", va="bottom", fontsize=12, color="0.3")
+    ax.set(xlim=(-0.1, _BOX_WIDTH + _SHAPES_WIDTH + 0.2), ylim=(-height + 0.6, 0.6))
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
