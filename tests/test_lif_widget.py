@@ -136,5 +136,5 @@ def test_lif_plots_reject_bad_inputs():
         plot_lif_membrane([0, 1, 2], [0, 1])
     with pytest.raises(ValueError, match="spike_counts must have one value per current"):
         plot_fi_curve([0, 1], [3])
-    with pytest.raises(ValueError, match="ylim must be a number > 0"):
+    with pytest.raises(ValueError, match="ylim must be > 0"):
         plot_fi_curve([0, 1], [0, 3], ylim=0)

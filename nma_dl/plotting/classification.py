@@ -6,13 +6,12 @@ from numbers import Integral
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nma_dl._validate import is_instance, require, validate_instance
+from nma_dl._validate import is_instance, require, validate_instance, validate_real
 from nma_dl.plotting.style import (
     _as_vector,
     _axes_or_current,
     _class_count,
     _finite,
-    _positive,
     _to_numpy,
 )
 
@@ -198,7 +197,8 @@ def plot_decision_map(X_all, y_pred, X_test, y_test, M=500, x_max=2.0, eps=1e-3,
     ax = _axes_or_current(ax)
     require(is_instance(M, Integral) and M >= 2, "M", "an int >= 2", M)
     M = int(M)
-    x_max, eps = _positive(x_max, "x_max"), _positive(eps, "eps")
+    x_max = validate_real(x_max, "x_max", minimum=0, exclusive=True)
+    eps = validate_real(eps, "eps", minimum=0, exclusive=True)
     X_all = _points(X_all, "X_all")
     if len(X_all) != M * M:
         raise ValueError(f"X_all must hold M*M = {M * M} grid points, got {len(X_all)}")

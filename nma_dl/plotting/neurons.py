@@ -1,6 +1,7 @@
 """Figures of single neurons: a LIF neuron's membrane potential and its frequency-current curve."""
 
-from nma_dl.plotting.style import _as_vector, _axes_or_current, _positive
+from nma_dl._validate import validate_real
+from nma_dl.plotting.style import _as_vector, _axes_or_current
 
 __all__ = ["plot_fi_curve", "plot_lif_membrane"]
 
@@ -57,7 +58,7 @@ def plot_fi_curve(currents, spike_counts, ax=None, ylim=150):
             f"spike_counts must have one value per current ({currents.size}), "
             f"got {spike_counts.size}"
         )
-    ylim = _positive(ylim, "ylim")
+    ylim = validate_real(ylim, "ylim", minimum=0, exclusive=True)
     ax.plot(currents, spike_counts, marker="o")
     ax.set(
         title="LIF neuron: transfer function",

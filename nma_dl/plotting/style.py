@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from nma_dl._validate import is_instance, validate_instance
+from nma_dl._validate import validate_instance
 
 __all__ = ["identity_line", "use_course_style"]
 
@@ -73,16 +73,6 @@ def _matrix(values, name):
     if not np.isfinite(array).all():
         raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
     return array
-
-
-def _positive(value, name):
-    """Return a finite real number > 0 (NumPy scalars too, never a bool) as a float."""
-    ok = is_instance(value, numbers.Real) and np.isfinite(value) and value > 0
-    if not ok:
-        raise (ValueError if is_instance(value, numbers.Real) else TypeError)(
-            f"{name} must be a number > 0 (finite, not a bool); got {value!r}"
-        )
-    return float(value)
 
 
 def _finite(array, name, *, allow_nan=False):
