@@ -15,7 +15,17 @@ A check never raises because an answer is wrong, whatever the answer does (raise
 line. It raises :class:`TypeError` only when given something that cannot be called at all, such
 as ``check_train(3)``. It leaves the notebook as it found it: the random states of torch, NumPy
 and :mod:`random` are restored (and every case is seeded, so the verdict never depends on them),
-whatever the student's code prints is swallowed, and figures it opens are closed.
+and so are the grad mode, the default dtype, NumPy's error settings and the default device (the
+cases run on the cpu whatever ``torch.set_default_device`` said); whatever the student's code
+prints is swallowed (its first 4,000 characters kept, the rest only counted), and figures it
+opens are closed.
+
+Each case may run for ``NMA_DL_CHECK_TIMEOUT`` seconds (an environment variable; 120 by default,
+far above what any answer needs). After 10 seconds a line says how to stop it by hand; at the
+deadline the case is stopped, and the line says so, followed by the beginning of what the
+student's code printed. Interrupting the kernel shows the same before the KeyboardInterrupt. The
+deadline needs the main thread of a POSIX kernel (Linux, macOS, Colab): on Windows, or in another
+thread, only the line that says how to stop it is printed.
 
 Every check returns a :class:`CheckResult`, true when the answer passed. A notebook shows nothing
 for it, since the line is already printed.

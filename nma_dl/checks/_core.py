@@ -5,9 +5,15 @@ from __future__ import annotations
 import contextlib
 import io
 import random
+import re
+import signal
 import sys
+import threading
+import time
 import warnings
 from dataclasses import dataclass
+
+from nma_dl._validate import env_number
 
 PASSED = "passed"
 NOT_IMPLEMENTED = "not implemented"
@@ -20,6 +26,17 @@ _STUB_TEXT = (
 _SEED = 2024  # case k is seeded with _SEED + k: the same cases whatever the notebook did before
 _LIBRARIES = {"numpy", "torch", "pandas", "matplotlib"}
 _MAX_MESSAGE = 160  # characters of an exception message quoted in the line
+# The exercises' stubs raise NotImplementedError("Student exercise: ..."); a student's own bare
+# `raise NotImplementedError` is a stub too, but torch's (an operator MPS lacks) is an error.
+_STUB_PREFIX = "student exercise"
+
+#: Environment variable that sets how many seconds one case of a check may run.
+TIMEOUT_VAR = "NMA_DL_CHECK_TIMEOUT"
+# The slowest check, all its cases, takes about 0.1 s on a laptop's CPU (the tutorials'
+# solutions included): two minutes a case leaves room for the slowest hosted CPU.
+_DEFAULT_TIMEOUT = 120.0
+_NOTICE_AFTER = 10.0  # seconds a case runs before the student is told how to stop it
+_MAX_OUTPUT = 4000  # characters kept of what the student's code prints (a loop may print GBs)
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,14 @@ class _Mismatch(Exception):
     """The answer differs from the reference; the message says how (a clause, no full stop)."""
 
 
+class _TimedOut(BaseException):
+    """A case ran past its deadline.
+
+    A BaseException, like KeyboardInterrupt, so that the student's ``except Exception`` cannot
+    swallow it.
+    """
+
+
 # --------------------------------------------------------------------------- docstrings
 
 _SHARED_SECTIONS = """    Returns
@@ -67,6 +92,9 @@ _SHARED_SECTIONS = """    Returns
     ------
     TypeError
         If ``{arg}`` cannot be called at all{what}.
+    ValueError
+        If the environment variable ``NMA_DL_CHECK_TIMEOUT`` (the seconds a case may run, 120
+        by default) is set to anything but a positive number up to 1e6.
 """
 
 
@@ -125,14 +153,54 @@ def _describe(error):
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
+def _is_stub(error):
+    """Whether a NotImplementedError is the exercise's stub rather than a library's error."""
+    message = str(error).strip()
+    return not message or message.lower().startswith(_STUB_PREFIX)
+
+
+def _origin(error):
+    """Where ``error`` was raised: ``"forward, torch/nn/modules/linear.py line 125"``."""
+    tb = error.__traceback__
+    if tb is None:
+        return ""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code, line = tb.tb_frame.f_code, tb.tb_lineno
+    parts = re.split(r"[\\/]", code.co_filename)
+    libraries = [i for i, part in enumerate(parts) if part in ("site-packages", "dist-packages")]
+    if libraries:  # a library's file, by its path inside the environment
+        place = f"{'/'.join(parts[libraries[-1] + 1 :])} line {line}"
+    elif re.search(r"[\\/]ipykernel_\d+[\\/]|^<ipython-input-", code.co_filename):
+        place = f"line {line} of its notebook cell"  # the cell's file name tells nothing
+    else:
+        place = f"{parts[-1]} line {line}"
+    return f"{code.co_name}, {place}"
+
+
 def _call(what, func, *args, **kwargs):
     """Run student code; its exceptions become a verdict, never a traceback."""
+    # Keep what the student's code prints (to show if the check is stopped), not the reference's.
+    output = sys.stdout if isinstance(sys.stdout, _BoundedText) else None
+    if output is not None:
+        output.listening += 1
     try:
         return func(*args, **kwargs)
-    except NotImplementedError:
-        raise _NotImplementedYet from None
+    except NotImplementedError as error:
+        if _is_stub(error):
+            raise _NotImplementedYet from None
+        # The answer is written, but something it runs is not implemented (torch raises this
+        # for an operator missing on a device, such as MPS): quote it, with where it came from.
+        origin = _origin(error)
+        where = f" (in {origin})" if origin else ""
+        raise _Mismatch(f"{what} raised {_describe(error)}{where}") from None
     except Exception as error:  # any failure of the answer is reported, not raised
         raise _Mismatch(f"{what} raised {_describe(error)}") from None
+    finally:
+        if output is not None:
+            output.listening -= 1
+        if "torch" in sys.modules:
+            _use_cpu()  # what follows in the case, the reference's part too, runs on the cpu
 
 
 def _seed_all(seed):
@@ -144,12 +212,110 @@ def _seed_all(seed):
     random.seed(seed)
 
 
+class _BoundedText(io.TextIOBase):
+    """A text stream that keeps the first ``limit`` characters written and counts the rest.
+
+    It stands for stdout and stderr during a check: a loop that prints without end must not fill
+    the kernel's memory, yet its first lines help when the check is stopped. Only what is
+    written while ``listening`` (while :func:`_call` runs the student's code) is kept; the
+    reference's prints are dropped.
+    """
+
+    def __init__(self, limit=_MAX_OUTPUT):
+        super().__init__()
+        self._limit = limit
+        self._parts = []
+        self._kept = 0
+        self.dropped = 0
+        self.listening = 0
+
+    def writable(self):
+        """Whether the stream accepts writes: always."""
+        return True
+
+    def write(self, text):
+        """Keep ``text`` while there is room, count what does not fit; return its length."""
+        if not isinstance(text, str):  # as io.StringIO does
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if not self.listening:
+            return len(text)
+        room = self._limit - self._kept
+        if room > 0:
+            self._parts.append(text[:room])
+            self._kept += min(room, len(text))
+        self.dropped += max(len(text) - max(room, 0), 0)
+        return len(text)
+
+    def getvalue(self):
+        """Return the characters kept."""
+        return "".join(self._parts)
+
+    def report(self):
+        """Return what the student's code printed, saying how much was left out ('' if nothing)."""
+        text = self.getvalue().rstrip("\n")
+        if not text and not self.dropped:
+            return ""
+        more = f"\n... and {self.dropped:,} more characters not shown." if self.dropped else ""
+        return f"What your code printed:\n{text}{more}"
+
+
+def _global_device_context():
+    """Return the context that ``torch.set_default_device`` entered, or None if none is in use.
+
+    ``torch.get_default_device`` (torch >= 2.3) cannot tell an explicit cpu from none, and
+    setting cpu would slow every torch call. The context is kept in a module global up to torch
+    2.2, in a thread-local since.
+    """
+    import torch
+
+    holder = getattr(torch, "_GLOBAL_DEVICE_CONTEXT", None)
+    context = getattr(holder, "device_context", holder)
+    return context if hasattr(context, "device") else None
+
+
+def _default_device():
+    """Return the device given to ``torch.set_default_device``, or None if none is (cpu)."""
+    return getattr(_global_device_context(), "device", None)
+
+
+def _device_contexts():
+    """Return the device contexts in effect, innermost last; None if torch's names have moved.
+
+    ``torch.set_default_device`` and each ``with torch.device(...)`` block add one.
+    """
+    try:
+        from torch.overrides import _get_current_function_mode_stack
+        from torch.utils._device import DeviceContext
+    except ImportError:
+        return None
+    return [mode for mode in _get_current_function_mode_stack() if isinstance(mode, DeviceContext)]
+
+
+def _use_cpu():
+    """Undo any ``torch.set_default_device``: the references run on the cpu, as the package."""
+    import torch
+
+    context = _global_device_context()
+    if context is None:
+        return
+    # Inside a `with torch.device(...)` block entered after it, torch cannot undo it (it asserts
+    # and leaves its stack broken): then the check runs as it is, and fails, but breaks nothing.
+    contexts = _device_contexts()
+    if contexts is None or contexts[-1:] == [context]:
+        torch.set_default_device(None)
+
+
 @contextlib.contextmanager
-def _sandbox():
-    """Restore random states, grad mode and default dtype; swallow output; close new figures."""
+def _sandbox(output=None):
+    """Restore random states, grad mode, default dtype and device; swallow output; close figures.
+
+    What the student's code prints goes to ``output`` (a :class:`_BoundedText`, a new one by
+    default), which keeps only its beginning.
+    """
     import numpy as np
     import torch
 
+    device = _default_device()
     python_state = random.getstate()
     numpy_state = np.random.get_state()  # noqa: NPY002 - saved to be restored, not used
     grad_enabled = torch.is_grad_enabled()
@@ -158,13 +324,25 @@ def _sandbox():
     figures = set(pyplot.get_fignums()) if pyplot else set()
     # CUDA generators only if the notebook has started CUDA: forking them would start it.
     cuda = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+    output = _BoundedText() if output is None else output
+    _use_cpu()
+    cpu = contextlib.nullcontext()
+    if _default_device() is None and len(_device_contexts() or ()) == 1:
+        from torch.utils._device import DeviceContext
+
+        # A `with torch.device(...)` block: a cpu context replaces it until the end (its own
+        # __enter__, which torch >= 2.3 needs to give the block back even if the student's code
+        # calls set_default_device).
+        cpu = DeviceContext("cpu")
     try:
         with (
+            cpu,
             torch.random.fork_rng(devices=cuda),
             torch.enable_grad(),
-            contextlib.redirect_stdout(io.StringIO()),
-            contextlib.redirect_stderr(io.StringIO()),
+            contextlib.redirect_stdout(output),
+            contextlib.redirect_stderr(output),
             warnings.catch_warnings(),
+            np.errstate(),
         ):
             warnings.simplefilter("ignore")
             yield
@@ -173,30 +351,160 @@ def _sandbox():
         np.random.set_state(numpy_state)  # noqa: NPY002
         torch.set_grad_enabled(grad_enabled)
         torch.set_default_dtype(default_dtype)
+        if _default_device() != device:
+            torch.set_default_device(device)
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot:
             for number in set(pyplot.get_fignums()) - figures:
                 pyplot.close(number)
 
 
+def _importing(frame):
+    """Whether ``frame`` or one of its callers runs the import machinery."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if "importlib" in filename and "_bootstrap" in filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
+class _Watchdog:
+    """Stop a case that runs past its deadline; say early on how to stop it by hand.
+
+    The deadline is a SIGALRM timer, which only the main thread of a POSIX process can set (a
+    notebook's cells run there). Elsewhere (Windows, a thread, a timer already in use) the case
+    cannot be stopped from here, and the notice says so. The notice comes from a thread, so it
+    shows even while the student's code is stuck in one long torch call.
+    """
+
+    def __init__(self, name, timeout, stream):
+        self.name, self.timeout, self.stream = name, timeout, stream
+        self.armed = False
+        self.where = ""
+        self._notice = None
+        self._previous = None
+        self.can_stop = self._install()
+
+    def _install(self):
+        if not hasattr(signal, "setitimer") or threading.current_thread() is not (
+            threading.main_thread()
+        ):
+            return False
+        try:
+            if signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0):  # the notebook's own timer
+                return False
+            self._previous = signal.signal(signal.SIGALRM, self._alarm)
+        except (ValueError, OSError):  # signals unavailable in this interpreter
+            return False
+        return True
+
+    def _alarm(self, signum, frame):
+        if not self.armed:  # a late alarm, once the case is over, is ignored
+            return
+        if _importing(frame):
+            # An import stopped half-way leaves a broken module behind for the whole kernel
+            # (torch imports parts of itself lazily, on first use): wait until it is done.
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            return
+        self.armed = False
+        raise _TimedOut
+
+    def _say_still_running(self, started):
+        seconds = time.monotonic() - started
+        if self.can_stop:
+            then = f"the check stops it after {self.timeout:g} s ({TIMEOUT_VAR} sets that)"
+        else:
+            then = "the check cannot stop it here (on Windows, or outside the main thread)"
+        text = (
+            f"… {self.name}: your code is still running ({self.where}, {seconds:.2g} s so far); "
+            f"{then}. To stop it now: Kernel → Interrupt, or the ■ stop button."
+        )
+        with contextlib.suppress(Exception):  # a notice must never fail the check
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+    def start(self, where):
+        """Start the clock of one case (``where`` names it in the notice)."""
+        self.where = where
+        notice = threading.Timer(
+            min(_NOTICE_AFTER, self.timeout / 4), self._say_still_running, (time.monotonic(),)
+        )
+        notice.daemon = True
+        with contextlib.suppress(RuntimeError):  # no threads (Pyodide): no notice
+            notice.start()
+            self._notice = notice
+        if self.can_stop:
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.timeout)
+
+    def stop(self):
+        """Stop the clock (the case is over)."""
+        self.armed = False
+        if self.can_stop:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if self._notice is not None:
+            self._notice.cancel()
+            self._notice = None
+
+    def close(self):
+        """Stop the clock and give SIGALRM back; safe to call twice."""
+        self.stop()
+        if self.can_stop:
+            self.can_stop = False
+            previous = signal.SIG_DFL if self._previous is None else self._previous
+            signal.signal(signal.SIGALRM, previous)
+
+
 def _run(name, cases, precheck=None):
     """Run ``(description, function)`` cases in the sandbox and print the verdict line.
 
-    Each case is freshly seeded. ``precheck``, if given, runs first (in the sandbox too), e.g. to
-    make sure a class is a class. Returns the verdict as a :class:`CheckResult`.
+    Each case is freshly seeded, runs on the cpu as default device, and is stopped after
+    ``NMA_DL_CHECK_TIMEOUT`` seconds (120 by default) where that is possible. ``precheck``, if
+    given, runs first (in the sandbox too), e.g. to make sure a class is a class. Returns the
+    verdict as a :class:`CheckResult`. When a case is stopped, or interrupted (which still
+    raises KeyboardInterrupt), the beginning of what the student's code printed is shown.
     """
+    timeout = env_number(TIMEOUT_VAR, _DEFAULT_TIMEOUT, maximum=1e6, unit="seconds")
+    stream = sys.stdout
+    output = _BoundedText()
+    watchdog = _Watchdog(name, timeout, stream)
+    where = "before its cases"
+    shown = ""
     try:
-        with _sandbox():
-            if precheck is not None:
-                precheck()
-            for index, (description, case) in enumerate(cases, 1):
-                _seed_all(_SEED + index)
-                try:
-                    case()
-                except _Mismatch as mismatch:
-                    raise _Mismatch(
-                        f"case {index} of {len(cases)} ({description}): {mismatch}"
-                    ) from None
+        try:
+            with _sandbox(output):
+                if precheck is not None:
+                    watchdog.start(where)
+                    precheck()
+                    watchdog.stop()
+                for index, (description, case) in enumerate(cases, 1):
+                    where = f"case {index} of {len(cases)} ({description})"
+                    _use_cpu()  # again: the student's code may have set a default device
+                    _seed_all(_SEED + index)
+                    watchdog.start(where)
+                    try:
+                        case()
+                    except _Mismatch as mismatch:
+                        raise _Mismatch(f"{where}: {mismatch}") from None
+                    finally:
+                        watchdog.stop()
+        finally:
+            watchdog.close()
+    except _TimedOut:
+        watchdog.close()  # in case the alarm came as the case ended, before close
+        status = FAILED
+        line = (
+            f"✗ {name}: {where}: your code was still running after {timeout:g} s, so the check "
+            f"stopped it: does a loop never end? (To allow longer, set the environment variable "
+            f"{TIMEOUT_VAR}, e.g. os.environ[{TIMEOUT_VAR!r}] = '{4 * timeout:g}'.)"
+        )
+        shown = output.report()
+    except KeyboardInterrupt:
+        print(f"■ {name}: interrupted during {where}.", file=stream)
+        if output.report():
+            print(output.report(), file=stream)
+        raise
     except _NotImplementedYet:
         status, line = NOT_IMPLEMENTED, f"○ {name}: {_STUB_TEXT}"
     except _Mismatch as mismatch:
@@ -209,6 +517,8 @@ def _run(name, cases, precheck=None):
         status, line = PASSED, f"✓ {name}: {len(cases)}/{len(cases)} cases match the reference."
     line = " ".join(line.split())  # exactly one line, whatever the messages held
     print(line)
+    if shown:
+        print(shown)
     return CheckResult(name, status, line)
 
 
