@@ -1,5 +1,6 @@
 """The notebook pipeline: headers, exercise markup, student generation, staleness, pairing."""
 
+import ast
 import json
 import re
 import shutil
@@ -406,6 +407,37 @@ def test_myst_to_markdown(myst, markdown):
     assert nbtools.myst_to_markdown(myst) == markdown
 
 
+@pytest.mark.parametrize(
+    "myst",
+    [
+        "````markdown\n```{note}\nBody.\n```\n````",  # a directive shown as an example
+        "~~~\n:::{tip}\nIn.\n:::\n~~~",
+        "<div>\n```{warning}\nInside raw HTML.\n```\n</div>",
+    ],
+)
+def test_myst_to_markdown_reads_fences_as_the_book_does(myst):
+    """A fence inside a code block or raw HTML is text there, for MyST too: it stays as written."""
+    assert nbtools.myst_to_markdown(myst) == myst
+
+
+@pytest.mark.parametrize("text", [None, b"```{note}\nBody.\n```"])
+def test_myst_to_markdown_refuses_what_is_not_text(text):
+    with pytest.raises(TypeError, match=r"^text: expected a cell's Markdown as a str"):
+        nbtools.myst_to_markdown(text)
+
+
+def test_run_command_names_a_missing_notebook(tmp_path):
+    """``python tools/nbtools.py run`` with a wrong path: one line, no traceback."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "nbtools.py"), "run", str(tmp_path / "no.ipynb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "notebook: no file" in proc.stderr
+
+
 def test_jupytext_sync_of_an_unchanged_source_changes_nothing(project):
     """The generated pair is exactly what jupytext writes: a sync, either way, is a no-op."""
     import os
@@ -627,3 +659,49 @@ def test_hosted_notebooks_have_no_relative_page_links(view):
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 assert not re.search(r"\]\((?![a-z]+:)[^)\s]*\.md[)#]", cell.source), path
+
+
+# --------------------------------------------------------------------------- the tools, the docs
+
+
+def test_tools_keep_small_files_and_functions():
+    """No file of tools/ over 700 lines and no function body over 50, so each reads at once."""
+    too_long = []
+    for path in sorted((ROOT / "tools").rglob("*")):
+        if path.suffix not in (".py", ".js") or "__pycache__" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(ROOT)
+        if len(text.splitlines()) > 700:
+            too_long.append(f"{rel}: {len(text.splitlines())} lines")
+        if path.suffix == ".py":
+            too_long += [
+                f"{rel}:{node.lineno} {node.name}: {node.end_lineno - node.body[0].lineno + 1}"
+                for node in ast.walk(ast.parse(text))
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and node.end_lineno - node.body[0].lineno + 1 > 50
+            ]
+    assert not too_long, too_long
+
+
+def test_readme_is_for_students_and_instructors_and_contributing_has_the_rest():
+    """The README fits its readers' parts; what authors and maintainers need is in CONTRIBUTING."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## (.+)$", readme, re.MULTILINE)
+    assert sections == [
+        "Two commands",
+        "For students",
+        "For instructors",
+        "Contributing",
+        "Licence",
+    ]
+    # CI (.ci/run) runs the README's test command.
+    assert "make book    #" in readme and "make test    #" in readme
+    assert "](CONTRIBUTING.md)" in readme
+    for section in ("For authors", "Data", "Browser check", "Accessibility", "Benchmark"):
+        assert f"\n## {section}\n" in contributing, section
+    assert "\n## Releasing\n" in contributing
+    # Every tool the docs name exists.
+    for path in set(re.findall(r"tools/[\w/.]+\w", readme + contributing)):
+        assert (ROOT / path).exists(), path

@@ -491,7 +491,11 @@ def findings():
 def test_the_scan_sees_the_package_the_tools_and_the_notebooks():
     where = [label for label, _ in collect_code()]
     assert "nma_dl/__init__.py" in where and len([w for w in where if w.startswith("nma_dl/")]) > 5
-    assert {"tools/nbtools.py", "tools/sitecheck.py", "tools/benchmark_notebooks.py"} <= set(where)
+    assert {
+        "tools/nbtools.py",
+        "tools/sitecheck/__init__.py",
+        "tools/benchmark_notebooks.py",
+    } <= set(where)
     assert "book/_ext/course_ext.py" in where
     assert any(label.startswith("book/W1D5_DeepLearning/W1D5_Tutorial1.md") for label in where)
     assert any(label.startswith("notebooks/student/") for label in where)

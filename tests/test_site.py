@@ -1,7 +1,7 @@
 """The published site, checked in a real browser (headless Debian Chromium via Playwright).
 
 ``test_every_page_passes`` opens every page of ``_build/html`` and runs every check of
-``tools/sitecheck.py`` on it (console, requests, MathJax, figures, solutions, stubs, launch
+``tools/sitecheck/`` on it (console, requests, MathJax, figures, solutions, stubs, launch
 buttons and badges, navigation, widgets, internal links; accessibility: axe-core in light and dark
 mode at 1280 and 375 px, alt text, no clipping on a phone, keyboard; no path of the build machine,
 one output box per printed stream, the install cell folded, figure labels legible at 375 px),
@@ -639,3 +639,53 @@ def test_labels_check_reads_the_dpi_of_the_png(tmp_path):
     assert not check.ok and "labels 6.7 px" in check.detail, check.detail
     check = sitecheck._check_labels(site, base, [fig])
     assert check.ok, check.detail
+
+
+# --------------------------------------------------------------------------- the package itself
+
+SITECHECK = ROOT / "tools" / "sitecheck"
+
+
+def test_the_javascript_of_the_checks_lives_in_js_files():
+    """Each check's JavaScript is a .js file that the Python code runs; none is a Python string."""
+    sources = {p.name: p.read_text(encoding="utf-8") for p in sorted(SITECHECK.glob("*.py"))}
+    called = {name for text in sources.values() for name in re.findall(r'script\("(\w+)"\)', text)}
+    files = {p.stem for p in sitecheck.JS_DIR.glob("*.js")}
+    assert files and called == files, f"missing: {called - files}; unused: {files - called}"
+    for name in files:
+        assert re.match(r"(//[^\n]*\n)*(async )?\(", sitecheck.script(name)), name
+    for name, text in sources.items():
+        assert not re.search(r"\bdocument\.|\bconst \w+ =", text), f"JavaScript in {name}"
+
+
+@pytest.mark.parametrize("entry", [["tools/sitecheck"], ["-m", "sitecheck"]])
+def test_the_command_line_runs_as_contributing_says(entry, tmp_path):
+    """``python tools/sitecheck`` (as CONTRIBUTING.md says) runs; a wrong folder gets one line."""
+    assert ".venv/bin/python tools/sitecheck _build/html" in (ROOT / "CONTRIBUTING.md").read_text()
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "tools"))
+    run = [sys.executable, *(str(ROOT / e) if e.startswith("tools/") else e for e in entry)]
+    proc = subprocess.run(
+        [*run, "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0 and "usage: python tools/sitecheck" in proc.stdout, proc.stderr
+    proc = subprocess.run(
+        [*run, str(tmp_path / "missing")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "html_dir: no built site in" in proc.stderr and "make book" in proc.stderr
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "index.html").write_text("<html></html>")
+    proc = subprocess.run(
+        [*run, str(tmp_path / "html"), "--root", str(tmp_path)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "--root: no _config.yml in" in proc.stderr, proc.stderr

@@ -24,14 +24,17 @@ e.g. ``W1D5_DeepLearning/W1D5_Tutorial1``. From each tutorial this module derive
 
 The student and with-solutions notebooks are for Jupyter and Colab, which do not know MyST:
 their Markdown has the directives (``{admonition}``, ``{note}``, ...) turned into plain Markdown
-(:func:`myst_to_markdown`). The reference notebook stays the exact Jupytext pair of its source.
+(:func:`myst_to_markdown`, in ``tools/nbtools_myst.py``: markdown-it-py finds the fences). The
+reference notebook stays the exact Jupytext pair of its source.
 
 The tutorials are the documents of ``_toc.yml`` under ``book/`` whose file name matches
 :data:`TUTORIAL_GLOB`. Exercises are marked by cell tags (see :data:`STUB_TAGS` and
 :data:`SOLUTION_TAGS`). Generation is idempotent: ``python tools/nbtools.py build`` twice changes
 nothing, and ``python tools/nbtools.py check`` lists what is stale.
 
-Jupytext, nbformat and PyYAML are needed here (the ``book`` extra of the package).
+Executing a notebook (:func:`execute`, ``python tools/nbtools.py run``) is in
+``tools/nbtools_run.py``. Jupytext, nbformat and PyYAML are needed here (the ``book`` extra of
+the package; Jupytext brings markdown-it-py and mdit-py-plugins).
 """
 
 from __future__ import annotations
@@ -46,6 +49,14 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+# Two parts of the pipeline have modules of their own, next to this one (tools/ is on the import
+# path of these scripts and of the tests); their names are offered here too.
+from nbtools_myst import myst_to_markdown
+from nbtools_run import Run as Run
+from nbtools_run import _run_command
+from nbtools_run import execute as execute
+from nbtools_run import text_outputs as text_outputs
 
 STUB = "exercise-stub"
 SOLUTION = "exercise-solution"
@@ -381,88 +392,6 @@ def solution_block(source: str) -> str:
     )
 
 
-# MyST directives -> Markdown that Jupyter, Colab and Kaggle render. Admonitions become a quoted
-# block under a bold title; the book renders the directive itself from the source.
-_ADMONITIONS = {
-    "note": "Note",
-    "tip": "Tip",
-    "hint": "Hint",
-    "important": "Important",
-    "warning": "Warning",
-    "caution": "Caution",
-    "attention": "Attention",
-    "danger": "Danger",
-    "error": "Error",
-    "seealso": "See also",
-}
-_DIRECTIVE_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z-]+)\}\s*(?P<arg>.*?)\s*$")
-_OPTION = re.compile(r"^:[\w-]+:.*$")
-
-
-def _quote(title: str, body: str) -> list[str]:
-    lines = [f"> **{title}**" if title else ">"]
-    body_lines = body.strip("\n").splitlines()
-    if body_lines:
-        lines.append(">")
-        lines += [f"> {line}".rstrip() for line in body_lines]
-    return lines
-
-
-def myst_to_markdown(text: str) -> str:
-    """Turn MyST directives of a Markdown cell into Markdown that Jupyter and Colab render.
-
-    Admonitions (``{admonition} Title``, ``{note}``, ``{warning}``, ...) and ``{dropdown}``
-    become a quoted block under a bold title (``{dropdown}`` a ``<details>`` block),
-    ``{math}`` a ``$$`` block and ``{code-block}``/``{code}`` a fenced block; a directive's
-    ``:option:`` lines are dropped. Directives nest. Text outside directives is left alone.
-    """
-    lines = text.splitlines()
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        m = _DIRECTIVE_OPEN.match(lines[i])
-        if not m:
-            out.append(lines[i])
-            i += 1
-            continue
-        fence, name, arg = m.group("fence"), m.group("name"), m.group("arg")
-        j = i + 1
-        while j < len(lines) and _OPTION.match(lines[j]):
-            j += 1
-        body, depth = [], 0
-        while j < len(lines):
-            line = lines[j]
-            stripped = line.strip()
-            if re.match(rf"{re.escape(fence[0])}{{3,}}[^{re.escape(fence[0])}\s]", stripped):
-                depth += 1  # a nested directive or code block opens
-            elif len(stripped) >= 3 and set(stripped) == {fence[0]}:
-                if depth == 0 and len(stripped) >= len(fence):
-                    break
-                depth = max(depth - 1, 0)
-            body.append(line)
-            j += 1
-        inner_text = myst_to_markdown("\n".join(body))
-        if name == "math":
-            block = ["$$", inner_text.strip("\n"), "$$"]
-        elif name in ("code-block", "code", "sourcecode"):
-            block = [f"```{arg}", inner_text.strip("\n"), "```"]
-        elif name == "dropdown":
-            summary = arg or "Details"
-            block = [f"<details>\n<summary>{summary}</summary>", "", inner_text.strip("\n")]
-            block += ["", "</details>"]
-        elif name == "admonition":
-            block = _quote(arg, inner_text)
-        elif name in _ADMONITIONS:
-            title = _ADMONITIONS[name] + (f": {arg}" if arg else "")
-            block = _quote(title, inner_text)
-        else:  # unknown to us: keep its content readable rather than the raw markup
-            block = _quote(arg, inner_text)
-        out += block
-        i = j + 1
-    result = "\n".join(out)
-    return result + ("\n" if text.endswith("\n") and not result.endswith("\n") else "")
-
-
 # A Markdown link to another page of the book: [text](relative/path.md) or (...md#anchor).
 _PAGE_LINK = re.compile(r"\]\((?P<path>(?![a-z][a-z0-9+.-]*:)[^()\s#]+)\.md(?:#[^()\s]*)?\)")
 
@@ -738,121 +667,6 @@ def build(root: Path = ROOT) -> list[Path]:
     return written
 
 
-# --------------------------------------------------------------------------- execution
-
-# Lines that report elapsed time or speed (tqdm bars, timers) legitimately differ between runs.
-_TIMING = re.compile(r"\d+(\.\d+)?\s*(it/s|s/it)|\d+:\d+|elapsed|seconds|wall", re.IGNORECASE)
-
-
-@dataclass
-class Run:
-    """Result of executing a notebook: the executed notebook and the first error, if any."""
-
-    notebook: object
-    error: dict | None  # {"cell": index, "ename": ..., "evalue": ..., "tags": [...]}
-    seconds: float
-
-
-def execute(
-    nb, *, timeout: int = 600, cwd: str | Path | None = None, stop_on_error: bool = True
-) -> Run:
-    """Execute ``nb`` (a notebook or a path) in a fresh ``python3`` kernel.
-
-    Cells tagged ``raises-exception`` may fail (as in nbmake and the book build). With
-    ``stop_on_error`` the run stops at the first other failing cell and reports it.
-    """
-    import time
-
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    if isinstance(nb, (str, Path)):
-        cwd = cwd or Path(nb).parent
-        nb = nbformat.read(nb, as_version=4)
-    nb = copy.deepcopy(nb)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(cwd or ROOT)}},
-        allow_errors=not stop_on_error,
-    )
-    error = None
-    start = time.perf_counter()
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        index = next(
-            (
-                i
-                for i, c in enumerate(nb.cells)
-                if c.cell_type == "code"
-                and any(o.get("output_type") == "error" for o in c.get("outputs", []))
-            ),
-            None,
-        )
-        cell = nb.cells[index] if index is not None else None
-        out = next(o for o in cell.outputs if o.get("output_type") == "error") if cell else {}
-        error = {
-            "cell": index,
-            "ename": out.get("ename", exc.ename),
-            "evalue": out.get("evalue", str(exc)),
-            "tags": _tags(cell) if cell else [],
-        }
-    return Run(notebook=nb, error=error, seconds=time.perf_counter() - start)
-
-
-def text_outputs(nb) -> list[str]:
-    """Printed text and text/plain results of every code cell, minus timing lines."""
-    lines = []
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                text = out.get("text", "")
-            elif out.get("output_type") in ("execute_result", "display_data"):
-                text = out.get("data", {}).get("text/plain", "")
-                # Reprs of figures and widgets carry memory addresses; their content is the image.
-                text = re.sub(r" at 0x[0-9a-f]+", "", text)
-            elif out.get("output_type") == "error":
-                text = f"{out.get('ename')}: {out.get('evalue')}"
-            else:
-                continue
-            text = text if isinstance(text, str) else "".join(text)
-            lines += [
-                f"[{i}] {line}"
-                for line in text.splitlines()
-                if line.strip() and not _TIMING.search(line)
-            ]
-    return lines
-
-
-def _run_command(path: str) -> int:
-    """Execute one notebook and print JSON: seconds, first error and the kernel's peak RSS."""
-    import resource
-
-    run = execute(Path(path))
-    # The kernel is this process's child and has exited: its peak RSS is in RUSAGE_CHILDREN (KiB).
-    peak_kib = max(
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    )
-    print(
-        json.dumps(
-            {
-                "notebook": path,
-                "seconds": round(run.seconds, 2),
-                "peak_rss_mb": round(peak_kib / 1024, 1),
-                "error": run.error,
-                "text": text_outputs(run.notebook),
-            }
-        )
-    )
-    return 0 if run.error is None else 1
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python tools/nbtools.py", description=__doc__.split("\n")[0]
@@ -864,6 +678,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("notebook")
     args = parser.parse_args(argv)
     if args.command == "run":
+        if not Path(args.notebook).is_file():
+            parser.error(f"notebook: no file {args.notebook}")
         return _run_command(args.notebook)
     if args.command == "build":
         written = build()

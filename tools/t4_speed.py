@@ -195,6 +195,65 @@ def _quiet(func, *args, **kwargs):
         return func(*args, **kwargs)
 
 
+def _time_package(problem, loss_fn, L2, L1, steps):
+    """One run of the package's ``decode_orientation``: seconds, losses, accuracy, sparsity."""
+    from nma_dl import DeepNetSoftmax, decode_orientation, set_seed
+
+    set_seed(1)
+    net = DeepNetSoftmax(problem.n_neurons, 20, problem.n_classes).to(problem.device)
+    start = time.perf_counter()
+    train, test, predicted = _quiet(
+        decode_orientation, net, problem.n_classes, loss_fn, problem.resp_train,
+        problem.stimuli_train, problem.resp_test, problem.stimuli_test, n_iter=steps,
+        L2_penalty=L2, L1_penalty=L1,
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    small = float((net.in_layer.weight.detach().abs() < 1e-3).double().mean())
+    accuracy = float((predicted == problem.classes[1].cpu()).double().mean())
+    return seconds, train, test, accuracy, small
+
+
+def _time_original(problem, loss_fn, L2, L1, steps):
+    """One run of the original's procedure: seconds, losses, accuracy, sparsity."""
+    from nma_dl import DeepNetSoftmax, set_seed
+
+    set_seed(1)
+    net = DeepNetSoftmax(problem.n_neurons, 20, problem.n_classes).to(problem.device)
+    start = time.perf_counter()
+    train, test, _, accuracy = original_decode(
+        net, loss_fn if L2 or L1 else nn.NLLLoss(), problem.data[0], problem.classes[0],
+        problem.data[1], problem.classes[1], steps, L2, L1,
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    small = float((net.in_layer.weight.detach().abs() < 1e-3).double().mean())
+    return seconds, train, test, accuracy, small
+
+
+def _compare_classifier(problem, setting, n_iter, repeats):
+    """Package against original for one loss: ``repeats`` alternating runs each, best times."""
+    package_loss, original_loss, L2, L1 = setting
+    runs_p, runs_o = [], []
+    for _ in range(repeats):
+        runs_p.append(_time_package(problem, package_loss, L2, L1, n_iter))
+        runs_o.append(_time_original(problem, original_loss, L2, L1, n_iter))
+    for runs in (runs_p, runs_o):
+        if any(run[1:] != runs[0][1:] for run in runs):
+            raise RuntimeError("a classifier gave different numbers from the same seed")
+    (_, train_p, test_p, accuracy_p, small_p), (_, train_o, test_o, accuracy_o, small_o) = (
+        runs_p[0],
+        runs_o[0],
+    )
+    difference = max(
+        max_relative_difference(train_p, train_o), max_relative_difference(test_p, test_o)
+    )
+    return {
+        "L2": L2, "L1": L1, "time_package": min(run[0] for run in runs_p),
+        "time_original": min(run[0] for run in runs_o), "accuracy_package": accuracy_p,
+        "accuracy_original": accuracy_o, "small_package": small_p,
+        "small_original": small_o, "difference": difference,
+    }  # fmt: skip
+
+
 def run_classifiers(
     resp_train, stimuli_train, resp_test, stimuli_test, n_iter=1000, device="cpu", repeats=3
 ):
@@ -204,70 +263,26 @@ def run_classifiers(
     noise between runs: each is run ``repeats`` times, alternating, and its best time kept.
     Every run starts from the same seed and must give the same losses.
     """
-    from nma_dl import DeepNetSoftmax, decode_orientation, regularized_loss, set_seed
+    from types import SimpleNamespace
+
+    from nma_dl import regularized_loss
     from nma_dl.stimuli import stimulus_class
 
-    n_neurons, n_classes = resp_train.shape[1], 20
+    n_classes = 20
     settings = [(nn.NLLLoss(), original_regularized_loss, 0, 0)]
     settings.append((regularized_loss, original_regularized_loss, 1e-2, 5e-4))
     device = torch.device(device)
-    data = [t.to(device) for t in (resp_train, resp_test)]
-    classes = [stimulus_class(s, n_classes).to(device) for s in (stimuli_train, stimuli_test)]
-
-    def package(loss_fn, L2, L1, steps):
-        set_seed(1)
-        net = DeepNetSoftmax(n_neurons, 20, n_classes).to(device)
-        start = time.perf_counter()
-        train, test, predicted = _quiet(
-            decode_orientation, net, n_classes, loss_fn, resp_train, stimuli_train, resp_test,
-            stimuli_test, n_iter=steps, L2_penalty=L2, L1_penalty=L1,
-        )  # fmt: skip
-        seconds = time.perf_counter() - start
-        small = float((net.in_layer.weight.detach().abs() < 1e-3).double().mean())
-        accuracy = float((predicted == classes[1].cpu()).double().mean())
-        return seconds, train, test, accuracy, small
-
-    def original(loss_fn, L2, L1, steps):
-        set_seed(1)
-        net = DeepNetSoftmax(n_neurons, 20, n_classes).to(device)
-        start = time.perf_counter()
-        train, test, _, accuracy = original_decode(
-            net, loss_fn if L2 or L1 else nn.NLLLoss(), data[0], classes[0], data[1],
-            classes[1], steps, L2, L1,
-        )  # fmt: skip
-        seconds = time.perf_counter() - start
-        small = float((net.in_layer.weight.detach().abs() < 1e-3).double().mean())
-        return seconds, train, test, accuracy, small
-
+    problem = SimpleNamespace(
+        n_neurons=resp_train.shape[1], n_classes=n_classes, device=device,
+        resp_train=resp_train, stimuli_train=stimuli_train, resp_test=resp_test,
+        stimuli_test=stimuli_test, data=[t.to(device) for t in (resp_train, resp_test)],
+        classes=[stimulus_class(s, n_classes).to(device) for s in (stimuli_train, stimuli_test)],
+    )  # fmt: skip
     # Warm up both procedures (first allocations, kernel choices) before anything is timed.
     for package_loss, original_loss, L2, L1 in settings:
-        package(package_loss, L2, L1, 5)
-        original(original_loss, L2, L1, 5)
-    results = []
-    for package_loss, original_loss, L2, L1 in settings:
-        runs_p, runs_o = [], []
-        for _ in range(repeats):
-            runs_p.append(package(package_loss, L2, L1, n_iter))
-            runs_o.append(original(original_loss, L2, L1, n_iter))
-        for runs in (runs_p, runs_o):
-            if any(run[1:] != runs[0][1:] for run in runs):
-                raise RuntimeError("a classifier gave different numbers from the same seed")
-        (_, train_p, test_p, accuracy_p, small_p), (_, train_o, test_o, accuracy_o, small_o) = (
-            runs_p[0],
-            runs_o[0],
-        )
-        difference = max(
-            max_relative_difference(train_p, train_o), max_relative_difference(test_p, test_o)
-        )
-        results.append(
-            {
-                "L2": L2, "L1": L1, "time_package": min(run[0] for run in runs_p),
-                "time_original": min(run[0] for run in runs_o), "accuracy_package": accuracy_p,
-                "accuracy_original": accuracy_o, "small_package": small_p,
-                "small_original": small_o, "difference": difference,
-            }
-        )  # fmt: skip
-    return results
+        _time_package(problem, package_loss, L2, L1, 5)
+        _time_original(problem, original_loss, L2, L1, 5)
+    return [_compare_classifier(problem, setting, n_iter, repeats) for setting in settings]
 
 
 def run_encoder(resp_train, resp_test, n_iter=200, device="cpu"):
@@ -310,22 +325,9 @@ def _line(name, time_p, time_o, difference, floor):
     )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all)")
-    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
-    args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    from nma_dl import grating_stimuli, load_data, load_data_split, set_seed, train_test_split
-
-    device = torch.device(args.device)
-    resp_all, stimuli_all = load_data()
-    set_seed(4)
-    resp_train, resp_test, stimuli_train, stimuli_test = train_test_split(resp_all, stimuli_all)
-    resp_train6, resp_test6, _ = load_data_split()
-    n_neurons = resp_all.shape[1]
-    print(f"{n_neurons} neurons, {torch.get_num_threads()} torch threads, device {device}")
+def _encoder_report(resp_train6, resp_test6, n_neurons, device):
+    """Time the encoder both ways and print its floor; return its results and floor."""
+    from nma_dl import grating_stimuli
 
     encoder = run_encoder(resp_train6, resp_test6, device=device)
     # The 60 gratings are 30 distinct images (180 degrees apart they are the same): the products
@@ -339,6 +341,11 @@ def main(argv=None):
         f"floor {enc_floor:.1f} s for {n_distinct} distinct images (package / floor = "
         f"{encoder['time_package'] / enc_floor:.2f})"
     )
+    return encoder, enc_floor
+
+
+def _classifier_report(resp_train, stimuli_train, resp_test, stimuli_test, n_neurons, device):
+    """Time both classifiers both ways and print each; return the totals and their floor."""
     classifiers = run_classifiers(
         resp_train, stimuli_train, resp_test, stimuli_test, device=device
     )
@@ -359,6 +366,30 @@ def main(argv=None):
         f"classifiers: matmul {cls_rate / 1e9:.1f} GFLOP/s, memory {cls_bw / 1e9:.1f} GB/s, "
         f"floor {cls_floor:.1f} s (package / floor = {time_p / cls_floor:.2f})"
     )
+    difference = max(r["difference"] for r in classifiers)
+    return time_p, time_o, difference, cls_floor
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all)")
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    from nma_dl import load_data, load_data_split, set_seed, train_test_split
+
+    device = torch.device(args.device)
+    resp_all, stimuli_all = load_data()
+    set_seed(4)
+    resp_train, resp_test, stimuli_train, stimuli_test = train_test_split(resp_all, stimuli_all)
+    resp_train6, resp_test6, _ = load_data_split()
+    n_neurons = resp_all.shape[1]
+    print(f"{n_neurons} neurons, {torch.get_num_threads()} torch threads, device {device}")
+    encoder, enc_floor = _encoder_report(resp_train6, resp_test6, n_neurons, device)
+    time_p, time_o, difference, cls_floor = _classifier_report(
+        resp_train, stimuli_train, resp_test, stimuli_test, n_neurons, device
+    )
     print(
         _line(
             "ConvFC",
@@ -368,7 +399,6 @@ def main(argv=None):
             enc_floor,
         )
     )
-    difference = max(r["difference"] for r in classifiers)
     print(_line("classifiers", time_p, time_o, difference, cls_floor))
 
 

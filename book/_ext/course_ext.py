@@ -10,7 +10,7 @@ things the theme cannot do on its own:
 * MathJax is served from the site itself (copied from the ``django-static-mathjax`` wheel), so
   equations render offline, in CI's browser check and for readers behind a firewall.
 * Inline scripts added twice (sphinx-thebe's) are dropped once.
-* Accessibility (WCAG 2.1 AA, checked by ``tools/sitecheck.py`` with axe-core): formulas are kept
+* Accessibility (WCAG 2.1 AA, checked by ``tools/sitecheck/`` with axe-core): formulas are kept
   out of the Tab order (MathJax's ``inTabOrder`` menu setting), ``book/_static/course.css`` gives
   every control a visible focus style and long formulas a scroll bar (``course.js`` makes a
   formula box that scrolls focusable, so a keyboard can scroll it); on a phone a figure stops

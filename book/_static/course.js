@@ -1,4 +1,4 @@
-// The course's accessibility fixes that CSS alone cannot make (see course.css and README.md):
+// The course's accessibility fixes that CSS alone cannot make (see course.css and CONTRIBUTING.md):
 // formulas and figures too wide for a phone scroll in a box a keyboard can reach.
 // Display formulas wider than the article scroll sideways inside their box (MathJax's
 // mjx-container, course.css and the theme); a box
@@ -48,7 +48,7 @@
   // box that scrolls) becomes a focusable, labelled region. The course's matplotlib style
   // (nma_dl/plotting/course.mplstyle) draws its smallest text, the tick labels, at 12 pt and
   // 100 dpi, 16.7 px of the image: at half scale they stay 8.3 CSS px tall, above the 8 px that
-  // tools/sitecheck.py (check "labels") demands.
+  // tools/sitecheck/ (check "labels") demands.
   var FIGURE_MIN_SCALE = 0.5;
   var FIGURE_LABEL = "Figure, scrolls sideways";
   var FIGURE_BOX = "course-figure";

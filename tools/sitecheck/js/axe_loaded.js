@@ -1,0 +1,2 @@
+// Whether axe-core is already injected in the page (each view injects it once).
+() => typeof window.axe !== "undefined"
