@@ -36,8 +36,13 @@ and renamed into place, so the cache never holds a partial file. Temporary
 files that a killed process left behind are removed at the next download.
 One lock file per cache folder (``.nma_dl.lock``, ``fcntl`` on POSIX,
 ``msvcrt`` on Windows) makes concurrent processes download a file, or
-generate the surrogate, once: the others wait and then read the finished file.
-Cache files get the permissions of the user's umask.
+generate the surrogate, once: the others wait and then read the finished file
+(after two seconds of waiting, one line says for what, where and for how long at most).
+Cache files get the permissions of the user's umask. Only regular files are opened in
+the cache: a directory, FIFO, socket or device where a cache file belongs is a
+:class:`CacheError` that names it and says to remove it (a FIFO would block the read). A
+surrogate file that is present and valid is used even where the other one is missing
+and the folder is read-only (a shared cache).
 
 Command line: ``python -m nma_dl.data prepare [--source auto|osf|synthetic]``
 (:func:`main`) fetches both files into the cache once and prints their paths.
@@ -51,6 +56,7 @@ import json
 import os
 import pathlib
 import socket
+import stat
 import sys
 import tempfile
 import time
@@ -127,6 +133,11 @@ _DEFAULT_DEADLINE = 300.0
 _MAX_DEADLINE = 86400.0
 _CHUNK = 1 << 20
 _LOCK_NAME = ".nma_dl.lock"
+# Seconds a process waits for another one generating the surrogate, and after how many seconds
+# of waiting for the lock it says so (once).
+_SURROGATE_LOCK_WAIT = 600.0
+_WAIT_NOTICE_AFTER = 2.0
+_MAX_SIDECAR_BYTES = 1 << 16  # a sidecar holds a few short fields
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # Files already warned about in this process (auto mode warns once per file).
 _WARNED = set()
@@ -241,28 +252,120 @@ def _deadline():
     )
 
 
-def _cache_error(folder, exc, doing):
-    """Build the CacheError for an OSError ``exc`` raised while ``doing`` in ``folder``."""
+def _cache_error(folder, exc, doing, fix=None):
+    """Build the CacheError for an OSError ``exc`` raised while ``doing`` in ``folder``.
+
+    ``fix`` replaces the usual advice (make the folder writable) where the cause is another.
+    """
+    fix = fix or (
+        "make the folder writable (and free some disk space), or point NMA_DL_DATA_DIR at a "
+        "writable folder, e.g. os.environ['NMA_DL_DATA_DIR'] = '/tmp/nma_dl'"
+    )
+    return _local_fault(folder, f"{doing} failed with {_describe(exc)}", fix)
+
+
+def _local_fault(folder, what, fix):
+    """Build the CacheError saying that ``folder`` cannot be used because ``what``, and ``fix``."""
     setting = os.environ.get("NMA_DL_DATA_DIR", "").strip()
     where = (
         f"NMA_DL_DATA_DIR={setting!r}" if setting else "the default cache (NMA_DL_DATA_DIR unset)"
     )
     return CacheError(
-        f"the data cache folder {str(folder)!r} ({where}) cannot be used: {doing} failed with "
-        f"{_describe(exc)}. This is a problem of this machine, not of the network. What to do: "
-        "make the folder writable (and free some disk space), or point NMA_DL_DATA_DIR at a "
-        "writable folder, e.g. os.environ['NMA_DL_DATA_DIR'] = '/tmp/nma_dl'"
+        f"the data cache folder {str(folder)!r} ({where}) cannot be used: {what}. This is a "
+        f"problem of this machine, not of the network. What to do: {fix}"
     )
 
 
-def _writable(folder):
+def _kind_of(mode):
+    """Say what a file of this ``st_mode`` is, in words ("a directory", "a named pipe (FIFO)")."""
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISREG, "a file"),
+    )
+    return next((words for test, words in kinds if test(mode)), "no regular file")
+
+
+def _in_the_way(folder, path, mode, keeps="a file"):
+    """Build the CacheError for ``path``, of a wrong kind (``mode``) where ``keeps`` belongs."""
+    kind = _kind_of(mode)
+    remove = "shutil.rmtree" if stat.S_ISDIR(mode) else "os.remove"
+    why = (
+        "nothing can be stored in it"
+        if keeps == "a folder"
+        else "it is never opened (a FIFO or a device could block the call) nor replaced"
+    )
+    return _local_fault(
+        folder,
+        f"{str(path)!r} is {kind} where the cache keeps {keeps} ({path.name}), so {why}",
+        f"remove it, e.g. {remove}({str(path)!r}), then retry, or point NMA_DL_DATA_DIR at "
+        "another folder",
+    )
+
+
+def _check_regular(folder, path):
+    """Raise the CacheError of :func:`_in_the_way` if ``path`` exists and is no regular file.
+
+    Returns
+    -------
+    bool
+        Whether ``path`` exists (a dangling link counts as absent: it is replaced).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):  # a file in place of the folder: said later
+        return False
+    except OSError as exc:
+        raise _cache_error(folder, exc, f"reading {path.name}") from exc
+    if not stat.S_ISREG(mode):
+        raise _in_the_way(folder, path, mode)
+    return True
+
+
+def _open_regular(folder, path, *, create=False):
+    """Open the regular file ``path`` in binary mode, never opening (and hanging on) anything else.
+
+    The kind is checked before opening (:func:`_check_regular`: a device is not even opened) and
+    again on the open file, opened non-blocking: a FIFO swapped in meanwhile is refused instead
+    of blocking. Without ``create`` the file is read (``"rb"``) and a missing one raises
+    :class:`FileNotFoundError`, as :func:`open` does; with it, it is opened as ``"a+b"`` would
+    open it, created if needed.
+    """
+    if not _check_regular(folder, path) and not create:
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND if create else os.O_RDONLY
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to open
+    flags |= nonblocking | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags, 0o666)  # the permissions open() gives a new file
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise _in_the_way(folder, path, mode)
+        if nonblocking:
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "a+b" if create else "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _writable(folder, doing="writing"):
     """Create ``folder`` if needed and check that files can be made in it."""
+    try:
+        mode = os.stat(folder).st_mode
+    except OSError:  # absent (created below) or unreadable (said below)
+        mode = stat.S_IFDIR
+    if not stat.S_ISDIR(mode):
+        raise _in_the_way(folder.parent, folder, mode, keeps="a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK | os.X_OK):
             raise PermissionError(13, "Permission denied (the folder is read-only)", str(folder))
     except OSError as exc:
-        raise _cache_error(folder, exc, "writing") from exc
+        raise _cache_error(folder, exc, doing) from exc
     return folder
 
 
@@ -279,10 +382,12 @@ def _umask_mode():
 
 
 @contextlib.contextmanager
-def _cache_lock(folder, wait):
+def _cache_lock(folder, wait, what):
     """Hold the cache folder's lock file; wait at most ``wait`` seconds for it.
 
-    Yields whether a real lock is held (False where neither fcntl nor msvcrt exists).
+    Yields whether a real lock is held (False where neither fcntl nor msvcrt exists). After
+    :data:`_WAIT_NOTICE_AFTER` seconds of waiting, one line says for what (``what``, the file that
+    another process is downloading or preparing), where, and for how long at most.
     """
     try:
         import fcntl
@@ -297,11 +402,14 @@ def _cache_lock(folder, wait):
         return
     path = folder / _LOCK_NAME
     try:
-        handle = open(path, "a+b")
+        handle = _open_regular(folder, path, create=True)
+    except CacheError:
+        raise
     except OSError as exc:
         raise _cache_error(folder, exc, f"opening the lock file {_LOCK_NAME}") from exc
     with handle:
-        give_up = time.monotonic() + wait
+        started = time.monotonic()
+        give_up, told = started + wait, False
         while True:
             try:
                 if fcntl is not None:
@@ -311,10 +419,24 @@ def _cache_lock(folder, wait):
                     msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
                 break
             except OSError as exc:
-                if time.monotonic() > give_up:
+                now = time.monotonic()
+                if now > give_up:
                     raise _cache_error(
-                        folder, exc, f"waiting {wait:g} s for the lock file {_LOCK_NAME}"
+                        folder,
+                        exc,
+                        f"waiting {wait:g} s for the lock file {_LOCK_NAME}",
+                        fix=f"another process (another notebook or a python -m nma_dl.data "
+                        f"prepare) still holds the lock while downloading or preparing {what}; "
+                        "let it finish, or stop it, then retry",
                     ) from exc
+                if not told and now - started >= _WAIT_NOTICE_AFTER:
+                    told = True
+                    print(
+                        f"Waiting for another process that is downloading or preparing {what} "
+                        f"in {str(folder)!r} (it holds the lock file {_LOCK_NAME}); waiting at "
+                        f"most {wait:g} s.",
+                        flush=True,
+                    )
                 time.sleep(0.05)
         try:
             yield True
@@ -366,7 +488,7 @@ def _describe(exc):
 
 def _md5(path):
     digest = hashlib.md5()
-    with open(path, "rb") as handle:
+    with _open_regular(path.parent, path) as handle:
         for block in iter(lambda: handle.read(_CHUNK), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -460,7 +582,7 @@ def _silent_for(timeout):
 
 
 def _is_cached(target, entry):
-    return target.is_file() and _md5(target) == entry.md5
+    return _check_regular(target.parent, target) and _md5(target) == entry.md5
 
 
 def _download(entry, folder, timeout, deadline, on_failure):
@@ -472,9 +594,10 @@ def _download(entry, folder, timeout, deadline, on_failure):
     if _is_cached(target, entry):
         return target
     _writable(folder)
-    with _cache_lock(folder, wait=deadline + timeout + 30) as locked:
+    wait = deadline + timeout + 30
+    with _cache_lock(folder, wait, f"{entry.name} (a download from OSF)") as locked:
         _remove_stale(folder, locked, older_than=deadline + timeout)
-        if target.is_file():
+        if _check_regular(folder, target):
             if _md5(target) == entry.md5:  # another process has just downloaded it
                 return target
             # Corrupted or replaced on disk: drop it so a failed download leaves no bad file.
@@ -524,12 +647,15 @@ def _atomic_write(path, write):
 
 
 def _surrogate_path(name, folder=None):
-    """Path of the surrogate file, generating both surrogate files if needed.
+    """Path of the surrogate file, generating the surrogate files if it is missing.
 
     They live in ``<cache>/synthetic/`` so they are never mistaken for the real
     files. A JSON sidecar records the generator version, seed and MD5; a file
     whose sidecar does not match is rebuilt. Concurrent processes generate them once
     (under the cache's lock); an OSError while writing becomes a :class:`CacheError`.
+    A valid file is used even where the other one is missing and the folder is read-only
+    (a shared cache prepared by an instructor), and nothing but a regular file is opened: a
+    directory or FIFO in place of a file is a :class:`CacheError` saying to remove it.
     """
     cache = data_dir() if folder is None else folder
     folder = cache / "synthetic"
@@ -540,16 +666,25 @@ def _surrogate_path(name, folder=None):
     def is_valid(entry):
         """Whether the surrogate file of ``entry`` exists and matches its sidecar."""
         npz, sidecar = folder / entry.name, folder / f"{entry.name}.json"
+        for path in (npz, sidecar):  # something in the way: said, never rebuilt around
+            _check_regular(folder, path)
         try:
-            recorded = json.loads(sidecar.read_text())
-            return recorded == {**stamp, "md5": _md5(npz)}
+            with _open_regular(folder, sidecar) as handle:
+                text = handle.read(_MAX_SIDECAR_BYTES + 1)
+            if len(text) > _MAX_SIDECAR_BYTES:  # not a sidecar of ours
+                return False
+            return json.loads(text) == {**stamp, "md5": _md5(npz)}
+        except CacheError:  # swapped in since the check above
+            raise
         except (OSError, ValueError):
             return False
 
-    if not all(is_valid(entry) for entry in FILES.values()):
-        _writable(folder)
-        with _cache_lock(cache if os.access(cache, os.W_OK) else folder, wait=600) as locked:
-            _remove_stale(cache, locked, older_than=600)
+    if not is_valid(FILES[name]):
+        _writable(folder, f"writing the surrogate {name} (absent or out of date in this folder)")
+        wait = _SURROGATE_LOCK_WAIT
+        what = f"the offline surrogate of the data ({name})"
+        with _cache_lock(cache if os.access(cache, os.W_OK) else folder, wait, what) as locked:
+            _remove_stale(cache, locked, older_than=wait)
             # Another process may have generated them while this one waited for the lock.
             missing = [entry for entry in FILES.values() if not is_valid(entry)]
             if missing:

@@ -10,10 +10,18 @@ its validators instead:
 * ``validate_arguments(arguments)`` (a static method) gets all the checked arguments at once,
   before ``__init__``'s body: for checks of their combination, such as the memory a network of
   those sizes would need (:func:`nma_dl._validate.validate_memory`);
-* ``validate_built(self, arguments)`` runs after ``__init__``'s body (of the class actually
-  built), e.g. a dry run that catches a layer which would only fail at the first forward;
+* ``validate_built(self, arguments)`` runs right after ``__init__``'s body, e.g. a dry run that
+  catches a layer which would only fail at the first forward;
 * ``validate_input(self, ...)`` takes what ``forward`` takes and runs before it, from a forward
   pre-hook, so a wrong input is named before PyTorch fails deep inside a layer.
+
+The checks belong to the ``__init__`` (or ``forward``) they were written for. The first three run
+in the wrapper of the ``__init__`` of the class that declares them (or of a subclass that keeps
+that ``__init__``), on that ``__init__``'s own arguments; so a student's subclass with its own
+signature, ``class MyNet(Net): def __init__(self, n): super().__init__("ReLU()", n, [8], 1)``,
+works, and a bad argument it passes on through ``super().__init__`` still gets the clear error.
+``validate_input`` runs only while ``forward`` is the one it was declared with (by the same class,
+or a base of it): a subclass with its own ``forward``, which may take other inputs, is not checked.
 """
 
 import functools
@@ -75,10 +83,48 @@ class ValidatedModule(nn.Module):
         """
 
 
-def _checked_init(cls, init):
-    """``init``, preceded by the checks of ``cls.argument_validators``.
+def validate_device(value, name, device, whose="the network's", *, meta_ok=False):
+    """Check that a tensor is on the device of the weights it meets.
 
-    :func:`functools.wraps` keeps the name, the docstring and ``__wrapped__``, so
+    Parameters
+    ----------
+    value : torch.Tensor
+        The argument.
+    name : str
+        The argument's name.
+    device : torch.device
+        The weights' device.
+    whose : str, default="the network's"
+        Whose device it is, as in ``"<name> must be on <whose> device cpu"``.
+    meta_ok : bool, default=False
+        Accept a meta tensor (shapes without data) on either side: a convolution computes the
+        shape of its output from it, where a linear layer fails.
+
+    Raises
+    ------
+    ValueError
+        ``"x must be on the network's device cpu, got a tensor on cuda:0 (move it with
+        x.to('cpu'))"``; for a meta tensor, that it holds no values.
+    """
+    if value.device == device or (meta_ok and "meta" in (value.device.type, device.type)):
+        return
+    if value.is_meta:
+        raise ValueError(
+            f"{name} must hold values on {whose} device {device}, got a meta tensor (a shape "
+            f"without data); create it with values, e.g. torch.zeros({tuple(value.shape)})"
+        )
+    raise ValueError(
+        f"{name} must be on {whose} device {device}, got a tensor on {value.device} (move it "
+        f"with {name}.to({str(device)!r}), or the network with .to({str(value.device)!r}))"
+    )
+
+
+def _checked_init(cls, init):
+    """``init``, preceded by the argument checks and followed by the build check that belong to it.
+
+    The checks are looked up at each call (see :func:`_declared`): those of ``cls`` or of a
+    subclass that inherits ``init``, never those of a base class whose ``__init__`` has another
+    signature. :func:`functools.wraps` keeps the name, the docstring and ``__wrapped__``, so
     ``inspect.getsource(cls.__init__)`` and ``inspect.signature(cls)`` show ``init`` itself.
     """
     signature = inspect.signature(init)
@@ -89,29 +135,76 @@ def _checked_init(cls, init):
             bound = signature.bind(self, *args, **kwargs)
         except TypeError:  # a wrong call (missing argument...): let Python say what is wrong
             return init(self, *args, **kwargs)
-        for name, check in cls.argument_validators.items():
+        owners = _sharing_init(type(self), cls, checked_init)
+        validators = _declared(owners, "argument_validators") or {}
+        for name, check in validators.items():
             if name in bound.arguments:
                 bound.arguments[name] = check(bound.arguments[name], name)
         arguments = dict(bound.arguments)
         arguments.pop(next(iter(signature.parameters)))  # self
-        cls.validate_arguments(arguments)
+        validate_arguments = _declared(owners, "validate_arguments")
+        if validate_arguments is not None:
+            validate_arguments(arguments)
         result = init(*bound.args, **bound.kwargs)
-        if type(self).__init__ is checked_init:  # the class built, not a base's super() call
-            self.validate_built(arguments)
+        validate_built = _declared(owners, "validate_built")
+        if validate_built is not None:  # right after this __init__: a subclass may add layers
+            validate_built(self, arguments)
         return result
 
     return checked_init
 
 
+def _sharing_init(built, cls, checked_init):
+    """List the classes of ``built``'s MRO, from ``built`` to ``cls``, with ``cls``'s ``__init__``.
+
+    A subclass that keeps ``cls.__init__`` (``DeepNetReLU`` of ``DeepNet``) may declare or
+    override its checks; one with its own ``__init__`` (a student's ``MyNet(Net)``) may not, since
+    they were written for another signature.
+    """
+    mro = built.__mro__
+    if cls not in mro:  # cls.__init__(obj) called on an object of another class
+        return [cls]
+    return [klass for klass in mro[: mro.index(cls) + 1] if klass.__init__ is checked_init]
+
+
+def _declared(owners, attribute):
+    """``attribute`` as declared in the body of the first of ``owners`` that has it, else None.
+
+    Read with ``getattr`` from that class, so a ``staticmethod`` comes back as a function.
+    """
+    for klass in owners:
+        if attribute in klass.__dict__:
+            return getattr(klass, attribute)
+    return None
+
+
+def _declaring_class(cls, attribute):
+    """Return the class of ``cls``'s MRO whose body defines ``attribute``."""
+    return next(klass for klass in cls.__mro__ if attribute in klass.__dict__)
+
+
 @functools.cache
-def _input_signature(cls):
-    return inspect.signature(cls.validate_input)
+def _input_check(cls):
+    """``(signature of validate_input, whether it applies to cls.forward)`` for a module class.
+
+    ``validate_input`` applies when the class declaring it is the one declaring ``forward`` or a
+    subclass of it: a subclass that defines its own ``forward`` (which may take other inputs)
+    without its own ``validate_input`` is left to PyTorch's errors, never refused wrongly.
+    """
+    checker = _declaring_class(cls, "validate_input")
+    applies = checker is not ValidatedModule and issubclass(
+        checker, _declaring_class(cls, "forward")
+    )
+    return inspect.signature(cls.validate_input), applies
 
 
 def _validate_forward_input(module, args, kwargs):
     """Forward pre-hook: run ``module.validate_input`` on what ``forward`` is about to get."""
+    signature, applies = _input_check(type(module))
+    if not applies:
+        return None
     try:
-        _input_signature(type(module)).bind(module, *args, **kwargs)
+        signature.bind(module, *args, **kwargs)
     except TypeError:  # forward itself will say that the call is wrong
         return None
     module.validate_input(*args, **kwargs)

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from nma_dl._validate import validate_dtype, validate_size, validate_tensor
-from nma_dl.models._base import ValidatedModule
+from nma_dl.models._base import ValidatedModule, validate_device
 from nma_dl.stimuli import filters
 
 __all__ = ["CNN"]
@@ -94,6 +94,7 @@ class CNN(ValidatedModule):
         """
         validate_tensor(x, "x")
         validate_dtype(x, "x", self.conv.weight.dtype)
+        validate_device(x, "x", self.conv.weight.device)
         _, h, w = self.dims
         expected = (h * K_POOL, w * K_POOL)
         if x.ndim != 3 or x.shape[1] // K_POOL != h or x.shape[2] // K_POOL != w:

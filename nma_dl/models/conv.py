@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from nma_dl._validate import require, validate_dtype, validate_int, validate_size, validate_tensor
-from nma_dl.models._base import ValidatedModule
+from nma_dl.models._base import ValidatedModule, validate_device
 
 __all__ = ["ConvFC", "ConvolutionalLayer"]
 
@@ -102,6 +102,7 @@ class ConvolutionalLayer(ValidatedModule):
                 f"use s[None] or s.unsqueeze(1) to add axes), got shape {tuple(s.shape)}"
             )
         validate_dtype(s, "s", self.conv.weight.dtype, "the layer's")
+        validate_device(s, "s", self.conv.weight.device, "the layer's", meta_ok=True)
 
 
 # --------------------------------------------------------------------------- encoding model
@@ -217,3 +218,4 @@ class ConvFC(ValidatedModule):
                 f"(a batch of images), got shape {tuple(s.shape)}"
             )
         validate_dtype(s, "s", self.conv.weight.dtype)
+        validate_device(s, "s", self.out_layer.weight.device)

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from nma_dl._validate import validate_dtype, validate_memory, validate_size, validate_tensor
-from nma_dl.models._base import ValidatedModule
+from nma_dl.models._base import ValidatedModule, validate_device
 
 __all__ = ["DeepNet", "DeepNetReLU", "DeepNetSoftmax"]
 
@@ -93,6 +93,7 @@ class DeepNet(ValidatedModule):
         """
         validate_tensor(r, "r")
         validate_dtype(r, "r", self.in_layer.weight.dtype)
+        validate_device(r, "r", self.in_layer.weight.device)
         n_inputs = self.in_layer.in_features
         if r.ndim == 0 or r.shape[-1] != n_inputs:
             raise ValueError(
@@ -123,6 +124,9 @@ class DeepNetReLU(DeepNet):
         """
         h = torch.relu(self.in_layer(r))
         return self.out_layer(h)
+
+    # forward takes what DeepNet's takes: keep its input check (see nma_dl.models._base)
+    validate_input = DeepNet.validate_input
 
 
 # --------------------------------------------------------------------------- classification

@@ -25,7 +25,7 @@ from nma_dl._validate import (
     validate_tensor,
     validate_widths,
 )
-from nma_dl.models._base import ValidatedModule
+from nma_dl.models._base import ValidatedModule, validate_device
 
 __all__ = ["Net", "activation_names", "approximate_function", "parse_activation"]
 
@@ -300,6 +300,7 @@ class Net(ValidatedModule):
         """
         validate_tensor(x, "x")
         validate_dtype(x, "x", self.mlp.Output_Linear.weight.dtype)
+        validate_device(x, "x", self.mlp.Output_Linear.weight.device)
         if x.numel() == 0 or x.numel() % self.input_feature_num:
             raise ValueError(
                 f"x must hold a whole number of samples of {self.input_feature_num} features, got "
