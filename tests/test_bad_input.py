@@ -17,9 +17,11 @@ Each call receives the function (``f``, looked up on ``nma_dl`` at run time) and
 valid inputs (``k``), so a row changes one thing from a valid call.
 """
 
+import io
 import math
 import re
 import types
+import zipfile
 
 import numpy as np
 import pytest
@@ -1995,6 +1997,141 @@ for _name, _rows in _RELIABILITY_CASES.items():
     CASES.setdefault(_name, []).extend(_rows)
 
 
+# Reliability round 3 (issue 28): odd dtypes and devices, absurd sizes, ambiguous archives, a bad
+# time limit for the self-checks. Added to CASES like the rows above.
+def _ambiguous_npz(kit):
+    """An .npz whose array resp could be read from two members, resp.npy and resp."""
+
+    def npy(array):
+        buffer = io.BytesIO()
+        np.lib.format.write_array(buffer, np.asarray(array))
+        return buffer.getvalue()
+
+    path = kit.tmp_path / "ambiguous.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("resp.npy", npy(np.zeros((4, 3), np.float32)))
+        archive.writestr("resp", npy(np.ones((4, 5), np.float32)))
+        archive.writestr("stimuli.npy", npy([0.5, 90.5, 180.5, 270.5]))
+    return path
+
+
+def _with_timeout(k, value, call):
+    """Run ``call()`` with the self-checks' time limit set to ``value``."""
+    k.monkeypatch.setenv("NMA_DL_CHECK_TIMEOUT", value)
+    return call()
+
+
+_RELIABILITY3_CASES = {
+    "get_data": [
+        _row("n_stim 1e9", lambda f, k: f(10**9, k.resp, k.stimuli), ValueError, "n_stim"),
+    ],
+    "train_test_split": [
+        _row(
+            "1e9 rows made with expand (no memory until copied)",
+            lambda f, k: f(k.resp[:1].expand(10**9, 3), k.stimuli[:1].expand(10**9, 1)),
+            ValueError,
+            "resp",
+        ),
+    ],
+    "tilt_range": [
+        _row("bool stimuli", lambda f, k: f(k.resp, k.stimuli > 100), TypeError, "stimuli"),
+        _row(
+            "complex stimuli",
+            lambda f, k: f(k.resp, k.stimuli.to(torch.complex64)),
+            TypeError,
+            "stimuli",
+        ),
+        _row(
+            "uint8 stimuli (tilts would wrap)",
+            lambda f, k: f(k.resp, k.stimuli.to(torch.uint8)),
+            TypeError,
+            "stimuli",
+        ),
+        _row(
+            "int8 stimuli (180 does not fit)",
+            lambda f, k: f(k.resp, k.stimuli.clamp(max=120).to(torch.int8)),
+            TypeError,
+            "stimuli",
+        ),
+        _row("meta stimuli", lambda f, k: f(k.resp, k.stimuli.to("meta")), ValueError, "stimuli"),
+    ],
+    "DeepNet": [
+        _row("meta r", lambda f, k: f(3, 2)(k.resp.to("meta")), ValueError, "r"),
+        _row(
+            "weights on meta, r on cpu", lambda f, k: f(3, 2).to("meta")(k.resp), ValueError, "r"
+        ),
+    ],
+    "DeepNetReLU": [
+        _row("meta r", lambda f, k: f(3, 2)(k.resp.to("meta")), ValueError, "r"),
+    ],
+    "DeepNetSoftmax": [
+        _row("meta r", lambda f, k: f(3, 2, 2)(k.resp.to("meta")), ValueError, "r"),
+    ],
+    "Net": [
+        _row("meta x", lambda f, k: f("ReLU()", 3, [4], 1)(k.resp.to("meta")), ValueError, "x"),
+    ],
+    "ConvFC": [
+        _row(
+            "meta s",
+            lambda f, k: f(3, b=16)(torch.zeros(2, 1, 4, 4, device="meta")),
+            ValueError,
+            "s",
+        ),
+    ],
+    "CNN": [
+        _row(
+            "meta x",
+            lambda f, k: f(16, 16)(torch.zeros(2, 16, 16, device="meta")),
+            ValueError,
+            "x",
+        ),
+    ],
+    "load_data": [
+        _row(
+            "resp in two members (resp.npy and resp)",
+            lambda f, k: f(path=_ambiguous_npz(k)),
+            ValueError,
+            "path",
+        ),
+    ],
+    "check_train": [
+        _row(
+            "NMA_DL_CHECK_TIMEOUT 0",
+            lambda f, k: _with_timeout(k, "0", lambda: f(nma_dl.train)),
+            ValueError,
+            "NMA_DL_CHECK_TIMEOUT",
+        ),
+        _row(
+            "NMA_DL_CHECK_TIMEOUT not a number",
+            lambda f, k: _with_timeout(k, "ten", lambda: f(nma_dl.train)),
+            ValueError,
+            "NMA_DL_CHECK_TIMEOUT",
+        ),
+    ],
+    "check_DeepNetReLU": [
+        _row(
+            "NMA_DL_CHECK_TIMEOUT nan",
+            lambda f, k: _with_timeout(k, "nan", lambda: f(nma_dl.DeepNetReLU)),
+            ValueError,
+            "NMA_DL_CHECK_TIMEOUT",
+        ),
+    ],
+    "check_conv2d": [
+        _row(
+            "NMA_DL_CHECK_TIMEOUT above 1e6 s",
+            lambda f, k: _with_timeout(k, "1e9", lambda: f(nma_dl.conv2d)),
+            ValueError,
+            "NMA_DL_CHECK_TIMEOUT",
+        ),
+    ],
+    # ANALYSIS_ROWS
+    # TRAINING_ROWS
+}
+
+for _name, _rows in _RELIABILITY3_CASES.items():
+    CASES.setdefault(_name, []).extend(_rows)
+
+
 def _resolve(name):
     """The object called by a row, or None when it is not public (anymore, or yet)."""
     if name.startswith("nma_dl."):
@@ -2052,11 +2189,23 @@ def kit(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name, row", _params())
 def test_bad_input_is_rejected_naming_the_argument(name, row, kit, capsys):
     function = _resolve(name)
-    with pytest.raises(row.error, match=_pattern(row.arg)) as caught:
+    with pytest.raises(row.error, match=_pattern(row.arg)):
         row.call(function, kit)
-    # The error must be one the caller can act on: a plain ValueError or TypeError (or a
-    # subclass), with a message that names the argument (checked by match above).
-    assert isinstance(caught.value, (ValueError, TypeError))
+
+
+def test_every_row_expects_an_error_the_caller_can_act_on():
+    # A plain ValueError or TypeError (or a subclass), never a bare Exception or a torch error.
+    wrong = [
+        f"{name}: {row.label}"
+        for table in (CASES, MODULE_CASES)
+        for name, rows in table.items()
+        for row in rows
+        if not all(
+            issubclass(error, (ValueError, TypeError))
+            for error in (row.error if isinstance(row.error, tuple) else (row.error,))
+        )
+    ]
+    assert not wrong, f"rows that expect another error: {wrong}"
 
 
 def test_every_public_function_has_bad_inputs():
