@@ -22,11 +22,12 @@ differentiating the penalties through autograd and allocating a fresh gradient f
 * test passes run under :func:`torch.no_grad`, and everything stays float32.
 
 How much each of these saves, and the floor the trainer is compared with, are measured by
-``tools/t4_speed.py`` (``make speed``) and reported in the README's benchmark section; that
+``tools/t4_speed.py`` (``make speed``) and reported in CONTRIBUTING.md's benchmark section; that
 script also checks that every recorded loss agrees with the original's to 1e-4 (relative).
 """
 
 import contextlib
+import math
 
 import numpy as np
 import torch
@@ -36,13 +37,24 @@ from nma_dl._validate import (
     validate_instance,
     validate_int,
     validate_linear_layer,
+    validate_memory,
     validate_pair,
     validate_penalties,
     validate_real,
     validate_same_rows,
+    validate_steps,
     validate_tensor,
 )
 from nma_dl.device import module_device
+from nma_dl.training import (
+    _diverged,
+    _forward,
+    _NonFiniteLoss,
+    _validate_finite,
+    _validate_gradient_steps,
+    _validate_parameters,
+    _validate_values,
+)
 
 __all__ = ["grating_stimuli", "train_encoder"]
 
@@ -61,7 +73,7 @@ class _StandIn(nn.Module):
     stimuli), which a CPU runs faster for a few stimuli and many neurons. It records its input
     and, on backward, its output's gradient: what :func:`_penalty_and_step` needs to step the
     weights. (:func:`nma_dl.decode_orientation` keeps the original's layout: with the L1
-    penalty's ``sign(w)``, the changed rounding would change its result; see the README.)
+    penalty's ``sign(w)``, the changed rounding would change its result; see CONTRIBUTING.md.)
     """
 
     def __init__(self, layer):
@@ -185,7 +197,8 @@ def train_encoder(
         Learning rate, > 0 (the original's call; its function's defaults, 10 and 500 steps,
         were never used).
     n_iter : int, default=200
-        Number of steps.
+        Number of steps; above the limit of :func:`nma_dl._validate.validate_steps` (1e5 by
+        default: a step counts as 100 of its steps) a ValueError says so before the first one.
     L2_penalty, L1_penalty : float, default=5e-4, 1e-6
         Finite and >= 0.
     verbose : bool, default=True
@@ -196,6 +209,15 @@ def train_encoder(
     train_loss, test_loss : numpy.ndarray
         (n_iter,) float64; ``test_loss`` is NaN where it was not measured (everywhere when no
         test set is given).
+
+    Raises
+    ------
+    ValueError
+        Before training, if the images or responses hold NaN or inf (naming the row, or the
+        column of a neuron that is NaN throughout: a neuron that never varies, z-scored), if a
+        data set is empty, if the responses do not have the network output's shape, or if the
+        network's parameters are not finite; during it, if the training loss becomes NaN or inf
+        (naming the iteration: try a smaller learning rate).
     """
     learning_rate, n_iter, penalties = _encoder_arguments(
         net,
@@ -211,8 +233,10 @@ def train_encoder(
     )
     device = module_device(net)
     # Gratings 180 degrees apart are the same image: the network sees each distinct image once.
-    train = _Batch(train_data.to(device), train_labels.to(device))
-    test = None if test_data is None else _Batch(test_data.to(device), test_labels.to(device))
+    train = _Batch(train_data.to(device), train_labels.to(device), ("train_data", "train_labels"))
+    test = None
+    if test_data is not None:
+        test = _Batch(test_data.to(device), test_labels.to(device), ("test_data", "test_labels"))
     weight = net.out_layer.weight
     trained = weight.requires_grad  # a frozen weight is not stepped
     momentum = torch.zeros_like(weight, memory_format=torch.contiguous_format)
@@ -225,7 +249,12 @@ def train_encoder(
     with _printed_at_end(verbose) as log, _standing_in(net) as stand_in:
         for i in range(n_iter):
             step = (momentum, stand_in, learning_rate) if trained else None
-            train_loss[i] = _encoder_step(net, train, optimizer, weight, penalties, scratch, step)
+            try:
+                train_loss[i] = _encoder_step(
+                    net, train, optimizer, weight, penalties, scratch, step
+                )
+            except _NonFiniteLoss as error:  # the data are finite (checked): the steps diverged
+                raise _diverged(error.value, i, n_iter, learning_rate) from None
             if i == 0 or (i + 1) % every == 0:
                 line = f"iteration {i + 1}/{n_iter} | train loss: {train_loss[i]:.4f}"
                 if test is not None:
@@ -255,26 +284,46 @@ def _encoder_arguments(
         (test_data, test_labels, ("test_data", "test_labels")),
     ):
         if data is not None:
-            validate_tensor(data, names[0])
-            validate_tensor(labels, names[1])
+            for value, name in zip((data, labels), names, strict=True):
+                validate_tensor(value, name)
+                _validate_values(value, name)
+                if value.ndim == 0 or len(value) == 0:
+                    raise ValueError(
+                        f"{name} must hold at least one stimulus, got shape {tuple(value.shape)}"
+                    )
             validate_same_rows(data, labels, names)
     learning_rate = validate_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
     n_iter = validate_int(n_iter, "n_iter", minimum=1)
     penalties = validate_penalties(L2_penalty, L1_penalty)
     validate_instance(verbose, (bool, np.bool_), "verbose", "a bool")
+    _validate_gradient_steps(n_iter, f"train_encoder(n_iter={n_iter})")
+    _validate_parameters(net)
+    names = ("train_data", "train_labels", "test_data", "test_labels")
+    for value, name in zip((train_data, train_labels, test_data, test_labels), names, strict=True):
+        if value is not None:
+            _validate_finite(value, name)
     return learning_rate, n_iter, penalties
 
 
 def _encoder_step(net, train, optimizer, weight, penalties, scratch, step):
-    """Take one step of :func:`train_encoder`; return the loss of the weights before it."""
+    """Take one step of :func:`train_encoder`; return the loss of the weights before it.
+
+    A NaN or inf mean squared error raises :class:`nma_dl.training._NonFiniteLoss` before the
+    step; a penalty that overflows raises it after.
+    """
     loss = train.loss(net)
+    value = loss.item()
+    if not math.isfinite(value):
+        raise _NonFiniteLoss(value)
     if optimizer is not None:
         optimizer.zero_grad()
     loss.backward()
     penalty = _penalty_and_step(weight, *penalties, scratch, step)
     if optimizer is not None:
         optimizer.step()
-    return loss.item() + penalty
+    if not math.isfinite(value + penalty):
+        raise _NonFiniteLoss(value + penalty)
+    return value + penalty
 
 
 def _test_loss(net, test, weight, penalties, scratch):
@@ -319,15 +368,22 @@ def _standing_in(net):
 class _Batch:
     """Images and responses, with each distinct image kept once and the index of its copies."""
 
-    def __init__(self, data, labels):
+    def __init__(self, data, labels, names):
         self.distinct, self.copies = _distinct(data)
         self.labels = labels
+        self.names = names
 
     def loss(self, net):
         """Mean squared error of ``net``'s predictions for all the images."""
         # index_select: on a CPU its backward sums the duplicates' gradients 5x faster than
         # that of out[copies].
-        prediction = net(self.distinct).index_select(0, self.copies)
+        prediction = _forward(net, self.distinct, self.names[0]).index_select(0, self.copies)
+        if prediction.shape != self.labels.shape:  # else mse_loss broadcasts, or fails unnamed
+            raise ValueError(
+                f"{self.names[1]} must have the network output's shape "
+                f"{tuple(prediction.shape)} (n_stimuli, n_neurons), got "
+                f"{tuple(self.labels.shape)}"
+            )
         return nn.functional.mse_loss(prediction, self.labels)
 
 
@@ -357,10 +413,36 @@ def grating_stimuli(n_stimuli=60, res=0.025):
         (n_stimuli,) float64 orientations in degrees.
     images : torch.Tensor
         (n_stimuli, 1, H, W) float32 images.
+
+    Raises
+    ------
+    ValueError
+        Before anything is drawn, when the images would need more memory than the limit of
+        :func:`nma_dl._validate.validate_memory` (about 8 bytes a pixel, 4 GB by default) or
+        more than 1e5 gratings would be drawn (the limit of
+        :func:`nma_dl._validate.validate_steps`, a grating counting as 100 of its steps).
     """
-    from nma_dl.stimuli import grating
+    from nma_dl.stimuli import GRATING_FULL_SIZE, grating
 
     n_stimuli = validate_int(n_stimuli, "n_stimuli", minimum=1)
+    res = validate_real(res, "res", minimum=0, exclusive=True)
+    validate_steps(
+        _GRATING_COST * n_stimuli,
+        f"grating_stimuli(n_stimuli={n_stimuli}) (a Python loop drawing n_stimuli gratings, "
+        f"each counted as {_GRATING_COST} steps)",
+    )
+    height, width = (round(n * res) for n in GRATING_FULL_SIZE)
+    # Each float32 image twice (the list, then the stack), and one grating's float64 temporaries.
+    validate_memory(
+        8.0 * height * width * n_stimuli + 64.0 * height * width,
+        f"grating_stimuli(n_stimuli={n_stimuli}, res={res!r}) ({n_stimuli} image"
+        f"{'s' * (n_stimuli > 1)} of {height} x {width} pixels)",
+    )
     orientations = np.linspace(0, 360, n_stimuli + 1)[:-1] - 180
     images = torch.stack([grating(float(ori), res=res) for ori in orientations]).unsqueeze(1)
     return orientations, images
+
+
+#: What drawing one grating (a dozen NumPy operations) counts for in the limit of
+#: :func:`nma_dl._validate.validate_steps`: the default limit of 1e7 allows 1e5 gratings.
+_GRATING_COST = 100

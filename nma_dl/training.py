@@ -22,6 +22,7 @@ the original course does (its encoder's trainer, :func:`nma_dl.train_encoder`, i
 :mod:`nma_dl.encoding`).
 """
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -30,14 +31,17 @@ from torch import nn, optim
 from nma_dl._validate import (
     require,
     validate_device,
+    validate_dtype,
     validate_instance,
     validate_int,
     validate_linear_layer,
     validate_pair,
     validate_penalties,
     validate_real,
+    validate_real_dtype,
     validate_responses,
     validate_same_rows,
+    validate_steps,
     validate_tensor,
 )
 from nma_dl.device import module_device
@@ -60,24 +64,109 @@ def _validate_batch(net, loss_fn, data, labels, penalty, names=("data", "labels"
         validate_tensor(value, name)
         if value.ndim == 0 or len(value) == 0:
             raise ValueError(f"{name} must have at least one row, got shape {tuple(value.shape)}")
+        _validate_values(value, name)
     validate_same_rows(data, labels, names)
+    _validate_parameters(net, finite=False)
 
 
 _POSITIVE = "finite and > 0"
+_TRAIN, _TEST = ("train_data", "train_labels"), ("test_data", "test_labels")
+_BATCH = ("inputs of a batch of train_loader", "labels of a batch of train_loader")
+
+#: What one gradient step (forward, loss, backward, update: dozens of tensor operations run from
+#: Python) counts for in the limit of :func:`nma_dl._validate.validate_steps`, whose step is about
+#: one iteration of a plain Python loop: the default limit of 1e7 allows 1e5 gradient steps.
+_STEP_COST = 100
+
+
+def _validate_gradient_steps(n_steps, what):
+    """Refuse a training of more than the limit's gradient steps before the first one."""
+    validate_steps(
+        _STEP_COST * n_steps,
+        f"{what} ({n_steps:.3g} gradient steps, each counted as {_STEP_COST} steps)",
+    )
+
+
+def _validate_values(value, name):
+    # A meta tensor has a shape but no numbers: every reduction or copy of it fails deep in torch.
+    if value.is_meta:
+        raise ValueError(
+            f"{name} must hold numbers, got a meta tensor (device='meta': a shape without "
+            f"values); make it on 'cpu' or 'cuda' instead"
+        )
+
+
+def _validate_parameters(net, *, finite=True):
+    """Refuse a network with meta parameters or, if ``finite``, with NaN or inf in them."""
+    for pname, param in net.named_parameters():
+        if param.is_meta:
+            raise ValueError(
+                f"net must have parameters with values, but net.{pname} is a meta tensor "
+                "(built with device='meta'); build the network on 'cpu' or 'cuda', or give it "
+                "values with net.to_empty(device='cpu') and an initialisation"
+            )
+        if finite and param.is_floating_point() and not torch.isfinite(param).all():
+            raise ValueError(
+                f"net's parameters must be finite, but net.{pname} holds nan or inf: a network "
+                "left so by a training that diverged? Build a new one"
+            )
 
 
 def _validate_finite(value, name, where=""):
-    """Refuse NaN and inf in a floating-point tensor, naming the first bad row."""
+    """Refuse NaN and inf in a floating-point tensor, naming the first bad row or column.
+
+    A column of a 2-d tensor that is NaN or inf in every row (while the others are not) is
+    named as such: it is typically a neuron that never varies, z-scored (0 / 0).
+    """
     if not value.is_floating_point():
         return
     bad = ~torch.isfinite(value)
-    if bad.any():
-        row = int(bad.reshape(len(value), -1).any(dim=1).nonzero()[0, 0])
-        kind = "nan" if torch.isnan(value[row]).any() else "inf"
-        raise ValueError(
-            f"{name} must be finite, got {kind} in row {row}{where}: training on it would "
-            "make the loss and every weight NaN; drop or fix those rows first"
-        )
+    if not bad.any():
+        return
+    if value.ndim == 2 and len(value) > 1:
+        whole = bad.all(dim=0)
+        columns = whole.nonzero()[:, 0].tolist()
+        if columns and not whole.all():
+            col, others = columns[0], len(columns) - 1
+            kind = "nan" if torch.isnan(value[:, col]).any() else "inf"
+            more = f" (and {others} other column{'s' * (others > 1)})" if others else ""
+            raise ValueError(
+                f"{name} must be finite, got {kind} in every row of column {col}{more}{where}: "
+                f"a neuron that never varies, z-scored (0 / 0 = nan)? Drop such columns from "
+                f"the training and test data first, e.g. keep = {name}.isfinite().all(0), "
+                f"then {name}[:, keep]"
+            )
+    rows = bad.reshape(len(value), -1).any(dim=1)
+    row = int(rows.nonzero()[0, 0])
+    kind = "nan" if torch.isnan(value[row]).any() else "inf"
+    column = f", column {int(bad[row].nonzero()[0, 0])}" if value.ndim == 2 else ""
+    raise ValueError(
+        f"{name} must be finite, got {kind} in row {row}{column}{where}: training on it would "
+        "make the loss and every weight NaN; drop or fix those rows first"
+    )
+
+
+def _forward(net, data, name):
+    """Return ``net(data)``; a failure caused by the data (shape, dtype, device) names ``name``."""
+    try:
+        return net(data)
+    except ValueError as error:  # the network's own check of its input, e.g. a wrong width
+        raise ValueError(f"{name} does not fit the network: {error}") from error
+    except (RuntimeError, TypeError) as error:
+        # torch's own message ("mat1 and mat2 must have the same dtype") names no argument.
+        ref = next((p for p in net.parameters() if p.is_floating_point()), None)
+        if ref is None:
+            raise
+        if data.device != ref.device:
+            raise ValueError(
+                f"{name} must be on the network's device {ref.device}, got {data.device} "
+                f"(move it with {name}.to({str(ref.device)!r}))"
+            ) from error
+        try:
+            validate_dtype(data, name, ref.dtype)
+        except TypeError as clear:
+            raise clear from error
+        raise
 
 
 class _NonFiniteLoss(ValueError):
@@ -164,8 +253,8 @@ def _validate_class_targets(loss_fn, output, labels):
         )
 
 
-def _loss(net, loss_fn, data, labels, penalty):
-    output = net(data)
+def _loss(net, loss_fn, data, labels, penalty, name="data"):
+    output = _forward(net, data, name)
     _validate_targets(loss_fn, output, labels)
     loss = loss_fn(output, labels)
     _validate_scalar(loss, "loss_fn")
@@ -206,9 +295,14 @@ def gradient_step(net, loss_fn, data, labels, optimizer, penalty=None):
         ``net``'s parameters, or if the labels cannot be targets of ``loss_fn`` (class indices
         out of range, a shape that would broadcast to a wrong loss).
     """
-    _validate_batch(net, loss_fn, data, labels, penalty)
+    return _gradient_step(net, loss_fn, data, labels, optimizer, penalty, ("data", "labels"))
+
+
+def _gradient_step(net, loss_fn, data, labels, optimizer, penalty, names):
+    """:func:`gradient_step`, its errors naming the data and labels ``names``."""
+    _validate_batch(net, loss_fn, data, labels, penalty, names)
     validate_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
-    loss = _loss(net, loss_fn, data, labels, penalty)  # errors of the data first
+    loss = _loss(net, loss_fn, data, labels, penalty, names[0])  # errors of the data first
     _validate_optimizer(optimizer, net)
     if not torch.isfinite(loss.detach()).all():
         raise _NonFiniteLoss(loss.item())
@@ -231,9 +325,14 @@ def evaluate_loss(net, loss_fn, data, labels, penalty=None):
     float
         The loss (penalty included).
     """
-    _validate_batch(net, loss_fn, data, labels, penalty)
+    return _evaluate_loss(net, loss_fn, data, labels, penalty, ("data", "labels"))
+
+
+def _evaluate_loss(net, loss_fn, data, labels, penalty, names):
+    """:func:`evaluate_loss`, its errors naming the data and labels ``names``."""
+    _validate_batch(net, loss_fn, data, labels, penalty, names)
     with torch.no_grad():
-        return _loss(net, loss_fn, data, labels, penalty).item()
+        return _loss(net, loss_fn, data, labels, penalty, names[0]).item()
 
 
 def train(
@@ -335,7 +434,9 @@ def train(
     for i in range(n_epochs):
         try:
             if batch_size is None:
-                loss = gradient_step(net, loss_fn, train_data, train_labels, optimizer, penalty)
+                loss = _gradient_step(
+                    net, loss_fn, train_data, train_labels, optimizer, penalty, _TRAIN
+                )
             else:
                 loss = _minibatch_epoch(
                     net,
@@ -352,7 +453,7 @@ def train(
         train_loss.append(loss)
         line = f"iteration {i + 1}/{n_epochs} | loss: {loss:.3f}"
         if test_data is not None:
-            test_loss.append(evaluate_loss(net, loss_fn, test_data, test_labels, penalty))
+            test_loss.append(_evaluate_loss(net, loss_fn, test_data, test_labels, penalty, _TEST))
             line += f" | test_loss: {test_loss[-1]:.3f}"
         if (i + 1) % report_every == 0:
             print(line)
@@ -363,14 +464,14 @@ def _train_arguments(
     net, loss_fn, train, test, penalty, n_epochs, learning_rate, momentum, batch_size, generator
 ):
     """Check :func:`train`'s arguments; return its numbers as the types it uses."""
-    _validate_batch(net, loss_fn, *train, penalty, ("train_data", "train_labels"))
-    validate_pair(*test, ("test_data", "test_labels"))
+    _validate_batch(net, loss_fn, *train, penalty, _TRAIN)
+    validate_pair(*test, _TEST)
     if test[0] is not None:
-        _validate_batch(net, loss_fn, *test, penalty, ("test_data", "test_labels"))
-    names = ("train_data", "train_labels", "test_data", "test_labels")
-    for value, name in zip((*train, *test), names, strict=True):
+        _validate_batch(net, loss_fn, *test, penalty, _TEST)
+    for value, name in zip((*train, *test), (*_TRAIN, *_TEST), strict=True):
         if value is not None:
             _validate_finite(value, name)
+    _validate_parameters(net)
     n_epochs = validate_int(n_epochs, "n_epochs", minimum=1, bound=_POSITIVE)
     learning_rate = validate_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
     momentum = validate_real(momentum, "momentum", minimum=0, below=1)
@@ -381,6 +482,9 @@ def _train_arguments(
     validate_instance(
         generator, (torch.Generator, type(None)), "generator", "a torch.Generator or None"
     )
+    per_epoch = 1 if batch_size is None else -(-len(train[0]) // batch_size)
+    what = f"train(n_epochs={n_epochs}" + (")" if batch_size is None else f", {batch_size=})")
+    _validate_gradient_steps(n_epochs * per_epoch, what)
     return n_epochs, learning_rate, momentum, batch_size
 
 
@@ -399,7 +503,7 @@ def _minibatch_epoch(net, loss_fn, data, labels, optimizer, penalty, batch_size,
     total = 0.0
     for start in range(0, len(data), batch_size):
         rows = order[start : start + batch_size]
-        loss = gradient_step(net, loss_fn, data[rows], labels[rows], optimizer, penalty)
+        loss = _gradient_step(net, loss_fn, data[rows], labels[rows], optimizer, penalty, _TRAIN)
         total += loss * len(rows)
     return total / len(data)
 
@@ -411,6 +515,19 @@ def _minibatch_epoch(net, loss_fn, data, labels, optimizer, penalty, batch_size,
 
 def _validate_loader(loader, name):
     validate_instance(loader, torch.utils.data.DataLoader, name, "a torch.utils.data.DataLoader")
+
+
+def _input_dtype(net):
+    """Return the dtype the inputs are cast to: the weights', float32 if there are none."""
+    return next((p.dtype for p in net.parameters() if p.is_floating_point()), torch.float32)
+
+
+def _validate_loader_batch(inputs, labels, loader):
+    """Check that a batch of ``loader`` is a pair of tensors with values."""
+    for value, name in ((inputs, "inputs"), (labels, "labels")):
+        name = f"{name} of a batch of {loader}"
+        validate_tensor(value, name)
+        _validate_values(value, name)
 
 
 def _class_labels(labels, outputs):
@@ -456,7 +573,8 @@ def accuracy(net, data_loader, device="cpu"):
     net : torch.nn.Module
         Maps a batch of inputs to one score per class.
     data_loader : torch.utils.data.DataLoader
-        Yields ``(inputs, labels)`` batches; inputs are cast to float, labels to long.
+        Yields ``(inputs, labels)`` batches; inputs are cast to the network's floating dtype
+        (float32 for the usual network), labels to long.
     device : str or torch.device, default="cpu"
         Where the batches go; ``net`` must already be there.
 
@@ -476,10 +594,13 @@ def accuracy(net, data_loader, device="cpu"):
     validate_instance(net, nn.Module, "net", "a torch.nn.Module")
     _validate_loader(data_loader, "data_loader")
     device = validate_device(device)
+    _validate_parameters(net, finite=False)
+    dtype = _input_dtype(net)
     correct = total = 0
     with torch.no_grad():
         for inputs, labels in data_loader:
-            outputs = net(inputs.to(device).float())
+            _validate_loader_batch(inputs, labels, "data_loader")
+            outputs = net(inputs.to(device).to(dtype))
             labels = _class_labels(labels.to(device), outputs)
             predicted = outputs.argmax(dim=1)
             total += labels.size(0)
@@ -544,9 +665,12 @@ def train_test_classification(
     optimizer : torch.optim.Optimizer
         Over ``net.parameters()``, e.g. ``optim.Adam(net.parameters(), lr=1e-3)``.
     train_loader, test_loader : torch.utils.data.DataLoader
-        Yield ``(inputs, labels)`` batches; inputs are cast to float, labels to long.
+        Yield ``(inputs, labels)`` batches; inputs are cast to the network's floating dtype
+        (float32 for the usual network), labels to long.
     num_epochs : int, default=1
-        Passes over the training data.
+        Passes over the training data; ``num_epochs * len(train_loader)`` gradient steps are
+        refused above the limit of :func:`nma_dl._validate.validate_steps` (1e5 steps by
+        default: each counts as 100 of its steps).
     verbose : bool, default=True
         Print both accuracies at the end and show the progress bar.
     training_plot : bool, default=False
@@ -568,18 +692,31 @@ def train_test_classification(
     validate_instance(verbose, bool, "verbose", "a bool", show_value=True)
     validate_instance(training_plot, bool, "training_plot", "a bool", show_value=True)
     device = validate_device(device)
+    try:
+        n_batches = len(train_loader)
+    except TypeError:  # an iterable-style data set need not know its length
+        n_batches = 1
+    _validate_gradient_steps(
+        num_epochs * n_batches,
+        f"train_test_classification(num_epochs={num_epochs}) over {n_batches} batches",
+    )
+    _validate_parameters(net)
+    dtype = _input_dtype(net)
 
     net.train()
     training_losses = []
     for _ in _epoch_bar(num_epochs, verbose):
         for inputs, labels in train_loader:
-            inputs = inputs.to(device).float()
+            _validate_loader_batch(inputs, labels, "train_loader")
+            inputs = inputs.to(device).to(dtype)
             _validate_finite(inputs, "inputs", " of a batch of train_loader")
             labels = labels.to(device)
             if labels.is_floating_point():
                 _validate_finite(labels, "labels", " of a batch of train_loader")
             labels = labels.long()
-            training_losses.append(gradient_step(net, criterion, inputs, labels, optimizer))
+            training_losses.append(
+                _gradient_step(net, criterion, inputs, labels, optimizer, None, _BATCH)
+            )
     if not training_losses:
         raise ValueError(
             "train_loader yielded no batch: is the data set smaller than one batch "
@@ -641,7 +778,9 @@ def decode_orientation(
     train_labels, test_labels : torch.Tensor
         (n, 1) or (n,) orientations in degrees, in [0, 360] (360 is class 0, as 0).
     n_iter : int, default=1000
-        Number of gradient descent steps.
+        Number of gradient descent steps; above the limit of
+        :func:`nma_dl._validate.validate_steps` (1e5 by default: a step counts as 100 of its
+        steps) a ValueError says so before the first one.
     L2_penalty, L1_penalty : float, default=0
         Finite and >= 0.
 
@@ -651,6 +790,14 @@ def decode_orientation(
         The loss after each step, on the training and test set.
     predicted_test_labels : torch.Tensor
         (n_test,) int64 decoded class of each test stimulus, on the CPU.
+
+    Raises
+    ------
+    ValueError
+        Before training, if the responses or orientations hold NaN or inf (naming the row, or
+        the column of a neuron that is NaN throughout: a neuron that never varies, z-scored),
+        if a data set is empty or the network's parameters are not finite; during it, if the
+        training loss becomes NaN or inf (naming the iteration; no step is taken with it).
     """
     from nma_dl.stimuli import stimulus_class
 
@@ -658,13 +805,16 @@ def decode_orientation(
     n_classes = validate_int(n_classes, "n_classes", minimum=2, bound="an int >= 2")
     validate_instance(loss_fn, object, "loss_fn", "callable")
     require(callable(loss_fn), "loss_fn", "callable", type(loss_fn).__name__)
-    validate_responses(train_data, train_labels, ("train_data", "train_labels"))
-    validate_responses(test_data, test_labels, ("test_data", "test_labels"))
+    validate_responses(train_data, train_labels, _TRAIN)
+    validate_responses(test_data, test_labels, _TEST)
     n_iter = validate_int(n_iter, "n_iter", minimum=1)
     L2_penalty, L1_penalty = validate_penalties(L2_penalty, L1_penalty)
     regularized = L2_penalty > 0 or L1_penalty > 0
     if regularized:
         validate_linear_layer(net, "in_layer")
+    train_labels, test_labels = _decoding_data(
+        net, (train_data, train_labels, test_data, test_labels), n_iter
+    )
 
     device = module_device(net)
     train_classes = stimulus_class(train_labels, n_classes).to(device)
@@ -681,13 +831,27 @@ def decode_orientation(
     every = max(n_iter // 5, 1)
     log = []  # printed in one go at the end: one output box in a notebook, not one per line
     for i in range(n_iter):
-        loss = loss_of(net(train_data), train_classes)
+        output = _forward(net, train_data, "train_data")
+        if i == 0:
+            _validate_class_scores(output, n_classes)
+        loss = loss_of(output, train_classes)
+        _validate_scalar(loss, "loss_fn")
+        value = loss.item()
+        if not math.isfinite(value):  # checked before the step: the weights stay finite
+            if log:
+                print("\n".join(log))
+            raise ValueError(
+                f"the training loss became {value} at iteration {i + 1}/{n_iter}: gradient "
+                f"descent (learning rate 0.1) diverged; use smaller penalties (L2_penalty="
+                f"{L2_penalty!r}, L1_penalty={L1_penalty!r}), responses of a smaller scale "
+                "(z-scored), or a loss_fn that stays finite"
+            )
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        train_loss.append(loss.item())
+        train_loss.append(value)
         with torch.no_grad():  # no graph: nothing is differentiated on the test set
-            test_loss.append(loss_of(net(test_data), test_classes).item())
+            test_loss.append(loss_of(_forward(net, test_data, "test_data"), test_classes).item())
         if (i + 1) % every == 0:
             log.append(
                 f"iteration {i + 1}/{n_iter} | loss: {train_loss[-1]:.3f} | "
@@ -699,3 +863,43 @@ def decode_orientation(
     log.append(f">>> fraction correct = {frac_correct:.3f}")
     print("\n".join(log))
     return train_loss, test_loss, predicted
+
+
+def _decoding_data(net, tensors, n_iter):
+    """Check :func:`decode_orientation`'s data beyond their shapes; return its orientations.
+
+    bfloat16 orientations, which NumPy cannot hold, come back as float32 (exactly).
+    """
+    names = (*_TRAIN, *_TEST)
+    for value, name in zip(tensors, names, strict=True):
+        _validate_values(value, name)
+        if len(value) == 0:
+            raise ValueError(
+                f"{name} must hold at least one stimulus, got shape {tuple(value.shape)}"
+            )
+    _validate_gradient_steps(n_iter, f"decode_orientation(n_iter={n_iter})")
+    _validate_parameters(net)
+    for value, name in zip(tensors, names, strict=True):
+        if name.endswith("_labels"):
+            validate_real_dtype(value, name)
+        _validate_finite(value, name)
+    labels = []
+    for value, name in zip(tensors[1::2], names[1::2], strict=True):
+        outside = ~((value >= 0) & (value <= 360))
+        if outside.any():
+            raise ValueError(
+                f"{name} must be orientations in [0, 360] degrees, got "
+                f"{value[outside][0].item()!r} ({int(outside.sum())} value(s) outside)"
+            )
+        labels.append(value.float() if value.dtype == torch.bfloat16 else value)
+    return labels
+
+
+def _validate_class_scores(output, n_classes):
+    # With fewer columns than classes, nll_loss fails with "Target 2 is out of bounds".
+    if isinstance(output, torch.Tensor) and output.ndim == 2 and output.shape[1] < n_classes:
+        raise ValueError(
+            f"n_classes must be at most the number of the network's outputs (one log "
+            f"probability per class), {output.shape[1]}, got {n_classes}; build the network "
+            f"with {n_classes} outputs, or pass n_classes={output.shape[1]}"
+        )
