@@ -2021,6 +2021,393 @@ def _with_timeout(k, value, call):
     return call()
 
 
+_RELIABILITY3_TRAINING = {
+    "train": [
+        _row(
+            "n_epochs 1e9",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, 10**9),
+            ValueError,
+            "n_epochs",
+        ),
+        _row(
+            "1e6 epochs of batch_size 1",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli, 10**6, batch_size=1),
+            ValueError,
+            "batch_size",
+        ),
+        _row(
+            "train_data float64",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp.double(), k.stimuli, 1),
+            TypeError,
+            "train_data",
+        ),
+        _row(
+            "test_data int64",
+            lambda f, k: f(
+                k.net,
+                nn.MSELoss(),
+                k.resp,
+                k.stimuli,
+                1,
+                test_data=k.resp.long(),
+                test_labels=k.stimuli,
+            ),
+            TypeError,
+            "test_data",
+        ),
+        _row(
+            "train_labels meta",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli.to("meta"), 1),
+            ValueError,
+            "train_labels",
+        ),
+        _row(
+            "net meta",
+            lambda f, k: f(nn.Linear(3, 1, device="meta"), nn.MSELoss(), k.resp, k.stimuli, 1),
+            ValueError,
+            "net",
+        ),
+        _row(
+            "net with a nan weight",
+            lambda f, k: f(_nan_net(), nn.MSELoss(), k.resp, k.stimuli, 1),
+            ValueError,
+            "net",
+        ),
+    ],
+    "gradient_step": [
+        _row(
+            "data bfloat16",
+            lambda f, k: (
+                lambda net: f(net, nn.MSELoss(), k.resp.bfloat16(), k.stimuli, k.optimizer(net))
+            )(k.net),
+            TypeError,
+            "data",
+        ),
+        _row(
+            "data meta",
+            lambda f, k: (
+                lambda net: f(net, nn.MSELoss(), k.resp.to("meta"), k.stimuli, k.optimizer(net))
+            )(k.net),
+            ValueError,
+            "data",
+        ),
+        _row(
+            "net meta",
+            lambda f, k: (lambda net: f(net, nn.MSELoss(), k.resp, k.stimuli, k.optimizer(net)))(
+                nn.Linear(3, 1, device="meta")
+            ),
+            ValueError,
+            "net",
+        ),
+    ],
+    "evaluate_loss": [
+        _row(
+            "data bool",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp > 0, k.stimuli),
+            TypeError,
+            "data",
+        ),
+        _row(
+            "labels meta",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli.to("meta")),
+            ValueError,
+            "labels",
+        ),
+    ],
+    "accuracy": [
+        _row(
+            "inputs meta",
+            lambda f, k: f(k.classifier, _loader(k.X.to("meta"), k.y)),
+            ValueError,
+            "inputs",
+        ),
+        _row(
+            "net meta",
+            lambda f, k: f(nn.Linear(2, 2, device="meta"), k.loader),
+            ValueError,
+            "net",
+        ),
+    ],
+    "train_test_classification": [
+        _row(
+            "num_epochs 1e9",
+            lambda f, k: (
+                lambda net: f(
+                    net,
+                    nn.CrossEntropyLoss(),
+                    k.optimizer(net),
+                    k.loader,
+                    k.loader,
+                    num_epochs=10**9,
+                    verbose=False,
+                )
+            )(k.classifier),
+            ValueError,
+            "num_epochs",
+        ),
+        _row(
+            "labels meta",
+            lambda f, k: (
+                lambda net: f(
+                    net,
+                    nn.CrossEntropyLoss(),
+                    k.optimizer(net),
+                    _loader(k.X, k.y.to("meta")),
+                    k.loader,
+                    verbose=False,
+                )
+            )(k.classifier),
+            ValueError,
+            "labels",
+        ),
+    ],
+    "decode_orientation": [
+        _row(
+            "train_data with a nan column (a constant neuron, z-scored)",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                _nan_column(k.resp),
+                k.stimuli,
+                k.resp,
+                k.stimuli,
+                n_iter=1,
+            ),
+            ValueError,
+            "train_data",
+        ),
+        _row(
+            "test_labels inf",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli,
+                k.resp,
+                k.stimuli.clone().fill_(math.inf),
+                n_iter=1,
+            ),
+            ValueError,
+            "test_labels",
+        ),
+        _row(
+            "n_iter 1e9",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli,
+                k.resp,
+                k.stimuli,
+                n_iter=10**9,
+            ),
+            ValueError,
+            "n_iter",
+        ),
+        _row(
+            "train_data float64",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                k.resp.double(),
+                k.stimuli,
+                k.resp,
+                k.stimuli,
+                n_iter=1,
+            ),
+            TypeError,
+            "train_data",
+        ),
+        _row(
+            "test_data meta",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli,
+                k.resp.to("meta"),
+                k.stimuli,
+                n_iter=1,
+            ),
+            ValueError,
+            "test_data",
+        ),
+        _row(
+            "n_classes above the network's 2 outputs",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                5,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli,
+                k.resp,
+                k.stimuli,
+                n_iter=1,
+            ),
+            ValueError,
+            "n_classes",
+        ),
+        _row(
+            "train_labels bool",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli > 100,
+                k.resp,
+                k.stimuli,
+                n_iter=1,
+            ),
+            TypeError,
+            "train_labels",
+        ),
+        _row(
+            "train_labels above 360",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli + 100,
+                k.resp,
+                k.stimuli,
+                n_iter=1,
+            ),
+            ValueError,
+            "train_labels",
+        ),
+        _row(
+            "test_data empty",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nn.NLLLoss(),
+                k.resp,
+                k.stimuli,
+                k.resp[:0],
+                k.stimuli[:0],
+                n_iter=1,
+            ),
+            ValueError,
+            "test_data",
+        ),
+        _row(
+            "L2_penalty 100 diverges",
+            lambda f, k: f(
+                nma_dl.DeepNetSoftmax(3, 2, 2),
+                2,
+                nma_dl.regularized_loss,
+                k.resp,
+                k.stimuli,
+                k.resp,
+                k.stimuli,
+                n_iter=200,
+                L2_penalty=100.0,
+            ),
+            ValueError,
+            "L2_penalty",
+        ),
+    ],
+    "train_encoder": [
+        _row(
+            "n_iter 1e9",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4), torch.zeros(5, 1, 2, 2), torch.zeros(5, 3), n_iter=10**9
+            ),
+            ValueError,
+            "n_iter",
+        ),
+        _row(
+            "train_labels with a nan column (a constant neuron, z-scored)",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4),
+                torch.zeros(5, 1, 2, 2),
+                _nan_column(torch.zeros(5, 3)),
+                n_iter=1,
+            ),
+            ValueError,
+            "train_labels",
+        ),
+        _row(
+            "train_data int64",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4),
+                torch.zeros(5, 1, 2, 2, dtype=torch.long),
+                torch.zeros(5, 3),
+                n_iter=1,
+            ),
+            TypeError,
+            "train_data",
+        ),
+        _row(
+            "train_labels for 4 neurons, the network predicts 3",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4), torch.zeros(5, 1, 2, 2), torch.zeros(5, 4), n_iter=1
+            ),
+            ValueError,
+            "train_labels",
+        ),
+        _row(
+            "test_labels meta",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4),
+                torch.zeros(5, 1, 2, 2),
+                torch.zeros(5, 3),
+                torch.zeros(5, 1, 2, 2),
+                torch.zeros(5, 3, device="meta"),
+                n_iter=1,
+            ),
+            ValueError,
+            "test_labels",
+        ),
+        _row(
+            "train_data empty",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4), torch.zeros(0, 1, 2, 2), torch.zeros(0, 3), n_iter=1
+            ),
+            ValueError,
+            "train_data",
+        ),
+        _row(
+            "learning_rate 1e6 diverges",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4),
+                torch.ones(5, 1, 2, 2),
+                torch.ones(5, 3),
+                learning_rate=1e6,
+                n_iter=20,
+                verbose=False,
+            ),
+            ValueError,
+            "learning_rate",
+        ),
+    ],
+    "grating_stimuli": [
+        _row("n_stimuli 1e7", lambda f, k: f(10**7), ValueError, "n_stimuli"),
+        _row("res 20: 9600 x 12800 images", lambda f, k: f(4, res=20.0), ValueError, "res"),
+    ],
+}
+
+
+def _nan_column(resp, column=1):
+    """``resp`` with one column NaN: what z-scoring a neuron that never varies gives."""
+    resp = resp.clone()
+    resp[:, column] = _nan
+    return resp
+
+
+def _nan_net():
+    net = nn.Linear(3, 1)
+    nn.init.constant_(net.weight, _nan)
+    return net
+
+
 _RELIABILITY3_CASES = {
     "get_data": [
         _row("n_stim 1e9", lambda f, k: f(10**9, k.resp, k.stimuli), ValueError, "n_stim"),
@@ -2125,11 +2512,11 @@ _RELIABILITY3_CASES = {
         ),
     ],
     # ANALYSIS_ROWS
-    # TRAINING_ROWS
 }
 
-for _name, _rows in _RELIABILITY3_CASES.items():
-    CASES.setdefault(_name, []).extend(_rows)
+for _table in (_RELIABILITY3_CASES, _RELIABILITY3_TRAINING):
+    for _name, _rows in _table.items():
+        CASES.setdefault(_name, []).extend(_rows)
 
 
 def _resolve(name):
