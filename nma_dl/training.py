@@ -613,7 +613,7 @@ def accuracy(net, data_loader, device="cpu"):
 def _epoch_bar(num_epochs, enabled):
     """Iterate over the epochs with a progress bar: a widget in a notebook, text elsewhere.
 
-    The widget is wrapped in a :class:`~nma_dl.widgets.StaticFallback`, so the book's static
+    The widget is wrapped in a :class:`~nma_dl.display.StaticFallback`, so the book's static
     page shows one plain line instead of a progress bar frozen at 0 %.
     """
     from tqdm.auto import tqdm
@@ -625,7 +625,7 @@ def _epoch_bar(num_epochs, enabled):
     if issubclass(tqdm, tqdm_notebook):
         from IPython.display import display
 
-        from nma_dl.widgets import StaticFallback
+        from nma_dl.display import StaticFallback
 
         bar = tqdm(range(num_epochs), desc="epochs", display=False)
         display(

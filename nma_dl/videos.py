@@ -17,7 +17,7 @@ import ipywidgets
 from IPython.display import display
 
 from nma_dl._validate import require, validate_instance
-from nma_dl.widgets import StaticFallback
+from nma_dl.display import StaticFallback
 
 __all__ = ["display_videos"]
 
@@ -214,7 +214,7 @@ def display_videos(video_ids, W=730, H=410, fs=1):
 
     Returns
     -------
-    videos : nma_dl.widgets.StaticFallback
+    videos : nma_dl.display.StaticFallback
         What was displayed: a ``VBox`` of the ``ipywidgets.Tab`` and the links
         (``videos.widget``; the tab is ``videos.widget.children[0]``) with the
         static tabs and links (``videos.html``). Assign it

@@ -1,18 +1,27 @@
 """Live widgets in a notebook, static fallbacks on the book's pages.
 
-A widget only works while a kernel runs it. :class:`StaticFallback` wraps a
-widget with an HTML stand-in: Jupyter, Colab and Kaggle render the widget view,
-while the book (configured to skip widget views) shows the HTML. Nothing in
-this module needs a kernel or the network.
+A widget only works while a kernel runs it. Each widget here is wrapped in a
+:class:`~nma_dl.display.StaticFallback` (:mod:`nma_dl.display` holds that machinery): Jupyter,
+Colab and Kaggle render the widget, while the book (configured to skip widget views) shows the
+initial figure with a line asking readers to launch the notebook. Nothing in this module needs
+a kernel or the network.
 """
 
-import base64
-import html as html_lib
-import io
-
+import ipywidgets
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
 from matplotlib.figure import Figure
 
-from nma_dl._validate import require, validate_instance
+from nma_dl._validate import require, validate_instance, validate_int
+
+# StaticFallback is imported from here too (by training.py and tests), as before the move.
+from nma_dl.display import StaticFallback, figure_html, show_figure
+from nma_dl.models.conv import ConvolutionalLayer
+from nma_dl.neurons import fi_curve
+from nma_dl.plotting.neurons import plot_fi_curve
+from nma_dl.plotting.rsa import plot_tuning
+from nma_dl.stimuli import filters, grating
 
 __all__ = [
     "conv_activations_figure",
@@ -21,152 +30,6 @@ __all__ = [
     "lif_fi_widget",
     "tuning_widget",
 ]
-
-
-class StaticFallback:
-    """A widget that carries its own static HTML fallback.
-
-    Displaying an instance publishes the widget's own MIME bundle (the widget
-    view and its plain-text repr) plus ``text/html``. Frontends with a widget
-    manager prefer the widget view; the static book shows the HTML.
-
-    Parameters
-    ----------
-    widget : ipywidgets.Widget
-        The live widget; anything with a ``_repr_mimebundle_`` method works.
-    html : str
-        HTML shown where the widget cannot run. It should make no external
-        requests (no iframes, remote images or scripts).
-
-    Attributes
-    ----------
-    widget : ipywidgets.Widget
-        The live widget.
-    html : str
-        The fallback HTML.
-    """
-
-    def __init__(self, widget, html):
-        if not (
-            callable(getattr(widget, "_repr_mimebundle_", None)) or hasattr(widget, "model_id")
-        ):
-            raise TypeError(
-                "widget must be an ipywidgets widget (an object with _repr_mimebundle_ or "
-                f"model_id); got {type(widget).__name__}"
-            )
-        validate_instance(html, str, "html", "a str", sep=";")
-        if not html.strip():
-            raise ValueError("html must not be empty; got a blank string")
-        self.widget = widget
-        self.html = html
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = _widget_bundle(self.widget)
-        metadata = None
-        if isinstance(bundle, tuple):  # (data, metadata) is also a valid mimebundle reply
-            bundle, metadata = bundle
-        data = dict(bundle or {})
-        data["text/html"] = self.html
-        if include is not None:
-            data = {key: value for key, value in data.items() if key in include}
-        if exclude is not None:
-            data = {key: value for key, value in data.items() if key not in exclude}
-        return data if metadata is None else (data, metadata)
-
-    def __repr__(self):
-        """Name the wrapped widget."""
-        return f"StaticFallback({self.widget!r})"
-
-
-def _widget_bundle(widget):
-    """Return the widget's own MIME bundle, also for ipywidgets 7 (Colab's).
-
-    ipywidgets 7 has no ``_repr_mimebundle_`` and publishes this same view from
-    ``_ipython_display_``.
-    """
-    if callable(getattr(widget, "_repr_mimebundle_", None)):
-        return widget._repr_mimebundle_()
-    view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
-    return {"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}
-
-
-_CAPTION_STYLE = "background:#ffffff;color:#1f2328;padding:.2em .4em"
-
-
-def figure_html(fig, caption=None, alt=None):
-    """Return a matplotlib figure as a self-contained HTML ``<figure>``.
-
-    The figure is rendered to PNG and embedded as a base64 data URI, so the
-    snippet needs no file next to it and makes no request. The figure is left
-    open.
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-        The figure to render.
-    caption : str, optional
-        Text shown under the image as ``<figcaption>`` (escaped, so it is plain
-        text, not HTML), in dark text on white whatever the page's colours.
-    alt : str, optional
-        What the image shows, for readers who cannot see it (escaped). Default: the
-        caption, or ``"figure"`` without one; give it when the caption says something
-        else (a screen reader reads both).
-
-    Returns
-    -------
-    html : str
-        ``<figure><img src="data:image/png;base64,..."></figure>``, with the
-        caption when given.
-    """
-    validate_instance(fig, Figure, "fig", "a matplotlib Figure", sep=";")
-    validate_instance(caption, (str, type(None)), "caption", "a str or None", sep=";")
-    validate_instance(alt, (str, type(None)), "alt", "a str or None", sep=";")
-
-    encoded = _png_base64(fig)
-    alt = html_lib.escape(alt or caption or "figure", quote=True)
-    parts = [f'<figure>\n<img src="data:image/png;base64,{encoded}" alt="{alt}">']
-    if caption:
-        # Own colours: a dark-mode page shows outputs on light grey, where its muted caption
-        # grey has a contrast of 1.7:1 (#1f2328 on #fff: 15.8:1).
-        parts.append(
-            f'<figcaption style="{_CAPTION_STYLE}">{html_lib.escape(caption)}</figcaption>'
-        )
-    parts.append("</figure>")
-    return "\n".join(parts)
-
-
-def _png_base64(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def show_figure(out, fig, alt=None):
-    """Show a matplotlib figure in an ``ipywidgets.Output`` as a PNG image, replacing its content.
-
-    ``display(fig)`` inside ``with out:`` prints ``<Figure size ...>`` in a fresh kernel that has
-    no inline backend yet (Colab, Kaggle), and captures nothing outside a kernel. Setting the
-    output's content to the rendered image works in both cases, on ipywidgets 7 and 8 alike.
-
-    Parameters
-    ----------
-    out : ipywidgets.Output
-        Where the figure goes.
-    fig : matplotlib.figure.Figure
-        The figure; it is left open.
-    alt : str, optional
-        Plain-text stand-in for frontends that show no images (default ``"figure"``).
-    """
-    validate_instance(fig, Figure, "fig", "a matplotlib Figure", sep=";")
-    validate_instance(alt, (str, type(None)), "alt", "a str or None", sep=";")
-    if not hasattr(out, "outputs"):
-        raise TypeError(f"out must be an ipywidgets.Output; got {type(out).__name__}")
-    image = {
-        "output_type": "display_data",
-        "data": {"image/png": _png_base64(fig), "text/plain": alt or "figure"},
-        "metadata": {},
-    }
-    out.outputs = (image,)
 
 
 def _sliders_widget(sliders, draw, alt, caption):
@@ -190,8 +53,6 @@ def _sliders_widget(sliders, draw, alt, caption):
         ``result.widget.redraw()`` draws the current setting again and returns the figure. The
         figure is redrawn when a slider is released.
     """
-    import ipywidgets as widgets
-
     for name, value, low, high, _, _ in sliders:
         validate_instance(value, (int, float), name, "a number", show_value=True)
         require(
@@ -199,7 +60,7 @@ def _sliders_widget(sliders, draw, alt, caption):
         )
     style = {"description_width": "initial"}
     controls = [
-        widgets.FloatSlider(
+        ipywidgets.FloatSlider(
             value=float(value),
             min=low,
             max=high,
@@ -210,8 +71,8 @@ def _sliders_widget(sliders, draw, alt, caption):
         )
         for _, value, low, high, step, description in sliders
     ]
-    out = widgets.Output()
-    box = widgets.VBox([*controls, out])
+    out = ipywidgets.Output()
+    box = ipywidgets.VBox([*controls, out])
 
     def redraw(change=None):
         """Draw the figure for the sliders' values (``change``, the slider's event, is unused)."""
@@ -266,11 +127,6 @@ def lif_fi_figure(Rm=1.0, tau_ref=1.0, currents=None):
     matplotlib.figure.Figure
         The figure.
     """
-    import numpy as np
-
-    from nma_dl.neurons import fi_curve
-    from nma_dl.plotting.neurons import plot_fi_curve
-
     currents = np.linspace(0, 2, 10) if currents is None else currents
     counts = fi_curve(currents, Rm=Rm, tau_ref=tau_ref)
     fig = Figure(figsize=(6, 4), layout="tight")
@@ -340,19 +196,13 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
         The live widget is ``result.widget``, a ``VBox`` of the button and an ``Output``;
         ``result.widget.redraw()`` draws the next set and returns its figure.
     """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-
-    from nma_dl._validate import validate_int
-    from nma_dl.plotting.rsa import plot_tuning
-
     seed = validate_int(seed, "seed", minimum=0)
     n_units = validate_int(n_units, "n_units", minimum=1)
     first = plot_tuning(resp_dict, ori, n_units=n_units, seed=seed)  # checks the data too
     plt.close(first)  # shown by the widget or the fallback, not again at the end of the cell
-    button = widgets.Button(description="draw another random set")
-    out = widgets.Output()
-    box = widgets.VBox([button, out])
+    button = ipywidgets.Button(description="draw another random set")
+    out = ipywidgets.Output()
+    box = ipywidgets.VBox([button, out])
     state = {"seed": seed}
 
     def show(fig):
@@ -408,11 +258,6 @@ def conv_activations_figure(angle=0.0, phase=0.0):
     matplotlib.figure.Figure
         The figure: the grating, then channels 0 to 5.
     """
-    import torch
-
-    from nma_dl.models.conv import ConvolutionalLayer
-    from nma_dl.stimuli import filters, grating
-
     image = grating(angle, phase=phase)
     layer = ConvolutionalLayer(filters=filters())
     with torch.no_grad():

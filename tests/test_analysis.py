@@ -26,7 +26,7 @@ from nma_dl import (
     tilt_range,
     tuning_widget,
 )
-from nma_dl.widgets import StaticFallback
+from nma_dl.display import StaticFallback
 
 RNG = np.random.default_rng(0)
 RESP = RNG.normal(size=(9, 40)) * RNG.uniform(0.5, 3, size=(9, 1))

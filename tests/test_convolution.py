@@ -26,6 +26,7 @@ from nma_dl.convolution import (
     max_pool,
     simple_and_complex_cells,
 )
+from nma_dl.display import StaticFallback
 from nma_dl.models.cnn import CNN
 from nma_dl.models.conv import ConvolutionalLayer
 from nma_dl.plotting.convolution import (
@@ -35,7 +36,7 @@ from nma_dl.plotting.convolution import (
     plot_weights,
 )
 from nma_dl.stimuli import filters, gabor, grating
-from nma_dl.widgets import StaticFallback, conv_activations_figure, conv_activations_widget
+from nma_dl.widgets import conv_activations_figure, conv_activations_widget
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,10 @@ from IPython.core.formatters import DisplayFormatter
 from matplotlib.figure import Figure
 
 from nma_dl import widgets
+from nma_dl.display import StaticFallback
 from nma_dl.neurons import fi_curve, run_LIF
 from nma_dl.plotting import plot_fi_curve, plot_lif_membrane
-from nma_dl.widgets import StaticFallback, lif_fi_figure, lif_fi_widget
+from nma_dl.widgets import lif_fi_figure, lif_fi_widget
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

@@ -7,7 +7,7 @@ import pytest
 
 import nma_dl
 from nma_dl import videos
-from nma_dl.widgets import StaticFallback
+from nma_dl.display import StaticFallback
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 VIDEO_IDS = [("Youtube", "JAdukDCQALA"), ("Bilibili", "BV1m5411h7V5")]

@@ -1,4 +1,8 @@
-"""nma_dl.widgets: a widget with a static HTML fallback, and figures as inline HTML."""
+"""nma_dl.display, what the widgets build on: a widget with a static fallback, figures as HTML.
+
+(The widgets themselves are tested with their tutorials' code: tests/test_lif_widget.py,
+tests/test_convolution.py, tests/test_analysis.py.)
+"""
 
 import base64
 import re
@@ -14,7 +18,7 @@ import matplotlib.pyplot as plt
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
-from nma_dl.widgets import StaticFallback, _widget_bundle, figure_html, show_figure
+from nma_dl.display import StaticFallback, _widget_bundle, figure_html, show_figure
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -147,8 +151,9 @@ def test_figure_html_rejects_bad_input(fig, caption, words):
 
 
 def test_display_modules_import_without_torch():
+    # nma_dl.widgets is not among them: its LIF and convolution widgets compute with torch.
     code = (
-        "import sys, nma_dl.plotting, nma_dl.widgets, nma_dl.videos; "
+        "import sys, nma_dl.plotting, nma_dl.display, nma_dl.videos; "
         "assert 'torch' not in sys.modules, 'torch was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
