@@ -23,7 +23,7 @@ def _message(call):
 # ---- the two primitives ---------------------------------------------------------------------
 
 
-def test_check_instance_returns_the_value_unchanged():
+def test_validate_instance_returns_the_value_unchanged():
     value = [1, 2]
     assert v.validate_instance(value, list, "x", "a list") is value
     assert v.validate_instance(None, (str, type(None)), "title", "a str or None") is None
@@ -39,7 +39,7 @@ def test_check_instance_returns_the_value_unchanged():
         ({"sep": ";"}, "x must be a str; got int"),
     ],
 )
-def test_check_instance_message(kwargs, message):
+def test_validate_instance_message(kwargs, message):
     assert _message(lambda: v.validate_instance(5, str, "x", "a str", **kwargs)) == (
         TypeError,
         message,
@@ -72,7 +72,7 @@ def test_require_passes_or_names_the_value():
 # ---- numbers --------------------------------------------------------------------------------
 
 
-def test_check_int_converts_numpy_ints_and_checks_both_bounds():
+def test_validate_int_converts_numpy_ints_and_checks_both_bounds():
     assert v.validate_int(np.int64(7), "n") == 7 and type(v.validate_int(np.int64(7), "n")) is int
     assert v.validate_int(0, "n", minimum=0, maximum=0, bound="0") == 0
     assert v.validate_int(-5, "n") == -5  # no bound given, none checked
@@ -92,11 +92,11 @@ def test_check_int_converts_numpy_ints_and_checks_both_bounds():
          "n must be in [0, 2**32), got 4294967296"),
     ],
 )  # fmt: skip
-def test_check_int_messages(value, kwargs, error, message):
+def test_validate_int_messages(value, kwargs, error, message):
     assert _message(lambda: v.validate_int(value, "n", **kwargs)) == (error, message)
 
 
-def test_check_size():
+def test_validate_size():
     assert v.validate_size(1, "n_hidden") == 1
     assert _message(lambda: v.validate_size(0, "n_hidden")) == (
         ValueError,
@@ -108,7 +108,7 @@ def test_check_size():
     )
 
 
-def test_check_widths_reads_any_iterable_once():
+def test_validate_widths_reads_any_iterable_once():
     assert v.validate_widths([3, np.int64(4)], "h") == [3, 4]
     assert v.validate_widths((n for n in (2, 1)), "h") == [2, 1]
     assert v.validate_widths([], "h") == []
@@ -124,11 +124,11 @@ def test_check_widths_reads_any_iterable_once():
         ([3.0], TypeError, "h[0] must be an int, got float 3.0"),
     ],
 )
-def test_check_widths_messages(value, error, message):
+def test_validate_widths_messages(value, error, message):
     assert _message(lambda: v.validate_widths(value, "h")) == (error, message)
 
 
-def test_check_seed_bounds():
+def test_validate_seed_bounds():
     assert v.validate_seed(0) == 0 and v.validate_seed(2**32 - 1) == 2**32 - 1
     assert v.MAX_SEED == 2**32
     assert _message(lambda: v.validate_seed(-1)) == (
@@ -145,7 +145,7 @@ def test_check_seed_bounds():
     )
 
 
-def test_check_number_leaves_the_value_alone():
+def test_validate_number_leaves_the_value_alone():
     assert v.validate_number(2, "lr") == 2 and type(v.validate_number(2, "lr")) is int
     assert math.isnan(v.validate_number(float("nan"), "lr"))  # ranges are checked with require
     assert _message(lambda: v.validate_number("0.1", "lr")) == (
@@ -158,7 +158,7 @@ def test_check_number_leaves_the_value_alone():
     )
 
 
-def test_check_real_converts_and_bounds():
+def test_validate_real_converts_and_bounds():
     assert v.validate_real(2, "sigma") == 2.0 and type(v.validate_real(2, "sigma")) is float
     assert v.validate_real(0, "sigma", minimum=0.0) == 0.0
     assert v.validate_real(np.float32(0.5), "x", minimum=0, exclusive=True) == 0.5
@@ -187,14 +187,14 @@ def test_check_real_converts_and_bounds():
         (2, {"below": 2}, ValueError, "s must be < 2, got 2.0"),
     ],
 )
-def test_check_real_messages(value, kwargs, error, message):
+def test_validate_real_messages(value, kwargs, error, message):
     assert _message(lambda: v.validate_real(value, "s", **kwargs)) == (error, message)
 
 
 # ---- arrays and tensors ---------------------------------------------------------------------
 
 
-def test_check_tensor():
+def test_validate_tensor():
     t = torch.zeros(2)
     assert v.validate_tensor(t, "r") is t
     assert _message(lambda: v.validate_tensor([1.0], "r")) == (
@@ -208,14 +208,14 @@ def test_check_tensor():
 
 
 @pytest.mark.parametrize("shape", [(0,), (5,), (5, 1)])
-def test_check_column_accepts_vectors_and_columns(shape):
+def test_validate_column_accepts_vectors_and_columns(shape):
     v.validate_column(np.zeros(shape), "ori")
     v.validate_column(torch.zeros(shape), "ori")
 
 
 @pytest.mark.bad_input
 @pytest.mark.parametrize("shape", [(), (2, 2), (3, 1, 1)])
-def test_check_column_message(shape):
+def test_validate_column_message(shape):
     for value in (np.zeros(shape), torch.zeros(shape)):
         assert _message(lambda value=value: v.validate_column(value, "ori")) == (
             ValueError,
@@ -224,13 +224,13 @@ def test_check_column_message(shape):
 
 
 @pytest.mark.parametrize("dtype", [np.int64, np.float32, np.uint8])
-def test_check_real_dtype_accepts_real_numbers(dtype):
+def test_validate_real_dtype_accepts_real_numbers(dtype):
     v.validate_real_dtype(np.zeros(2, dtype), "x")
     v.validate_real_dtype(torch.from_numpy(np.zeros(2, dtype)), "x")
 
 
 @pytest.mark.bad_input
-def test_check_real_dtype_messages():
+def test_validate_real_dtype_messages():
     cases = [
         (np.zeros(2, bool), "x must hold real numbers, got dtype bool"),
         (np.zeros(2, complex), "x must hold real numbers, got dtype complex128"),
@@ -248,7 +248,7 @@ def test_check_real_dtype_messages():
         )
 
 
-def test_check_same_rows():
+def test_validate_same_rows():
     v.validate_same_rows(torch.zeros(3, 2), [0, 1, 2], ("data", "labels"))
     assert _message(lambda: v.validate_same_rows(torch.zeros(3), torch.zeros(2), ("a", "b"))) == (
         ValueError,
@@ -256,7 +256,7 @@ def test_check_same_rows():
     )
 
 
-def test_check_responses_accepts_columns_and_vectors():
+def test_validate_responses_accepts_columns_and_vectors():
     v.validate_responses(torch.zeros(4, 3), torch.zeros(4, 1))
     v.validate_responses(torch.zeros(4, 3), torch.zeros(4), ("train_data", "train_labels"))
 
@@ -277,7 +277,7 @@ def test_check_responses_accepts_columns_and_vectors():
          "resp and stimuli must have the same number of rows, got 4 and 3"),
     ],
 )  # fmt: skip
-def test_check_responses_messages(resp, stimuli, error, message):
+def test_validate_responses_messages(resp, stimuli, error, message):
     assert _message(lambda: v.validate_responses(resp, stimuli)) == (error, message)
 
 
@@ -295,15 +295,15 @@ def test_check_responses_messages(resp, stimuli, error, message):
          "X must hold at least one sample, got shape (0, 2)"),
     ],
 )  # fmt: skip
-def test_check_samples_messages(X, y, nonempty, error, message):
+def test_validate_samples_messages(X, y, nonempty, error, message):
     assert _message(lambda: v.validate_samples(X, y, nonempty=nonempty)) == (error, message)
 
 
-def test_check_samples_accepts_an_empty_set_unless_told():
+def test_validate_samples_accepts_an_empty_set_unless_told():
     v.validate_samples(torch.zeros(0, 2), torch.zeros(0))
 
 
-def test_check_device():
+def test_validate_device():
     assert v.validate_device("cpu") == torch.device("cpu")
     assert v.validate_device(torch.device("cpu")) == torch.device("cpu")
     assert _message(lambda: v.validate_device(0)) == (
@@ -365,7 +365,7 @@ def test_env_number_names_the_variable_its_value_and_the_fix(
 
 
 @pytest.mark.bad_input
-def test_check_dtype_names_the_argument_whose_dtype_and_the_fix():
+def test_validate_dtype_names_the_argument_whose_dtype_and_the_fix():
     v.validate_dtype(torch.zeros(2), "x", torch.float32)  # passes silently
     kind, got = _message(
         lambda: v.validate_dtype(
@@ -380,7 +380,7 @@ def test_check_dtype_names_the_argument_whose_dtype_and_the_fix():
 
 
 @pytest.mark.bad_input
-def test_check_pair_wants_both_or_neither_and_names_the_one_given():
+def test_validate_pair_wants_both_or_neither_and_names_the_one_given():
     v.validate_pair(None, None, ("test_data", "test_labels"))
     v.validate_pair(1, 2, ("test_data", "test_labels"))
     for first, second, given in ((1, None, "test_data"), (None, 2, "test_labels")):
@@ -393,7 +393,7 @@ def test_check_pair_wants_both_or_neither_and_names_the_one_given():
 
 
 @pytest.mark.bad_input
-def test_check_linear_layer_wants_a_module_with_that_linear_layer():
+def test_validate_linear_layer_wants_a_module_with_that_linear_layer():
     from torch import nn
 
     net = nn.Module()
@@ -410,7 +410,7 @@ def test_check_linear_layer_wants_a_module_with_that_linear_layer():
 
 
 @pytest.mark.bad_input
-def test_check_penalties_returns_floats_and_names_the_bad_one():
+def test_validate_penalties_returns_floats_and_names_the_bad_one():
     assert v.validate_penalties(0, np.float32(1e-3)) == (0.0, pytest.approx(1e-3))
     assert _message(lambda: v.validate_penalties(-1, 0)) == (
         ValueError,

@@ -32,7 +32,7 @@ for it, since the line is already printed.
 """
 
 from nma_dl._exports import lazy_exports
-from nma_dl.checks._core import FAILED, NOT_IMPLEMENTED, PASSED, CheckResult
+from nma_dl.checks._result import FAILED, NOT_IMPLEMENTED, PASSED, CheckResult
 
 # Each name is written once, in the __all__ of its module (nma_dl._exports).
 _WHERE, __getattr__, __dir__ = lazy_exports(

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
+import torch
+
+from nma_dl.analysis import RDM, correlate_rdms, preferred_orientation
+from nma_dl.checks._compare import _hinted
 from nma_dl.checks._core import (
     _call,
     _documented,
@@ -21,9 +26,6 @@ __all__ = ["check_RDM", "check_correlate_rdms", "check_preferred_orientation"]
 
 
 def _as_array(got, what):
-    import numpy as np
-    import torch
-
     if isinstance(got, torch.Tensor):
         got = got.detach().cpu().numpy()
     if not isinstance(got, (np.ndarray, float, np.floating)):
@@ -32,8 +34,6 @@ def _as_array(got, what):
 
 
 def _responses(case):
-    import numpy as np
-
     rng = np.random.default_rng(case)
     if case == 0:  # the three stimuli of a hand-computable case
         return np.array([[1.0, 2.0, 3.0, 4.0], [4.0, 3.0, 2.0, 1.0], [1.0, 3.0, 2.0, 4.0]])
@@ -47,29 +47,33 @@ def _responses(case):
 
 
 def _rdm_case(func, case):
-    import numpy as np
-
-    from nma_dl.analysis import RDM as reference
-
     resp = _responses(case)
-    expected = reference(resp)
+    expected = RDM(resp)
     got = _as_array(_call("RDM", func, resp.copy()), "the RDM")
     if got.shape != expected.shape:
         raise _Mismatch(f"the RDM has shape {got.shape}, expected {expected.shape}")
-    if np.allclose(got, expected, atol=1e-6):
-        return
-    n = resp.shape[1]
-    hint = ""
-    if np.allclose(got, 1 - expected, atol=1e-6):
-        hint = ": it is the correlation itself; the dissimilarity is one minus it"
-    elif np.allclose(1 - got, (1 - expected) * (n - 1) / n, atol=1e-6):
-        hint = ": the z-scores should use the 1/N standard deviation (zscore's default)"
-    elif np.allclose(1 - got, (1 - expected) * n, atol=1e-4):
-        hint = ": Z Z^T is a sum over the N units; divide it by N"
-    elif not np.allclose(np.diag(got), 0, atol=1e-6):
-        hint = ": its diagonal is not 0; is each row z-scored across units (axis=1)?"
-    error = np.abs(got - expected).max()
-    raise _Mismatch(f"the RDM is off by {error:.3g} (max abs difference){hint}")
+    same = partial(np.allclose, atol=1e-6)
+    with _hinted(got, _rdm_mistakes(expected, resp.shape[1]), same=same):
+        if not np.allclose(got, expected, atol=1e-6):
+            error = np.abs(got - expected).max()
+            raise _Mismatch(f"the RDM is off by {error:.3g} (max abs difference)")
+
+
+def _rdm_mistakes(expected, n):
+    """Yield the typical mistakes of RDM, with their hints (see _hinted), for ``n`` units."""
+    yield 1 - expected, ": it is the correlation itself; the dissimilarity is one minus it"
+    yield (
+        lambda got: np.allclose(1 - got, (1 - expected) * (n - 1) / n, atol=1e-6),
+        ": the z-scores should use the 1/N standard deviation (zscore's default)",
+    )
+    yield (
+        lambda got: np.allclose(1 - got, (1 - expected) * n, atol=1e-4),
+        ": Z Z^T is a sum over the N units; divide it by N",
+    )
+    yield (
+        lambda got: not np.allclose(np.diag(got), 0, atol=1e-6),
+        ": its diagonal is not 0; is each row z-scored across units (axis=1)?",
+    )
 
 
 @_documented
@@ -103,10 +107,6 @@ def check_RDM(func):
 
 
 def _rdm_pair(case):
-    import numpy as np
-
-    from nma_dl.analysis import RDM
-
     rng = np.random.default_rng(10 + case)
     a = _responses(case)
     b = a + [0.5, 2.0, 5.0][case] * rng.normal(size=a.shape)  # the same stimuli, noisier
@@ -114,12 +114,8 @@ def _rdm_pair(case):
 
 
 def _correlate_case(func, case):
-    import numpy as np
-
-    from nma_dl.analysis import correlate_rdms as reference
-
     rdm1, rdm2 = _rdm_pair(case)
-    expected = reference(rdm1, rdm2)
+    expected = correlate_rdms(rdm1, rdm2)
     got = _call("correlate_rdms", func, rdm1.copy(), rdm2.copy())
     got = _as_array(got, "the correlation")
     if got.shape != ():
@@ -128,13 +124,12 @@ def _correlate_case(func, case):
             "keep the whole np.corrcoef matrix instead of its [0, 1] entry?)"
         )
     got = float(got)
-    if abs(got - expected) <= 1e-6:
-        return
-    hint = ""
-    if abs(got - float(np.corrcoef(rdm1.ravel(), rdm2.ravel())[0, 1])) <= 1e-6:
-        hint = ": it includes the diagonal; use only the entries above it"
-    got_text, expected_text = _two_numbers(got, expected)
-    raise _Mismatch(f"the correlation is {got_text}, expected {expected_text}{hint}")
+    with_diagonal = float(np.corrcoef(rdm1.ravel(), rdm2.ravel())[0, 1])
+    hints = [(with_diagonal, ": it includes the diagonal; use only the entries above it")]
+    with _hinted(got, hints, same=lambda value, candidate: abs(value - candidate) <= 1e-6):
+        if not abs(got - expected) <= 1e-6:  # NaN too
+            got_text, expected_text = _two_numbers(got, expected)
+            raise _Mismatch(f"the correlation is {got_text}, expected {expected_text}")
 
 
 @_documented
@@ -170,8 +165,6 @@ _PREFERRED_DRAWS = range(3)
 
 
 def _tuning_curves(case):
-    import numpy as np
-
     rng = np.random.default_rng(case)
     theta = np.arange(360)
     preferred = rng.integers(0, 360, 8)
@@ -181,11 +174,6 @@ def _tuning_curves(case):
 
 
 def _preferred_case(func, case):
-    import numpy as np
-    import torch
-
-    from nma_dl import preferred_orientation
-
     resp = _tuning_curves(case)
     expected = preferred_orientation(resp)
     got = _call("preferred_orientation", func, torch.tensor(resp, dtype=torch.float32))
@@ -201,19 +189,13 @@ def _preferred_case(func, case):
             f"it returned an array of shape {got.shape}, expected {expected.shape} (one index "
             "per neuron, the argmax over stimuli)"
         )
-    if not np.array_equal(got, expected):
-        raise _Mismatch(
-            f"{int((got != expected).sum())} of {len(expected)} indices differ"
-            f"{_preferred_hint(func, got, resp)}"
-        )
+    with _hinted(got, _preferred_mistakes(func, resp), same=np.array_equal):
+        if not np.array_equal(got, expected):
+            raise _Mismatch(f"{int((got != expected).sum())} of {len(expected)} indices differ")
 
 
 def _original_preferred(resp):
     """Give the original course's answers: gaussian_filter1d's default boundary, 'reflect'."""
-    import numpy as np
-
-    from nma_dl import preferred_orientation
-
     # The student smooths the float32 tensor the check passes; the reference smooths float64.
     return [
         preferred_orientation(data, mode="reflect") for data in (resp, resp.astype(np.float32))
@@ -222,9 +204,6 @@ def _original_preferred(resp):
 
 def _is_original(func):
     """Whether ``func`` gives the original course's answer on every draw of the check."""
-    import numpy as np
-    import torch
-
     for case in _PREFERRED_DRAWS:
         resp = _tuning_curves(case)
         try:
@@ -238,28 +217,29 @@ def _is_original(func):
     return True
 
 
-def _preferred_hint(func, got, resp):
-    """Say what a wrong answer equals: the original course's, another boundary, no smoothing."""
-    import numpy as np
+def _preferred_mistakes(func, resp):
+    """Yield what a wrong answer may be: the original course's, another boundary, no smoothing.
 
-    from nma_dl import preferred_orientation
-
+    Pairs of a typical mistake and its hint, as :func:`_hinted` reads them.
+    """
     # Reflecting, nearest and mirror agree on some draws: only an answer that reflects on all
     # of them is the original course's.
-    if _is_original(func):
-        return (
-            ": that is the original course's answer (gaussian_filter1d's default, "
-            "mode='reflect'); this course asks for mode='wrap' because orientation is circular "
-            "(359° is next to 0°), and reflecting at the ends moves peaks near 0° and 360°"
+    yield (
+        lambda got: _is_original(func),
+        ": that is the original course's answer (gaussian_filter1d's default, "
+        "mode='reflect'); this course asks for mode='wrap' because orientation is circular "
+        "(359° is next to 0°), and reflecting at the ends moves peaks near 0° and 360°",
+    )
+    for mode in ("reflect", "nearest", "mirror", "constant"):
+        yield (
+            preferred_orientation(resp, mode=mode),
+            ": orientation is circular, so smooth with mode='wrap'",
         )
-    modes = ("reflect", "nearest", "mirror", "constant")
-    if any(np.array_equal(got, preferred_orientation(resp, mode=mode)) for mode in modes):
-        return ": orientation is circular, so smooth with mode='wrap'"
-    if np.array_equal(got, resp.argmax(axis=0)):
-        return ": smooth the tuning curves before taking the argmax"
-    if np.array_equal(got, preferred_orientation(resp).argsort()):
-        return ": return the preferred orientations, not their argsort"
-    return ""
+    yield resp.argmax(axis=0), ": smooth the tuning curves before taking the argmax"
+    yield (
+        preferred_orientation(resp).argsort(),
+        ": return the preferred orientations, not their argsort",
+    )
 
 
 @_documented

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from functools import partial
 
-from nma_dl.checks._core import (
+import torch
+import torch.nn.functional as F
+
+from nma_dl.checks._compare import (
     _build,
-    _call,
-    _close,
     _compare_tensor,
-    _documented,
+    _hinted,
     _load_parameters,
-    _Mismatch,
     _not_an_instance,
-    _require_callable,
-    _run,
 )
+from nma_dl.checks._core import _call, _documented, _Mismatch, _require_callable, _run
+from nma_dl.convolution import conv_weights
+from nma_dl.models.cnn import CNN
+from nma_dl.models.conv import ConvolutionalLayer
+from nma_dl.stimuli import filters
 
 __all__ = ["check_ConvolutionalLayer", "check_conv2d", "check_conv_weights", "check_max_pool"]
 
@@ -28,26 +31,21 @@ _CONV_CASES = [((5, 6), (3, 3)), ((8, 7), (5, 3)), ((4, 4), (1, 1)), ((9, 10), (
 
 
 def _conv_case(func, image_shape, kernel_shape):
-    import torch
-    import torch.nn.functional as F
-
     image, kernel = torch.randn(image_shape), torch.randn(kernel_shape)
     expected = F.conv2d(image[None, None], kernel[None, None], padding="same")[0, 0]
     got = _call("conv2d", func, image.clone(), kernel.clone())
-    try:
+    flipped = F.conv2d(image[None, None], kernel.flip(0, 1)[None, None], padding="same")[0, 0]
+    valid = F.conv2d(image[None, None], kernel[None, None])[0, 0]
+    hints = [
+        (
+            flipped,
+            "; it equals the result with the kernel flipped: PyTorch's convolution does not "
+            "flip it (it is a cross-correlation)",
+        ),
+        (valid, "; it equals the unpadded ('valid') result: pad with K // 2 zeros on each side"),
+    ]
+    with _hinted(got, hints):
         _compare_tensor(got, expected, "the output")
-    except _Mismatch as mismatch:
-        hint = ""
-        flipped = F.conv2d(image[None, None], kernel.flip(0, 1)[None, None], padding="same")
-        valid = F.conv2d(image[None, None], kernel[None, None])[0, 0]
-        if _close(got, flipped[0, 0], 1e-4, 1e-5):
-            hint = (
-                "; it equals the result with the kernel flipped: PyTorch's convolution does "
-                "not flip it (it is a cross-correlation)"
-            )
-        elif _close(got, valid, 1e-4, 1e-5):
-            hint = "; it equals the unpadded ('valid') result: pad with K // 2 zeros on each side"
-        raise _Mismatch(f"{mismatch}{hint}") from None
 
 
 @_documented
@@ -79,10 +77,6 @@ def check_conv2d(func):
 
 
 def _layer_with_filters_case(cls, c_in, c_out, K, shape, example):
-    import torch
-
-    from nma_dl import ConvolutionalLayer, filters
-
     weights = filters(c_out, K) if example else torch.randn(c_out, c_in, K, K)
     what = f"ConvolutionalLayer({c_in}, {c_out}, {K}, filters=...)"
     layer = _build(what, cls, c_in, c_out, K, filters=weights.clone())
@@ -92,13 +86,23 @@ def _layer_with_filters_case(cls, c_in, c_out, K, shape, example):
     with torch.no_grad():
         expected = reference(s)
         got = _call("its forward", layer, s.clone())
-        try:
+        hints = [
+            (
+                lambda got: (
+                    isinstance(got, torch.Tensor) and got.shape[-2:] != expected.shape[-2:]
+                ),
+                "; with padding K // 2 the output keeps the input's height and width",
+            )
+        ]
+        with _hinted(got, hints):
             _compare_tensor(got, expected, "the output")
-        except _Mismatch as mismatch:
-            hint = ""
-            if isinstance(got, torch.Tensor) and got.shape[-2:] != expected.shape[-2:]:
-                hint = "; with padding K // 2 the output keeps the input's height and width"
-            raise _Mismatch(f"{mismatch}{hint}") from None
+
+
+# What the layer's parameters are to hold, said when one differs from the reference's.
+_PARAMETER_HINTS = {
+    "conv.weight": ": use the given filters as the weights",
+    "conv.bias": ": the biases should all be zero",
+}
 
 
 def _load_parameters_exactly(layer, reference):
@@ -107,21 +111,12 @@ def _load_parameters_exactly(layer, reference):
     for name, wanted in reference.named_parameters():
         if name not in params:
             raise _Mismatch(f"the layer has no parameter {name} (call the Conv2d self.conv)")
-        try:
-            _compare_tensor(params[name].detach(), wanted.detach(), f"its {name}", exact=True)
-        except _Mismatch as mismatch:
-            hint = {
-                "conv.weight": ": use the given filters as the weights",
-                "conv.bias": ": the biases should all be zero",
-            }.get(name, "")
-            raise _Mismatch(f"{mismatch}{hint}") from None
+        got = params[name].detach()
+        with _hinted(got, [(lambda _: True, _PARAMETER_HINTS.get(name, ""))]):
+            _compare_tensor(got, wanted.detach(), f"its {name}", exact=True)
 
 
 def _layer_random_case(cls, c_in, c_out, K, shape):
-    import torch
-
-    from nma_dl import ConvolutionalLayer
-
     layer = _build(f"ConvolutionalLayer({c_in}, {c_out}, {K})", cls, c_in, c_out, K)
     reference = ConvolutionalLayer(c_in, c_out, K)
     _load_parameters(layer, reference, "the layer")
@@ -180,26 +175,23 @@ _POOL_CASES = [((6, 8), 2), ((3, 7, 11), 3), ((2, 3, 12, 16), 4), ((5, 5), 1)]
 
 
 def _pool_case(func, shape, K):
-    import torch
-    import torch.nn.functional as F
-
     x = torch.randn(shape)
     batch = x if x.ndim > 2 else x[None]  # max_pool2d wants (C, H, W) or (N, C, H, W)
     expected = F.max_pool2d(batch, K).reshape(*shape[:-2], shape[-2] // K, shape[-1] // K)
     got = _call(f"max_pool(x, {K})", func, x.clone(), K)
-    try:
+    hints = [
+        (
+            F.avg_pool2d(batch, K).reshape(expected.shape),
+            "; it equals the mean of each block, not its maximum",
+        ),
+        (
+            lambda got: isinstance(got, torch.Tensor) and got.shape == expected.shape,
+            "; the shape is right but not the values: does each block hold K x K "
+            "neighbouring pixels? (reshape to (..., H // K, K, W // K, K))",
+        ),
+    ]
+    with _hinted(got, hints):
         _compare_tensor(got, expected, "the output")
-    except _Mismatch as mismatch:
-        hint = ""
-        average = F.avg_pool2d(batch, K).reshape(expected.shape)
-        if _close(got, average, 1e-4, 1e-5):
-            hint = "; it equals the mean of each block, not its maximum"
-        elif isinstance(got, torch.Tensor) and got.shape == expected.shape:
-            hint = (
-                "; the shape is right but not the values: does each block hold K x K "
-                "neighbouring pixels? (reshape to (..., H // K, K, W // K, K))"
-            )
-        raise _Mismatch(f"{mismatch}{hint}") from None
 
 
 @_documented
@@ -232,10 +224,6 @@ def check_max_pool(func):
 
 
 def _weights_case(func, make_layer):
-    import torch
-
-    from nma_dl import conv_weights
-
     layer = make_layer()
     expected = conv_weights(layer).clone()
     got = _call("conv_weights(layer)", func, layer)
@@ -246,24 +234,25 @@ def _weights_case(func, make_layer):
             "the tensor still requires gradients: take it out of the autograd graph, so that "
             "it can be plotted"
         )
-    try:
+    with _hinted(got, _weights_mistakes(layer, expected)):
         _compare_tensor(got, expected, "the result", exact=True)
-    except _Mismatch as mismatch:
-        hint = ""
-        bias = layer.conv.bias
-        if isinstance(got, torch.Tensor) and bias is not None and got.shape == bias.shape:
-            hint = "; these are the biases (one per channel), not the kernels"
-        elif isinstance(got, torch.Tensor) and got.numel() == expected.numel():
-            hint = "; keep the weight's shape (c_out, c_in, K, K), as plot_weights expects"
-        raise _Mismatch(f"{mismatch}{hint}") from None
+
+
+def _weights_mistakes(layer, expected):
+    """Yield the typical mistakes of conv_weights, with their hints (see _hinted)."""
+    bias = layer.conv.bias  # read only now: the student's code was given the layer itself
+    yield (
+        lambda got: isinstance(got, torch.Tensor) and bias is not None and got.shape == bias.shape,
+        "; these are the biases (one per channel), not the kernels",
+    )
+    yield (
+        lambda got: isinstance(got, torch.Tensor) and got.numel() == expected.numel(),
+        "; keep the weight's shape (c_out, c_in, K, K), as plot_weights expects",
+    )
 
 
 def _layer_maker(c_in, c_out, K, with_filters):
     def make():
-        import torch
-
-        from nma_dl import ConvolutionalLayer, filters
-
         weights = filters(c_out, K) if with_filters else None
         layer = ConvolutionalLayer(c_in, c_out, K, filters=weights)
         with torch.no_grad():  # random biases too, so that they cannot pass for the weights
@@ -274,8 +263,6 @@ def _layer_maker(c_in, c_out, K, with_filters):
 
 
 def _cnn_maker():
-    from nma_dl import CNN
-
     return CNN(16, 24)
 
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from functools import partial
 
+import torch
+
+from nma_dl.checks._compare import _compare_tensor, _hinted, _unpack
 from nma_dl.checks._core import (
-    _SEED,
     _call,
-    _compare_tensor,
     _documented,
     _kind,
     _Mismatch,
     _ordinal,
     _require_callable,
     _run,
-    _seed_all,
-    _unpack,
 )
+from nma_dl.checks._sandbox import _SEED, _seed_all
+from nma_dl.data.toy import shuffle_and_split_data
 
 __all__ = ["check_shuffle_and_split_data"]
 
@@ -26,31 +27,13 @@ _SPLIT_CASES = [(10, 2021), (23, 0), (7, 5)]  # (samples, seed)
 
 
 def _split_case(func, n, seed):
-    import torch
-
-    from nma_dl import shuffle_and_split_data as reference
-
     # Every sample's features and label identify it, so any mix-up shows.
     X = torch.arange(2 * n, dtype=torch.float32).reshape(n, 2)
     y = torch.arange(n)
-    expected = reference(X, y, seed)
+    expected = shuffle_and_split_data(X, y, seed)
     call = f"shuffle_and_split_data(X, y, seed={seed})"
     got = _unpack(_call(call, func, X.clone(), y.clone(), seed=seed), _SPLIT_NAMES, call)
-    for index, name in enumerate(_SPLIT_NAMES):
-        value, wanted = got[index], expected[index]
-        if not isinstance(value, torch.Tensor):
-            raise _Mismatch(f"{name} is {_kind(value)}, expected a torch.Tensor")
-        if value.shape != wanted.shape:
-            what = f"{name} ({_ordinal(index + 1)} returned value)"
-            # As many samples (or a single number): only the whole shapes tell the two apart.
-            if value.ndim == 0 or len(value) == len(wanted):
-                raise _Mismatch(
-                    f"{what} has shape {tuple(value.shape)}, expected {tuple(wanted.shape)}"
-                )
-            hint = ""
-            if index == 0 and len(value) == len(expected[2]):
-                hint = ": the test set should be the smaller part, returned first"
-            raise _Mismatch(f"{what} has {len(value)} samples, expected {len(wanted)}{hint}")
+    _compare_sizes(got, expected)
     # The split must depend on the seed alone, not on the global random state.
     _seed_all(_SEED - 1)
     again = _unpack(_call(call, func, X.clone(), y.clone(), seed=seed), _SPLIT_NAMES, call)
@@ -71,6 +54,30 @@ def _split_case(func, n, seed):
             f"{name} ({_ordinal(index + 1)} returned value)",
             exact=True,
         )
+
+
+def _compare_sizes(got, expected):
+    """Check that the four returned values are tensors of the reference's shapes."""
+    # Returned first, the training set: as many samples as the reference's X_train.
+    train_first = [
+        (
+            lambda value: len(value) == len(expected[2]),
+            ": the test set should be the smaller part, returned first",
+        )
+    ]
+    for index, name in enumerate(_SPLIT_NAMES):
+        value, wanted = got[index], expected[index]
+        if not isinstance(value, torch.Tensor):
+            raise _Mismatch(f"{name} is {_kind(value)}, expected a torch.Tensor")
+        if value.shape != wanted.shape:
+            what = f"{name} ({_ordinal(index + 1)} returned value)"
+            # As many samples (or a single number): only the whole shapes tell the two apart.
+            if value.ndim == 0 or len(value) == len(wanted):
+                raise _Mismatch(
+                    f"{what} has shape {tuple(value.shape)}, expected {tuple(wanted.shape)}"
+                )
+            with _hinted(value, train_first if index == 0 else []):
+                raise _Mismatch(f"{what} has {len(value)} samples, expected {len(wanted)}")
 
 
 @_documented

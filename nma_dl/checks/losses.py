@@ -5,22 +5,24 @@ from __future__ import annotations
 import math
 from functools import partial
 
+import torch
+import torch.nn.functional as F
+
+from nma_dl.checks._compare import _compare_tensor, _hinted
 from nma_dl.checks._core import (
     _call,
-    _compare_tensor,
     _describe,
     _documented,
     _Mismatch,
     _require_callable,
     _run,
 )
+from nma_dl.losses import cross_entropy_loss, regularized_loss
 
 __all__ = ["check_cross_entropy_loss", "check_regularized_loss"]
 
 
 def _cross_entropy_data(case):
-    import torch
-
     if case == "tutorial":
         x = torch.tensor([[10.0, 1.0, -1.0, -20.0], [10.0, 10.0, 2.0, -10.0]])
         return x, torch.tensor([0, 1])
@@ -30,39 +32,15 @@ def _cross_entropy_data(case):
 
 
 def _cross_entropy_case(func, case):
-    import torch
-
-    from nma_dl import cross_entropy_loss as reference
-
     x, labels = _cross_entropy_data(case)
-    n = len(labels)
     x_ref = x.clone().requires_grad_(True)
-    expected = reference(x_ref, labels)
+    expected = cross_entropy_loss(x_ref, labels)
     (expected_grad,) = torch.autograd.grad(expected, x_ref)
     x_student = x.clone().requires_grad_(True)
     got = _call("cross_entropy_loss", func, x_student, labels.clone())
-    try:
+    mistakes = _cross_entropy_mistakes(case, expected, len(labels))
+    with _hinted(got, mistakes, same=partial(_same_number, expected=expected)):
         _compare_tensor(got, expected.detach(), "the loss")
-    except _Mismatch as mismatch:
-        hint = ""
-        if isinstance(got, torch.Tensor) and got.shape == expected.shape:
-            value, wanted = float(got.detach()), float(expected)
-            if case == "large" and not math.isfinite(value):
-                # Right on the first two cases, broken only by large logits: the formula
-                # computed as written (exp, then log), which is what the original course did.
-                hint = (
-                    "; that is the original course's answer (the formula computed as written); "
-                    "this course asks for the log-sum-exp trick because exp() of a logit above "
-                    "about 88.7 overflows float32 to inf (and below about -104 underflows to "
-                    "0), so logits in the thousands give inf or NaN"
-                )
-            elif math.isclose(value, n * wanted, rel_tol=1e-3):
-                hint = f"; it is {n} times the reference's: is it the mean over the batch?"
-            elif math.isclose(value, -wanted, rel_tol=1e-3):
-                hint = "; it has the opposite sign"
-        elif isinstance(got, torch.Tensor) and tuple(got.shape) == (n,):
-            hint = ": one loss per sample, where the average over the batch is wanted"
-        raise _Mismatch(f"{mismatch}{hint}") from None
     if not got.requires_grad:
         raise _Mismatch(
             "the loss is right but not connected to x (it has no gradient): compute it with "
@@ -73,6 +51,46 @@ def _cross_entropy_case(func, case):
     except RuntimeError as error:
         raise _Mismatch(f"its gradient could not be computed ({_describe(error)})") from None
     _compare_tensor(grad, expected_grad, "the gradient of the loss with respect to x")
+
+
+def _as_number(got, expected):
+    """Return ``got`` as a float if it is a tensor of the shape of ``expected``, else None."""
+    if isinstance(got, torch.Tensor) and got.shape == expected.shape:
+        return float(got.detach())
+    return None
+
+
+def _same_number(got, candidate, expected):
+    """Whether ``got`` is a tensor shaped like ``expected`` within 0.1% of ``candidate``."""
+    number = _as_number(got, expected)
+    return number is not None and math.isclose(number, candidate, rel_tol=1e-3)
+
+
+def _overflowed(got, expected):
+    """Whether ``got`` is a tensor shaped like ``expected`` holding inf or NaN."""
+    number = _as_number(got, expected)
+    return number is not None and not math.isfinite(number)
+
+
+def _cross_entropy_mistakes(case, expected, n):
+    """Yield the typical mistakes of cross_entropy_loss on ``n`` samples, with their hints."""
+    if case == "large":
+        # Right on the first two cases, broken only by large logits: the formula computed as
+        # written (exp, then log), which is what the original course did.
+        yield (
+            lambda got: _overflowed(got, expected),
+            "; that is the original course's answer (the formula computed as written); this "
+            "course asks for the log-sum-exp trick because exp() of a logit above about 88.7 "
+            "overflows float32 to inf (and below about -104 underflows to 0), so logits in the "
+            "thousands give inf or NaN",
+        )
+    wanted = float(expected)
+    yield n * wanted, f"; it is {n} times the reference's: is it the mean over the batch?"
+    yield -wanted, "; it has the opposite sign"
+    yield (
+        lambda got: isinstance(got, torch.Tensor) and tuple(got.shape) == (n,),
+        ": one loss per sample, where the average over the batch is wanted",
+    )
 
 
 @_documented
@@ -115,10 +133,6 @@ def check_cross_entropy_loss(func):
 
 
 def _regularized_case(func, L2_penalty, L1_penalty):
-    import torch
-
-    from nma_dl import regularized_loss
-
     output = torch.log_softmax(torch.randn(6, 4), dim=1)
     target = torch.randint(0, 4, (6,))
     weights = torch.randn(3, 5)
@@ -130,28 +144,38 @@ def _regularized_case(func, L2_penalty, L1_penalty):
     got = _call(
         "regularized_loss", func, output.clone(), target.clone(), w_student, L2_penalty, L1_penalty
     )
-    try:
+    mistakes = _regularized_mistakes(output, target, weights, L2_penalty, L1_penalty)
+    with _hinted(got, mistakes, same=_near_number):
         _compare_tensor(got, expected.detach(), "the loss")
-    except _Mismatch as mismatch:
-        hint = ""
-        if isinstance(got, torch.Tensor) and got.numel() == 1:
-            value = float(got.detach())
-            nll = float(torch.nn.functional.nll_loss(output, target))
-            l2, l1 = float(weights.square().sum()), float(weights.abs().sum())
-            if abs(value - (nll + L1_penalty * l2 + L2_penalty * l1)) < 1e-4:
-                hint = "; the two penalties are swapped"
-            elif abs(value - (nll + L2_penalty * l2)) < 1e-4 and L1_penalty:
-                hint = "; the L1 term is missing"
-            elif abs(value - (nll + L1_penalty * l1)) < 1e-4 and L2_penalty:
-                hint = "; the L2 term is missing"
-            elif abs(value - (nll + L2_penalty * l2**0.5 + L1_penalty * l1)) < 1e-4:
-                hint = "; the L2 penalty is the sum of squares, not the norm"
-        raise _Mismatch(f"{mismatch}{hint}") from None
     if L2_penalty or L1_penalty:
         if not got.requires_grad:
             raise _Mismatch("the penalties are not connected to weights (no gradient)")
         (grad,) = torch.autograd.grad(got, w_student)
         _compare_tensor(grad, expected_grad, "the gradient with respect to weights")
+
+
+def _near_number(got, candidate):
+    """Whether ``got`` is a tensor of one number within 1e-4 of ``candidate``."""
+    return (
+        isinstance(got, torch.Tensor)
+        and got.numel() == 1
+        and abs(float(got.detach()) - candidate) < 1e-4
+    )
+
+
+def _regularized_mistakes(output, target, weights, L2_penalty, L1_penalty):
+    """Yield the losses typical mistakes of regularized_loss give, with their hints."""
+    nll = float(F.nll_loss(output, target))
+    l2, l1 = float(weights.square().sum()), float(weights.abs().sum())
+    yield nll + L1_penalty * l2 + L2_penalty * l1, "; the two penalties are swapped"
+    if L1_penalty:
+        yield nll + L2_penalty * l2, "; the L1 term is missing"
+    if L2_penalty:
+        yield nll + L1_penalty * l1, "; the L2 term is missing"
+    yield (
+        nll + L2_penalty * l2**0.5 + L1_penalty * l1,
+        "; the L2 penalty is the sum of squares, not the norm",
+    )
 
 
 @_documented

@@ -8,21 +8,22 @@ from __future__ import annotations
 import math
 from functools import partial
 
-from nma_dl.checks._core import (
+import torch
+
+from nma_dl.checks._compare import (
     _build,
-    _call,
-    _close,
     _compare_tensor,
-    _documented,
+    _hinted,
     _load_parameters,
-    _Mismatch,
+    _missing_parameters,
     _not_an_instance,
-    _ordinal,
-    _require_callable,
-    _run,
     _same_layout,
     _unpack,
 )
+from nma_dl.checks._core import _call, _documented, _ordinal, _require_callable, _run
+from nma_dl.models.conv import ConvFC
+from nma_dl.models.decoders import DeepNetReLU, DeepNetSoftmax
+from nma_dl.models.mlp import Net, approximate_function, parse_activation
 
 __all__ = [
     "check_ConvFC",
@@ -38,10 +39,6 @@ _DEEPNET_CASES = [(5, 4, (6, 5)), (3, 8, (1, 3)), (7, 2, (7,))]
 
 
 def _deepnet_case(cls, n_inputs, n_hidden, shape):
-    import torch
-
-    from nma_dl import DeepNetReLU
-
     what = f"DeepNetReLU({n_inputs}, {n_hidden})"
     net = _build(what, cls, n_inputs, n_hidden)
     reference = DeepNetReLU(n_inputs, n_hidden)
@@ -51,29 +48,27 @@ def _deepnet_case(cls, n_inputs, n_hidden, shape):
     with torch.no_grad():
         expected = reference(r)
         got = _call("its forward", net, r.clone())
-        try:
+        linear = reference.out_layer(reference.in_layer(r))
+        hints = [
+            (
+                linear,
+                "; it equals the output of the same network without an activation function: "
+                "where does the non-linearity go?",
+            ),
+            (
+                torch.relu(expected),
+                "; it is never negative, unlike the reference's: which layer does the ReLU "
+                "belong to?",
+            ),
+            (
+                torch.relu(linear),
+                "; it equals the same network with its ReLU moved from the hidden layer to the "
+                "output: the non-linearity shapes the hidden units, and the output, a linear "
+                "read-out of them, may be negative",
+            ),
+        ]
+        with _hinted(got, hints):
             _compare_tensor(got, expected, "the output")
-        except _Mismatch as mismatch:
-            linear = reference.out_layer(reference.in_layer(r))
-            if _close(got, linear, 1e-4, 1e-5):
-                hint = (
-                    "; it equals the output of the same network without an activation "
-                    "function: where does the non-linearity go?"
-                )
-            elif _close(got, torch.relu(expected), 1e-4, 1e-5):
-                hint = (
-                    "; it is never negative, unlike the reference's: which layer does the "
-                    "ReLU belong to?"
-                )
-            elif _close(got, torch.relu(linear), 1e-4, 1e-5):
-                hint = (
-                    "; it equals the same network with its ReLU moved from the hidden layer to "
-                    "the output: the non-linearity shapes the hidden units, and the output, a "
-                    "linear read-out of them, may be negative"
-                )
-            else:
-                hint = ""
-            raise _Mismatch(f"{mismatch}{hint}") from None
 
 
 @_documented
@@ -111,8 +106,6 @@ def check_DeepNetReLU(cls):
 
 
 def _approximation_data(case):
-    import torch
-
     if case == "sine":  # the tutorial's own: ten samples of a sine on [0, 2 pi]
         x = torch.linspace(0, 2 * math.pi, 10).view(-1, 1)
         return x, torch.sin(x)
@@ -123,26 +116,26 @@ def _approximation_data(case):
 
 
 def _approximation_case(func, case):
-    from nma_dl import approximate_function as reference
-
     x_train, y_train = _approximation_data(case)
     names = ("y_hat", "relu_acts", "x")
-    expected = reference(x_train, y_train)
+    expected = approximate_function(x_train, y_train)
     got = _unpack(
         _call("approximate_function", func, x_train.clone(), y_train.clone()),
         names,
         "approximate_function",
     )
+    # y_hat laid out right, once x and relu_acts match: the rest of the formula is at fault.
+    y_hat_hints = [
+        (
+            lambda y_hat: _same_layout(y_hat, expected[0]),
+            "; x and relu_acts match, so look at the combination weights and the sum",
+        )
+    ]
     # Checked from cause to effect: the axis, then the ReLUs on it, then their weighted sum.
     for index in (2, 1, 0):
         what = f"{names[index]} ({_ordinal(index + 1)} returned value)"
-        try:
+        with _hinted(got[index], y_hat_hints if index == 0 else []):
             _compare_tensor(got[index], expected[index], what, rtol=1e-4, atol=1e-4)
-        except _Mismatch as mismatch:
-            hint = ""
-            if index == 0 and _same_layout(got[0], expected[0]):
-                hint = "; x and relu_acts match, so look at the combination weights and the sum"
-            raise _Mismatch(f"{mismatch}{hint}") from None
 
 
 @_documented
@@ -189,17 +182,13 @@ _NET_CASES = [
 ]
 
 
-def _shared_activation_hint(missing):
-    if all(".Activation_" in name for name in missing):
-        return ": does every hidden layer get an activation module of its own?"
-    return ""
+def _shares_activations(net, reference):
+    """Whether the parameters ``net`` lacks are all PReLUs', as when layers share one module."""
+    missing = _missing_parameters(net, reference)
+    return bool(missing) and all(".Activation_" in name for name in missing)
 
 
 def _net_case(cls, actv, n_in, hidden, n_out, shape):
-    import torch
-
-    from nma_dl import Net, parse_activation
-
     what = f"Net({actv!r}, {n_in}, {hidden}, {n_out})"
     net = _build(
         what,
@@ -210,18 +199,19 @@ def _net_case(cls, actv, n_in, hidden, n_out, shape):
         output_feature_num=n_out,
     )
     reference = Net(actv, n_in, list(hidden), n_out)
-    _load_parameters(net, reference, "the network", _shared_activation_hint)
+    shared = (
+        lambda net: _shares_activations(net, reference),
+        ": does every hidden layer get an activation module of its own?",
+    )
+    with _hinted(net, [shared]):
+        _load_parameters(net, reference, "the network")
     x = 2 * torch.randn(shape)
     with torch.no_grad():
         expected = reference(x)
         got = _call("its forward", net, x.clone())
-        try:
+        hint = "; it went through the activation after the last layer too"
+        with _hinted(got, [(parse_activation(actv)(expected), hint)]):
             _compare_tensor(got, expected, "the output")
-        except _Mismatch as mismatch:
-            hint = ""
-            if _close(got, parse_activation(actv)(expected), 1e-4, 1e-5):
-                hint = "; it went through the activation after the last layer too"
-            raise _Mismatch(f"{mismatch}{hint}") from None
 
 
 @_documented
@@ -263,10 +253,6 @@ def check_Net(cls):
 
 
 def _softmax_case(cls, n_inputs, n_hidden, n_classes):
-    import torch
-
-    from nma_dl import DeepNetSoftmax
-
     what = f"DeepNetSoftmax({n_inputs}, {n_hidden}, {n_classes})"
     net = _build(what, cls, n_inputs, n_hidden, n_classes)
     reference = DeepNetSoftmax(n_inputs, n_hidden, n_classes)
@@ -275,19 +261,20 @@ def _softmax_case(cls, n_inputs, n_hidden, n_classes):
     with torch.no_grad():
         expected = reference(r)
         got = _call("its forward", net, r.clone())
-        try:
+        scores = reference.out_layer(torch.relu(reference.in_layer(r)))
+        hints = [
+            (
+                torch.softmax(scores, dim=1),
+                "; these are probabilities: the loss nn.NLLLoss wants their logarithm",
+            ),
+            (scores, "; the scores are not normalised into log probabilities"),
+            (
+                torch.log_softmax(scores, dim=0),
+                "; normalised over the stimuli: each row (dim=1) should sum to 1",
+            ),
+        ]
+        with _hinted(got, hints):
             _compare_tensor(got, expected, "the output")
-        except _Mismatch as mismatch:
-            scores = reference.out_layer(torch.relu(reference.in_layer(r)))
-            if _close(got, torch.softmax(scores, dim=1), 1e-4, 1e-5):
-                hint = "; these are probabilities: the loss nn.NLLLoss wants their logarithm"
-            elif _close(got, scores, 1e-4, 1e-5):
-                hint = "; the scores are not normalised into log probabilities"
-            elif _close(got, torch.log_softmax(scores, dim=0), 1e-4, 1e-5):
-                hint = "; normalised over the stimuli: each row (dim=1) should sum to 1"
-            else:
-                hint = ""
-            raise _Mismatch(f"{mismatch}{hint}") from None
 
 
 @_documented
@@ -314,18 +301,15 @@ def check_DeepNetSoftmax(cls):
 
 
 def _convfc_case(cls, n_neurons, c_out, K, height, width):
-    import torch
-
-    from nma_dl import ConvFC
-
     what = f"ConvFC({n_neurons}, c_out={c_out}, K={K}, b={height * width})"
     net = _build(what, cls, n_neurons, c_out=c_out, K=K, b=height * width)
     reference = ConvFC(n_neurons, c_out=c_out, K=K, b=height * width)
-
-    def hint(missing):
-        return " (add the linear layer self.out_layer)" if "out_layer.weight" in missing else ""
-
-    _load_parameters(net, reference, "the network", hint)
+    no_out_layer = (
+        lambda net: "out_layer.weight" in _missing_parameters(net, reference),
+        " (add the linear layer self.out_layer)",
+    )
+    with _hinted(net, [no_out_layer]):
+        _load_parameters(net, reference, "the network")
     s = torch.randn(4, 1, height, width)
     with torch.no_grad():
         _compare_tensor(_call("its forward", net, s.clone()), reference(s), "the output")

@@ -7,15 +7,12 @@ import math
 import numbers
 from functools import partial
 
-from nma_dl.checks._core import (
-    _call,
-    _documented,
-    _kind,
-    _max_difference,
-    _Mismatch,
-    _require_callable,
-    _run,
-)
+import torch
+
+from nma_dl.checks._compare import _max_difference
+from nma_dl.checks._core import _call, _documented, _kind, _Mismatch, _require_callable, _run
+from nma_dl.models.decoders import DeepNetReLU
+from nma_dl.training import train
 
 __all__ = ["check_train"]
 
@@ -51,17 +48,13 @@ def _losses_hint(got, expected):
     )
 
 
-def _train_case(func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate):
-    import torch
-
-    from nma_dl import DeepNetReLU
-    from nma_dl import train as reference
-
+def _train_both(func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate):
+    """Train one network with ``func``, a copy with the reference; return both and the losses."""
     data = torch.randn(n_samples, n_inputs)
     labels = torch.randn(n_samples, 1)
     net = DeepNetReLU(n_inputs, n_hidden)
     reference_net = copy.deepcopy(net)  # the same initial state for both
-    expected = reference(
+    expected = train(
         reference_net,
         torch.nn.MSELoss(),
         data,
@@ -69,9 +62,8 @@ def _train_case(func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate):
         n_epochs=n_epochs,
         learning_rate=learning_rate,
     )
-    call = "train"
     got = _call(
-        call,
+        "train",
         func,
         net,
         torch.nn.MSELoss(),
@@ -80,12 +72,19 @@ def _train_case(func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate):
         n_epochs=n_epochs,
         learning_rate=learning_rate,
     )
+    return got, expected, net, reference_net
+
+
+def _train_case(func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate):
+    got, expected, net, reference_net = _train_both(
+        func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate
+    )
     if not isinstance(got, (list, tuple)):
         raise _Mismatch(
-            f"{call} returned {_kind(got)}, expected a list with the loss of each iteration"
+            f"train returned {_kind(got)}, expected a list with the loss of each iteration"
         )
     if len(got) != n_epochs:
-        raise _Mismatch(f"{call} returned {len(got)} losses for {n_epochs} iterations")
+        raise _Mismatch(f"train returned {len(got)} losses for {n_epochs} iterations")
     for value in got:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise _Mismatch(
