@@ -17,6 +17,7 @@ Each call receives the function (``f``, looked up on ``nma_dl`` at run time) and
 valid inputs (``k``), so a row changes one thing from a valid call.
 """
 
+import inspect
 import io
 import math
 import re
@@ -29,6 +30,7 @@ import torch
 from torch import nn
 
 import nma_dl
+import nma_dl.checks
 
 _nan = float("nan")
 
@@ -1405,49 +1407,6 @@ CASES = {
         _row("phase negative", lambda f, k: f(0, -10), ValueError, "phase"),
         _row("phase str", lambda f, k: f(0, "90"), TypeError, "phase"),
     ],
-    # ---- checks: an answer that cannot be called is the one error a check raises ----
-    "check_DeepNetReLU": [
-        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
-        _row("cls None", lambda f, k: f(None), TypeError, "cls"),
-        _row("cls str (the name, not the object)", lambda f, k: f("cls"), TypeError, "cls"),
-    ],
-    "check_conv2d": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
-    ],
-    "check_max_pool": [
-        _row("func None", lambda f, k: f(None), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
-    ],
-    "check_ConvolutionalLayer": [
-        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
-        _row("cls str (the name, not the object)", lambda f, k: f("cls"), TypeError, "cls"),
-    ],
-    "check_train": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func None", lambda f, k: f(None), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
-    ],
-    "check_approximate_function": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func None", lambda f, k: f(None), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
-    ],
-    "check_Net": [
-        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
-        _row("cls None", lambda f, k: f(None), TypeError, "cls"),
-        _row("cls str (the name, not the object)", lambda f, k: f("cls"), TypeError, "cls"),
-    ],
-    "check_cross_entropy_loss": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func None", lambda f, k: f(None), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
-    ],
-    "check_shuffle_and_split_data": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func None", lambda f, k: f(None), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
-    ],
     # ---- the encoding-model tutorial: CNN, RSA, figures, widget, checks ----
     "tilt_range": [
         _row(
@@ -1601,20 +1560,6 @@ CASES = {
             ValueError,
             "notes",
         ),
-    ],
-    "check_conv_weights": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
-    ],
-    "check_RDM": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func None", lambda f, k: f(None), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
-    ],
-    "check_correlate_rdms": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func None", lambda f, k: f(None), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
     ],
     # ---- the bonus tutorial (W1D5 Tutorial 4) ----
     "preferred_orientation": [
@@ -1853,23 +1798,24 @@ CASES = {
             "resp_test",
         ),
     ],
-    "check_preferred_orientation": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func None", lambda f, k: f(None), TypeError, "func"),
-    ],
-    "check_DeepNetSoftmax": [
-        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
-        _row("cls None", lambda f, k: f(None), TypeError, "cls"),
-    ],
-    "check_regularized_loss": [
-        _row("func int", lambda f, k: f(3), TypeError, "func"),
-        _row("func str (the name, not the object)", lambda f, k: f("func"), TypeError, "func"),
-    ],
-    "check_ConvFC": [
-        _row("cls int", lambda f, k: f(3), TypeError, "cls"),
-        _row("cls None", lambda f, k: f(None), TypeError, "cls"),
-    ],
 }
+
+
+def _check_rows(check):
+    """A self-check's rows: an answer that cannot be called is the one error a check raises."""
+    arg = next(iter(inspect.signature(check).parameters))  # ``func`` or ``cls``
+    return [
+        _row(f"{arg} int", lambda f, k: f(3), TypeError, arg),
+        _row(f"{arg} None", lambda f, k: f(None), TypeError, arg),
+        _row(f"{arg} str (the name, not the object)", lambda f, k, a=arg: f(a), TypeError, arg),
+    ]
+
+
+# Every self-check of nma_dl.checks.__all__ gets the same three rows, generated, so a new check
+# cannot be forgotten.
+for _name in nma_dl.checks.__all__:
+    if _name.startswith("check_"):
+        CASES.setdefault(_name, []).extend(_check_rows(getattr(nma_dl.checks, _name)))
 
 # Public functions of nma_dl's modules that nma_dl does not re-export, checked here too.
 MODULE_CASES = {
@@ -2605,8 +2551,6 @@ def test_every_public_function_has_bad_inputs():
 
 def test_the_table_is_not_trivially_small():
     # Every callable taking arguments has at least two rows; argument-less ones have one.
-    import inspect
-
     thin = []
     for name in _public_callables():
         value = getattr(nma_dl, name)
