@@ -24,11 +24,13 @@ __all__ = [
     "MAX_SEED",
     "MEMORY_LIMIT_VAR",
     "STEPS_LIMIT_VAR",
+    "tensor_to_numpy",
     "validate_column",
     "validate_device",
     "validate_instance",
     "validate_int",
     "validate_memory",
+    "validate_not_meta",
     "validate_number",
     "validate_real",
     "validate_real_dtype",
@@ -469,6 +471,76 @@ def validate_real_dtype(value, name):
         real = not (value.is_complex() or value.dtype == torch.bool)
     if not real:
         raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
+
+
+def validate_not_meta(value, name):
+    """Check that a tensor holds values: a meta tensor has a shape but no numbers.
+
+    ``torch.empty(3, device="meta")`` (and a network built on that device) computes shapes
+    without memory; every copy or reduction of it fails deep in torch, naming nothing.
+
+    Parameters
+    ----------
+    value : torch.Tensor
+        The argument.
+    name : str
+        The argument's name.
+
+    Raises
+    ------
+    ValueError
+        ``"<name> must hold numbers, got a meta tensor (device='meta': a shape without
+        values); make it on 'cpu' or 'cuda' instead"``.
+    """
+    if value.is_meta:
+        raise ValueError(
+            f"{name} must hold numbers, got a meta tensor (device='meta': a shape without "
+            f"values); make it on 'cpu' or 'cuda' instead"
+        )
+
+
+def tensor_to_numpy(value, name):
+    """Return a tensor's values as a NumPy array, detached from autograd and on the CPU.
+
+    What ``value.detach().cpu().numpy()`` gives, also for the tensors it refuses with an error
+    that names nothing: a sparse tensor is made dense, a quantized one dequantized, and a
+    floating-point dtype NumPy lacks (``torch.bfloat16``, the float8 types) becomes float32,
+    which holds each of their values exactly. Other dtypes are kept (checking them is the
+    caller's business).
+
+    Parameters
+    ----------
+    value : torch.Tensor
+        The argument.
+    name : str
+        The argument's name.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values (sharing memory with ``value`` where ``.numpy()`` would).
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is a meta tensor (:func:`validate_not_meta`).
+    """
+    import torch
+
+    validate_not_meta(value, name)
+    value = value.detach()
+    if value.layout != torch.strided:
+        value = value.to_dense()
+    if value.is_quantized:
+        value = value.dequantize()
+    value = value.resolve_conj().resolve_neg().cpu()
+    if value.is_floating_point() and value.dtype not in (
+        torch.float16,
+        torch.float32,
+        torch.float64,
+    ):
+        value = value.float()
+    return value.numpy()
 
 
 def validate_pair(first, second, names):

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nma_dl._validate import validate_instance, validate_int, validate_tensor
+from nma_dl._validate import validate_instance, validate_int, validate_memory, validate_tensor
 from nma_dl.stimuli import gabor
 
 __all__ = ["conv2d", "conv_weights", "count_parameters", "max_pool", "simple_and_complex_cells"]
@@ -51,7 +51,9 @@ def conv2d(image, kernel):
     image : torch.Tensor
         (H, W) floating-point image.
     kernel : torch.Tensor
-        (K_h, K_w) kernel of the image's dtype; both sizes odd.
+        (K_h, K_w) kernel of the image's dtype and device; both sizes odd. The windows of the
+        image take ``K_h * K_w`` times its memory, within the limit of
+        :func:`nma_dl._validate.validate_memory`.
 
     Returns
     -------
@@ -75,7 +77,18 @@ def conv2d(image, kernel):
         )
     if kernel.dtype != image.dtype:
         raise TypeError(f"kernel must have the image's dtype {image.dtype}, got {kernel.dtype}")
+    if kernel.device != image.device:
+        raise ValueError(
+            f"kernel must be on the image's device {image.device}, got {kernel.device} (move "
+            f"it with kernel.to({str(image.device)!r}))"
+        )
     height, width = image.shape
+    # unfold copies every K_h x K_w window: the image's size times the kernel's.
+    validate_memory(
+        image.element_size() * (k_h * k_w + 1) * (height + k_h) * (width + k_w),
+        f"conv2d(image of {height} x {width}, kernel of {k_h} x {k_w}) (every window of the "
+        f"image under the kernel, as a column)",
+    )
     padded = F.pad(image, (k_w // 2, k_w // 2, k_h // 2, k_h // 2))
     # every K_h x K_w window as a column, one per output pixel: (K_h * K_w, H * W)
     windows = F.unfold(padded[None, None], (k_h, k_w))[0]

@@ -13,12 +13,14 @@ import torch
 
 from nma_dl._validate import (
     require,
+    tensor_to_numpy,
     validate_column,
     validate_instance,
     validate_int,
     validate_memory,
     validate_real,
     validate_real_dtype,
+    validate_steps,
 )
 
 __all__ = ["filters", "gabor", "grating", "stimulus_class"]
@@ -54,7 +56,7 @@ def stimulus_class(ori, n_classes):
     n_classes = validate_int(n_classes, "n_classes", minimum=1)
     validate_memory(8 * (n_classes + 1), f"stimulus_class(n_classes={n_classes}) (its bin edges)")
     validate_instance(ori, (torch.Tensor, np.ndarray), "ori", "a torch.Tensor or numpy array")
-    values = ori.detach().cpu().numpy() if isinstance(ori, torch.Tensor) else ori
+    values = tensor_to_numpy(ori, "ori") if isinstance(ori, torch.Tensor) else ori
     validate_column(values, "ori")
     validate_real_dtype(values, "ori")
     values = values.reshape(-1)
@@ -91,7 +93,9 @@ def grating(angle, sf=1 / 28, res=0.1, patch=False, *, phase=0.0):
         Spatial frequency in radians per pixel of the full-size (``res=1``) image.
     res : float, default=0.1
         Resolution: the image has ``round(480 res)`` x ``round(640 res)`` pixels (48 x 64 at
-        0.1, 12 x 16 at 0.025). Must give at least one pixel each way.
+        0.1, 12 x 16 at 0.025). Must give at least one pixel each way, and an image within
+        the memory limit of :func:`nma_dl._validate.validate_memory` (about 64 bytes a pixel
+        while drawing: ``res`` up to about 14 under the default 4 GB).
     patch : bool, default=False
         If true, the grating fills only a disk of diameter ``640 res / 3`` centered at 3/4 of
         the width (elsewhere the image is 0, mid-grey), and its phase is shifted by 0.1 rad as
@@ -121,6 +125,10 @@ def grating(angle, sf=1 / 28, res=0.1, patch=False, *, phase=0.0):
     phase = validate_real(phase, "phase")
     height, width = (round(n * res) for n in GRATING_FULL_SIZE)
     require(min(height, width) >= 1, "res", "large enough for a 1-pixel image (>= 1/960)", res)
+    # The pixel grids, the wave and the image: about eight float64 arrays of the image's size.
+    validate_memory(
+        64.0 * height * width, f"grating(res={res!r}) (an image of {height} x {width} pixels)"
+    )
 
     # Reduce the orientation to [-90, 90): angle + 180 is the same grating with the opposite
     # phase, and the reduction makes +90 and -90 exactly equal, not equal up to rounding.
@@ -167,9 +175,11 @@ def filters(out_channels=6, K=7):
     Parameters
     ----------
     out_channels : int, default=6
-        Number of filters, at least 2 (the center-surround pair).
+        Number of filters, at least 2 (the center-surround pair); at most 1e5 (the limit of
+        :func:`nma_dl._validate.validate_steps`, a kernel counting as 100 of its steps).
     K : int, default=7
         Kernel size in pixels, a positive odd int, so that each kernel has a center pixel.
+        The kernels must fit in the memory limit of :func:`nma_dl._validate.validate_memory`.
 
     Returns
     -------
@@ -188,6 +198,16 @@ def filters(out_channels=6, K=7):
     out_channels = validate_int(out_channels, "out_channels", minimum=2)
     K = validate_int(K, "K", minimum=1, bound="a positive odd int")
     require(K % 2 == 1, "K", "a positive odd int", K)
+    validate_steps(
+        _KERNEL_COST * out_channels,
+        f"filters(out_channels={out_channels}) (a Python loop making out_channels kernels, "
+        f"each counted as {_KERNEL_COST} steps)",
+    )
+    # The stacked kernels twice (float64, then float32), and one kernel's temporaries.
+    validate_memory(
+        12.0 * out_channels * K * K + _KERNEL_BYTES * K * K,
+        f"filters(out_channels={out_channels}, K={K}) ({out_channels} kernels of {K} x {K})",
+    )
     rows, cols = _kernel_grid(K)
     r2 = rows**2 + cols**2
     center = _gaussian(r2, FILTER_SIGMAS["center"]) - 0.5 * _gaussian(
@@ -214,7 +234,9 @@ def gabor(K, angle, wavelength, sigma, phase=0.0):
     Parameters
     ----------
     K : int
-        Kernel size, a positive odd int.
+        Kernel size, a positive odd int, within the memory limit of
+        :func:`nma_dl._validate.validate_memory` (about 64 bytes a pixel while it is made:
+        ``K`` up to about 7,900 under the default 4 GB).
     angle : float
         Preferred grating orientation in degrees (from vertical).
     wavelength : float
@@ -236,11 +258,20 @@ def gabor(K, angle, wavelength, sigma, phase=0.0):
     """
     K = validate_int(K, "K", minimum=1, bound="a positive odd int")
     require(K % 2 == 1, "K", "a positive odd int", K)
+    validate_memory(_KERNEL_BYTES * K * K, f"gabor(K={K}) (a kernel of {K} x {K})")
     angle = validate_real(angle, "angle")
     wavelength = validate_real(wavelength, "wavelength", minimum=0, exclusive=True)
     sigma = validate_real(sigma, "sigma", minimum=0, exclusive=True)
     phase = validate_real(phase, "phase")
     return torch.from_numpy(_gabor(K, angle, wavelength, sigma, phase).astype(np.float32))
+
+
+#: Bytes a K x K kernel takes while it is made, per pixel: its grids and temporaries, about
+#: eight float64 arrays.
+_KERNEL_BYTES = 64.0
+#: What making one kernel (a dozen NumPy operations) counts for in the limit of
+#: :func:`nma_dl._validate.validate_steps`: the default limit of 1e7 allows 1e5 kernels.
+_KERNEL_COST = 100
 
 
 def _kernel_grid(K):

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from nma_dl._validate import require, validate_instance, validate_int
+from nma_dl._validate import require, tensor_to_numpy, validate_instance, validate_int
 from nma_dl.plotting.style import _to_numpy
 
 __all__ = [
@@ -28,6 +28,8 @@ def _channels(channels, n_channels, name="channels"):
         return list(range(n_channels))
     if isinstance(channels, (int, np.integer)) and not isinstance(channels, bool):
         channels = [channels]
+    if hasattr(channels, "detach"):  # a tensor: np.asarray fails on bfloat16 and meta ones
+        channels = tensor_to_numpy(channels, name)
     channels = [validate_int(c, name, minimum=0) for c in np.asarray(channels).ravel().tolist()]
     require(len(channels) > 0, name, "a non-empty list of channel indices", channels)
     bad = [c for c in channels if c >= n_channels]

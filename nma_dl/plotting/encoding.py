@@ -9,7 +9,7 @@ two halves of the trials and, optionally, predicted.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nma_dl.plotting.style import _as_vector, _matrix, _validate_axes
+from nma_dl.plotting.style import _as_vector, _matrix, _to_numpy, _validate_axes
 
 __all__ = ["plot_encoder_tuning", "plot_prediction", "plot_training_curves"]
 
@@ -72,6 +72,17 @@ def plot_prediction(ax, y_pred, y_train, y_test, stimuli=None):
     ax.set(xlabel=xlabel, ylabel="response")
 
 
+def _is_mask(values):
+    """Whether ``values`` holds booleans (an array, a tensor or a list of them)."""
+    if hasattr(values, "dtype"):
+        return str(values.dtype) in ("bool", "torch.bool")
+    return (
+        isinstance(values, (list, tuple))
+        and len(values) > 0
+        and all(isinstance(v, (bool, np.bool_)) for v in values)
+    )
+
+
 def plot_encoder_tuning(stimuli, resp_train, resp_test, neurons, y_pred=None):
     """Tuning curves (train and test halves) of a few neurons, with predictions if given.
 
@@ -99,9 +110,25 @@ def plot_encoder_tuning(stimuli, resp_train, resp_test, neurons, y_pred=None):
             "resp_train, resp_test (and y_pred) must have the same shape (n_stimuli, n_neurons) "
             f"with n_stimuli = len(stimuli) = {len(stimuli)}"
         )
-    neurons = [int(n) for n in np.atleast_1d(neurons)]
-    if not neurons or min(neurons) < 0 or max(neurons) >= resp_train.shape[1]:
-        raise ValueError(f"neurons must be indices in [0, {resp_train.shape[1] - 1}]")
+    if _is_mask(neurons):
+        raise TypeError(
+            "neurons must be indices of neurons, got a boolean mask (its True/False would be "
+            "read as neurons 1 and 0); pass np.flatnonzero(mask)"
+        )
+    indices = _to_numpy(neurons, "neurons").reshape(-1)
+    # int() would silently truncate 2.5 (or NaN fail unnamed): indices must be whole numbers.
+    if (
+        not indices.size
+        or not np.all(np.isfinite(indices))
+        or np.any(indices != np.round(indices))
+        or indices.min() < 0
+        or indices.max() >= resp_train.shape[1]
+    ):
+        raise ValueError(
+            f"neurons must be indices in [0, {resp_train.shape[1] - 1}], got "
+            f"{np.array2string(indices, threshold=10, separator=', ')}"
+        )
+    neurons = [int(n) for n in indices]
     n_rows = -(-len(neurons) // 5)
     fig, axs = plt.subplots(n_rows, 5, figsize=(15, 2.4 * n_rows + 0.6), squeeze=False)
     for ax, neuron in zip(axs.flat, neurons, strict=False):

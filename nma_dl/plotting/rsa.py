@@ -195,7 +195,13 @@ def plot_resp_lowd(resp_dict, ori, n_pca=20, random_state=0):
     fig, axs = _panels(len(resps), size=4.5)
     for ax, (label, resp) in zip(axs, resps.items(), strict=True):
         x = _validate_ori(ori, resp.shape[0])
-        lowd = reduce_dimensions(resp, n_pca=n_pca, random_state=random_state)
+        try:
+            lowd = reduce_dimensions(resp, n_pca=n_pca, random_state=random_state)
+        except ValueError as error:
+            if not str(error).startswith("resp"):
+                raise
+            # reduce_dimensions names its own argument; here it is an entry of resp_dict
+            raise ValueError(f"resp_dict[{label!r}]: {error}") from None
         points = ax.scatter(lowd[:, 0], lowd[:, 1], c=x, cmap=ORI_CMAP, vmin=-90, vmax=90, s=12)
         ax.set(title=label, xlabel="dimension 1", ylabel="dimension 2")
         ax.set(xticks=[], yticks=[])

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from nma_dl._validate import validate_instance
+from nma_dl._validate import tensor_to_numpy, validate_instance
 
 __all__ = ["identity_line", "use_course_style"]
 
@@ -33,20 +33,33 @@ _REFERENCE_GREY = "0.7"
 
 
 def _to_numpy(values, name):
-    """Return ``values`` as a float ndarray; tensors are detached and moved to the CPU."""
+    """Return ``values`` as a float ndarray; tensors are detached and moved to the CPU.
+
+    Tensors of every real dtype are taken (bfloat16 too); a meta tensor (no values), complex
+    numbers (whose imaginary part a float array would silently drop), dates and ``None``
+    (which NumPy would turn into NaN) are refused, naming ``name``.
+    """
     if hasattr(values, "detach"):  # a torch tensor, recognised without importing torch
-        values = values.detach().cpu().numpy()
+        values = tensor_to_numpy(values, name)
     elif isinstance(values, (list, tuple)):
         # a list of per-iteration losses may hold 0-d tensors (``loss`` instead of ``loss.item()``)
-        values = [v.detach().cpu().numpy() if hasattr(v, "detach") else v for v in values]
+        values = [tensor_to_numpy(v, name) if hasattr(v, "detach") else v for v in values]
+    not_numeric = TypeError(
+        f"{name} must be numeric (array, tensor or sequence of numbers); "
+        f"got {type(values).__name__}"
+    )
     try:
-        array = np.asarray(values, dtype=float)
+        array = np.asarray(values)
+    except (TypeError, ValueError):  # a ragged list
+        raise not_numeric from None
+    if array.dtype.kind in "cmM":
+        raise TypeError(f"{name} must hold real numbers; got dtype {array.dtype}")
+    if array.dtype.kind == "O" and any(v is None for v in array.ravel()):
+        raise TypeError(f"{name} must hold numbers; got None among them")
+    try:
+        return np.asarray(array, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be numeric (array, tensor or sequence of numbers); "
-            f"got {type(values).__name__}"
-        ) from None
-    return array
+        raise not_numeric from None
 
 
 def _as_vector(values, name, *, allow_nan=False):
