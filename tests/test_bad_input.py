@@ -2354,6 +2354,168 @@ def _nan_net():
     return net
 
 
+# Reliability round 3 (analysis, plotting, stimuli, convolution): crashes, hangs, meta tensors.
+_RELIABILITY3_ANALYSIS = {
+    "RDM": [
+        _row(
+            "resp.T: 23589 neurons as rows",
+            lambda f, k: f(np.ones((23589, 180), np.float32)),
+            ValueError,
+            "resp",
+        ),
+        _row("resp meta", lambda f, k: f(torch.empty(4, 3, device="meta")), ValueError, "resp"),
+    ],
+    "correlate_rdms": [
+        _row(
+            "rdm2 meta",
+            lambda f, k: f(np.eye(3), torch.empty(3, 3, device="meta")),
+            ValueError,
+            "rdm2",
+        ),
+    ],
+    "reduce_dimensions": [
+        _row("resp all zeros (dead ReLUs)", lambda f, k: f(np.zeros((8, 3))), ValueError, "resp"),
+        _row("resp meta", lambda f, k: f(torch.empty(8, 3, device="meta")), ValueError, "resp"),
+    ],
+    "preferred_orientation": [
+        _row("sigma 1e9", lambda f, k: f(np.zeros((4, 2)), 1e9), ValueError, "sigma"),
+        _row(
+            "sigma 1e6 on 360 x 2000",
+            lambda f, k: f(np.zeros((360, 2000)), 1e6),
+            ValueError,
+            "sigma",
+        ),
+        _row("resp meta", lambda f, k: f(torch.empty(4, 2, device="meta")), ValueError, "resp"),
+    ],
+    "get_hidden_activity": [
+        _row(
+            "stimuli bfloat16",
+            lambda f, k: f(nn.Sequential(k.net), k.resp.bfloat16(), ["0"]),
+            TypeError,
+            "stimuli",
+        ),
+        _row(
+            "stimuli meta",
+            lambda f, k: f(nn.Sequential(k.net), torch.empty(10, 3, device="meta"), ["0"]),
+            ValueError,
+            "stimuli",
+        ),
+        _row(
+            "one stimulus, 1-D",
+            lambda f, k: f(nn.Sequential(k.net), k.resp[0], ["0"]),
+            ValueError,
+            "stimuli",
+        ),
+        _row(
+            "a layer that never runs",
+            lambda f, k: f(
+                (lambda net: (net[0].add_module("extra", nn.Linear(1, 1)), net)[1])(
+                    nn.Sequential(k.net)
+                ),
+                k.resp,
+                ["0.extra"],
+            ),
+            ValueError,
+            "layer_labels",
+        ),
+        _row(
+            "a layer that runs twice",
+            lambda f, k: (
+                lambda relu: f(
+                    nn.Sequential(nn.Linear(3, 3), relu, nn.Linear(3, 3), relu), k.resp, ["1"]
+                )
+            )(nn.ReLU()),
+            ValueError,
+            "layer_labels",
+        ),
+        _row(
+            "a layer with tuple output",
+            lambda f, k: f(nn.Sequential(nn.LSTM(3, 4)), k.resp, ["0"]),
+            TypeError,
+            "layer_labels",
+        ),
+        _row(
+            "net meta",
+            lambda f, k: f(nn.Sequential(nn.Linear(3, 1, device="meta")), k.resp, ["0"]),
+            ValueError,
+            r"\bnet\b",
+        ),
+    ],
+    "stimulus_class": [
+        _row("ori meta", lambda f, k: f(torch.empty(3, 1, device="meta"), 4), ValueError, "ori"),
+    ],
+    "conv2d": [
+        _row(
+            "kernel on another device",
+            lambda f, k: f(torch.ones(5, 5), torch.empty(3, 3, device="meta")),
+            ValueError,
+            "kernel",
+        ),
+        _row(
+            "3000 x 3000 image, 101 x 101 kernel",
+            lambda f, k: f(torch.zeros(3000, 3000), torch.zeros(101, 101)),
+            ValueError,
+            "image",
+        ),
+    ],
+    "grating": [_row("res 1000", lambda f, k: f(0, res=1000), ValueError, "res")],
+    "gabor": [_row("K 100001", lambda f, k: f(100001, 0, 10, 2), ValueError, "K")],
+    "filters": [
+        _row("out_channels 1e7", lambda f, k: f(out_channels=10**7), ValueError, "out_channels")
+    ],
+    "simple_and_complex_cells": [
+        _row("K 100001", lambda f, k: f(torch.zeros(1, 8, 8), K=100001), ValueError, "K"),
+    ],
+    "plot_train_loss": [
+        _row("complex losses", lambda f, k: f(np.ones(3) + 1j), TypeError, "train_loss"),
+        _row(
+            "meta losses", lambda f, k: f(torch.empty(3, device="meta")), ValueError, "train_loss"
+        ),
+    ],
+    "plot_multiple_rdm": [
+        _row("a complex RDM", lambda f, k: f({"a": np.eye(3) * 1j}), TypeError, "rdm_dict"),
+    ],
+    "plot_tuning": [
+        _row(
+            "None among the responses",
+            lambda f, k: f({"a": np.full((4, 2), None)}, np.arange(4.0)),
+            TypeError,
+            "resp_dict",
+        ),
+    ],
+    "plot_resp_lowd": [
+        _row(
+            "a layer of dead ReLUs (all zeros)",
+            lambda f, k: f({"fc": np.zeros((8, 3))}, np.arange(8.0)),
+            ValueError,
+            "resp_dict",
+        ),
+    ],
+    "plot_encoder_tuning": [
+        _row(
+            "neurons 1.5",
+            lambda f, k: f(np.arange(4.0), np.ones((4, 3)), np.ones((4, 3)), [1.5]),
+            ValueError,
+            "neurons",
+        ),
+        _row(
+            "neurons a boolean mask",
+            lambda f, k: f(np.arange(4.0), np.ones((4, 3)), np.ones((4, 3)), np.ones(3, bool)),
+            TypeError,
+            "neurons",
+        ),
+    ],
+    "plot_weights": [
+        _row(
+            "channels meta",
+            lambda f, k: f(np.ones((2, 1, 3, 3)), channels=torch.empty(1, device="meta")),
+            ValueError,
+            "channels",
+        ),
+    ],
+}
+
+
 _RELIABILITY3_CASES = {
     "get_data": [
         _row("n_stim 1e9", lambda f, k: f(10**9, k.resp, k.stimuli), ValueError, "n_stim"),
@@ -2457,10 +2619,9 @@ _RELIABILITY3_CASES = {
             "NMA_DL_CHECK_TIMEOUT",
         ),
     ],
-    # ANALYSIS_ROWS
 }
 
-for _table in (_RELIABILITY3_CASES, _RELIABILITY3_TRAINING):
+for _table in (_RELIABILITY3_CASES, _RELIABILITY3_TRAINING, _RELIABILITY3_ANALYSIS):
     for _name, _rows in _table.items():
         CASES.setdefault(_name, []).extend(_rows)
 
