@@ -34,15 +34,17 @@ if it fails. It is refused when the server announces more than the file's
 streams into a temporary ``.<name>.<random>.part`` file that is checked (MD5)
 and renamed into place, so the cache never holds a partial file. Temporary
 files that a killed process left behind are removed at the next download.
-One lock file per cache folder (``.nma_dl.lock``, ``fcntl`` on POSIX,
-``msvcrt`` on Windows) makes concurrent processes download a file, or
-generate the surrogate, once: the others wait and then read the finished file
-(after two seconds of waiting, one line says for what, where and for how long at most).
+One lock file per cache folder (``.nma_dl.lock``, a :mod:`filelock` lock: ``flock`` on
+POSIX, ``msvcrt`` on Windows, released by the kernel when its process dies) makes concurrent
+processes download a file, or generate the surrogate, once: the others wait and then read the
+finished file (after two seconds of waiting, one line says for what, where and for how long at
+most).
 Cache files get the permissions of the user's umask. Only regular files are opened in
 the cache: a directory, FIFO, socket or device where a cache file belongs is a
-:class:`CacheError` that names it and says to remove it (a FIFO would block the read). A
-surrogate file that is present and valid is used even where the other one is missing
-and the folder is read-only (a shared cache).
+:class:`CacheError` that names it and says to remove it (a FIFO would block the read), and so
+is a symbolic link in place of the lock file (never followed). A surrogate file that is
+present and valid is used even where the other one is missing and the folder is read-only (a
+shared cache).
 
 Command line: ``python -m nma_dl.data prepare [--source auto|osf|synthetic]``
 (:func:`main`) fetches both files into the cache once and prints their paths.
@@ -64,8 +66,10 @@ import urllib.error
 import urllib.request
 import warnings
 
+import filelock
 import numpy as np
 import pooch
+from tqdm.auto import tqdm
 
 from nma_dl._validate import env_number, require, validate_instance
 from nma_dl.data import surrogate
@@ -134,9 +138,10 @@ _MAX_DEADLINE = 86400.0
 _CHUNK = 1 << 20
 _LOCK_NAME = ".nma_dl.lock"
 # Seconds a process waits for another one generating the surrogate, and after how many seconds
-# of waiting for the lock it says so (once).
+# of waiting for the lock it says so (once); it tries the lock every _LOCK_POLL seconds.
 _SURROGATE_LOCK_WAIT = 600.0
 _WAIT_NOTICE_AFTER = 2.0
+_LOCK_POLL = 0.05
 _MAX_SIDECAR_BYTES = 1 << 16  # a sidecar holds a few short fields
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # Files already warned about in this process (auto mode warns once per file).
@@ -285,6 +290,7 @@ def _kind_of(mode):
         (stat.S_ISCHR, "a character device"),
         (stat.S_ISBLK, "a block device"),
         (stat.S_ISREG, "a file"),
+        (stat.S_ISLNK, "a symbolic link"),  # from os.lstat: only the lock file is never followed
     )
     return next((words for test, words in kinds if test(mode)), "no regular file")
 
@@ -325,28 +331,24 @@ def _check_regular(folder, path):
     return True
 
 
-def _open_regular(folder, path, *, create=False):
-    """Open the regular file ``path`` in binary mode, never opening (and hanging on) anything else.
+def _open_regular(folder, path):
+    """Open the regular file ``path`` to read it (binary), never opening anything else.
 
     The kind is checked before opening (:func:`_check_regular`: a device is not even opened) and
     again on the open file, opened non-blocking: a FIFO swapped in meanwhile is refused instead
-    of blocking. Without ``create`` the file is read (``"rb"``) and a missing one raises
-    :class:`FileNotFoundError`, as :func:`open` does; with it, it is opened as ``"a+b"`` would
-    open it, created if needed.
+    of blocking. A missing file raises :class:`FileNotFoundError`, as :func:`open` does.
     """
-    if not _check_regular(folder, path) and not create:
+    if not _check_regular(folder, path):
         raise FileNotFoundError(2, "No such file or directory", str(path))
-    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND if create else os.O_RDONLY
     nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to open
-    flags |= nonblocking | getattr(os, "O_BINARY", 0)
-    descriptor = os.open(path, flags, 0o666)  # the permissions open() gives a new file
+    descriptor = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
             raise _in_the_way(folder, path, mode)
         if nonblocking:
             os.set_blocking(descriptor, True)
-        return os.fdopen(descriptor, "a+b" if create else "rb")
+        return os.fdopen(descriptor, "rb")
     except BaseException:
         os.close(descriptor)
         raise
@@ -385,67 +387,50 @@ def _umask_mode():
 def _cache_lock(folder, wait, what):
     """Hold the cache folder's lock file; wait at most ``wait`` seconds for it.
 
-    Yields whether a real lock is held (False where neither fcntl nor msvcrt exists). After
-    :data:`_WAIT_NOTICE_AFTER` seconds of waiting, one line says for what (``what``, the file that
-    another process is downloading or preparing), where, and for how long at most.
+    Yields whether a real lock is held: False where the operating system locks no files (then
+    :mod:`filelock` has only its soft lock, a file whose mere presence locks, which a killed
+    process would leave behind for every later one to wait on). The lock itself is the kernel's
+    (``flock``, or ``msvcrt`` on Windows): it dies with its process, so a killed download blocks
+    no one. After :data:`_WAIT_NOTICE_AFTER` seconds of waiting, one line says for what
+    (``what``, the file that another process is downloading or preparing), where, and for how
+    long at most.
     """
-    try:
-        import fcntl
-    except ImportError:
-        fcntl = None
-    try:
-        import msvcrt
-    except ImportError:
-        msvcrt = None
-    if fcntl is None and msvcrt is None:
+    if not issubclass(filelock.FileLock, (filelock.UnixFileLock, filelock.WindowsFileLock)):
         yield False
         return
     path = folder / _LOCK_NAME
+    _check_regular(folder, path)  # a FIFO or folder in its place is named, never opened
+    # A link: filelock 4 refuses to follow it (ELOOP), filelock 3 truncates (O_TRUNC) its target.
+    if path.is_symlink():
+        raise _in_the_way(folder, path, os.lstat(path).st_mode)
+    lock = filelock.FileLock(path)
     try:
-        handle = _open_regular(folder, path, create=True)
-    except CacheError:
-        raise
+        try:
+            lock.acquire(timeout=min(wait, _WAIT_NOTICE_AFTER), poll_interval=_LOCK_POLL)
+        except filelock.Timeout:
+            if wait <= _WAIT_NOTICE_AFTER:
+                raise
+            print(
+                f"Waiting for another process that is downloading or preparing {what} in "
+                f"{str(folder)!r} (it holds the lock file {_LOCK_NAME}); waiting at most "
+                f"{wait:g} s.",
+                flush=True,
+            )
+            lock.acquire(timeout=wait - _WAIT_NOTICE_AFTER, poll_interval=_LOCK_POLL)
+    except filelock.Timeout as exc:
+        raise _local_fault(
+            folder,
+            f"waiting {wait:g} s for the lock file {_LOCK_NAME} failed (it stayed taken)",
+            f"another process (another notebook or a python -m nma_dl.data prepare) still "
+            f"holds the lock while downloading or preparing {what}; let it finish, or stop it, "
+            "then retry",
+        ) from exc
     except OSError as exc:
         raise _cache_error(folder, exc, f"opening the lock file {_LOCK_NAME}") from exc
-    with handle:
-        started = time.monotonic()
-        give_up, told = started + wait, False
-        while True:
-            try:
-                if fcntl is not None:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                else:
-                    handle.seek(0)
-                    msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-                break
-            except OSError as exc:
-                now = time.monotonic()
-                if now > give_up:
-                    raise _cache_error(
-                        folder,
-                        exc,
-                        f"waiting {wait:g} s for the lock file {_LOCK_NAME}",
-                        fix=f"another process (another notebook or a python -m nma_dl.data "
-                        f"prepare) still holds the lock while downloading or preparing {what}; "
-                        "let it finish, or stop it, then retry",
-                    ) from exc
-                if not told and now - started >= _WAIT_NOTICE_AFTER:
-                    told = True
-                    print(
-                        f"Waiting for another process that is downloading or preparing {what} "
-                        f"in {str(folder)!r} (it holds the lock file {_LOCK_NAME}); waiting at "
-                        f"most {wait:g} s.",
-                        flush=True,
-                    )
-                time.sleep(0.05)
-        try:
-            yield True
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-            else:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    try:
+        yield True
+    finally:
+        lock.release()
 
 
 def _is_temporary(path):
@@ -511,57 +496,11 @@ def _stream(entry, url, out, timeout, deadline):
     bytes); ``deadline`` bounds the whole download (checked between reads, so the total wait is
     at most ``deadline + timeout``).
     """
-    from tqdm.auto import tqdm
-
     started = time.monotonic()
-
-    def timed_out(received):
-        return TimeoutError(
-            f"the download took longer than {deadline:g} s ({received} bytes received; set "
-            "NMA_DL_DOWNLOAD_DEADLINE to wait longer)"
-        )
-
     try:
         with _open_url(url, min(timeout, deadline)) as response:
-            content_type = response.headers.get("Content-Type", "")
-            declared = response.headers.get("Content-Length")
-            declared = int(declared) if declared and declared.strip().isdigit() else None
-            if declared is not None and declared > entry.max_bytes:
-                raise DownloadError(
-                    f"the server announces {declared} bytes (Content-Length), far above the "
-                    f"size of {entry.name} (at most {entry.max_bytes} bytes); refused before "
-                    "writing anything"
-                )
-            chunk = response.read1(_CHUNK)
-            if "text/html" in content_type.lower() or _looks_like_html(chunk):
-                # The hash check would fail too, but this says why.
-                raise DownloadError(
-                    f"OSF answered a web page (HTML, Content-Type {content_type!r}) instead of "
-                    "the data file; the download link may have changed or OSF may be "
-                    "busy or down"
-                )
-            digest, received = hashlib.md5(), 0
-            with tqdm(
-                total=declared, unit="B", unit_scale=True, desc=entry.name, leave=False
-            ) as bar:
-                while chunk:
-                    received += len(chunk)
-                    if received > entry.max_bytes:
-                        raise DownloadError(
-                            f"the server sent more than {entry.max_bytes} bytes, far above the "
-                            f"size of {entry.name}; stopped"
-                        )
-                    try:
-                        out.write(chunk)
-                    except OSError as exc:  # disk full: a local fault, not the network's
-                        raise _cache_error(
-                            pathlib.Path(out.name).parent, exc, "writing the download"
-                        ) from exc
-                    digest.update(chunk)
-                    bar.update(len(chunk))
-                    if time.monotonic() - started > deadline:
-                        raise timed_out(received)
-                    chunk = response.read1(_CHUNK)
+            declared, chunk = _first_chunk(entry, response)
+            digest, received = _copy(entry, response, chunk, out, declared, started, deadline)
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, (TimeoutError, socket.timeout)):
             raise _silent_for(timeout) from exc
@@ -573,6 +512,78 @@ def _stream(entry, url, out, timeout, deadline):
     if declared is not None and received != declared:
         raise DownloadError(f"download truncated: received {received} of {declared} bytes")
     return digest.hexdigest()
+
+
+def _first_chunk(entry, response):
+    """Check the answer's headers and first bytes: ``(announced size or None, first chunk)``.
+
+    Raises
+    ------
+    DownloadError
+        Before anything is written, when the server announces more than ``entry.max_bytes``
+        or answers a web page.
+    """
+    content_type = response.headers.get("Content-Type", "")
+    declared = response.headers.get("Content-Length")
+    declared = int(declared) if declared and declared.strip().isdigit() else None
+    if declared is not None and declared > entry.max_bytes:
+        raise DownloadError(
+            f"the server announces {declared} bytes (Content-Length), far above the "
+            f"size of {entry.name} (at most {entry.max_bytes} bytes); refused before "
+            "writing anything"
+        )
+    chunk = response.read1(_CHUNK)
+    if "text/html" in content_type.lower() or _looks_like_html(chunk):
+        # The hash check would fail too, but this says why.
+        raise DownloadError(
+            f"OSF answered a web page (HTML, Content-Type {content_type!r}) instead of "
+            "the data file; the download link may have changed or OSF may be "
+            "busy or down"
+        )
+    return declared, chunk
+
+
+def _copy(entry, response, chunk, out, declared, started, deadline):
+    """Write ``chunk`` and the rest of ``response`` into ``out``, with a progress bar.
+
+    Returns
+    -------
+    tuple
+        ``(MD5 digest object, number of bytes received)``.
+
+    Raises
+    ------
+    DownloadError
+        When more than ``entry.max_bytes`` arrive.
+    CacheError
+        When ``out`` cannot be written (disk full).
+    TimeoutError
+        When the download has taken more than ``deadline`` seconds since ``started``.
+    """
+    digest, received = hashlib.md5(), 0
+    with tqdm(total=declared, unit="B", unit_scale=True, desc=entry.name, leave=False) as bar:
+        while chunk:
+            received += len(chunk)
+            if received > entry.max_bytes:
+                raise DownloadError(
+                    f"the server sent more than {entry.max_bytes} bytes, far above the "
+                    f"size of {entry.name}; stopped"
+                )
+            try:
+                out.write(chunk)
+            except OSError as exc:  # disk full: a local fault, not the network's
+                raise _cache_error(
+                    pathlib.Path(out.name).parent, exc, "writing the download"
+                ) from exc
+            digest.update(chunk)
+            bar.update(len(chunk))
+            if time.monotonic() - started > deadline:
+                raise TimeoutError(
+                    f"the download took longer than {deadline:g} s ({received} bytes received; "
+                    "set NMA_DL_DOWNLOAD_DEADLINE to wait longer)"
+                )
+            chunk = response.read1(_CHUNK)
+    return digest, received
 
 
 def _silent_for(timeout):
@@ -688,25 +699,31 @@ def _surrogate_path(name, folder=None):
             # Another process may have generated them while this one waited for the lock.
             missing = [entry for entry in FILES.values() if not is_valid(entry)]
             if missing:
-                files = surrogate.generate(surrogate.SEED)
-                try:
-                    for entry in missing:
-                        npz, arrays = folder / entry.name, files[entry.surrogate_key]
-                        _atomic_write(
-                            npz, lambda handle, arrays=arrays: np.savez(handle, **arrays)
-                        )
-                        sidecar = json.dumps({**stamp, "md5": _md5(npz)}, indent=1).encode()
-                        _atomic_write(
-                            folder / f"{entry.name}.json",
-                            lambda handle, text=sidecar: handle.write(text),
-                        )
-                except OSError as exc:
-                    raise _cache_error(folder, exc, "writing the surrogate") from exc
+                _write_surrogates(folder, missing, stamp)
     print(
         "NOTE: using the offline SURROGATE of the Stringer et al. 2021 V1 data (simulated, not "
         f"the real recordings) for {name}; numbers and figures differ from the real data."
     )
     return folder / name
+
+
+def _write_surrogates(folder, missing, stamp):
+    """Generate the surrogate and write the files of ``missing`` into ``folder``, with sidecars.
+
+    Each ``.npz`` and its JSON sidecar (``stamp`` and the file's MD5) is written atomically; an
+    OSError while writing becomes a :class:`CacheError`.
+    """
+    files = surrogate.generate(surrogate.SEED)
+    try:
+        for entry in missing:
+            npz, arrays = folder / entry.name, files[entry.surrogate_key]
+            _atomic_write(npz, lambda handle, arrays=arrays: np.savez(handle, **arrays))
+            sidecar = json.dumps({**stamp, "md5": _md5(npz)}, indent=1).encode()
+            _atomic_write(
+                folder / f"{entry.name}.json", lambda handle, text=sidecar: handle.write(text)
+            )
+    except OSError as exc:
+        raise _cache_error(folder, exc, "writing the surrogate") from exc
 
 
 def fetch(name, source=None):

@@ -129,7 +129,27 @@ def generate(seed=SEED, *, n_neurons=N_NEURONS, n_trials=N_TRIALS):
     n_neurons = _count(n_neurons, "n_neurons", 1)
     n_trials = _count(n_trials, "n_trials", 360)
     rng = np.random.default_rng(seed)
+    # The draws, in this order, are the generator's stream: the trials, the neurons, the noise.
+    counts, angle_sums, group_angle = _trial_groups(rng, n_trials)
+    signal = _tuning(group_angle, *_neurons(rng, n_neurons))
+    z_sums = _z_scored_sums(rng, signal, counts, n_trials)
+    del signal
+    return _binned_files(
+        z_sums.reshape(2, 360, n_neurons), counts.reshape(2, 360), angle_sums.reshape(2, 360)
+    )
 
+
+def _trial_groups(rng, n_trials):
+    """Draw the trials' directions and gather them in (half, 1-degree bin) groups.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(counts, angle_sums, group_angle)``, each of shape (720,): the number of trials of
+        each group, the sum of their directions and their mean direction (the bin's centre for
+        an empty group). Group ``g = half * 360 + bin``: rows 0-359 are half 0, rows 360-719
+        half 1.
+    """
     # Trials: one per 1-degree bin first, alternating between the two halves, so
     # no 1-degree bin and no (half, 6-degree bin) is ever empty; the rest uniform.
     n_extra = n_trials - 360
@@ -137,15 +157,24 @@ def generate(seed=SEED, *, n_neurons=N_NEURONS, n_trials=N_TRIALS):
     extra_half = np.zeros(n_extra, dtype=np.int64)
     extra_half[rng.permutation(n_extra)[: n_extra // 2]] = 1
     half = np.concatenate([np.arange(360) % 2, extra_half])
-    # Group g = half * 360 + 1-degree bin; rows 0-359 are half 0, rows 360-719 half 1.
     group = half * 360 + np.floor(theta).astype(np.int64)
     counts = np.bincount(group, minlength=720).astype(np.float64)
     angle_sums = np.bincount(group, weights=theta, minlength=720)
     # An empty group contributes nothing; give it the bin centre to avoid 0 / 0.
     centres = np.tile(np.arange(360) + 0.5, 2)
     group_angle = np.divide(angle_sums, counts, out=centres, where=counts > 0)
+    return counts, angle_sums, group_angle
 
-    # Neurons: type, preferred angle, width, gain and baseline.
+
+def _neurons(rng, n_neurons):
+    """Draw each neuron's type, preferred angle, width, gain and baseline.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(preferred, kappa, period, gain, baseline)``, each of shape (n_neurons,), in the
+        order :func:`_tuning` takes them; an untuned neuron has gain 0.
+    """
     kind = rng.random(n_neurons)
     period = np.where(kind < _FRACTION_ORIENTATION, 180.0, 360.0)
     tuned = kind < _FRACTION_ORIENTATION + _FRACTION_DIRECTION
@@ -154,10 +183,30 @@ def generate(seed=SEED, *, n_neurons=N_NEURONS, n_trials=N_TRIALS):
     gain = np.exp(np.log(_GAIN_MEDIAN) + _GAIN_LOG_SD * rng.standard_normal(n_neurons))
     gain = np.where(tuned, gain, 0.0)
     baseline = rng.uniform(*_BASELINE_RANGE, n_neurons)
+    return preferred, kappa, period, gain, baseline
 
+
+def _z_scored_sums(rng, signal, counts, n_trials):
+    """Draw the noise and return, per group, the sum of its trials' z-scored responses.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The generator, for the noise.
+    signal : numpy.ndarray
+        (720, n_neurons) float32 tuning-curve values at each group's mean direction.
+    counts : numpy.ndarray
+        (720,) trials per group.
+    n_trials : int
+        Number of trials in all.
+
+    Returns
+    -------
+    numpy.ndarray
+        (720, n_neurons) float32 sums, each trial's response z-scored per neuron over trials.
+    """
     # Sum of the responses of the trials in each group: n * f(angle) + noise sum,
     # where the sum of n unit Gaussians is one Gaussian with variance n.
-    signal = _tuning(group_angle, preferred, kappa, period, gain, baseline)
     n = counts.astype(np.float32)[:, None]
     noise = rng.standard_normal(signal.shape, dtype=np.float32)
     sums = n * signal + np.float32(_NOISE_SD) * np.sqrt(n) * noise
@@ -169,13 +218,25 @@ def generate(seed=SEED, *, n_neurons=N_NEURONS, n_trials=N_TRIALS):
     signal_mean = (n * signal).sum(axis=0, dtype=np.float64) / n_trials
     signal_var = (n * signal * signal).sum(axis=0, dtype=np.float64) / n_trials - signal_mean**2
     sd = np.sqrt(np.maximum(signal_var, 0.0) + _NOISE_SD**2)
-    del signal
-    z_sums = (sums - n * mean.astype(np.float32)) / sd.astype(np.float32)
-    z_sums = z_sums.reshape(2, 360, n_neurons)
-    del sums
-    counts = counts.reshape(2, 360)
-    angle_sums = angle_sums.reshape(2, 360)
+    return (sums - n * mean.astype(np.float32)) / sd.astype(np.float32)
 
+
+def _binned_files(z_sums, counts, angle_sums):
+    """Average the groups into the two files' bins.
+
+    Parameters
+    ----------
+    z_sums : numpy.ndarray
+        (2, 360, n_neurons) sums of z-scored responses per (half, 1-degree bin).
+    counts, angle_sums : numpy.ndarray
+        (2, 360) trials and sums of their directions per (half, 1-degree bin).
+
+    Returns
+    -------
+    dict
+        The contents of both files, as :func:`generate` returns them.
+    """
+    n_neurons = z_sums.shape[-1]
     # File 1: all trials, 1-degree bins.
     bin_counts = counts.sum(axis=0)
     oribinned1 = {

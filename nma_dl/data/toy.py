@@ -33,6 +33,7 @@ from nma_dl._validate import (
     validate_seed,
     validate_steps,
 )
+from nma_dl.device import seed_worker
 
 __all__ = ["create_spiral_dataset", "shuffle_and_split_data", "make_loaders", "sample_grid"]
 
@@ -162,8 +163,6 @@ def make_loaders(X_train, y_train, X_test, y_test, *, batch_size=128, seed=2021,
     batch_size = _count(batch_size, "batch_size")
     seed = validate_seed(seed)
     num_workers = _count(num_workers, "num_workers", minimum=0)
-    from nma_dl.device import seed_worker
-
     generator = torch.Generator().manual_seed(seed)
     common = dict(
         batch_size=batch_size,

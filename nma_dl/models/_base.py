@@ -9,7 +9,7 @@ its validators instead:
   the checks run, in the mapping's order, before ``__init__``'s body;
 * ``validate_arguments(arguments)`` (a static method) gets all the checked arguments at once,
   before ``__init__``'s body: for checks of their combination, such as the memory a network of
-  those sizes would need (:func:`nma_dl._validate.validate_memory`);
+  those sizes would need to train (:func:`validate_parameter_memory`);
 * ``validate_built(self, arguments)`` runs right after ``__init__``'s body, e.g. a dry run that
   catches a layer which would only fail at the first forward;
 * ``validate_input(self, ...)`` takes what ``forward`` takes and runs before it, from a forward
@@ -28,6 +28,13 @@ import functools
 import inspect
 
 from torch import nn
+
+from nma_dl._validate import validate_memory
+
+#: Bytes one parameter takes while a network trains: its float32 weight, its gradient and the two
+#: running moments of Adam (4 bytes each), the largest optimizer state of the course (SGD with
+#: momentum keeps one moment, plain SGD none).
+BYTES_PER_PARAMETER = 16
 
 
 class ValidatedModule(nn.Module):
@@ -81,6 +88,26 @@ class ValidatedModule(nn.Module):
         *args, **kwargs
             What the network was called with. The default accepts everything.
         """
+
+
+def validate_parameter_memory(n_parameters, what):
+    """Refuse a network whose parameters, trained, would not fit in memory (nothing is allocated).
+
+    Parameters
+    ----------
+    n_parameters : int
+        Number of parameters the network would have.
+    what : str
+        The network and the arguments at fault, as the message starts: ``"1e+10 parameters
+        (n_inputs=23589, n_hidden=100000, ...)"``.
+
+    Raises
+    ------
+    ValueError
+        From :func:`nma_dl._validate.validate_memory`, with the estimate of
+        :data:`BYTES_PER_PARAMETER` bytes per parameter, the limit and how to lift it.
+    """
+    validate_memory(BYTES_PER_PARAMETER * n_parameters, what)
 
 
 def validate_device(value, name, device, whose="the network's", *, meta_ok=False):

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from nma_dl._validate import require, validate_dtype, validate_int, validate_size, validate_tensor
-from nma_dl.models._base import ValidatedModule, validate_device
+from nma_dl.models._base import ValidatedModule, validate_device, validate_parameter_memory
 
 __all__ = ["ConvFC", "ConvolutionalLayer"]
 
@@ -162,14 +162,12 @@ class ConvFC(ValidatedModule):
         arguments : dict
             The checked arguments of ``__init__``.
         """
-        from nma_dl._validate import validate_memory
-
         c_in, c_out = arguments.get("c_in", 1), arguments.get("c_out", 6)
         K, b = arguments.get("K", 7), arguments.get("b", 12 * 16)
         _validate_filters(arguments.get("filters"), (c_out, c_in, K, K))
         n_parameters = (c_out * b + 1) * arguments["n_neurons"]
-        validate_memory(
-            16 * n_parameters,
+        validate_parameter_memory(
+            n_parameters,
             f"{n_parameters:.3g} linear weights (c_out * b = {c_out * b} units times "
             f"n_neurons={arguments['n_neurons']}, with gradients and optimizer state)",
         )

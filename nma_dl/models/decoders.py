@@ -12,8 +12,8 @@ their arguments and inputs are declared apart (see :mod:`nma_dl.models._base`).
 import torch
 from torch import nn
 
-from nma_dl._validate import validate_dtype, validate_memory, validate_size, validate_tensor
-from nma_dl.models._base import ValidatedModule, validate_device
+from nma_dl._validate import validate_dtype, validate_int, validate_size, validate_tensor
+from nma_dl.models._base import ValidatedModule, validate_device, validate_parameter_memory
 
 __all__ = ["DeepNet", "DeepNetReLU", "DeepNetSoftmax"]
 
@@ -45,8 +45,8 @@ class DeepNet(ValidatedModule):
     def validate_arguments(arguments):
         """Refuse sizes whose parameters would not fit in memory (see :class:`ValidatedModule`).
 
-        The estimate counts 12 bytes per parameter (float32 weights, gradients and an
-        optimizer's state); the limit is that of :func:`nma_dl._validate.validate_memory`.
+        The estimate and the limit are those of
+        :func:`nma_dl.models._base.validate_parameter_memory`.
 
         Parameters
         ----------
@@ -55,8 +55,8 @@ class DeepNet(ValidatedModule):
         """
         n_inputs, n_hidden = arguments.get("n_inputs", 1), arguments.get("n_hidden", 1)
         n_parameters = (n_inputs + 1) * n_hidden + n_hidden + 1
-        validate_memory(
-            12 * n_parameters,
+        validate_parameter_memory(
+            n_parameters,
             f"{n_parameters:.3g} parameters (n_inputs={n_inputs}, n_hidden={n_hidden}, stored "
             "with their gradients and the optimizer's state)",
         )
@@ -134,8 +134,6 @@ class DeepNetReLU(DeepNet):
 
 
 def _validate_classes(value, name):
-    from nma_dl._validate import validate_int
-
     return validate_int(value, name, minimum=2, bound="an int >= 2 (a classifier needs 2 classes)")
 
 
@@ -181,8 +179,8 @@ class DeepNetSoftmax(DeepNet):
         n_inputs, n_hidden = arguments.get("n_inputs", 1), arguments.get("n_hidden", 1)
         n_classes = arguments.get("n_classes", 2)
         n_parameters = (n_inputs + 1) * n_hidden + (n_hidden + 1) * n_classes
-        validate_memory(
-            12 * n_parameters,
+        validate_parameter_memory(
+            n_parameters,
             f"{n_parameters:.3g} parameters (n_inputs={n_inputs}, n_hidden={n_hidden}, "
             f"n_classes={n_classes}, stored with their gradients and the optimizer's state)",
         )

@@ -14,25 +14,23 @@ import math
 
 import torch
 from torch import nn
+from torch.nn.modules import activation
 
 from nma_dl._validate import (
     validate_column,
     validate_dtype,
     validate_instance,
-    validate_memory,
     validate_real_dtype,
     validate_size,
     validate_tensor,
     validate_widths,
 )
-from nma_dl.models._base import ValidatedModule, validate_device
+from nma_dl.models._base import ValidatedModule, validate_device, validate_parameter_memory
 
 __all__ = ["Net", "activation_names", "approximate_function", "parse_activation"]
 
 _NOT_ACTIVATIONS = {"MultiheadAttention"}  # lives in torch.nn.modules.activation, is no activation
 _MAX_SPEC_LENGTH = 200
-# float32 weights + their gradients + an optimizer's state (momentum, or Adam's two moments).
-_BYTES_PER_PARAMETER = 4 * 3
 _MAX_INT_ARG = 2**20  # e.g. PReLU(num_parameters=...): one per channel, never millions
 
 
@@ -44,8 +42,6 @@ def activation_names():
     list of str
         The names of the activation classes of ``torch.nn``, sorted.
     """
-    from torch.nn.modules import activation
-
     return sorted(
         name
         for name in activation.__all__
@@ -87,8 +83,6 @@ def parse_activation(spec):
 
 def _build_activation(spec, argname):
     """:func:`parse_activation`, with errors naming the caller's argument ``argname``."""
-    from torch.nn.modules import activation
-
     validate_instance(spec, str, argname, "a str such as 'ReLU()'", show_value=True)
     names = activation_names()
 
@@ -98,6 +92,27 @@ def _build_activation(spec, argname):
             f"literal arguments; {why}, got {spec!r}. Accepted names: {', '.join(names)}"
         )
 
+    name, args, keywords = _parse_call(spec, names, refuse)
+    values, options = _literal_arguments(args, keywords, refuse)
+    module = _construct(name, values, options, refuse)
+    _dry_run(module, refuse)
+    return module.train()
+
+
+def _parse_call(spec, names, refuse):
+    """Read ``spec`` as ``Name(args)``, ``nn.Name(args)`` or ``Name``, ``Name`` one of ``names``.
+
+    Returns
+    -------
+    tuple
+        The name, and the argument nodes of the call: ``(name, args, keywords)``.
+
+    Raises
+    ------
+    ValueError
+        ``refuse(why)``, for a string too long, not Python, not a call of a name, or of a name
+        that is no activation.
+    """
     text = spec.strip()
     if len(text) > _MAX_SPEC_LENGTH:
         raise refuse(f"the string is longer than {_MAX_SPEC_LENGTH} characters")
@@ -118,6 +133,23 @@ def _build_activation(spec, argname):
         raise refuse("expected a name such as ReLU followed by (arguments)")
     if name not in names:
         raise refuse(f"{name!r} is not a torch.nn activation")
+    return name, args, keywords
+
+
+def _literal_arguments(args, keywords, refuse):
+    """Evaluate the argument nodes of the call, which must be literal scalars of sane size.
+
+    Returns
+    -------
+    tuple
+        ``(values, options)``: the positional arguments (list) and the keyword ones (dict).
+
+    Raises
+    ------
+    ValueError
+        ``refuse(why)``, for ``**kwargs``, an argument that is no literal, a container, a number
+        that is not finite or an int too large (a tensor of that many parameters).
+    """
     try:
         values = [ast.literal_eval(arg) for arg in args]
         options = {}
@@ -139,6 +171,18 @@ def _build_activation(spec, argname):
             raise refuse("numeric arguments must be finite")
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_INT_ARG:
             raise refuse(f"integer arguments must be at most {_MAX_INT_ARG} in size")
+    return values, options
+
+
+def _construct(name, values, options, refuse):
+    """Build the activation ``name`` of those arguments once they fit its signature and defaults.
+
+    Raises
+    ------
+    ValueError
+        ``refuse(why)``, for arguments the signature does not take, of another kind than the
+        default (a str where a number is expected), or that the constructor rejects.
+    """
     cls = getattr(activation, name)
     try:
         bound = inspect.signature(cls).bind(*values, **options)
@@ -150,11 +194,22 @@ def _build_activation(spec, argname):
         if wrong:
             raise refuse(f"{name}'s {parameter} must be {wrong}, not {value!r}")
     try:
-        module = cls(*values, **options)
+        return cls(*values, **options)
     except Exception as error:
         raise refuse(f"{name} does not accept these arguments ({error})") from None
-    # A dry run on one row of four features, in evaluation mode (RReLU draws no random
-    # numbers then): arguments torch accepts at construction may still fail in forward.
+
+
+def _dry_run(module, refuse):
+    """Run ``module`` on one row of four features: torch accepts some arguments it then fails on.
+
+    In evaluation mode, without gradients (RReLU draws no random numbers then); the module is
+    left in evaluation mode.
+
+    Raises
+    ------
+    ValueError
+        ``refuse(why)``, with the error of the forward.
+    """
     try:
         with torch.no_grad():
             module.eval()(torch.zeros(1, 4))
@@ -162,7 +217,6 @@ def _build_activation(spec, argname):
         raise refuse(
             f"a dry run on one row of 4 features failed ({type(error).__name__}: {error})"
         ) from None
-    return module.train()
 
 
 def _wrong_kind(value, default):
@@ -238,8 +292,8 @@ class Net(ValidatedModule):
             arguments["output_feature_num"],
         ]
         n_parameters = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:], strict=True))
-        validate_memory(
-            _BYTES_PER_PARAMETER * n_parameters,
+        validate_parameter_memory(
+            n_parameters,
             f"Net(input_feature_num={widths[0]}, hidden_unit_nums={widths[1:-1]}, "
             f"output_feature_num={widths[-1]}) ({n_parameters:.3g} parameters, stored with "
             "their gradients and the optimizer's state)",
