@@ -18,7 +18,12 @@ from __future__ import annotations
 
 import torch
 
-from nma_dl._validate import validate_penalties, validate_tensor
+from nma_dl._validate import (
+    validate_not_meta,
+    validate_penalties,
+    validate_real_dtype,
+    validate_tensor,
+)
 
 __all__ = [
     "cross_entropy_loss",
@@ -45,9 +50,19 @@ def cross_entropy_loss(x, labels):
     -------
     torch.Tensor
         0-d, the average loss over the batch.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not a floating-point tensor, or ``labels`` not an integer one.
+    ValueError
+        If a tensor is a meta tensor, the shapes do not match, the batch is empty, ``x`` holds
+        NaN or inf, or a label lies outside ``[0, C)``.
     """
     validate_tensor(x, "x", "a torch.Tensor of logits")
     validate_tensor(labels, "labels", "a torch.Tensor of class indices")
+    validate_not_meta(x, "x")
+    validate_not_meta(labels, "labels")
     if not x.is_floating_point():
         raise TypeError(f"x must hold floating-point logits, got dtype {x.dtype}")
     if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
@@ -84,6 +99,96 @@ def cross_entropy_loss(x, labels):
 # The bonus decoding/encoding tutorial (W1D5 Tutorial 4) adds weight penalties to a data loss.
 
 
+def _require_floating(value, name, what):
+    """Raise a TypeError unless the tensor ``value`` holds floating-point numbers.
+
+    Parameters
+    ----------
+    value : torch.Tensor
+        The argument.
+    name : str
+        The argument's name.
+    what : str
+        What it holds, as in ``"<name> must hold floating-point <what>"``.
+
+    Raises
+    ------
+    TypeError
+        ``"<name> must hold floating-point <what>, got dtype torch.int64 (convert with
+        <name>.float())"``.
+    """
+    if not value.is_floating_point():
+        # .float() would silently drop the imaginary part of a complex tensor
+        hint = "" if value.is_complex() else f" (convert with {name}.float())"
+        raise TypeError(f"{name} must hold floating-point {what}, got dtype {value.dtype}{hint}")
+
+
+def _validate_log_probs_and_target(output, target):
+    """Check the log probabilities and classes of :func:`regularized_loss`.
+
+    The checks are those :func:`torch.nn.functional.nll_loss` makes, with messages naming the
+    argument, plus the range of the classes (on a GPU an out-of-range class is a device-side
+    assert, which leaves the CUDA context unusable until the kernel restarts) and an empty
+    batch (whose mean is 0 / 0).
+
+    Parameters
+    ----------
+    output : torch.Tensor
+        Log probabilities, ``(n, n_classes)`` (or ``(n_classes,)``, or
+        ``(n, n_classes, d1, ...)`` as :func:`torch.nn.functional.nll_loss` allows).
+    target : torch.Tensor
+        Integer classes, ``(n,)`` (or ``()``, or ``(n, d1, ...)``).
+
+    Returns
+    -------
+    torch.Tensor
+        ``target`` as int64 on the device of ``output``, as :func:`cross_entropy_loss`
+        converts its labels; the same tensor when it is already so.
+
+    Raises
+    ------
+    TypeError
+        If ``output`` is not floating-point or ``target`` not integer.
+    ValueError
+        If either is a meta tensor, the shapes do not match, there is no class or no sample,
+        or a class lies outside ``[0, n_classes)``.
+    """
+    validate_not_meta(output, "output")
+    validate_not_meta(target, "target")
+    _require_floating(output, "output", "log probabilities (e.g. of torch.log_softmax)")
+    if target.is_floating_point() or target.is_complex() or target.dtype == torch.bool:
+        raise TypeError(
+            f"target must hold integer class indices, got dtype {target.dtype} "
+            f"(convert with target.long())"
+        )
+    if output.dim() == 0:
+        raise ValueError("output must have shape (n, n_classes), got shape ()")
+    # nll_loss also takes (n_classes,) with a 0-d target and (n, n_classes, d1, ...) with
+    # (n, d1, ...): the class is always output's dimension 1 (0 without a batch)
+    classes = output.shape[1] if output.dim() > 1 else output.shape[0]
+    expected = (output.shape[0], *output.shape[2:]) if output.dim() > 1 else ()
+    if tuple(target.shape) != expected:
+        raise ValueError(
+            f"target must have shape {expected} (one class per row of output, whose shape is "
+            f"{tuple(output.shape)}), got shape {tuple(target.shape)}"
+        )
+    if classes == 0:
+        raise ValueError(
+            f"output must have at least one class column, got shape {tuple(output.shape)}"
+        )
+    if target.numel() == 0:
+        raise ValueError(
+            f"output must hold at least one sample, got an empty batch of shape "
+            f"{tuple(output.shape)}"
+        )
+    if target.min() < 0 or target.max() >= classes:
+        raise ValueError(
+            f"target must lie in [0, {classes - 1}] for the {classes} classes (columns) of "
+            f"output, got values from {target.min().item()} to {target.max().item()}"
+        )
+    return target.to(device=output.device, dtype=torch.long)
+
+
 def penalty_terms(weights, L2_penalty=0, L1_penalty=0):
     r"""Compute the penalties of a weight tensor, :math:`\lambda_2\sum w^2 + \lambda_1\sum|w|`.
 
@@ -102,8 +207,19 @@ def penalty_terms(weights, L2_penalty=0, L1_penalty=0):
     -------
     torch.Tensor
         0-d, differentiable with respect to ``weights``.
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` is not a floating-point tensor: squares of small ints wrap around,
+        ``abs`` is not defined for bools, and the square of a complex number is not its
+        squared magnitude.
+    ValueError
+        If ``weights`` is a meta tensor, or a penalty is negative or not finite.
     """
     validate_tensor(weights, "weights", "a torch.Tensor (e.g. net.in_layer.weight)")
+    validate_not_meta(weights, "weights")
+    _require_floating(weights, "weights", "numbers (a layer's weights)")
     L2_penalty, L1_penalty = validate_penalties(L2_penalty, L1_penalty)
     total = torch.zeros((), dtype=weights.dtype, device=weights.device)
     if L2_penalty:
@@ -131,9 +247,10 @@ def regularized_loss(output, target, weights, L2_penalty=0, L1_penalty=0):
     output : torch.Tensor
         (n, n_classes) log probabilities, e.g. of :class:`nma_dl.DeepNetSoftmax`.
     target : torch.Tensor
-        (n,) int64 classes.
+        (n,) classes in ``[0, n_classes)``, int64 (another integer dtype or device is
+        converted).
     weights : torch.Tensor
-        The weights to penalise.
+        The floating-point weights to penalise.
     L2_penalty, L1_penalty : float, default=0
         Finite and >= 0.
 
@@ -141,9 +258,19 @@ def regularized_loss(output, target, weights, L2_penalty=0, L1_penalty=0):
     -------
     torch.Tensor
         0-d loss.
+
+    Raises
+    ------
+    TypeError
+        If ``output`` or ``weights`` is not a floating-point tensor, or ``target`` not an
+        integer one.
+    ValueError
+        If a tensor is a meta tensor, the shapes do not match, the batch is empty, a class lies
+        outside ``[0, n_classes)``, or a penalty is negative or not finite.
     """
     validate_tensor(output, "output")
     validate_tensor(target, "target")
+    target = _validate_log_probs_and_target(output, target)
     penalty = penalty_terms(weights, L2_penalty, L1_penalty)
     return torch.nn.functional.nll_loss(output, target) + penalty
 
@@ -162,9 +289,12 @@ def regularized_MSE_loss(output, target, weights=None, L2_penalty=0, L1_penalty=
     Parameters
     ----------
     output, target : torch.Tensor
-        Predicted and recorded responses, the same shape.
+        Predicted and recorded responses, the same shape, on the same device, at least one
+        value; real numbers, at least one of the two floating-point (``target`` may hold
+        integer counts).
     weights : torch.Tensor, optional
-        The weights to penalise; without them the loss is the mean squared error.
+        The floating-point weights to penalise; without them the loss is the mean squared
+        error.
     L2_penalty, L1_penalty : float, default=0
         Finite and >= 0.
 
@@ -172,13 +302,43 @@ def regularized_MSE_loss(output, target, weights=None, L2_penalty=0, L1_penalty=
     -------
     torch.Tensor
         0-d loss.
+
+    Raises
+    ------
+    TypeError
+        If ``output`` or ``target`` holds bools or complex numbers, both hold integers, or
+        ``weights`` is not floating-point.
+    ValueError
+        If a tensor is a meta tensor, the shapes or devices differ, the tensors are empty (the
+        mean of nothing is 0 / 0), or a penalty is negative or not finite.
     """
     validate_tensor(output, "output")
     validate_tensor(target, "target")
+    validate_not_meta(output, "output")
+    validate_not_meta(target, "target")
+    validate_real_dtype(output, "output")
+    validate_real_dtype(target, "target")
+    if not (output.is_floating_point() or target.is_floating_point()):
+        raise TypeError(
+            f"output must hold floating-point predictions, got dtype {output.dtype} (and "
+            f"target {target.dtype}: the mean squared error of two integer tensors is not "
+            f"computed; convert with output.float())"
+        )
     if output.shape != target.shape:
         raise ValueError(
             f"output and target must have the same shape, got {tuple(output.shape)} and "
             f"{tuple(target.shape)}"
+        )
+    if output.numel() == 0:
+        raise ValueError(
+            f"output must hold at least one value, got shape {tuple(output.shape)} (the mean "
+            f"squared error of nothing is 0 / 0 = nan)"
+        )
+    # (0-d tensors may differ: torch takes a 0-d CPU tensor as a number on any device)
+    if output.device != target.device and output.dim() > 0:
+        raise ValueError(
+            f"target must be on the device of output ({output.device}), got {target.device} "
+            f"(move it with target.to(output.device))"
         )
     loss = torch.nn.functional.mse_loss(output, target)
     if weights is None:

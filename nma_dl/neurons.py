@@ -18,7 +18,14 @@ from __future__ import annotations
 
 import torch
 
-from nma_dl._validate import require, validate_real, validate_steps, validate_tensor
+from nma_dl._validate import (
+    require,
+    validate_not_meta,
+    validate_real,
+    validate_real_dtype,
+    validate_steps,
+    validate_tensor,
+)
 
 __all__ = ["run_LIF", "spike_count", "fi_curve"]
 
@@ -26,6 +33,7 @@ __all__ = ["run_LIF", "spike_count", "fi_curve"]
 def _real(value, name, **bounds):
     """:func:`~nma_dl._validate.validate_real` that also takes a one-element tensor."""
     if isinstance(value, torch.Tensor):
+        validate_not_meta(value, name)
         if value.numel() != 1:
             raise ValueError(
                 f"{name} must be a single number, got a tensor of shape {tuple(value.shape)}"
@@ -73,7 +81,8 @@ def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):  # no
     ValueError
         Before the first step, when ``T / dt`` exceeds the limit of
         :func:`nma_dl._validate.validate_steps` (10**7 steps, some seconds of the Python loop;
-        environment variable ``NMA_DL_MAX_STEPS``).
+        environment variable ``NMA_DL_MAX_STEPS``); after the last, when the potential
+        overflowed to NaN (a huge ``|I|``, or ``dt`` far above ``Rm * Cm``).
     """
     I = _real(I, "I")  # noqa: E741
     T = _real(T, "T", **_POSITIVE)
@@ -100,7 +109,17 @@ def run_LIF(I, T=50, dt=0.1, tau_ref=10, Rm=1, Cm=10, Vth=1, V_spike=0.5):  # no
             if spiked:
                 vm[i] += V_spike
                 t_rest = t + tau_ref
-    return time, torch.tensor(vm, dtype=torch.float32)
+    Vm = torch.tensor(vm, dtype=torch.float32)
+    # NaN comes only from an overflow: a potential of -inf meets a leak of +inf (inf - inf).
+    # Euler steps grow without bound once dt > 2 * Rm * Cm, or overflow at once for a huge I.
+    if torch.isnan(Vm).any():
+        raise ValueError(
+            f"run_LIF diverged: the membrane potential overflowed to nan with I={I!r}, "
+            f"dt={dt!r}, Rm={Rm!r}, Cm={Cm!r}; the Euler steps stay bounded only for "
+            f"dt < 2 * Rm * Cm ({2 * Rm * Cm!r} ms) and |I| * Rm and |I| * dt / Cm far "
+            f"below 1e308: use a smaller dt or |I|"
+        )
+    return time, Vm
 
 
 def spike_count(Vm, Vth=1):
@@ -117,9 +136,23 @@ def spike_count(Vm, Vth=1):
     -------
     int
         Number of samples above ``Vth``.
+
+    Raises
+    ------
+    TypeError
+        If ``Vm`` holds bools or complex numbers.
+    ValueError
+        If ``Vm`` is a meta tensor or holds NaN (neither above nor below the threshold).
     """
     validate_tensor(Vm, "Vm")
+    validate_not_meta(Vm, "Vm")
+    validate_real_dtype(Vm, "Vm")
     Vth = _real(Vth, "Vth")
+    if Vm.is_floating_point() and torch.isnan(Vm).any():
+        raise ValueError(
+            "Vm must not hold nan, got a trace with nan: a nan sample is neither above nor "
+            "below Vth, so its spikes cannot be counted"
+        )
     return int((Vm > Vth).sum().item())
 
 
@@ -144,9 +177,11 @@ def fi_curve(currents, *, Rm=1, tau_ref=1, T=1000, dt=1, Cm=10, Vth=1):
     ------
     ValueError
         Before the first simulation, when ``len(currents) * T / dt`` exceeds the limit of
-        :func:`nma_dl._validate.validate_steps` (10**7 steps; ``NMA_DL_MAX_STEPS``).
+        :func:`nma_dl._validate.validate_steps` (10**7 steps; ``NMA_DL_MAX_STEPS``), or when
+        ``currents`` is empty or a meta tensor.
     """
     if isinstance(currents, torch.Tensor):
+        validate_not_meta(currents, "currents")
         currents = currents.reshape(-1).tolist()
     try:
         currents = list(currents)
