@@ -2516,6 +2516,201 @@ _RELIABILITY3_ANALYSIS = {
 }
 
 
+_RELIABILITY3_LOSSES_NEURONS = {
+    "cross_entropy_loss": [
+        _row(
+            "meta x",
+            lambda f, k: f(torch.empty(2, 3, device="meta"), torch.tensor([0, 1])),
+            ValueError,
+            r"\bx\b",
+        ),
+        _row(
+            "meta labels",
+            lambda f, k: f(torch.zeros(2, 3), torch.empty(2, dtype=torch.long, device="meta")),
+            ValueError,
+            "labels",
+        ),
+    ],
+    "penalty_terms": [
+        _row(
+            "bool weights",
+            lambda f, k: f(torch.ones(3, dtype=torch.bool), 0.1),
+            TypeError,
+            "weights",
+        ),
+        _row(
+            "int8 weights (squares wrap)",
+            lambda f, k: f(torch.tensor([20], dtype=torch.int8), 1.0),
+            TypeError,
+            "weights",
+        ),
+        _row(
+            "complex weights",
+            lambda f, k: f(torch.ones(3, dtype=torch.complex64), 0.1, 0.1),
+            TypeError,
+            "weights",
+        ),
+        _row(
+            "meta weights",
+            lambda f, k: f(torch.empty(3, device="meta"), 0.1),
+            ValueError,
+            "weights",
+        ),
+    ],
+    "regularized_loss": [
+        _row(
+            "complex output",
+            lambda f, k: f(torch.zeros(2, 3, dtype=torch.complex64), k.y[:2], torch.ones(3)),
+            TypeError,
+            "output",
+        ),
+        _row(
+            "int64 output",
+            lambda f, k: f(torch.zeros(2, 3, dtype=torch.long), k.y[:2], torch.ones(3)),
+            TypeError,
+            "output",
+        ),
+        _row(
+            "bool output",
+            lambda f, k: f(torch.zeros(2, 3, dtype=torch.bool), k.y[:2], torch.ones(3)),
+            TypeError,
+            "output",
+        ),
+        _row(
+            "meta output",
+            lambda f, k: f(torch.empty(2, 3, device="meta"), k.y[:2], torch.ones(3)),
+            ValueError,
+            "output",
+        ),
+        _row(
+            "meta target",
+            lambda f, k: f(
+                torch.zeros(2, 3), torch.empty(2, dtype=torch.long, device="meta"), torch.ones(3)
+            ),
+            ValueError,
+            "target",
+        ),
+        _row(
+            "float target",
+            lambda f, k: f(torch.zeros(2, 3), torch.tensor([0.0, 1.0]), torch.ones(3)),
+            TypeError,
+            "target",
+        ),
+        _row(
+            "target >= n_classes",
+            lambda f, k: f(torch.zeros(2, 3), torch.tensor([0, 3]), torch.ones(3)),
+            ValueError,
+            "target",
+        ),
+        _row(
+            "target (n, 1)",
+            lambda f, k: f(torch.zeros(2, 3), torch.tensor([[0], [1]]), torch.ones(3)),
+            ValueError,
+            "target",
+        ),
+        _row(
+            "empty batch",
+            lambda f, k: f(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long), torch.ones(3)),
+            ValueError,
+            "output",
+        ),
+        _row(
+            "meta weights",
+            lambda f, k: f(torch.zeros(2, 3), k.y[:2], torch.empty(3, device="meta"), 0.1),
+            ValueError,
+            "weights",
+        ),
+    ],
+    "regularized_MSE_loss": [
+        _row(
+            "complex output",
+            lambda f, k: f(torch.ones(2, dtype=torch.complex64), torch.zeros(2)),
+            TypeError,
+            "output",
+        ),
+        _row(
+            "complex target",
+            lambda f, k: f(torch.ones(2), torch.zeros(2, dtype=torch.complex64)),
+            TypeError,
+            "target",
+        ),
+        _row(
+            "bool output",
+            lambda f, k: f(torch.ones(2, dtype=torch.bool), torch.zeros(2)),
+            TypeError,
+            "output",
+        ),
+        _row(
+            "int output and target",
+            lambda f, k: f(torch.ones(2, dtype=torch.long), torch.zeros(2, dtype=torch.long)),
+            TypeError,
+            "output",
+        ),
+        _row(
+            "meta output",
+            lambda f, k: f(torch.empty(2, device="meta"), torch.zeros(2)),
+            ValueError,
+            "output",
+        ),
+        _row(
+            "meta target",
+            lambda f, k: f(torch.zeros(2), torch.empty(2, device="meta")),
+            ValueError,
+            "target",
+        ),
+        _row(
+            "empty output and target",
+            lambda f, k: f(torch.zeros(0, 3), torch.zeros(0, 3)),
+            ValueError,
+            "output",
+        ),
+    ],
+    "spike_count": [
+        _row(
+            "complex Vm",
+            lambda f, k: f(torch.ones(3, dtype=torch.complex64)),
+            TypeError,
+            r"\bVm\b",
+        ),
+        _row("bool Vm", lambda f, k: f(torch.ones(3, dtype=torch.bool)), TypeError, r"\bVm\b"),
+        _row("meta Vm", lambda f, k: f(torch.empty(3, device="meta")), ValueError, r"\bVm\b"),
+        _row(
+            "meta Vth",
+            lambda f, k: f(torch.zeros(3), torch.tensor(1.0, device="meta")),
+            ValueError,
+            r"\bVth\b",
+        ),
+        _row("nan in Vm", lambda f, k: f(torch.tensor([0.0, _nan, 2.0])), ValueError, r"\bVm\b"),
+    ],
+    "run_LIF": [
+        _row("meta I", lambda f, k: f(torch.tensor(1.5, device="meta")), ValueError, r"\bI\b"),
+        _row(
+            "meta Rm",
+            lambda f, k: f(1.5, Rm=torch.tensor(1.0, device="meta")),
+            ValueError,
+            r"\bRm\b",
+        ),
+        _row(
+            "overflows to nan (tiny Cm)",
+            lambda f, k: f(-1.0, T=10, dt=1, Cm=1e-310),
+            ValueError,
+            r"\bdt\b",
+        ),
+    ],
+    "fi_curve": [
+        _row(
+            "meta currents", lambda f, k: f(torch.empty(3, device="meta")), ValueError, "currents"
+        ),
+        _row(
+            "meta Rm",
+            lambda f, k: f([1.0], T=10, Rm=torch.tensor(1.0, device="meta")),
+            ValueError,
+            r"\bRm\b",
+        ),
+    ],
+}
+
+
 _RELIABILITY3_CASES = {
     "get_data": [
         _row("n_stim 1e9", lambda f, k: f(10**9, k.resp, k.stimuli), ValueError, "n_stim"),
@@ -2621,7 +2816,12 @@ _RELIABILITY3_CASES = {
     ],
 }
 
-for _table in (_RELIABILITY3_CASES, _RELIABILITY3_TRAINING, _RELIABILITY3_ANALYSIS):
+for _table in (
+    _RELIABILITY3_CASES,
+    _RELIABILITY3_TRAINING,
+    _RELIABILITY3_ANALYSIS,
+    _RELIABILITY3_LOSSES_NEURONS,
+):
     for _name, _rows in _table.items():
         CASES.setdefault(_name, []).extend(_rows)
 
