@@ -8,42 +8,84 @@ ends with what was given::
     generator must be a torch.Generator or None, got int
 
 A check that passes returns the value, converted where its docstring says so (``int``,
-``float``), so a caller writes ``n = validate_int(n, "n", minimum=1)``. Booleans are never numbers
-here: ``True`` is refused wherever an int or a real number is expected.
+``float``), so a caller writes ``n = validate_int(n, "n", Interval(Integral, 1, None))``.
+Booleans are never numbers here: ``True`` is refused wherever an int or a real number is
+expected.
+
+A bound is said one way, for ints and reals alike: an :class:`Interval`. A function declares the
+checks of its arguments in one table, ``{parameter name: check(value, name) -> value}``, with the
+decorator :func:`validate_params`, as a network declares its ``argument_validators``
+(:mod:`nma_dl.models._base`)::
+
+    @validate_params(
+        {"n_iter": Interval(Integral, 1, None), "verbose": instance_of(bool, "a bool")},
+        together=_check_fit_together,  # e.g. that net can take n_iter steps
+    )
+    def fit(net, n_iter=100, verbose=True): ...
 
 Nothing is imported from torch when this module loads (the display modules, plotting, widgets
 and videos, use these checks without importing torch); the tensor checks import it when called.
 """
 
+import functools
+import inspect
 import math
-import numbers
+import os
+from collections.abc import Callable
+from numbers import Integral, Real
 
 import numpy as np
 
 __all__ = [
+    "GRADIENT_STEP_COST",
     "MAX_SEED",
     "MEMORY_LIMIT_VAR",
     "STEPS_LIMIT_VAR",
+    "Interval",
+    "instance_of",
+    "is_instance",
+    "optional",
+    "require",
     "tensor_to_numpy",
+    "validate_batch",
+    "validate_callable",
+    "validate_class_labels",
+    "validate_class_scores",
     "validate_column",
     "validate_device",
+    "validate_dtype",
+    "validate_finite",
+    "validate_gradient_steps",
     "validate_instance",
     "validate_int",
+    "validate_labels",
+    "validate_linear_layer",
+    "validate_loader",
+    "validate_loader_batch",
     "validate_memory",
+    "validate_network",
     "validate_not_meta",
     "validate_number",
+    "validate_optimizer",
+    "validate_orientations",
+    "validate_pair",
+    "validate_parameters",
+    "validate_params",
+    "validate_penalties",
     "validate_real",
     "validate_real_dtype",
+    "validate_response_matrix",
     "validate_responses",
+    "validate_rows",
     "validate_same_rows",
     "validate_samples",
+    "validate_scalar",
     "validate_seed",
     "validate_size",
     "validate_steps",
+    "validate_targets",
     "validate_tensor",
     "validate_widths",
-    "is_instance",
-    "require",
 ]
 
 #: Seeds are 32-bit: the range NumPy (and so :func:`nma_dl.set_seed`) accepts.
@@ -133,10 +175,191 @@ def require(ok, name, condition, value, *, sep=","):
         raise ValueError(f"{name} must be {condition}{sep} got {value!r}")
 
 
+# --------------------------------------------------------------------------- bounds and tables
+
+
+class Interval:
+    """A range of accepted numbers: the one way a check says a bound, for ints and reals alike.
+
+    After scikit-learn's ``Interval``: ``Interval(Integral, 1, None)`` is an int >= 1,
+    ``Interval(Real, 0, None, closed="neither")`` a real number > 0, ``Interval(Real, 0, 1,
+    closed="left")`` one in [0, 1). Called as a check, ``interval(value, name)`` is
+    :func:`validate_int` or :func:`validate_real` with that bound, so it can stand in a table
+    of :func:`validate_params`.
+
+    Parameters
+    ----------
+    kind : {numbers.Integral, numbers.Real}
+        Ints (returned as ``int``), or real numbers (returned as a finite ``float``).
+    low, high : int or float, optional
+        The ends; ``None`` leaves that side unbounded. Shown as given (``0`` or ``0.0``).
+    closed : {"both", "left", "right", "neither"}, default="both"
+        Which ends belong to the interval.
+    text : str, optional
+        The range as the ValueError words it, ``"<name> must be <text>, got 0"``, for a message
+        whose words differ from the default ``str(interval)``: ``"an int >= 1"``, ``"> 0"``,
+        ``"in [0, 1)"``.
+
+    Examples
+    --------
+    >>> 1.0 in Interval(Real, 0, 1, closed="left"), str(Interval(Real, 0, 1, closed="left"))
+    (False, 'in [0, 1)')
+    >>> Interval(Integral, 2, None)(3, "n_classes")
+    3
+    """
+
+    _CLOSED = ("both", "left", "right", "neither")
+
+    def __init__(self, kind, low=None, high=None, *, closed="both", text=None):
+        if kind not in (Integral, Real):
+            raise TypeError(f"kind must be numbers.Integral or numbers.Real, got {kind!r}")
+        require(closed in self._CLOSED, "closed", f"one of {self._CLOSED}", closed)
+        self.kind, self.low, self.high, self.closed, self.text = kind, low, high, closed, text
+
+    def __contains__(self, value):
+        """Whether the number ``value`` lies in the interval."""
+        left, right = self.closed in ("both", "left"), self.closed in ("both", "right")
+        above = self.low is None or (value >= self.low if left else value > self.low)
+        below = self.high is None or (value <= self.high if right else value < self.high)
+        return above and below
+
+    def __str__(self):
+        """Say the range as a message does: ``"an int >= 1"``, ``"> 0"``, ``"in [0, 1)"``."""
+        if self.text is not None:
+            return self.text
+        left, right = self.closed in ("both", "left"), self.closed in ("both", "right")
+        kind = "an int " if self.kind is Integral else ""
+        if self.low is not None and self.high is not None:
+            brackets = ("[" if left else "(", "]" if right else ")")
+            return f"{kind}in {brackets[0]}{self.low}, {self.high}{brackets[1]}"
+        if self.low is not None:
+            return f"{kind}{'>=' if left else '>'} {self.low}"
+        if self.high is not None:
+            return f"{kind}{'<=' if right else '<'} {self.high}"
+        return "an int" if self.kind is Integral else "a real number"
+
+    def __repr__(self):
+        return (
+            f"Interval({self.kind.__name__}, {self.low!r}, {self.high!r}, closed={self.closed!r})"
+        )
+
+    def __call__(self, value, name):
+        """Return ``value`` as an ``int`` or a ``float`` in the interval, else raise."""
+        if self.kind is Integral:
+            return validate_int(value, name, self)
+        return validate_real(value, name, self)
+
+
+def validate_params(checks, *, together=None):
+    """Check a function's arguments before its body runs, each declared once in a table.
+
+    The functions' counterpart of the networks' ``argument_validators``
+    (:mod:`nma_dl.models._base`), after scikit-learn's ``validate_params``. At each call the
+    arguments are bound to the function's signature (defaults included); then
+
+    1. each ``checks[name](value, name)`` runs, in the table's order, and what it returns is
+       what the body gets (an ``int`` for a count, a ``torch.device`` for a device);
+    2. ``together(**arguments)``, if given, checks what only makes sense of several arguments
+       at once: as many rows, both or neither, the work the call would take.
+
+    A call that does not fit the signature (a missing argument) goes to the function unchecked,
+    so that Python says what is wrong.
+
+    Parameters
+    ----------
+    checks : dict
+        ``{parameter name: check(value, name) -> value}``: a ``validate_*`` function of this
+        module, an :class:`Interval`, or one made by :func:`instance_of` or :func:`optional`.
+    together : callable, optional
+        ``together(**arguments)`` raises if the checked arguments do not fit together; it takes
+        the ones it needs by name and the others as ``**others``.
+
+    Returns
+    -------
+    callable
+        The decorator. The function it returns keeps the name, docstring and signature of the
+        one it wraps (:func:`functools.wraps`), so ``help()`` and the API pages show the
+        original.
+
+    Raises
+    ------
+    TypeError
+        When decorating, if the table names a parameter the function does not have.
+    """
+
+    def decorate(func):
+        signature = inspect.signature(func)
+        unknown = [name for name in checks if name not in signature.parameters]
+        if unknown:  # a typo in the table would silently check nothing
+            raise TypeError(f"validate_params: {func.__name__} has no parameter {unknown[0]!r}")
+
+        @functools.wraps(func)
+        def checked(*args, **kwargs):
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError:
+                return func(*args, **kwargs)
+            bound.apply_defaults()
+            for name, check in checks.items():
+                bound.arguments[name] = check(bound.arguments[name], name)
+            if together is not None:
+                together(**bound.arguments)
+            return func(*bound.args, **bound.kwargs)
+
+        return checked
+
+    return decorate
+
+
+def instance_of(types, expected, *, show_value=False):
+    """Return a check that its value is an instance of ``types``, for :func:`validate_params`.
+
+    Parameters
+    ----------
+    types : type or tuple of type
+        The accepted types (``type(None)`` among them for an optional argument).
+    expected, show_value
+        As for :func:`validate_instance`.
+
+    Returns
+    -------
+    callable
+        ``check(value, name)``, which returns ``value`` or raises the TypeError of
+        :func:`validate_instance`.
+    """
+
+    def check(value, name):
+        return validate_instance(value, types, name, expected, show_value=show_value)
+
+    return check
+
+
+def optional(check):
+    """Return ``check`` letting ``None`` through, for an argument that defaults to None.
+
+    Parameters
+    ----------
+    check : callable
+        ``check(value, name) -> value``, run on every other value.
+
+    Returns
+    -------
+    callable
+        ``check_or_none(value, name)``.
+    """
+
+    def check_or_none(value, name):
+        return None if value is None else check(value, name)
+
+    return check_or_none
+
+
 # --------------------------------------------------------------------------- numbers
 
 
-def validate_int(value, name, *, minimum=None, maximum=None, expected="an int", bound=None):
+def validate_int(
+    value, name, interval=None, *, expected="an int", minimum=None, maximum=None, bound=None
+):
     """Return ``value`` as an ``int``, checking its type and range.
 
     Parameters
@@ -145,13 +368,14 @@ def validate_int(value, name, *, minimum=None, maximum=None, expected="an int", 
         The argument: any integral number but a bool (Python or NumPy ints).
     name : str
         The argument's name.
-    minimum, maximum : int, optional
-        Smallest and largest accepted values (inclusive).
+    interval : Interval, optional
+        The accepted range, as in the ValueError ``"<name> must be <interval>, got 0"``; no
+        bound if omitted.
     expected : str, default="an int"
         The type, as in the TypeError ``"<name> must be <expected>, got float 1.5"``.
-    bound : str, optional
-        The range, as in the ValueError ``"<name> must be <bound>, got 0"``; default
-        ``"an int >= <minimum>"`` (give ``bound`` whenever ``maximum`` is given).
+    minimum, maximum, bound : optional
+        The old way to say ``Interval(Integral, minimum, maximum, text=bound)``, kept for the
+        callers not yet moved to ``interval``.
 
     Returns
     -------
@@ -163,13 +387,26 @@ def validate_int(value, name, *, minimum=None, maximum=None, expected="an int", 
     TypeError
         If ``value`` is not an integral number (or is a bool).
     ValueError
-        If it lies outside ``[minimum, maximum]``.
+        If it lies outside ``interval``.
     """
-    validate_instance(value, numbers.Integral, name, expected, show_value=True)
+    interval = _interval(interval, Integral, minimum, maximum, "both", bound)
+    validate_instance(value, Integral, name, expected, show_value=True)
     value = int(value)
-    inside = (minimum is None or value >= minimum) and (maximum is None or value <= maximum)
-    require(inside, name, bound or f"an int >= {minimum}", value)
+    require(value in interval, name, str(interval), value)
     return value
+
+
+def _interval(interval, kind, low, high, closed, text):
+    """``interval``, or the one that the old keywords of a check (``minimum``...) say."""
+    if interval is None:
+        return Interval(kind, low, high, closed=closed, text=text)
+    if (low, high, text) != (None, None, None):
+        raise TypeError("give the bound as an Interval or as the old keywords, not both")
+    return interval
+
+
+_POSITIVE_INT = Interval(Integral, 1, None, text="a positive int")
+_NONNEGATIVE = Interval(Real, 0, None, closed="left")
 
 
 def validate_size(value, name):
@@ -194,7 +431,7 @@ def validate_size(value, name):
     ValueError
         ``"<name> must be a positive int, got <value>"``.
     """
-    return validate_int(value, name, minimum=1, bound="a positive int")
+    return validate_int(value, name, _POSITIVE_INT)
 
 
 def validate_widths(value, name):
@@ -249,7 +486,7 @@ def validate_seed(seed, name="seed"):
     ValueError
         ``"seed must be an int >= 0, got -1"`` or ``"seed must be in [0, 2**32), got <seed>"``.
     """
-    seed = validate_int(seed, name, minimum=0, expected="an int >= 0")
+    seed = validate_int(seed, name, Interval(Integral, 0, None), expected="an int >= 0")
     require(seed < MAX_SEED, name, "in [0, 2**32)", seed)
     return seed
 
@@ -276,10 +513,10 @@ def validate_number(value, name, expected="a number"):
     TypeError
         If ``value`` is not a real number.
     """
-    return validate_instance(value, numbers.Real, name, expected, show_value=True)
+    return validate_instance(value, Real, name, expected, show_value=True)
 
 
-def validate_real(value, name, *, minimum=None, exclusive=False, below=None):
+def validate_real(value, name, interval=None, *, minimum=None, exclusive=False, below=None):
     """Return a finite real number as a ``float``, optionally bounded.
 
     The one scalar check of the package, in the spirit of scikit-learn's ``check_scalar``:
@@ -291,12 +528,12 @@ def validate_real(value, name, *, minimum=None, exclusive=False, below=None):
         The argument.
     name : str
         The argument's name.
-    minimum : float, optional
-        Lower bound, shown as given (``0`` or ``0.0``) in the message.
-    exclusive : bool, default=False
-        Whether ``value`` must exceed ``minimum`` (``>``) rather than reach it (``>=``).
-    below : float, optional
-        Upper bound that ``value`` must stay under (``<``), e.g. ``1`` for a momentum.
+    interval : Interval, optional
+        The accepted range: ``Interval(Real, 0, None, closed="neither")`` for a value > 0,
+        ``Interval(Real, 0, 1, closed="left")`` for one in [0, 1); no bound if omitted.
+    minimum, exclusive, below : optional
+        The old way to say ``Interval(Real, minimum, below, closed="neither" if exclusive else
+        "left")``, kept for the callers not yet moved to ``interval``.
 
     Returns
     -------
@@ -308,20 +545,14 @@ def validate_real(value, name, *, minimum=None, exclusive=False, below=None):
     TypeError
         ``"<name> must be a real number, got <type> <value>"``.
     ValueError
-        ``"<name> must be finite, got nan"``, ``"<name> must be >= 0.0, got -1.0"``,
+        ``"<name> must be finite, got nan"``, ``"<name> must be >= 0, got -1.0"``,
         ``"<name> must be in [0, 1), got 1.0"``.
     """
+    closed = "neither" if exclusive else "left"
+    interval = _interval(interval, Real, minimum, below, closed, None)
     value = float(validate_number(value, name, "a real number"))
     require(math.isfinite(value), name, "finite", value)
-    above = minimum is None or (value > minimum if exclusive else value >= minimum)
-    under = below is None or value < below
-    if minimum is not None and below is not None:
-        interval = f"in {'(' if exclusive else '['}{minimum}, {below})"
-        require(above and under, name, interval, value)
-    elif minimum is not None:
-        require(above, name, f"{'>' if exclusive else '>='} {minimum}", value)
-    elif below is not None:
-        require(under, name, f"< {below}", value)
+    require(value in interval, name, str(interval), value)
     return value
 
 
@@ -343,8 +574,8 @@ def validate_penalties(L2_penalty, L1_penalty):
         As :func:`validate_real`, naming ``L2_penalty`` or ``L1_penalty``.
     """
     return (
-        validate_real(L2_penalty, "L2_penalty", minimum=0),
-        validate_real(L1_penalty, "L1_penalty", minimum=0),
+        validate_real(L2_penalty, "L2_penalty", _NONNEGATIVE),
+        validate_real(L1_penalty, "L1_penalty", _NONNEGATIVE),
     )
 
 
@@ -373,7 +604,7 @@ def validate_tensor(value, name, expected="a torch.Tensor"):
     TypeError
         If ``value`` is not a :class:`torch.Tensor`.
     """
-    import torch
+    import torch  # when called: this module loads without torch
 
     return validate_instance(value, torch.Tensor, name, expected)
 
@@ -421,7 +652,7 @@ def validate_linear_layer(net, layer):
         ``"net must be a torch.nn.Module, got str"``, or ``"net must have a linear layer
         net.in_layer (its weights are penalised)"``.
     """
-    from torch import nn
+    from torch import nn  # when called: this module loads without torch
 
     validate_instance(net, nn.Module, "net", "a torch.nn.Module")
     if not isinstance(getattr(net, layer, None), nn.Linear):
@@ -466,7 +697,7 @@ def validate_real_dtype(value, name):
     if isinstance(value, np.ndarray):
         real = np.issubdtype(value.dtype, np.number) and not np.iscomplexobj(value)
     else:  # a torch tensor: every dtype is numeric but bool and the complex ones
-        import torch
+        import torch  # when called: this module loads without torch
 
         real = not (value.is_complex() or value.dtype == torch.bool)
     if not real:
@@ -525,7 +756,7 @@ def tensor_to_numpy(value, name):
     ValueError
         If ``value`` is a meta tensor (:func:`validate_not_meta`).
     """
-    import torch
+    import torch  # when called: this module loads without torch
 
     validate_not_meta(value, name)
     value = value.detach()
@@ -591,9 +822,9 @@ def validate_responses(resp, stimuli, names=("resp", "stimuli")):
     Parameters
     ----------
     resp : torch.Tensor
-        (n_stimuli, n_neurons) responses.
+        (n_stimuli, n_neurons) responses (:func:`validate_response_matrix`).
     stimuli : torch.Tensor
-        (n_stimuli, 1) or (n_stimuli,) orientations.
+        (n_stimuli, 1) or (n_stimuli,) orientations (:func:`validate_orientations`).
     names : tuple of str, default=("resp", "stimuli")
         The arguments' names.
 
@@ -604,20 +835,76 @@ def validate_responses(resp, stimuli, names=("resp", "stimuli")):
     ValueError
         If a shape is wrong or the numbers of rows differ.
     """
-    for value, name in zip((resp, stimuli), names, strict=True):
-        validate_tensor(value, name)
-        if value.ndim == 0:
-            raise ValueError(f"{name} must have one row per stimulus, got a 0-d tensor")
-    if resp.ndim != 2:
-        raise ValueError(
-            f"{names[0]} must have shape (n_stimuli, n_neurons), got shape {tuple(resp.shape)}"
-        )
-    if not (stimuli.ndim == 1 or (stimuli.ndim == 2 and stimuli.shape[1] == 1)):
-        raise ValueError(
-            f"{names[1]} must have shape (n_stimuli, 1) or (n_stimuli,), got shape "
-            f"{tuple(stimuli.shape)}"
-        )
+    validate_response_matrix(resp, names[0])
+    validate_orientations(stimuli, names[1])
     validate_same_rows(resp, stimuli, names)
+
+
+def validate_response_matrix(value, name):
+    """Return ``value`` if it is an (n_stimuli, n_neurons) tensor of responses.
+
+    Parameters
+    ----------
+    value : object
+        The argument.
+    name : str
+        The argument's name.
+
+    Returns
+    -------
+    torch.Tensor
+        ``value``, unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a tensor.
+    ValueError
+        ``"<name> must have shape (n_stimuli, n_neurons), got shape (10,)"``.
+    """
+    _validate_stimulus_rows(value, name)
+    if value.ndim != 2:
+        raise ValueError(
+            f"{name} must have shape (n_stimuli, n_neurons), got shape {tuple(value.shape)}"
+        )
+    return value
+
+
+def validate_orientations(value, name):
+    """Return ``value`` if it is an (n_stimuli, 1) or (n_stimuli,) tensor of orientations.
+
+    Parameters
+    ----------
+    value : object
+        The argument.
+    name : str
+        The argument's name.
+
+    Returns
+    -------
+    torch.Tensor
+        ``value``, unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a tensor.
+    ValueError
+        ``"<name> must have shape (n_stimuli, 1) or (n_stimuli,), got shape (2, 2)"``.
+    """
+    _validate_stimulus_rows(value, name)
+    if not (value.ndim == 1 or (value.ndim == 2 and value.shape[1] == 1)):
+        raise ValueError(
+            f"{name} must have shape (n_stimuli, 1) or (n_stimuli,), got shape "
+            f"{tuple(value.shape)}"
+        )
+    return value
+
+
+def _validate_stimulus_rows(value, name):
+    validate_tensor(value, name)
+    if value.ndim == 0:
+        raise ValueError(f"{name} must have one row per stimulus, got a 0-d tensor")
 
 
 def validate_samples(X, y, names=("X", "y"), *, nonempty=False):
@@ -654,13 +941,15 @@ def validate_samples(X, y, names=("X", "y"), *, nonempty=False):
         raise ValueError(f"{xn} must hold at least one sample, got shape {tuple(X.shape)}")
 
 
-def validate_device(device):
+def validate_device(device, name="device"):
     """Return ``device`` as a :class:`torch.device`.
 
     Parameters
     ----------
     device : str or torch.device
         ``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``, ...
+    name : str, default="device"
+        The argument's name.
 
     Returns
     -------
@@ -674,17 +963,448 @@ def validate_device(device):
     ValueError
         If the str names no torch device.
     """
-    import torch
+    import torch  # when called: this module loads without torch
 
-    validate_instance(
-        device, (str, torch.device), "device", "a str such as 'cpu' or a torch.device"
-    )
+    validate_instance(device, (str, torch.device), name, "a str such as 'cpu' or a torch.device")
     try:
         return torch.device(device)
     except RuntimeError:
         raise ValueError(
-            f"device must name a torch device such as 'cpu' or 'cuda', got {device!r}"
+            f"{name} must name a torch device such as 'cpu' or 'cuda', got {device!r}"
         ) from None
+
+
+# --------------------------------------------------------------------------- training
+
+
+def validate_network(net, name="net"):
+    """Return ``net`` if it is a :class:`torch.nn.Module`.
+
+    Parameters
+    ----------
+    net : object
+        The argument.
+    name : str, default="net"
+        The argument's name.
+
+    Returns
+    -------
+    torch.nn.Module
+        ``net``, unchanged.
+
+    Raises
+    ------
+    TypeError
+        ``"net must be a torch.nn.Module, got str"``.
+    """
+    from torch import nn  # when called: this module loads without torch
+
+    return validate_instance(net, nn.Module, name, "a torch.nn.Module")
+
+
+def validate_callable(value, name):
+    """Return ``value`` if it is callable (a loss function, a penalty).
+
+    Raises
+    ------
+    TypeError
+        ``"loss_fn must be callable, got str"``.
+    """
+    return validate_instance(value, Callable, name, "callable")
+
+
+def validate_parameters(net, *, finite=True):
+    """Refuse a network with meta parameters or, if ``finite``, with NaN or inf in them.
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        The network (the argument ``net``).
+    finite : bool, default=True
+        Also refuse NaN and inf in a floating-point parameter.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter (``net.out_layer.weight``): a meta tensor has no values; a
+        non-finite one was typically left so by a training that diverged.
+    """
+    for pname, param in net.named_parameters():
+        if param.is_meta:
+            raise ValueError(
+                f"net must have parameters with values, but net.{pname} is a meta tensor "
+                "(built with device='meta'); build the network on 'cpu' or 'cuda', or give it "
+                "values with net.to_empty(device='cpu') and an initialisation"
+            )
+        if finite and param.is_floating_point() and not param.isfinite().all():
+            raise ValueError(
+                f"net's parameters must be finite, but net.{pname} holds nan or inf: a network "
+                "left so by a training that diverged? Build a new one"
+            )
+
+
+def validate_rows(value, name):
+    """Return ``value`` if it is a tensor with values and at least one row (data or labels).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a tensor.
+    ValueError
+        ``"<name> must have at least one row, got shape (0, 3)"``, or if it is a meta tensor.
+    """
+    validate_tensor(value, name)
+    if value.ndim == 0 or len(value) == 0:
+        raise ValueError(f"{name} must have at least one row, got shape {tuple(value.shape)}")
+    validate_not_meta(value, name)
+    return value
+
+
+def validate_stimuli(value, name):
+    """Return ``value`` if it is a tensor with values for at least one stimulus.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a tensor.
+    ValueError
+        If it is a meta tensor, or ``"<name> must hold at least one stimulus, got shape (0,
+        3)"``.
+    """
+    validate_tensor(value, name)
+    validate_not_meta(value, name)
+    if value.ndim == 0 or len(value) == 0:
+        raise ValueError(f"{name} must hold at least one stimulus, got shape {tuple(value.shape)}")
+    return value
+
+
+def validate_finite(value, name, where=""):
+    """Refuse NaN and inf in a floating-point tensor, naming the first bad row or column.
+
+    A column of a 2-d tensor that is NaN or inf in every row (while the others are not) is
+    named as such: it is typically a neuron that never varies, z-scored (0 / 0).
+
+    Parameters
+    ----------
+    value : torch.Tensor
+        The argument; other dtypes than floating point pass.
+    name : str
+        The argument's name.
+    where : str, default=""
+        Added after the place of the bad value: ``" of a batch of train_loader"``.
+
+    Raises
+    ------
+    ValueError
+        ``"train_data must be finite, got nan in row 3, column 1: ..."``.
+    """
+    if not value.is_floating_point():
+        return
+    bad = ~value.isfinite()
+    if not bad.any():
+        return
+    if value.ndim == 2 and len(value) > 1:
+        _validate_finite_columns(value, bad, name, where)
+    rows = bad.reshape(len(value), -1).any(dim=1)
+    row = int(rows.nonzero()[0, 0])
+    kind = "nan" if value[row].isnan().any() else "inf"
+    column = f", column {int(bad[row].nonzero()[0, 0])}" if value.ndim == 2 else ""
+    raise ValueError(
+        f"{name} must be finite, got {kind} in row {row}{column}{where}: training on it would "
+        "make the loss and every weight NaN; drop or fix those rows first"
+    )
+
+
+def _validate_finite_columns(value, bad, name, where):
+    """Refuse a column that is NaN or inf in every row while some other column is not."""
+    whole = bad.all(dim=0)
+    columns = whole.nonzero()[:, 0].tolist()
+    if columns and not whole.all():
+        col, others = columns[0], len(columns) - 1
+        kind = "nan" if value[:, col].isnan().any() else "inf"
+        more = f" (and {others} other column{'s' * (others > 1)})" if others else ""
+        raise ValueError(
+            f"{name} must be finite, got {kind} in every row of column {col}{more}{where}: "
+            f"a neuron that never varies, z-scored (0 / 0 = nan)? Drop such columns from "
+            f"the training and test data first, e.g. keep = {name}.isfinite().all(0), "
+            f"then {name}[:, keep]"
+        )
+
+
+def validate_batch(net, loss_fn, data, labels, penalty, names=("data", "labels")):
+    """Check the arguments of one gradient step or loss evaluation before the forward pass.
+
+    Parameters
+    ----------
+    net, loss_fn, data, labels, penalty
+        As for :func:`nma_dl.gradient_step`.
+    names : tuple of str, default=("data", "labels")
+        The names of ``data`` and ``labels``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the argument at fault (see :func:`validate_rows` and :func:`validate_labels`).
+    """
+    validate_network(net)
+    validate_callable(loss_fn, "loss_fn")
+    validate_instance(penalty, (Callable, type(None)), "penalty", "callable or None")
+    validate_rows(data, names[0])
+    validate_rows(labels, names[1])
+    validate_labels(data, labels, loss_fn, names)
+    validate_parameters(net, finite=False)
+
+
+def validate_labels(data, labels, loss_fn, names):
+    """Check that ``labels`` has a row per row of ``data`` and a dtype ``loss_fn`` can take.
+
+    Class indices (for ``nn.CrossEntropyLoss`` and ``nn.NLLLoss``) are checked against the
+    network's output later (:func:`validate_class_labels`); any other loss needs real numbers:
+    complex labels make torch fail naming no argument, and bool ones would pass silently.
+
+    Raises
+    ------
+    ValueError
+        If the numbers of rows differ.
+    TypeError
+        ``"train_labels must hold real numbers, got dtype torch.bool"``.
+    """
+    validate_same_rows(data, labels, names)
+    _, classification = _loss_kinds()
+    if not isinstance(loss_fn, classification):
+        validate_real_dtype(labels, names[1])
+
+
+def _loss_kinds():
+    """Return the losses whose targets have the output's shape, and those taking class indices."""
+    from torch import nn  # when called: this module loads without torch
+
+    return (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss), (
+        nn.CrossEntropyLoss,
+        nn.NLLLoss,
+    )
+
+
+def validate_optimizer(optimizer, net):
+    """Refuse an optimizer that updates none of the network's parameters.
+
+    Built over another module's parameters, it updates nothing of ``net``: the loss never
+    changes and no error says why.
+
+    Raises
+    ------
+    ValueError
+        ``"optimizer must update the network's parameters (build it from net.parameters()),
+        ..."``.
+    """
+    own = {id(p) for p in net.parameters()}
+    theirs = [p for group in optimizer.param_groups for p in group["params"]]
+    if own and theirs and not any(id(p) in own for p in theirs):
+        raise ValueError(
+            "optimizer must update the network's parameters (build it from net.parameters()), "
+            "but its parameters are not the network's"
+        )
+
+
+def validate_scalar(value, name):
+    """Check that a function given as an argument (``loss_fn``, ``penalty``) returned a scalar.
+
+    Raises
+    ------
+    ValueError
+        ``"loss_fn must return a scalar tensor, got (3, 1)"``.
+    """
+    import torch  # when called: this module loads without torch
+
+    if not isinstance(value, torch.Tensor) or value.numel() != 1:
+        got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
+        raise ValueError(f"{name} must return a scalar tensor, got {got}")
+
+
+def validate_targets(loss_fn, output, labels):
+    """Check that ``labels`` can be the targets of ``loss_fn`` for the network's ``output``.
+
+    Caught here because torch would broadcast (n,) against (n, 1) to (n, n) with only a
+    warning, or fail with an error that does not say which argument is wrong.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming ``labels``: not the output's shape for a regression loss, not class indices for
+        a classification loss (:func:`validate_class_labels`), or a shape that a custom loss
+        would broadcast against the output's to a wrong loss.
+    """
+    import torch  # when called: this module loads without torch
+
+    regression, classification = _loss_kinds()
+    if isinstance(loss_fn, regression) and labels.shape != output.shape:
+        raise ValueError(
+            f"labels must have the network output's shape {tuple(output.shape)} for "
+            f"{type(loss_fn).__name__}, got {tuple(labels.shape)}"
+        )
+    if isinstance(loss_fn, classification):
+        validate_class_labels(labels, output, loss_fn)
+    elif isinstance(output, torch.Tensor) and labels.is_floating_point():
+        # A custom loss: (n, 1) - (n,) silently becomes an (n, n) matrix and a wrong number.
+        try:
+            both = tuple(torch.broadcast_shapes(output.shape, labels.shape))
+        except RuntimeError:
+            return
+        if both not in (tuple(output.shape), tuple(labels.shape)):
+            raise ValueError(
+                f"labels of shape {tuple(labels.shape)} and the network output of shape "
+                f"{tuple(output.shape)} would broadcast to {both} in loss_fn, a wrong loss; "
+                f"give labels the output's shape, e.g. labels.reshape{tuple(output.shape)}"
+            )
+
+
+def validate_class_labels(labels, scores, loss_fn=None):
+    """Return labels as an (n,) int64 tensor of class indices for the (n, C) class ``scores``.
+
+    Two uses, one check. With ``loss_fn`` (``nn.CrossEntropyLoss`` or ``nn.NLLLoss``), the
+    labels are its targets, held to what it takes: an integer dtype, shape (n,), and its
+    ``ignore_index`` ignored (scores of another rank than 2 are left to torch). Without, they are
+    those of :func:`nma_dl.accuracy`: shape (n,) or (n, 1), whole numbers of any dtype.
+
+    Parameters
+    ----------
+    labels : torch.Tensor
+        The labels.
+    scores : torch.Tensor
+        The network's output, one row of class scores per sample.
+    loss_fn : torch.nn.Module, optional
+        The classification loss the labels are targets of.
+
+    Returns
+    -------
+    torch.Tensor
+        The labels as class indices (unchanged where torch's check is left to do).
+
+    Raises
+    ------
+    TypeError
+        For ``loss_fn``, if the labels are not integers.
+    ValueError
+        If the scores are not (n, C), the labels' shape is wrong, a label is not whole or it
+        lies outside ``[0, C)``.
+    """
+    import torch  # when called: this module loads without torch
+
+    if loss_fn is not None:
+        if not isinstance(scores, torch.Tensor) or scores.ndim != 2:
+            _validate_integer_targets(labels, type(loss_fn).__name__)
+            return labels  # (N, C, d1, ...) outputs: let torch check them
+        labels = _loss_targets(labels, scores, type(loss_fn).__name__)
+        whose = f"outputs of the network ({type(loss_fn).__name__})"
+    else:
+        labels = _accuracy_labels(labels, scores)
+        whose = "scores of the network"
+    n_classes = scores.shape[1]
+    ignored = getattr(loss_fn, "ignore_index", None)
+    counted = labels[labels != ignored] if ignored is not None else labels
+    if counted.numel() and (counted.min() < 0 or counted.max() >= n_classes):
+        raise ValueError(
+            f"labels must be class indices in [0, {n_classes - 1}] for the {n_classes} {whose}, "
+            f"got values from {counted.min().item()} to {counted.max().item()}"
+        )
+    return labels
+
+
+def _validate_integer_targets(labels, loss_name):
+    import torch  # when called: this module loads without torch
+
+    if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
+        raise TypeError(
+            f"labels must hold integer class indices (e.g. torch.int64) for {loss_name}, got "
+            f"dtype {labels.dtype}"
+        )
+
+
+def _loss_targets(labels, scores, loss_name):
+    """Return the targets of a classification loss: integers, one per row of (n, C) scores."""
+    _validate_integer_targets(labels, loss_name)
+    n, n_classes = scores.shape
+    if tuple(labels.shape) != (n,):
+        raise ValueError(
+            f"labels must have shape ({n},): one class index per row of the output of shape "
+            f"{(n, n_classes)} for {loss_name}, got {tuple(labels.shape)}"
+            + (" (use labels.reshape(-1))" if labels.numel() == n else "")
+        )
+    return labels
+
+
+def _accuracy_labels(labels, scores):
+    """Return the labels of a batch of :func:`nma_dl.accuracy` as (n,) int64 class indices."""
+    import torch  # when called: this module loads without torch
+
+    n = len(labels) if labels.ndim else 0
+    if not isinstance(scores, torch.Tensor) or scores.ndim != 2 or scores.shape[0] != n:
+        got = tuple(scores.shape) if isinstance(scores, torch.Tensor) else type(scores)
+        raise ValueError(
+            f"net must return one row of class scores per sample, shape ({n}, n_classes), "
+            f"got {got}"
+        )
+    if not (labels.ndim == 1 or (labels.ndim == 2 and labels.shape[1] == 1)):
+        raise ValueError(
+            f"labels must have shape (n,) or (n, 1): one class index per sample, got "
+            f"{tuple(labels.shape)}"
+        )
+    labels = labels.reshape(-1)
+    if labels.is_floating_point():
+        fractional = labels != labels.round()  # NaN counts too
+        if fractional.any():
+            raise ValueError(
+                "labels must be whole numbers (class indices), got "
+                f"{labels[fractional][0].item():g}"
+            )
+    return labels.long()
+
+
+def validate_class_scores(output, n_classes):
+    """Check that the network's ``output`` has a column per class (``n_classes`` of them).
+
+    With fewer columns than classes, ``nll_loss`` fails with "Target 2 is out of bounds".
+
+    Raises
+    ------
+    ValueError
+        Naming ``n_classes`` and the number of outputs.
+    """
+    import torch  # when called: this module loads without torch
+
+    if isinstance(output, torch.Tensor) and output.ndim == 2 and output.shape[1] < n_classes:
+        raise ValueError(
+            f"n_classes must be at most the number of the network's outputs (one log "
+            f"probability per class), {output.shape[1]}, got {n_classes}; build the network "
+            f"with {n_classes} outputs, or pass n_classes={output.shape[1]}"
+        )
+
+
+def validate_loader(loader, name):
+    """Return ``loader`` if it is a :class:`torch.utils.data.DataLoader`.
+
+    Raises
+    ------
+    TypeError
+        ``"train_loader must be a torch.utils.data.DataLoader, got list"``.
+    """
+    from torch.utils.data import DataLoader  # when called: this module loads without torch
+
+    return validate_instance(loader, DataLoader, name, "a torch.utils.data.DataLoader")
+
+
+def validate_loader_batch(inputs, labels, loader):
+    """Check that a batch of the DataLoader argument ``loader`` is a pair of tensors with values.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming ``"inputs of a batch of <loader>"`` or ``"labels of a batch of <loader>"``.
+    """
+    for value, name in ((inputs, "inputs"), (labels, "labels")):
+        name = f"{name} of a batch of {loader}"
+        validate_tensor(value, name)
+        validate_not_meta(value, name)
 
 
 # --------------------------------------------------------------------------- work limits
@@ -721,8 +1441,6 @@ def env_number(variable, default, *, maximum=math.inf, unit=""):
         If the variable is set to anything but a finite number in ``(0, maximum]``; the message
         names the variable, quotes its value and says to unset it for the default.
     """
-    import os
-
     text = os.environ.get(variable, "").strip()
     if not text:
         return default
@@ -796,3 +1514,30 @@ def validate_steps(n_steps, what):
             f"use smaller sizes, or lift the limit with the environment variable "
             f"{STEPS_LIMIT_VAR} (os.environ[{STEPS_LIMIT_VAR!r}] = '{2 * n_steps:.0f}')"
         )
+
+
+#: What one gradient step (forward, loss, backward, update: dozens of tensor operations run from
+#: Python) counts for in the limit of :func:`validate_steps`, whose step is about one iteration of
+#: a plain Python loop: the default limit of 1e7 allows 1e5 gradient steps.
+GRADIENT_STEP_COST = 100
+
+
+def validate_gradient_steps(n_steps, what):
+    """Refuse a training of more gradient steps than the limit allows, before the first one.
+
+    Parameters
+    ----------
+    n_steps : int
+        The number of gradient steps the training would take.
+    what : str
+        The request, with the arguments at fault: ``"train(n_epochs=1000000000)"``.
+
+    Raises
+    ------
+    ValueError
+        From :func:`validate_steps`, each gradient step counted as :data:`GRADIENT_STEP_COST`.
+    """
+    validate_steps(
+        GRADIENT_STEP_COST * n_steps,
+        f"{what} ({n_steps:.3g} gradient steps, each counted as {GRADIENT_STEP_COST} steps)",
+    )

@@ -28,33 +28,33 @@ script also checks that every recorded loss agrees with the original's to 1e-4 (
 
 import contextlib
 import math
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 from torch import nn, optim
 
 from nma_dl._validate import (
-    validate_instance,
+    Interval,
+    instance_of,
+    optional,
+    validate_finite,
+    validate_gradient_steps,
     validate_int,
     validate_linear_layer,
     validate_memory,
     validate_pair,
-    validate_penalties,
+    validate_parameters,
+    validate_params,
     validate_real,
+    validate_real_dtype,
     validate_same_rows,
     validate_steps,
-    validate_tensor,
+    validate_stimuli,
 )
 from nma_dl.device import module_device
-from nma_dl.training import (
-    _diverged,
-    _forward,
-    _NonFiniteLoss,
-    _validate_finite,
-    _validate_gradient_steps,
-    _validate_parameters,
-    _validate_values,
-)
+from nma_dl.stimuli import GRATING_FULL_SIZE, grating
+from nma_dl.training import _diverged, _forward, _log_line, _NonFiniteLoss
 
 __all__ = ["grating_stimuli", "train_encoder"]
 
@@ -150,6 +150,47 @@ def _penalty_and_step(weight, L2_penalty, L1_penalty, scratch, step=None):
     )
 
 
+def _check_encoder(net, name):
+    validate_linear_layer(net, "out_layer")
+    return net
+
+
+def _check_encoder_together(
+    net, train_data, train_labels, test_data, test_labels, n_iter, **others
+):
+    """Check what :func:`train_encoder`'s arguments must satisfy together."""
+    validate_pair(test_data, test_labels, ("test_data", "test_labels"))
+    validate_same_rows(train_data, train_labels, ("train_data", "train_labels"))
+    if test_data is not None:
+        validate_same_rows(test_data, test_labels, ("test_data", "test_labels"))
+    validate_gradient_steps(n_iter, f"train_encoder(n_iter={n_iter})")
+    validate_parameters(net)
+    names = ("train_data", "train_labels", "test_data", "test_labels")
+    for value, name in zip((train_data, train_labels, test_data, test_labels), names, strict=True):
+        if value is None:
+            continue
+        # Complex values fail unnamed deep in torch (torch.unique, mse_loss) and bool responses
+        # would pass silently; other dtypes of images are named by the forward pass.
+        if name.endswith("_labels") or value.is_complex():
+            validate_real_dtype(value, name)
+        validate_finite(value, name)
+
+
+@validate_params(
+    {
+        "net": _check_encoder,
+        "train_data": validate_stimuli,
+        "train_labels": validate_stimuli,
+        "test_data": optional(validate_stimuli),
+        "test_labels": optional(validate_stimuli),
+        "learning_rate": Interval(Real, 0, None, closed="neither"),
+        "n_iter": Interval(Integral, 1, None),
+        "L2_penalty": Interval(Real, 0, None, closed="left"),
+        "L1_penalty": Interval(Real, 0, None, closed="left"),
+        "verbose": instance_of((bool, np.bool_), "a bool"),
+    },
+    together=_check_encoder_together,
+)
 def train_encoder(
     net,
     train_data,
@@ -218,19 +259,10 @@ def train_encoder(
         data set is empty, if the responses do not have the network output's shape, or if the
         network's parameters are not finite; during it, if the training loss becomes NaN or inf
         (naming the iteration: try a smaller learning rate).
+    TypeError
+        Before training, if the images are complex or the responses complex or bool.
     """
-    learning_rate, n_iter, penalties = _encoder_arguments(
-        net,
-        train_data,
-        train_labels,
-        test_data,
-        test_labels,
-        learning_rate,
-        n_iter,
-        L2_penalty,
-        L1_penalty,
-        verbose,
-    )
+    penalties = (L2_penalty, L1_penalty)
     device = module_device(net)
     # Gratings 180 degrees apart are the same image: the network sees each distinct image once.
     train = _Batch(train_data.to(device), train_labels.to(device), ("train_data", "train_labels"))
@@ -256,53 +288,12 @@ def train_encoder(
             except _NonFiniteLoss as error:  # the data are finite (checked): the steps diverged
                 raise _diverged(error.value, i, n_iter, learning_rate) from None
             if i == 0 or (i + 1) % every == 0:
-                line = f"iteration {i + 1}/{n_iter} | train loss: {train_loss[i]:.4f}"
+                losses = {"train loss": train_loss[i]}
                 if test is not None:
                     test_loss[i] = _test_loss(net, test, weight, penalties, scratch)
-                    line += f" | test loss: {test_loss[i]:.4f}"
-                log.append(line)
+                    losses["test loss"] = test_loss[i]
+                log.append(_log_line(i, n_iter, losses, digits=4))
     return train_loss, test_loss
-
-
-def _encoder_arguments(
-    net,
-    train_data,
-    train_labels,
-    test_data,
-    test_labels,
-    learning_rate,
-    n_iter,
-    L2_penalty,
-    L1_penalty,
-    verbose,
-):
-    """Check :func:`train_encoder`'s arguments; return its numbers as the types it uses."""
-    validate_linear_layer(net, "out_layer")
-    validate_pair(test_data, test_labels, ("test_data", "test_labels"))
-    for data, labels, names in (
-        (train_data, train_labels, ("train_data", "train_labels")),
-        (test_data, test_labels, ("test_data", "test_labels")),
-    ):
-        if data is not None:
-            for value, name in zip((data, labels), names, strict=True):
-                validate_tensor(value, name)
-                _validate_values(value, name)
-                if value.ndim == 0 or len(value) == 0:
-                    raise ValueError(
-                        f"{name} must hold at least one stimulus, got shape {tuple(value.shape)}"
-                    )
-            validate_same_rows(data, labels, names)
-    learning_rate = validate_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
-    n_iter = validate_int(n_iter, "n_iter", minimum=1)
-    penalties = validate_penalties(L2_penalty, L1_penalty)
-    validate_instance(verbose, (bool, np.bool_), "verbose", "a bool")
-    _validate_gradient_steps(n_iter, f"train_encoder(n_iter={n_iter})")
-    _validate_parameters(net)
-    names = ("train_data", "train_labels", "test_data", "test_labels")
-    for value, name in zip((train_data, train_labels, test_data, test_labels), names, strict=True):
-        if value is not None:
-            _validate_finite(value, name)
-    return learning_rate, n_iter, penalties
 
 
 def _encoder_step(net, train, optimizer, weight, penalties, scratch, step):
@@ -422,10 +413,8 @@ def grating_stimuli(n_stimuli=60, res=0.025):
         more than 1e5 gratings would be drawn (the limit of
         :func:`nma_dl._validate.validate_steps`, a grating counting as 100 of its steps).
     """
-    from nma_dl.stimuli import GRATING_FULL_SIZE, grating
-
-    n_stimuli = validate_int(n_stimuli, "n_stimuli", minimum=1)
-    res = validate_real(res, "res", minimum=0, exclusive=True)
+    n_stimuli = validate_int(n_stimuli, "n_stimuli", Interval(Integral, 1, None))
+    res = validate_real(res, "res", Interval(Real, 0, None, closed="neither"))
     validate_steps(
         _GRATING_COST * n_stimuli,
         f"grating_stimuli(n_stimuli={n_stimuli}) (a Python loop drawing n_stimuli gratings, "

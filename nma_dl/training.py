@@ -24,27 +24,48 @@ the original course does (its encoder's trainer, :func:`nma_dl.train_encoder`, i
 
 import math
 from collections.abc import Callable
+from numbers import Integral, Real
 
 import torch
-from torch import nn, optim
+from IPython.display import display
+from torch import optim
+from tqdm.auto import tqdm
+from tqdm.notebook import tqdm_notebook
 
 from nma_dl._validate import (
+    Interval,
+    instance_of,
+    optional,
     require,
+    validate_batch,
+    validate_callable,
+    validate_class_labels,
+    validate_class_scores,
     validate_device,
     validate_dtype,
-    validate_instance,
-    validate_int,
+    validate_finite,
+    validate_gradient_steps,
+    validate_labels,
     validate_linear_layer,
+    validate_loader,
+    validate_loader_batch,
+    validate_network,
+    validate_optimizer,
+    validate_orientations,
     validate_pair,
-    validate_penalties,
-    validate_real,
+    validate_parameters,
+    validate_params,
     validate_real_dtype,
-    validate_responses,
+    validate_response_matrix,
+    validate_rows,
     validate_same_rows,
-    validate_steps,
-    validate_tensor,
+    validate_scalar,
+    validate_stimuli,
+    validate_targets,
 )
 from nma_dl.device import module_device
+from nma_dl.display import StaticFallback
+from nma_dl.stimuli import stimulus_class
 
 __all__ = [
     "accuracy",
@@ -55,95 +76,11 @@ __all__ = [
     "train_test_classification",
 ]
 
-
-def _validate_batch(net, loss_fn, data, labels, penalty, names=("data", "labels")):
-    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
-    validate_instance(loss_fn, Callable, "loss_fn", "callable")
-    validate_instance(penalty, (Callable, type(None)), "penalty", "callable or None")
-    for value, name in zip((data, labels), names, strict=True):
-        validate_tensor(value, name)
-        if value.ndim == 0 or len(value) == 0:
-            raise ValueError(f"{name} must have at least one row, got shape {tuple(value.shape)}")
-        _validate_values(value, name)
-    validate_same_rows(data, labels, names)
-    _validate_parameters(net, finite=False)
-
-
-_POSITIVE = "finite and > 0"
 _TRAIN, _TEST = ("train_data", "train_labels"), ("test_data", "test_labels")
 _BATCH = ("inputs of a batch of train_loader", "labels of a batch of train_loader")
-
-#: What one gradient step (forward, loss, backward, update: dozens of tensor operations run from
-#: Python) counts for in the limit of :func:`nma_dl._validate.validate_steps`, whose step is about
-#: one iteration of a plain Python loop: the default limit of 1e7 allows 1e5 gradient steps.
-_STEP_COST = 100
-
-
-def _validate_gradient_steps(n_steps, what):
-    """Refuse a training of more than the limit's gradient steps before the first one."""
-    validate_steps(
-        _STEP_COST * n_steps,
-        f"{what} ({n_steps:.3g} gradient steps, each counted as {_STEP_COST} steps)",
-    )
-
-
-def _validate_values(value, name):
-    # A meta tensor has a shape but no numbers: every reduction or copy of it fails deep in torch.
-    if value.is_meta:
-        raise ValueError(
-            f"{name} must hold numbers, got a meta tensor (device='meta': a shape without "
-            f"values); make it on 'cpu' or 'cuda' instead"
-        )
-
-
-def _validate_parameters(net, *, finite=True):
-    """Refuse a network with meta parameters or, if ``finite``, with NaN or inf in them."""
-    for pname, param in net.named_parameters():
-        if param.is_meta:
-            raise ValueError(
-                f"net must have parameters with values, but net.{pname} is a meta tensor "
-                "(built with device='meta'); build the network on 'cpu' or 'cuda', or give it "
-                "values with net.to_empty(device='cpu') and an initialisation"
-            )
-        if finite and param.is_floating_point() and not torch.isfinite(param).all():
-            raise ValueError(
-                f"net's parameters must be finite, but net.{pname} holds nan or inf: a network "
-                "left so by a training that diverged? Build a new one"
-            )
-
-
-def _validate_finite(value, name, where=""):
-    """Refuse NaN and inf in a floating-point tensor, naming the first bad row or column.
-
-    A column of a 2-d tensor that is NaN or inf in every row (while the others are not) is
-    named as such: it is typically a neuron that never varies, z-scored (0 / 0).
-    """
-    if not value.is_floating_point():
-        return
-    bad = ~torch.isfinite(value)
-    if not bad.any():
-        return
-    if value.ndim == 2 and len(value) > 1:
-        whole = bad.all(dim=0)
-        columns = whole.nonzero()[:, 0].tolist()
-        if columns and not whole.all():
-            col, others = columns[0], len(columns) - 1
-            kind = "nan" if torch.isnan(value[:, col]).any() else "inf"
-            more = f" (and {others} other column{'s' * (others > 1)})" if others else ""
-            raise ValueError(
-                f"{name} must be finite, got {kind} in every row of column {col}{more}{where}: "
-                f"a neuron that never varies, z-scored (0 / 0 = nan)? Drop such columns from "
-                f"the training and test data first, e.g. keep = {name}.isfinite().all(0), "
-                f"then {name}[:, keep]"
-            )
-    rows = bad.reshape(len(value), -1).any(dim=1)
-    row = int(rows.nonzero()[0, 0])
-    kind = "nan" if torch.isnan(value[row]).any() else "inf"
-    column = f", column {int(bad[row].nonzero()[0, 0])}" if value.ndim == 2 else ""
-    raise ValueError(
-        f"{name} must be finite, got {kind} in row {row}{column}{where}: training on it would "
-        "make the loss and every weight NaN; drop or fix those rows first"
-    )
+# The words of the old messages "n_epochs must be finite and > 0, got 0" (and num_epochs).
+_POSITIVE = "finite and > 0"
+_check_optimizer = instance_of(optim.Optimizer, "a torch.optim.Optimizer")
 
 
 def _forward(net, data, name):
@@ -180,87 +117,14 @@ class _NonFiniteLoss(ValueError):
         )
 
 
-def _validate_optimizer(optimizer, net):
-    # An optimizer built over another module's parameters updates nothing of net: the loss
-    # never changes and no error says why.
-    own = {id(p) for p in net.parameters()}
-    theirs = [p for group in optimizer.param_groups for p in group["params"]]
-    if own and theirs and not any(id(p) in own for p in theirs):
-        raise ValueError(
-            "optimizer must update the network's parameters (build it from net.parameters()), "
-            "but its parameters are not the network's"
-        )
-
-
-def _validate_scalar(value, name):
-    if not isinstance(value, torch.Tensor) or value.numel() != 1:
-        got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
-        raise ValueError(f"{name} must return a scalar tensor, got {got}")
-
-
-# Losses whose targets must match the output's shape, and losses that take class indices.
-_REGRESSION_LOSSES = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
-_CLASS_LOSSES = (nn.CrossEntropyLoss, nn.NLLLoss)
-
-
-def _validate_targets(loss_fn, output, labels):
-    # Caught here because torch would broadcast (n,) against (n, 1) to (n, n) with only a
-    # warning, or fail with an error that does not say which argument is wrong.
-    if isinstance(loss_fn, _REGRESSION_LOSSES) and labels.shape != output.shape:
-        raise ValueError(
-            f"labels must have the network output's shape {tuple(output.shape)} for "
-            f"{type(loss_fn).__name__}, got {tuple(labels.shape)}"
-        )
-    if isinstance(loss_fn, _CLASS_LOSSES):
-        _validate_class_targets(loss_fn, output, labels)
-    elif isinstance(output, torch.Tensor) and labels.is_floating_point():
-        # A custom loss: (n, 1) - (n,) silently becomes an (n, n) matrix and a wrong number.
-        try:
-            both = tuple(torch.broadcast_shapes(output.shape, labels.shape))
-        except RuntimeError:
-            return
-        if both not in (tuple(output.shape), tuple(labels.shape)):
-            raise ValueError(
-                f"labels of shape {tuple(labels.shape)} and the network output of shape "
-                f"{tuple(output.shape)} would broadcast to {both} in loss_fn, a wrong loss; "
-                f"give labels the output's shape, e.g. labels.reshape{tuple(output.shape)}"
-            )
-
-
-def _validate_class_targets(loss_fn, output, labels):
-    name = type(loss_fn).__name__
-    if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
-        raise TypeError(
-            f"labels must hold integer class indices (e.g. torch.int64) for {name}, got dtype "
-            f"{labels.dtype}"
-        )
-    if not isinstance(output, torch.Tensor) or output.ndim != 2:
-        return  # (N, C, d1, ...) outputs: let torch check them
-    n, n_classes = output.shape
-    if tuple(labels.shape) != (n,):
-        raise ValueError(
-            f"labels must have shape ({n},): one class index per row of the output of shape "
-            f"{(n, n_classes)} for {name}, got {tuple(labels.shape)}"
-            + (" (use labels.reshape(-1))" if labels.numel() == n else "")
-        )
-    ignored = getattr(loss_fn, "ignore_index", None)
-    counted = labels[labels != ignored] if ignored is not None else labels
-    if counted.numel() and (counted.min() < 0 or counted.max() >= n_classes):
-        raise ValueError(
-            f"labels must be class indices in [0, {n_classes - 1}] for the {n_classes} outputs "
-            f"of the network ({name}), got values from {counted.min().item()} to "
-            f"{counted.max().item()}"
-        )
-
-
 def _loss(net, loss_fn, data, labels, penalty, name="data"):
     output = _forward(net, data, name)
-    _validate_targets(loss_fn, output, labels)
+    validate_targets(loss_fn, output, labels)
     loss = loss_fn(output, labels)
-    _validate_scalar(loss, "loss_fn")
+    validate_scalar(loss, "loss_fn")
     if penalty is not None:
         extra = penalty(net)
-        _validate_scalar(extra, "penalty")
+        validate_scalar(extra, "penalty")
         loss = loss + extra
     return loss
 
@@ -294,16 +158,18 @@ def gradient_step(net, loss_fn, data, labels, optimizer, penalty=None):
         If the loss is NaN or inf (nothing is updated then), if ``optimizer`` holds none of
         ``net``'s parameters, or if the labels cannot be targets of ``loss_fn`` (class indices
         out of range, a shape that would broadcast to a wrong loss).
+    TypeError
+        If the labels are complex or bool (but for class indices, which must be integers).
     """
     return _gradient_step(net, loss_fn, data, labels, optimizer, penalty, ("data", "labels"))
 
 
 def _gradient_step(net, loss_fn, data, labels, optimizer, penalty, names):
     """:func:`gradient_step`, its errors naming the data and labels ``names``."""
-    _validate_batch(net, loss_fn, data, labels, penalty, names)
-    validate_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
+    validate_batch(net, loss_fn, data, labels, penalty, names)
+    _check_optimizer(optimizer, "optimizer")
     loss = _loss(net, loss_fn, data, labels, penalty, names[0])  # errors of the data first
-    _validate_optimizer(optimizer, net)
+    validate_optimizer(optimizer, net)
     if not torch.isfinite(loss.detach()).all():
         raise _NonFiniteLoss(loss.item())
     optimizer.zero_grad()  # gradients accumulate in PyTorch unless cleared
@@ -330,11 +196,59 @@ def evaluate_loss(net, loss_fn, data, labels, penalty=None):
 
 def _evaluate_loss(net, loss_fn, data, labels, penalty, names):
     """:func:`evaluate_loss`, its errors naming the data and labels ``names``."""
-    _validate_batch(net, loss_fn, data, labels, penalty, names)
+    validate_batch(net, loss_fn, data, labels, penalty, names)
     with torch.no_grad():
         return _loss(net, loss_fn, data, labels, penalty, names[0]).item()
 
 
+def _log_line(i, n_iter, losses, digits=3):
+    """Return a trainer's line of progress, ``"iteration 2/10 | loss: 5.651 | test_loss: ..."``.
+
+    ``losses`` maps each label to its value, printed with ``digits`` decimals. The trainers keep
+    the words and decimals of their tutorials' printed output (:func:`train` and
+    :func:`decode_orientation`: ``loss``, ``test_loss``, 3 decimals;
+    :func:`nma_dl.train_encoder`, after the original course: ``train loss``, ``test loss``, 4).
+    """
+    values = (f"{label}: {value:.{digits}f}" for label, value in losses.items())
+    return " | ".join((f"iteration {i + 1}/{n_iter}", *values))
+
+
+def _check_train_together(
+    net, loss_fn, train_data, train_labels, test_data, test_labels, n_epochs, batch_size, **others
+):
+    """Check what :func:`train`'s arguments must satisfy together, before the first step."""
+    validate_labels(train_data, train_labels, loss_fn, _TRAIN)
+    validate_pair(test_data, test_labels, _TEST)
+    if test_data is not None:
+        validate_labels(test_data, test_labels, loss_fn, _TEST)
+    validate_parameters(net, finite=False)
+    tensors = (train_data, train_labels, test_data, test_labels)
+    for value, name in zip(tensors, (*_TRAIN, *_TEST), strict=True):
+        if value is not None:
+            validate_finite(value, name)
+    validate_parameters(net)
+    per_epoch = 1 if batch_size is None else -(-len(train_data) // batch_size)
+    what = f"train(n_epochs={n_epochs}" + (")" if batch_size is None else f", {batch_size=})")
+    validate_gradient_steps(n_epochs * per_epoch, what)
+
+
+@validate_params(
+    {
+        "net": validate_network,
+        "loss_fn": validate_callable,
+        "train_data": validate_rows,
+        "train_labels": validate_rows,
+        "n_epochs": Interval(Integral, 1, None, text=_POSITIVE),
+        "learning_rate": Interval(Real, 0, None, closed="neither"),
+        "test_data": optional(validate_rows),
+        "test_labels": optional(validate_rows),
+        "penalty": instance_of((Callable, type(None)), "callable or None"),
+        "momentum": Interval(Real, 0, 1, closed="left"),
+        "batch_size": optional(Interval(Integral, 1, None, text="a positive int or None")),
+        "generator": instance_of((torch.Generator, type(None)), "a torch.Generator or None"),
+    },
+    together=_check_train_together,
+)
 def train(
     net,
     loss_fn,
@@ -393,6 +307,9 @@ def train(
     ValueError
         Before training, if the data or labels hold NaN or inf (naming the row); during it, if
         the loss becomes NaN or inf (naming the iteration: try a smaller learning rate).
+    TypeError
+        Before training, if ``train_labels`` or ``test_labels`` are complex or bool (a loss
+        of class indices, such as ``nn.CrossEntropyLoss``, wants integers instead).
 
     Returns
     -------
@@ -404,6 +321,7 @@ def train(
 
     Examples
     --------
+    >>> from torch import nn
     >>> from nma_dl import DeepNetReLU, set_seed
     >>> seed = set_seed(0)
     Random seed 0 has been set.
@@ -416,18 +334,6 @@ def train(
     iteration 8/10 | loss: 4.954
     iteration 10/10 | loss: 4.729
     """
-    n_epochs, learning_rate, momentum, batch_size = _train_arguments(
-        net,
-        loss_fn,
-        (train_data, train_labels),
-        (test_data, test_labels),
-        penalty,
-        n_epochs,
-        learning_rate,
-        momentum,
-        batch_size,
-        generator,
-    )
     optimizer = optim.SGD(net.parameters(), lr=learning_rate, momentum=momentum)
     report_every = max(n_epochs // 5, 1)
     train_loss, test_loss = [], []
@@ -451,41 +357,13 @@ def train(
         except _NonFiniteLoss as error:  # the data are finite (checked): the steps diverged
             raise _diverged(error.value, i, n_epochs, learning_rate) from None
         train_loss.append(loss)
-        line = f"iteration {i + 1}/{n_epochs} | loss: {loss:.3f}"
+        losses = {"loss": loss}
         if test_data is not None:
             test_loss.append(_evaluate_loss(net, loss_fn, test_data, test_labels, penalty, _TEST))
-            line += f" | test_loss: {test_loss[-1]:.3f}"
+            losses["test_loss"] = test_loss[-1]
         if (i + 1) % report_every == 0:
-            print(line)
+            print(_log_line(i, n_epochs, losses))
     return train_loss if test_data is None else (train_loss, test_loss)
-
-
-def _train_arguments(
-    net, loss_fn, train, test, penalty, n_epochs, learning_rate, momentum, batch_size, generator
-):
-    """Check :func:`train`'s arguments; return its numbers as the types it uses."""
-    _validate_batch(net, loss_fn, *train, penalty, _TRAIN)
-    validate_pair(*test, _TEST)
-    if test[0] is not None:
-        _validate_batch(net, loss_fn, *test, penalty, _TEST)
-    for value, name in zip((*train, *test), (*_TRAIN, *_TEST), strict=True):
-        if value is not None:
-            _validate_finite(value, name)
-    _validate_parameters(net)
-    n_epochs = validate_int(n_epochs, "n_epochs", minimum=1, bound=_POSITIVE)
-    learning_rate = validate_real(learning_rate, "learning_rate", minimum=0, exclusive=True)
-    momentum = validate_real(momentum, "momentum", minimum=0, below=1)
-    if batch_size is not None:
-        batch_size = validate_int(
-            batch_size, "batch_size", minimum=1, bound="a positive int or None"
-        )
-    validate_instance(
-        generator, (torch.Generator, type(None)), "generator", "a torch.Generator or None"
-    )
-    per_epoch = 1 if batch_size is None else -(-len(train[0]) // batch_size)
-    what = f"train(n_epochs={n_epochs}" + (")" if batch_size is None else f", {batch_size=})")
-    _validate_gradient_steps(n_epochs * per_epoch, what)
-    return n_epochs, learning_rate, momentum, batch_size
 
 
 def _diverged(value, i, n_epochs, learning_rate):
@@ -513,53 +391,9 @@ def _minibatch_epoch(net, loss_fn, data, labels, optimizer, penalty, batch_size,
 # ---------------------------------------------------------------------------
 
 
-def _validate_loader(loader, name):
-    validate_instance(loader, torch.utils.data.DataLoader, name, "a torch.utils.data.DataLoader")
-
-
 def _input_dtype(net):
     """Return the dtype the inputs are cast to: the weights', float32 if there are none."""
     return next((p.dtype for p in net.parameters() if p.is_floating_point()), torch.float32)
-
-
-def _validate_loader_batch(inputs, labels, loader):
-    """Check that a batch of ``loader`` is a pair of tensors with values."""
-    for value, name in ((inputs, "inputs"), (labels, "labels")):
-        name = f"{name} of a batch of {loader}"
-        validate_tensor(value, name)
-        _validate_values(value, name)
-
-
-def _class_labels(labels, outputs):
-    """Labels of a batch as an (n,) int64 tensor, checked against the (n, C) outputs."""
-    n = len(labels) if labels.ndim else 0
-    if not isinstance(outputs, torch.Tensor) or outputs.ndim != 2 or outputs.shape[0] != n:
-        got = tuple(outputs.shape) if isinstance(outputs, torch.Tensor) else type(outputs)
-        raise ValueError(
-            f"net must return one row of class scores per sample, shape ({n}, n_classes), "
-            f"got {got}"
-        )
-    if not (labels.ndim == 1 or (labels.ndim == 2 and labels.shape[1] == 1)):
-        raise ValueError(
-            f"labels must have shape (n,) or (n, 1): one class index per sample, got "
-            f"{tuple(labels.shape)}"
-        )
-    labels = labels.reshape(-1)
-    if labels.is_floating_point():
-        fractional = labels != labels.round()  # NaN counts too
-        if fractional.any():
-            raise ValueError(
-                "labels must be whole numbers (class indices), got "
-                f"{labels[fractional][0].item():g}"
-            )
-    labels = labels.long()
-    n_classes = outputs.shape[1]
-    if n and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(
-            f"labels must be class indices in [0, {n_classes - 1}] for the {n_classes} scores "
-            f"of the network, got values from {labels.min().item()} to {labels.max().item()}"
-        )
-    return labels
 
 
 def accuracy(net, data_loader, device="cpu"):
@@ -591,17 +425,17 @@ def accuracy(net, data_loader, device="cpu"):
         If the network's output is not one row of scores per sample, or labels are not one
         whole class index in ``[0, n_classes)`` per sample (shape ``(n,)`` or ``(n, 1)``).
     """
-    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
-    _validate_loader(data_loader, "data_loader")
+    validate_network(net)
+    validate_loader(data_loader, "data_loader")
     device = validate_device(device)
-    _validate_parameters(net, finite=False)
+    validate_parameters(net, finite=False)
     dtype = _input_dtype(net)
     correct = total = 0
     with torch.no_grad():
         for inputs, labels in data_loader:
-            _validate_loader_batch(inputs, labels, "data_loader")
+            validate_loader_batch(inputs, labels, "data_loader")
             outputs = net(inputs.to(device).to(dtype))
-            labels = _class_labels(labels.to(device), outputs)
+            labels = validate_class_labels(labels.to(device), outputs)
             predicted = outputs.argmax(dim=1)
             total += labels.size(0)
             correct += (predicted == labels).sum().item()
@@ -616,17 +450,9 @@ def _epoch_bar(num_epochs, enabled):
     The widget is wrapped in a :class:`~nma_dl.display.StaticFallback`, so the book's static
     page shows one plain line instead of a progress bar frozen at 0 %.
     """
-    from tqdm.auto import tqdm
-
     if not enabled:
         return range(num_epochs)
-    from tqdm.notebook import tqdm_notebook
-
     if issubclass(tqdm, tqdm_notebook):
-        from IPython.display import display
-
-        from nma_dl.display import StaticFallback
-
         bar = tqdm(range(num_epochs), desc="epochs", display=False)
         display(
             StaticFallback(
@@ -638,6 +464,33 @@ def _epoch_bar(num_epochs, enabled):
     return tqdm(range(num_epochs), desc="epochs")
 
 
+def _check_classification_together(net, train_loader, num_epochs, **others):
+    """Check what :func:`train_test_classification`'s arguments must satisfy together."""
+    try:
+        n_batches = len(train_loader)
+    except TypeError:  # an iterable-style data set need not know its length
+        n_batches = 1
+    validate_gradient_steps(
+        num_epochs * n_batches,
+        f"train_test_classification(num_epochs={num_epochs}) over {n_batches} batches",
+    )
+    validate_parameters(net)
+
+
+@validate_params(
+    {
+        "net": validate_network,
+        "criterion": validate_callable,
+        "optimizer": _check_optimizer,
+        "train_loader": validate_loader,
+        "test_loader": validate_loader,
+        "num_epochs": Interval(Integral, 1, None, text=_POSITIVE),
+        "verbose": instance_of(bool, "a bool", show_value=True),
+        "training_plot": instance_of(bool, "a bool", show_value=True),
+        "device": validate_device,
+    },
+    together=_check_classification_together,
+)
 def train_test_classification(
     net,
     criterion,
@@ -683,36 +536,33 @@ def train_test_classification(
     train_acc, test_acc : float
         Accuracies in percent.
     """
-    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
-    validate_instance(criterion, Callable, "criterion", "callable")
-    validate_instance(optimizer, optim.Optimizer, "optimizer", "a torch.optim.Optimizer")
-    _validate_loader(train_loader, "train_loader")
-    _validate_loader(test_loader, "test_loader")
-    num_epochs = validate_int(num_epochs, "num_epochs", minimum=1, bound=_POSITIVE)
-    validate_instance(verbose, bool, "verbose", "a bool", show_value=True)
-    validate_instance(training_plot, bool, "training_plot", "a bool", show_value=True)
-    device = validate_device(device)
-    try:
-        n_batches = len(train_loader)
-    except TypeError:  # an iterable-style data set need not know its length
-        n_batches = 1
-    _validate_gradient_steps(
-        num_epochs * n_batches,
-        f"train_test_classification(num_epochs={num_epochs}) over {n_batches} batches",
-    )
-    _validate_parameters(net)
-    dtype = _input_dtype(net)
-
     net.train()
+    training_losses = _train_batches(
+        net, criterion, optimizer, train_loader, num_epochs, verbose, device
+    )
+    net.eval()
+    train_total, train_acc = accuracy(net, train_loader, device)
+    test_total, test_acc = accuracy(net, test_loader, device)
+    if verbose:
+        print(f"Accuracy on the {train_total} training samples: {train_acc:0.2f}")
+        print(f"Accuracy on the {test_total} testing samples: {test_acc:0.2f}")
+    if training_plot:
+        _plot_training_losses(training_losses)
+    return train_acc, test_acc
+
+
+def _train_batches(net, criterion, optimizer, train_loader, num_epochs, verbose, device):
+    """Take a gradient step per batch of ``train_loader``, for each epoch; return the losses."""
+    dtype = _input_dtype(net)
     training_losses = []
     for _ in _epoch_bar(num_epochs, verbose):
         for inputs, labels in train_loader:
-            _validate_loader_batch(inputs, labels, "train_loader")
+            validate_loader_batch(inputs, labels, "train_loader")
             inputs = inputs.to(device).to(dtype)
-            _validate_finite(inputs, "inputs", " of a batch of train_loader")
+            validate_finite(inputs, "inputs", " of a batch of train_loader")
             labels = labels.to(device)
             if labels.is_floating_point():
-                _validate_finite(labels, "labels", " of a batch of train_loader")
+                validate_finite(labels, "labels", " of a batch of train_loader")
             labels = labels.long()
             training_losses.append(
                 _gradient_step(net, criterion, inputs, labels, optimizer, None, _BATCH)
@@ -722,24 +572,82 @@ def train_test_classification(
             "train_loader yielded no batch: is the data set smaller than one batch "
             "with drop_last=True?"
         )
-
-    net.eval()
-    train_total, train_acc = accuracy(net, train_loader, device)
-    test_total, test_acc = accuracy(net, test_loader, device)
-    if verbose:
-        print(f"Accuracy on the {train_total} training samples: {train_acc:0.2f}")
-        print(f"Accuracy on the {test_total} testing samples: {test_acc:0.2f}")
-    if training_plot:
-        import matplotlib.pyplot as plt
-
-        from nma_dl.plotting.decoding import plot_train_loss
-
-        _, ax = plt.subplots()
-        plot_train_loss(training_losses, ax=ax, ylabel="training loss")
-        ax.set_xlabel("batch")
-    return train_acc, test_acc
+    return training_losses
 
 
+def _plot_training_losses(training_losses):
+    """Draw the training loss of every batch, in a new figure."""
+    # Imported here, not at the top: a training without a plot needs no pyplot (a slow import,
+    # which also picks a display backend).
+    import matplotlib.pyplot as plt
+
+    from nma_dl.plotting.decoding import plot_train_loss
+
+    _, ax = plt.subplots()
+    plot_train_loss(training_losses, ax=ax, ylabel="training loss")
+    ax.set_xlabel("batch")
+
+
+# ---------------------------------------------------------------------------
+# Decoding orientation bins (the bonus tutorial)
+# ---------------------------------------------------------------------------
+
+
+def _check_loss_function(loss_fn, name):
+    # A ValueError, as decode_orientation has always raised for a loss_fn that is not callable.
+    require(callable(loss_fn), name, "callable", type(loss_fn).__name__)
+    return loss_fn
+
+
+def _check_responses(value, name):
+    validate_response_matrix(value, name)
+    return validate_stimuli(value, name)
+
+
+def _check_orientations(value, name):
+    validate_orientations(value, name)
+    return validate_stimuli(value, name)
+
+
+def _check_decoding_together(
+    net, train_data, train_labels, test_data, test_labels, n_iter, L2_penalty, L1_penalty, **others
+):
+    """Check what :func:`decode_orientation`'s arguments must satisfy together."""
+    validate_same_rows(train_data, train_labels, _TRAIN)
+    validate_same_rows(test_data, test_labels, _TEST)
+    if L2_penalty > 0 or L1_penalty > 0:
+        validate_linear_layer(net, "in_layer")
+    validate_gradient_steps(n_iter, f"decode_orientation(n_iter={n_iter})")
+    validate_parameters(net)
+    tensors = (train_data, train_labels, test_data, test_labels)
+    for value, name in zip(tensors, (*_TRAIN, *_TEST), strict=True):
+        if name.endswith("_labels"):
+            validate_real_dtype(value, name)
+        validate_finite(value, name)
+    for value, name in ((train_labels, "train_labels"), (test_labels, "test_labels")):
+        outside = ~((value >= 0) & (value <= 360))
+        if outside.any():
+            raise ValueError(
+                f"{name} must be orientations in [0, 360] degrees, got "
+                f"{value[outside][0].item()!r} ({int(outside.sum())} value(s) outside)"
+            )
+
+
+@validate_params(
+    {
+        "net": validate_network,
+        "n_classes": Interval(Integral, 2, None),
+        "loss_fn": _check_loss_function,
+        "train_data": _check_responses,
+        "train_labels": _check_orientations,
+        "test_data": _check_responses,
+        "test_labels": _check_orientations,
+        "n_iter": Interval(Integral, 1, None),
+        "L2_penalty": Interval(Real, 0, None, closed="left"),
+        "L1_penalty": Interval(Real, 0, None, closed="left"),
+    },
+    together=_check_decoding_together,
+)
 def decode_orientation(
     net,
     n_classes,
@@ -799,23 +707,13 @@ def decode_orientation(
         if a data set is empty or the network's parameters are not finite; during it, if the
         training loss becomes NaN or inf (naming the iteration; no step is taken with it).
     """
-    from nma_dl.stimuli import stimulus_class
-
-    validate_instance(net, nn.Module, "net", "a torch.nn.Module")
-    n_classes = validate_int(n_classes, "n_classes", minimum=2, bound="an int >= 2")
-    validate_instance(loss_fn, object, "loss_fn", "callable")
-    require(callable(loss_fn), "loss_fn", "callable", type(loss_fn).__name__)
-    validate_responses(train_data, train_labels, _TRAIN)
-    validate_responses(test_data, test_labels, _TEST)
-    n_iter = validate_int(n_iter, "n_iter", minimum=1)
-    L2_penalty, L1_penalty = validate_penalties(L2_penalty, L1_penalty)
     regularized = L2_penalty > 0 or L1_penalty > 0
-    if regularized:
-        validate_linear_layer(net, "in_layer")
-    train_labels, test_labels = _decoding_data(
-        net, (train_data, train_labels, test_data, test_labels), n_iter
+    # stimulus_class bins with NumPy, which has no bfloat16: such orientations go as float32,
+    # which holds them exactly.
+    train_labels, test_labels = (
+        value.float() if value.dtype == torch.bfloat16 else value
+        for value in (train_labels, test_labels)
     )
-
     device = module_device(net)
     train_classes = stimulus_class(train_labels, n_classes).to(device)
     test_classes = stimulus_class(test_labels, n_classes).to(device)
@@ -833,19 +731,14 @@ def decode_orientation(
     for i in range(n_iter):
         output = _forward(net, train_data, "train_data")
         if i == 0:
-            _validate_class_scores(output, n_classes)
+            validate_class_scores(output, n_classes)
         loss = loss_of(output, train_classes)
-        _validate_scalar(loss, "loss_fn")
+        validate_scalar(loss, "loss_fn")
         value = loss.item()
         if not math.isfinite(value):  # checked before the step: the weights stay finite
             if log:
                 print("\n".join(log))
-            raise ValueError(
-                f"the training loss became {value} at iteration {i + 1}/{n_iter}: gradient "
-                f"descent (learning rate 0.1) diverged; use smaller penalties (L2_penalty="
-                f"{L2_penalty!r}, L1_penalty={L1_penalty!r}), responses of a smaller scale "
-                "(z-scored), or a loss_fn that stays finite"
-            )
+            raise _decoder_diverged(value, i, n_iter, L2_penalty, L1_penalty)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -853,10 +746,7 @@ def decode_orientation(
         with torch.no_grad():  # no graph: nothing is differentiated on the test set
             test_loss.append(loss_of(_forward(net, test_data, "test_data"), test_classes).item())
         if (i + 1) % every == 0:
-            log.append(
-                f"iteration {i + 1}/{n_iter} | loss: {train_loss[-1]:.3f} | "
-                f"test_loss: {test_loss[-1]:.3f}"
-            )
+            log.append(_log_line(i, n_iter, {"loss": train_loss[-1], "test_loss": test_loss[-1]}))
     with torch.no_grad():
         predicted = net(test_data).argmax(dim=1).cpu()
     frac_correct = (predicted == test_classes.cpu()).double().mean().item()
@@ -865,41 +755,11 @@ def decode_orientation(
     return train_loss, test_loss, predicted
 
 
-def _decoding_data(net, tensors, n_iter):
-    """Check :func:`decode_orientation`'s data beyond their shapes; return its orientations.
-
-    bfloat16 orientations, which NumPy cannot hold, come back as float32 (exactly).
-    """
-    names = (*_TRAIN, *_TEST)
-    for value, name in zip(tensors, names, strict=True):
-        _validate_values(value, name)
-        if len(value) == 0:
-            raise ValueError(
-                f"{name} must hold at least one stimulus, got shape {tuple(value.shape)}"
-            )
-    _validate_gradient_steps(n_iter, f"decode_orientation(n_iter={n_iter})")
-    _validate_parameters(net)
-    for value, name in zip(tensors, names, strict=True):
-        if name.endswith("_labels"):
-            validate_real_dtype(value, name)
-        _validate_finite(value, name)
-    labels = []
-    for value, name in zip(tensors[1::2], names[1::2], strict=True):
-        outside = ~((value >= 0) & (value <= 360))
-        if outside.any():
-            raise ValueError(
-                f"{name} must be orientations in [0, 360] degrees, got "
-                f"{value[outside][0].item()!r} ({int(outside.sum())} value(s) outside)"
-            )
-        labels.append(value.float() if value.dtype == torch.bfloat16 else value)
-    return labels
-
-
-def _validate_class_scores(output, n_classes):
-    # With fewer columns than classes, nll_loss fails with "Target 2 is out of bounds".
-    if isinstance(output, torch.Tensor) and output.ndim == 2 and output.shape[1] < n_classes:
-        raise ValueError(
-            f"n_classes must be at most the number of the network's outputs (one log "
-            f"probability per class), {output.shape[1]}, got {n_classes}; build the network "
-            f"with {n_classes} outputs, or pass n_classes={output.shape[1]}"
-        )
+def _decoder_diverged(value, i, n_iter, L2_penalty, L1_penalty):
+    """Return the error for a training loss of :func:`decode_orientation` that is NaN or inf."""
+    return ValueError(
+        f"the training loss became {value} at iteration {i + 1}/{n_iter}: gradient "
+        f"descent (learning rate 0.1) diverged; use smaller penalties (L2_penalty="
+        f"{L2_penalty!r}, L1_penalty={L1_penalty!r}), responses of a smaller scale "
+        "(z-scored), or a loss_fn that stays finite"
+    )
