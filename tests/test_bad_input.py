@@ -2711,6 +2711,93 @@ _RELIABILITY3_LOSSES_NEURONS = {
 }
 
 
+_RELIABILITY3_HOUSE_TRAINING = {
+    "train": [
+        _row(
+            "train_labels complex",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli.to(torch.complex64), 1),
+            TypeError,
+            "train_labels",
+        ),
+        _row(
+            "train_labels bool",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli > 0, 1),
+            TypeError,
+            "train_labels",
+        ),
+        _row(
+            "test_labels bool",
+            lambda f, k: f(
+                k.net,
+                nn.MSELoss(),
+                k.resp,
+                k.stimuli,
+                1,
+                test_data=k.resp,
+                test_labels=k.stimuli > 0,
+            ),
+            TypeError,
+            "test_labels",
+        ),
+    ],
+    "gradient_step": [
+        _row(
+            "labels complex",
+            lambda f, k: (
+                lambda net: f(
+                    net, nn.MSELoss(), k.resp, k.stimuli.to(torch.complex64), k.optimizer(net)
+                )
+            )(k.net),
+            TypeError,
+            "labels",
+        ),
+    ],
+    "train_encoder": [
+        _row(
+            "train_labels complex",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4),
+                torch.zeros(5, 1, 2, 2),
+                torch.zeros(5, 3, dtype=torch.complex64),
+                n_iter=1,
+            ),
+            TypeError,
+            "train_labels",
+        ),
+        _row(
+            "train_labels bool",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4),
+                torch.zeros(5, 1, 2, 2),
+                torch.zeros(5, 3, dtype=torch.bool),
+                n_iter=1,
+            ),
+            TypeError,
+            "train_labels",
+        ),
+        _row(
+            "train_data complex",
+            lambda f, k: f(
+                nma_dl.ConvFC(3, b=4),
+                torch.zeros(5, 1, 2, 2, dtype=torch.complex64),
+                torch.zeros(5, 3),
+                n_iter=1,
+            ),
+            TypeError,
+            "train_data",
+        ),
+    ],
+    "evaluate_loss": [
+        _row(
+            "labels bool",
+            lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli > 0),
+            TypeError,
+            "labels",
+        ),
+    ],
+}
+
+
 _RELIABILITY3_CASES = {
     "get_data": [
         _row("n_stim 1e9", lambda f, k: f(10**9, k.resp, k.stimuli), ValueError, "n_stim"),
@@ -2821,6 +2908,7 @@ for _table in (
     _RELIABILITY3_TRAINING,
     _RELIABILITY3_ANALYSIS,
     _RELIABILITY3_LOSSES_NEURONS,
+    _RELIABILITY3_HOUSE_TRAINING,
 ):
     for _name, _rows in _table.items():
         CASES.setdefault(_name, []).extend(_rows)
