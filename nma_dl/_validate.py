@@ -24,7 +24,8 @@ decorator :func:`validate_params`, as a network declares its ``argument_validato
     def fit(net, n_iter=100, verbose=True): ...
 
 Nothing is imported from torch when this module loads (the display modules, plotting, widgets
-and videos, use these checks without importing torch); the tensor checks import it when called.
+and videos, use these checks without importing torch); the tensor checks fetch it through
+:func:`_torch` when called.
 """
 
 import functools
@@ -87,6 +88,18 @@ __all__ = [
     "validate_tensor",
     "validate_widths",
 ]
+
+
+def _torch():
+    """Return the torch module, imported on the first call.
+
+    The one deferred import of this module: it must load without torch (the display modules use
+    its checks), so the tensor checks fetch torch here when called; Python caches it after that.
+    """
+    import torch  # deferred: this module loads without torch
+
+    return torch
+
 
 #: Seeds are 32-bit: the range NumPy (and so :func:`nma_dl.set_seed`) accepts.
 MAX_SEED = 2**32
@@ -604,7 +617,7 @@ def validate_tensor(value, name, expected="a torch.Tensor"):
     TypeError
         If ``value`` is not a :class:`torch.Tensor`.
     """
-    import torch  # when called: this module loads without torch
+    torch = _torch()
 
     return validate_instance(value, torch.Tensor, name, expected)
 
@@ -652,7 +665,7 @@ def validate_linear_layer(net, layer):
         ``"net must be a torch.nn.Module, got str"``, or ``"net must have a linear layer
         net.in_layer (its weights are penalised)"``.
     """
-    from torch import nn  # when called: this module loads without torch
+    nn = _torch().nn
 
     validate_instance(net, nn.Module, "net", "a torch.nn.Module")
     if not isinstance(getattr(net, layer, None), nn.Linear):
@@ -697,8 +710,7 @@ def validate_real_dtype(value, name):
     if isinstance(value, np.ndarray):
         real = np.issubdtype(value.dtype, np.number) and not np.iscomplexobj(value)
     else:  # a torch tensor: every dtype is numeric but bool and the complex ones
-        import torch  # when called: this module loads without torch
-
+        torch = _torch()
         real = not (value.is_complex() or value.dtype == torch.bool)
     if not real:
         raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
@@ -756,7 +768,7 @@ def tensor_to_numpy(value, name):
     ValueError
         If ``value`` is a meta tensor (:func:`validate_not_meta`).
     """
-    import torch  # when called: this module loads without torch
+    torch = _torch()
 
     validate_not_meta(value, name)
     value = value.detach()
@@ -963,7 +975,7 @@ def validate_device(device, name="device"):
     ValueError
         If the str names no torch device.
     """
-    import torch  # when called: this module loads without torch
+    torch = _torch()
 
     validate_instance(device, (str, torch.device), name, "a str such as 'cpu' or a torch.device")
     try:
@@ -997,7 +1009,7 @@ def validate_network(net, name="net"):
     TypeError
         ``"net must be a torch.nn.Module, got str"``.
     """
-    from torch import nn  # when called: this module loads without torch
+    nn = _torch().nn
 
     return validate_instance(net, nn.Module, name, "a torch.nn.Module")
 
@@ -1177,7 +1189,7 @@ def validate_labels(data, labels, loss_fn, names):
 
 def _loss_kinds():
     """Return the losses whose targets have the output's shape, and those taking class indices."""
-    from torch import nn  # when called: this module loads without torch
+    nn = _torch().nn
 
     return (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss), (
         nn.CrossEntropyLoss,
@@ -1214,7 +1226,7 @@ def validate_scalar(value, name):
     ValueError
         ``"loss_fn must return a scalar tensor, got (3, 1)"``.
     """
-    import torch  # when called: this module loads without torch
+    torch = _torch()
 
     if not isinstance(value, torch.Tensor) or value.numel() != 1:
         got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
@@ -1234,7 +1246,7 @@ def validate_targets(loss_fn, output, labels):
         a classification loss (:func:`validate_class_labels`), or a shape that a custom loss
         would broadcast against the output's to a wrong loss.
     """
-    import torch  # when called: this module loads without torch
+    torch = _torch()
 
     regression, classification = _loss_kinds()
     if isinstance(loss_fn, regression) and labels.shape != output.shape:
@@ -1288,7 +1300,7 @@ def validate_class_labels(labels, scores, loss_fn=None):
         If the scores are not (n, C), the labels' shape is wrong, a label is not whole or it
         lies outside ``[0, C)``.
     """
-    import torch  # when called: this module loads without torch
+    torch = _torch()
 
     if loss_fn is not None:
         if not isinstance(scores, torch.Tensor) or scores.ndim != 2:
@@ -1311,7 +1323,7 @@ def validate_class_labels(labels, scores, loss_fn=None):
 
 
 def _validate_integer_targets(labels, loss_name):
-    import torch  # when called: this module loads without torch
+    torch = _torch()
 
     if labels.dtype.is_floating_point or labels.dtype.is_complex or labels.dtype == torch.bool:
         raise TypeError(
@@ -1335,7 +1347,7 @@ def _loss_targets(labels, scores, loss_name):
 
 def _accuracy_labels(labels, scores):
     """Return the labels of a batch of :func:`nma_dl.accuracy` as (n,) int64 class indices."""
-    import torch  # when called: this module loads without torch
+    torch = _torch()
 
     n = len(labels) if labels.ndim else 0
     if not isinstance(scores, torch.Tensor) or scores.ndim != 2 or scores.shape[0] != n:
@@ -1370,7 +1382,7 @@ def validate_class_scores(output, n_classes):
     ValueError
         Naming ``n_classes`` and the number of outputs.
     """
-    import torch  # when called: this module loads without torch
+    torch = _torch()
 
     if isinstance(output, torch.Tensor) and output.ndim == 2 and output.shape[1] < n_classes:
         raise ValueError(
@@ -1388,7 +1400,7 @@ def validate_loader(loader, name):
     TypeError
         ``"train_loader must be a torch.utils.data.DataLoader, got list"``.
     """
-    from torch.utils.data import DataLoader  # when called: this module loads without torch
+    DataLoader = _torch().utils.data.DataLoader
 
     return validate_instance(loader, DataLoader, name, "a torch.utils.data.DataLoader")
 

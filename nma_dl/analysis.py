@@ -10,10 +10,17 @@ populations of any size can then be compared by correlating their matrices
 Responses are (n_stimuli, n_units) NumPy arrays or CPU tensors; results are NumPy.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
+import threadpoolctl  # qualified at each call, so that tests can spy on threadpool_limits
+import torch
+from scipy.ndimage import gaussian_filter1d
 from scipy.stats import zscore
+from torch import nn
 
 from nma_dl._validate import (
+    Interval,
     require,
     tensor_to_numpy,
     validate_instance,
@@ -39,8 +46,6 @@ def _matrix(value, name, what="(n_stimuli, n_units)"):
     Tensors of any float dtype are taken (bfloat16 and float16 convert exactly); a meta tensor,
     which has no values, is refused.
     """
-    import torch
-
     if isinstance(value, torch.Tensor):
         value = tensor_to_numpy(value, name)
     validate_instance(value, np.ndarray, name, "a NumPy array or a torch.Tensor")
@@ -148,9 +153,7 @@ def RDM(resp):
         # OpenBLAS's threaded z @ z.T (syrk) segfaults on large matrices: measured on 2 cores,
         # from 16,000 rows of 1,000 units or 21,000 of 180 (numpy issue 19685). On one thread
         # it runs; its last bits may differ from the threaded product's.
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
+        with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
             similarity = zresp @ zresp.T
     else:
         similarity = zresp @ zresp.T
@@ -254,9 +257,6 @@ def get_hidden_activity(net, stimuli, layer_labels):
         ``net`` fails on ``stimuli`` of another dtype than its parameters' (bfloat16
         stimuli for a float32 network).
     """
-    import torch
-    from torch import nn
-
     validate_instance(net, nn.Module, "net", "a torch.nn.Module")
     validate_instance(stimuli, torch.Tensor, "stimuli", "a torch.Tensor")
     if isinstance(layer_labels, str):
@@ -346,8 +346,6 @@ def _failure(net, stimuli, error):
 
 def _recorded(calls, label, net, stimuli):
     """Return the one output a layer gave in the pass, as an (n_stimuli, n_units) array."""
-    import torch
-
     if not calls:
         raise ValueError(
             f"layer_labels: {label!r} did not run in {type(net).__name__}'s forward pass "
@@ -410,16 +408,16 @@ def reduce_dimensions(resp, n_pca=20, random_state=0):
     spread. Without that, spreads beyond about ``1e±15`` gave garbage, and beyond about
     ``1e±37`` (or no spread at all) crashed the process.
     """
+    # deferred: sklearn adds about a second to the import, which RDM and the checks never need
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
-    from threadpoolctl import threadpool_limits
 
     resp = _matrix(resp, "resp")
     n_stimuli, n_units = resp.shape
     require(n_stimuli >= 5, "resp", "at least 5 stimuli (rows) to embed", n_stimuli)
     require(n_units >= 2, "resp", "at least 2 units (columns)", n_units)
-    n_pca = validate_int(n_pca, "n_pca", minimum=2)
-    random_state = validate_int(random_state, "random_state", minimum=0)
+    n_pca = validate_int(n_pca, "n_pca", Interval(Integral, 2))
+    random_state = validate_int(random_state, "random_state", Interval(Integral, 0))
     resp = _with_unit_spread(resp)
     n_components = min(n_pca, n_units, n_stimuli)
     # t-SNE needs perplexity < n_stimuli; sklearn's default (30) for the tutorial's 180 points
@@ -427,7 +425,7 @@ def reduce_dimensions(resp, n_pca=20, random_state=0):
     tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=random_state)
     # One BLAS/OpenMP thread: for a few hundred points threads gain little, and on a busy
     # machine their busy-waiting made this 40 times slower (measured on 2 shared cores).
-    with threadpool_limits(limits=1):
+    with threadpoolctl.threadpool_limits(limits=1):
         lowd = PCA(n_components=n_components, random_state=random_state).fit_transform(resp)
         return tsne.fit_transform(lowd)
 
@@ -509,10 +507,8 @@ def preferred_orientation(resp, sigma=5, mode="wrap"):
     >>> preferred_orientation(resp)
     array([ 10, 350])
     """
-    from scipy.ndimage import gaussian_filter1d
-
     resp = _matrix(resp, "resp", "(n_stimuli, n_neurons)")
-    sigma = validate_real(sigma, "sigma", minimum=0, exclusive=True)
+    sigma = validate_real(sigma, "sigma", Interval(Real, 0, closed="neither"))
     modes = ("wrap", "reflect", "nearest", "mirror", "constant")
     validate_instance(mode, str, "mode", f"one of {modes}")
     require(mode in modes, "mode", f"one of {modes}", mode)

@@ -13,12 +13,19 @@ pair of Gabors).
 """
 
 import math
+from numbers import Integral
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nma_dl._validate import validate_instance, validate_int, validate_memory, validate_tensor
+from nma_dl._validate import (
+    Interval,
+    validate_instance,
+    validate_int,
+    validate_memory,
+    validate_tensor,
+)
 from nma_dl.stimuli import gabor
 
 __all__ = ["conv2d", "conv_weights", "count_parameters", "max_pool", "simple_and_complex_cells"]
@@ -125,7 +132,7 @@ def max_pool(x, K):
     if not x.is_floating_point():
         raise TypeError(f"x must hold floating-point numbers, got dtype {x.dtype}")
     height, width = x.shape[-2:]
-    K = validate_int(K, "K", minimum=1, maximum=min(height, width), bound=_pool_bound(x))
+    K = validate_int(K, "K", Interval(Integral, 1, min(height, width), text=_pool_bound(x)))
     rows, cols = height // K, width // K
     blocks = x[..., : rows * K, : cols * K].reshape(*x.shape[:-2], rows, K, cols, K)
     return blocks.amax(dim=(-3, -1))

@@ -8,11 +8,12 @@ Three helpers that every tutorial calls near its top:
 """
 
 import random
+from numbers import Integral
 
 import numpy as np
 import torch
 
-from nma_dl._validate import MAX_SEED, validate_instance, validate_int
+from nma_dl._validate import MAX_SEED, Interval, validate_instance, validate_int
 
 __all__ = ["seed_worker", "set_device", "set_seed"]
 
@@ -86,7 +87,7 @@ def set_seed(seed=None, seed_torch=True):
     if seed is None:
         seed = int(np.random.choice(2**32))  # noqa: NPY002 (as the original course draws it)
     seed = validate_int(
-        seed, "seed", minimum=0, maximum=MAX_SEED - 1, expected="an int or None", bound=_SEEDS
+        seed, "seed", Interval(Integral, 0, MAX_SEED - 1, text=_SEEDS), expected="an int or None"
     )
     validate_instance(seed_torch, bool, "seed_torch", "a bool", show_value=True)
     random.seed(seed)
@@ -114,7 +115,7 @@ def seed_worker(worker_id):
         The worker's index (given by the DataLoader; unused, since
         ``torch.initial_seed()`` already differs between workers).
     """
-    validate_int(worker_id, "worker_id", minimum=0, bound=">= 0")
+    validate_int(worker_id, "worker_id", Interval(Integral, 0, None, text=">= 0"))
     worker_seed = torch.initial_seed() % 2**32  # NumPy only accepts 32-bit seeds
     np.random.seed(worker_seed)  # noqa: NPY002 (a worker's global NumPy state is the point)
     random.seed(worker_seed)

@@ -7,11 +7,13 @@ networks, and :func:`filters` the center-surround and Gabor kernels those networ
 """
 
 import math
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 
 from nma_dl._validate import (
+    Interval,
     require,
     tensor_to_numpy,
     validate_column,
@@ -53,7 +55,7 @@ def stimulus_class(ori, n_classes):
     >>> stimulus_class(torch.tensor([[0.0], [44.9], [45.0], [359.9], [360.0]]), 8)
     tensor([0, 0, 1, 7, 0])
     """
-    n_classes = validate_int(n_classes, "n_classes", minimum=1)
+    n_classes = validate_int(n_classes, "n_classes", Interval(Integral, 1))
     validate_memory(8 * (n_classes + 1), f"stimulus_class(n_classes={n_classes}) (its bin edges)")
     validate_instance(ori, (torch.Tensor, np.ndarray), "ori", "a torch.Tensor or numpy array")
     values = tensor_to_numpy(ori, "ori") if isinstance(ori, torch.Tensor) else ori
@@ -119,8 +121,8 @@ def grating(angle, sf=1 / 28, res=0.1, patch=False, *, phase=0.0):
     True
     """
     angle = validate_real(angle, "angle")
-    sf = validate_real(sf, "sf", minimum=0, exclusive=True)
-    res = validate_real(res, "res", minimum=0, exclusive=True)
+    sf = validate_real(sf, "sf", Interval(Real, 0, closed="neither"))
+    res = validate_real(res, "res", Interval(Real, 0, closed="neither"))
     validate_instance(patch, (bool, np.bool_), "patch", "a bool")
     phase = validate_real(phase, "phase")
     height, width = (round(n * res) for n in GRATING_FULL_SIZE)
@@ -195,8 +197,8 @@ def filters(out_channels=6, K=7):
     >>> torch.equal(w[1], -w[0])
     True
     """
-    out_channels = validate_int(out_channels, "out_channels", minimum=2)
-    K = validate_int(K, "K", minimum=1, bound="a positive odd int")
+    out_channels = validate_int(out_channels, "out_channels", Interval(Integral, 2))
+    K = validate_int(K, "K", Interval(Integral, 1, None, text="a positive odd int"))
     require(K % 2 == 1, "K", "a positive odd int", K)
     validate_steps(
         _KERNEL_COST * out_channels,
@@ -256,12 +258,12 @@ def gabor(K, angle, wavelength, sigma, phase=0.0):
     >>> gabor(5, 0, 10, 2).shape
     torch.Size([5, 5])
     """
-    K = validate_int(K, "K", minimum=1, bound="a positive odd int")
+    K = validate_int(K, "K", Interval(Integral, 1, None, text="a positive odd int"))
     require(K % 2 == 1, "K", "a positive odd int", K)
     validate_memory(_KERNEL_BYTES * K * K, f"gabor(K={K}) (a kernel of {K} x {K})")
     angle = validate_real(angle, "angle")
-    wavelength = validate_real(wavelength, "wavelength", minimum=0, exclusive=True)
-    sigma = validate_real(sigma, "sigma", minimum=0, exclusive=True)
+    wavelength = validate_real(wavelength, "wavelength", Interval(Real, 0, closed="neither"))
+    sigma = validate_real(sigma, "sigma", Interval(Real, 0, closed="neither"))
     phase = validate_real(phase, "phase")
     return torch.from_numpy(_gabor(K, angle, wavelength, sigma, phase).astype(np.float32))
 

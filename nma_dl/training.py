@@ -579,13 +579,9 @@ def _plot_training_losses(training_losses):
     """Draw the training loss of every batch, in a new figure."""
     # Imported here, not at the top: a training without a plot needs no pyplot (a slow import,
     # which also picks a display backend).
-    import matplotlib.pyplot as plt
+    from nma_dl.plotting.decoding import _plot_batch_losses
 
-    from nma_dl.plotting.decoding import plot_train_loss
-
-    _, ax = plt.subplots()
-    plot_train_loss(training_losses, ax=ax, ylabel="training loss")
-    ax.set_xlabel("batch")
+    _plot_batch_losses(training_losses)
 
 
 # ---------------------------------------------------------------------------

@@ -7,13 +7,15 @@ initial figure with a line asking readers to launch the notebook. Nothing in thi
 a kernel or the network.
 """
 
+from numbers import Integral
+
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from nma_dl._validate import require, validate_instance, validate_int
+from nma_dl._validate import Interval, require, validate_instance, validate_int
 
 # StaticFallback is imported from here too (by training.py and tests), as before the move.
 from nma_dl.display import StaticFallback, figure_html, show_figure
@@ -196,8 +198,8 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
         The live widget is ``result.widget``, a ``VBox`` of the button and an ``Output``;
         ``result.widget.redraw()`` draws the next set and returns its figure.
     """
-    seed = validate_int(seed, "seed", minimum=0)
-    n_units = validate_int(n_units, "n_units", minimum=1)
+    seed = validate_int(seed, "seed", Interval(Integral, 0))
+    n_units = validate_int(n_units, "n_units", Interval(Integral, 1))
     first = plot_tuning(resp_dict, ori, n_units=n_units, seed=seed)  # checks the data too
     plt.close(first)  # shown by the widget or the fallback, not again at the end of the cell
     button = ipywidgets.Button(description="draw another random set")

@@ -17,11 +17,13 @@ import pathlib
 import tokenize
 import zipfile
 import zlib
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 
 from nma_dl._validate import (
+    Interval,
     require,
     validate_instance,
     validate_int,
@@ -256,7 +258,7 @@ def load_data(bin_width=1, *, path=None, source=None):
     >>> resp.shape, stimuli.shape
     (torch.Size([360, 23589]), torch.Size([360, 1]))
     """
-    bin_width = validate_real(bin_width, "bin_width", minimum=0, exclusive=True)
+    bin_width = validate_real(bin_width, "bin_width", Interval(Real, 0, closed="neither"))
     data = _read_npz(path, ORIBINNED1, source, _validate_oribinned1)
     resp, stimuli = data["resp"], data["stimuli"].reshape(-1)
     if bin_width > 1:
@@ -380,7 +382,7 @@ def get_data(n_stim, train_data, train_labels):
         Also when the rows drawn would not fit in memory (``n_stim=10**9``), before anything is
         drawn, as :func:`nma_dl._validate.validate_memory` says.
     """
-    n_stim = validate_int(n_stim, "n_stim", minimum=1)
+    n_stim = validate_int(n_stim, "n_stim", Interval(Integral, 1))
     validate_responses(train_data, train_labels, ("train_data", "train_labels"))
     if len(train_labels) == 0:
         raise ValueError("train_labels must have at least one row to draw from, got 0")

@@ -36,9 +36,11 @@ The simulated numbers are *not* the real recordings: use them to run the code,
 not to draw conclusions about mouse V1.
 """
 
+from numbers import Integral
+
 import numpy as np
 
-from nma_dl._validate import validate_int
+from nma_dl._validate import Interval, validate_int
 
 __all__ = ["SURROGATE_DESCRIPTION"]
 
@@ -76,7 +78,9 @@ SURROGATE_DESCRIPTION = (
 
 
 def _count(value, name, minimum):
-    return validate_int(value, name, minimum=minimum, expected="an integer", bound=f">= {minimum}")
+    return validate_int(
+        value, name, Interval(Integral, minimum, None, text=f">= {minimum}"), expected="an integer"
+    )
 
 
 def _tuning(theta_deg, preferred_deg, kappa, period_deg, gain, baseline):

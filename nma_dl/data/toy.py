@@ -19,11 +19,13 @@ global generator (seed it with :func:`nma_dl.set_seed`) unless a ``generator`` i
 from __future__ import annotations
 
 import math
+from numbers import Integral, Real
 
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from nma_dl._validate import (
+    Interval,
     require,
     validate_instance,
     validate_int,
@@ -42,7 +44,7 @@ _GENERATOR = "a torch.Generator or None"
 
 def _count(value, name, minimum=1):
     """Return an int >= ``minimum``; both messages say so (``"K must be an int >= 1, got 0"``)."""
-    return validate_int(value, name, minimum=minimum, expected=f"an int >= {minimum}")
+    return validate_int(value, name, Interval(Integral, minimum), expected=f"an int >= {minimum}")
 
 
 def create_spiral_dataset(K, sigma, N, *, generator=None):
@@ -75,7 +77,7 @@ def create_spiral_dataset(K, sigma, N, *, generator=None):
         1000 steps: it is a Python iteration of several tensor operations).
     """
     K = _count(K, "K")
-    sigma = validate_real(sigma, "sigma", minimum=0.0)
+    sigma = validate_real(sigma, "sigma", Interval(Real, 0.0))
     N = _count(N, "N")
     validate_steps(1000 * K, f"create_spiral_dataset(K={K}) (a Python loop over its K arms)")
     # X (8 bytes a point) and y (8), plus the temporaries of one arm (t, angle, noise: 12 a point).
@@ -123,7 +125,7 @@ def shuffle_and_split_data(X, y, seed, test_fraction=0.2):
     """
     validate_samples(X, y)
     seed = validate_seed(seed)
-    test_fraction = validate_real(test_fraction, "test_fraction", minimum=0.0)
+    test_fraction = validate_real(test_fraction, "test_fraction", Interval(Real, 0.0))
     require(test_fraction < 1, "test_fraction", "in [0, 1)", test_fraction)
     n = X.shape[0]
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
@@ -202,7 +204,7 @@ def sample_grid(M=500, x_max=2.0):
     """
     M = _count(M, "M", minimum=2)
     validate_memory(24 * M * M, f"sample_grid(M={M}) ({M * M:.3g} points)")
-    x_max = validate_real(x_max, "x_max", minimum=0.0, exclusive=True)
+    x_max = validate_real(x_max, "x_max", Interval(Real, 0.0, closed="neither"))
     if x_max > torch.finfo(torch.float32).max:
         raise ValueError(f"x_max must fit in float32 (<= 3.4e38), got {x_max!r}")
     axis = torch.linspace(-x_max, x_max, M)

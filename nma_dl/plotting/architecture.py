@@ -9,10 +9,13 @@ forward hooks, so the diagram shows what the model computes. A reshape between t
 flattening before a fully connected layer) labels the arrow between them.
 """
 
+from numbers import Integral
+
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from nma_dl._validate import validate_instance, validate_int
+# _torch, not a top-level import: nma_dl.plotting loads without torch
+from nma_dl._validate import Interval, _torch, validate_instance, validate_int
 
 __all__ = ["plot_architecture"]
 
@@ -26,7 +29,7 @@ def _shape_text(shape):
 
 def _describe(module):
     """Say what a layer does, in a few words, from its own settings."""
-    from torch import nn
+    nn = _torch().nn
 
     def pair(value):
         return value if isinstance(value, tuple) else (value, value)
@@ -47,7 +50,7 @@ def _trace(net, input_shape):
 
     Returns a list of ``(name, module, input shape, output shape)``, batch axis dropped.
     """
-    import torch
+    torch = _torch()
 
     calls, handles = [], []
 
@@ -115,14 +118,19 @@ def plot_architecture(net, input_shape, notes=None):
     >>> from nma_dl import CNN
     >>> fig = plot_architecture(CNN(48, 64), (48, 64), notes={"conv": "then ReLU"})
     """
-    from torch import nn
+    nn = _torch().nn
 
     validate_instance(net, nn.Module, "net", "a torch.nn.Module")
     validate_instance(
         input_shape, (tuple, list), "input_shape", "a tuple of ints such as (48, 64)"
     )
     input_shape = tuple(
-        validate_int(n, "input_shape", minimum=1, expected="a tuple of ints", bound="ints >= 1")
+        validate_int(
+            n,
+            "input_shape",
+            Interval(Integral, 1, None, text="ints >= 1"),
+            expected="a tuple of ints",
+        )
         for n in input_shape
     )
     notes = {} if notes is None else validate_instance(notes, dict, "notes", "a dict {name: text}")

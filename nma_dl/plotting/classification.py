@@ -1,12 +1,13 @@
 """Figures of classification: a function approximated by ReLUs, classes, decision maps."""
 
 from collections.abc import Callable
-from numbers import Integral
+from numbers import Integral, Real
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap, to_rgb
 
-from nma_dl._validate import is_instance, require, validate_instance, validate_real
+from nma_dl._validate import Interval, is_instance, require, validate_instance, validate_real
 from nma_dl.plotting.style import (
     _as_vector,
     _axes_or_current,
@@ -25,8 +26,6 @@ _LINESTYLES = ["-", "--", ":", "-."]
 
 
 def _relative_luminance(color):
-    from matplotlib.colors import to_rgb
-
     channels = np.array(to_rgb(color))
     linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
     return float(linear @ [0.2126, 0.7152, 0.0722])
@@ -192,13 +191,11 @@ def plot_decision_map(X_all, y_pred, X_test, y_test, M=500, x_max=2.0, eps=1e-3,
     image : matplotlib.image.AxesImage
         The decision map.
     """
-    from matplotlib.colors import ListedColormap, to_rgb
-
     ax = _axes_or_current(ax)
     require(is_instance(M, Integral) and M >= 2, "M", "an int >= 2", M)
     M = int(M)
-    x_max = validate_real(x_max, "x_max", minimum=0, exclusive=True)
-    eps = validate_real(eps, "eps", minimum=0, exclusive=True)
+    x_max = validate_real(x_max, "x_max", Interval(Real, 0, closed="neither"))
+    eps = validate_real(eps, "eps", Interval(Real, 0, closed="neither"))
     X_all = _points(X_all, "X_all")
     if len(X_all) != M * M:
         raise ValueError(f"X_all must hold M*M = {M * M} grid points, got {len(X_all)}")

@@ -7,11 +7,13 @@ map with a range symmetric about zero, so white is always zero, red positive, bl
 negative.
 """
 
+from numbers import Integral
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from nma_dl._validate import require, tensor_to_numpy, validate_instance, validate_int
+from nma_dl._validate import Interval, require, tensor_to_numpy, validate_instance, validate_int
 from nma_dl.plotting.style import _to_numpy
 
 __all__ = [
@@ -30,7 +32,9 @@ def _channels(channels, n_channels, name="channels"):
         channels = [channels]
     if hasattr(channels, "detach"):  # a tensor: np.asarray fails on bfloat16 and meta ones
         channels = tensor_to_numpy(channels, name)
-    channels = [validate_int(c, name, minimum=0) for c in np.asarray(channels).ravel().tolist()]
+    channels = [
+        validate_int(c, name, Interval(Integral, 0)) for c in np.asarray(channels).ravel().tolist()
+    ]
     require(len(channels) > 0, name, "a non-empty list of channel indices", channels)
     bad = [c for c in channels if c >= n_channels]
     require(not bad, name, f"indices below the number of channels ({n_channels})", channels)
@@ -156,8 +160,8 @@ def plot_convolution_step(image, kernel, row, col):
     if kernel.ndim != 2 or kernel.shape[0] != kernel.shape[1] or kernel.shape[0] % 2 == 0:
         raise ValueError(f"kernel must be (K, K) with K odd, got shape {kernel.shape}")
     height, width = image.shape
-    row = validate_int(row, "row", minimum=0, maximum=height - 1, bound=f"in [0, {height - 1}]")
-    col = validate_int(col, "col", minimum=0, maximum=width - 1, bound=f"in [0, {width - 1}]")
+    row = validate_int(row, "row", Interval(Integral, 0, height - 1, text=f"in [0, {height - 1}]"))
+    col = validate_int(col, "col", Interval(Integral, 0, width - 1, text=f"in [0, {width - 1}]"))
     K = kernel.shape[0]
     pad = K // 2
     padded = np.pad(image, pad)
@@ -214,8 +218,10 @@ def plot_weight_sharing(n_inputs=9, K=3):
     matplotlib.figure.Figure
         The figure.
     """
-    n_inputs = validate_int(n_inputs, "n_inputs", minimum=2)
-    K = validate_int(K, "K", minimum=1, maximum=n_inputs, bound=f"an odd int in [1, {n_inputs}]")
+    n_inputs = validate_int(n_inputs, "n_inputs", Interval(Integral, 2))
+    K = validate_int(
+        K, "K", Interval(Integral, 1, n_inputs, text=f"an odd int in [1, {n_inputs}]")
+    )
     require(K % 2 == 1, "K", f"an odd int in [1, {n_inputs}]", K)
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
     cmap = plt.get_cmap("viridis")

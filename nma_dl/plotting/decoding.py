@@ -85,6 +85,13 @@ def plot_train_loss(train_loss, ax=None, ylabel="mean squared error"):
     return ax
 
 
+def _plot_batch_losses(training_losses):
+    """Draw the training loss of every batch, in a new figure (for :func:`nma_dl.train`)."""
+    _, ax = plt.subplots()
+    plot_train_loss(training_losses, ax=ax, ylabel="training loss")
+    ax.set_xlabel("batch")
+
+
 def _bin_label(lower, upper):
     return f"{lower:.0f}° - {upper:.0f}°"
 
@@ -167,18 +174,23 @@ def plot_decoded_results(
     ax_loss.set_xlabel("iterations of gradient descent")
     ax_loss.set_ylabel(ylabel)
 
-    edges = np.linspace(0, 360, n_classes + 1)
-    ax_pred.plot(test_labels, predicted, ".")
-    for edge in edges:
-        ax_pred.axvline(edge, color=_REFERENCE_GREY, linewidth=1, zorder=-1)
-    ax_pred.set_xlim(0, 360)
-    ax_pred.set_xticks(np.arange(0, 361, 90))
-    ax_pred.set_xticks(edges, minor=True)
-    ax_pred.set_yticks(np.arange(n_classes))
-    labels = [_bin_label(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
-    ax_pred.set_yticklabels(labels)
-    ax_pred.set_xlabel("true stimulus orientation (°)")
-    ax_pred.set_ylabel("decoded orientation bin")
+    _draw_decoded_bins(ax_pred, test_labels, predicted, n_classes)
 
     fig.tight_layout()
     return fig
+
+
+def _draw_decoded_bins(ax, test_labels, predicted, n_classes):
+    """Draw each decoded bin against the true orientation, with the bin edges as grey lines."""
+    edges = np.linspace(0, 360, n_classes + 1)
+    ax.plot(test_labels, predicted, ".")
+    for edge in edges:
+        ax.axvline(edge, color=_REFERENCE_GREY, linewidth=1, zorder=-1)
+    ax.set_xlim(0, 360)
+    ax.set_xticks(np.arange(0, 361, 90))
+    ax.set_xticks(edges, minor=True)
+    ax.set_yticks(np.arange(n_classes))
+    labels = [_bin_label(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    ax.set_yticklabels(labels)
+    ax.set_xlabel("true stimulus orientation (°)")
+    ax.set_ylabel("decoded orientation bin")

@@ -1,6 +1,8 @@
 """Figures of single neurons: a LIF neuron's membrane potential and its frequency-current curve."""
 
-from nma_dl._validate import validate_real
+from numbers import Real
+
+from nma_dl._validate import Interval, validate_real
 from nma_dl.plotting.style import _as_vector, _axes_or_current
 
 __all__ = ["plot_fi_curve", "plot_lif_membrane"]
@@ -58,7 +60,7 @@ def plot_fi_curve(currents, spike_counts, ax=None, ylim=150):
             f"spike_counts must have one value per current ({currents.size}), "
             f"got {spike_counts.size}"
         )
-    ylim = validate_real(ylim, "ylim", minimum=0, exclusive=True)
+    ylim = validate_real(ylim, "ylim", Interval(Real, 0, closed="neither"))
     ax.plot(currents, spike_counts, marker="o")
     ax.set(
         title="LIF neuron: transfer function",

@@ -189,6 +189,7 @@ def plot_resp_lowd(resp_dict, ori, n_pca=20, random_state=0):
     -------
     matplotlib.figure.Figure
     """
+    # deferred: nma_dl.analysis imports torch, which the other figures here never need
     from nma_dl.analysis import reduce_dimensions
 
     resps = _validate_dict(resp_dict, "resp_dict")
