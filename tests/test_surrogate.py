@@ -10,19 +10,7 @@ from torch import nn
 
 from nma_dl.data import fetch, load_data, load_data_split, surrogate
 from nma_dl.data.files import FILES
-
-try:
-    from nma_dl.models import DeepNetReLU
-except ImportError:  # models.py is written in parallel; the tutorial's model is tiny
-
-    class DeepNetReLU(nn.Module):
-        def __init__(self, n_inputs, n_hidden):
-            super().__init__()
-            self.in_layer = nn.Linear(n_inputs, n_hidden)
-            self.out_layer = nn.Linear(n_hidden, 1)
-
-        def forward(self, r):
-            return self.out_layer(torch.relu(self.in_layer(r)))
+from nma_dl.models import DeepNetReLU
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ or a base of it): a subclass with its own ``forward``, which may take other inpu
 import functools
 import inspect
 
+import torch
 from torch import nn
 
 from nma_dl._validate import validate_memory
@@ -144,6 +145,28 @@ def validate_device(value, name, device, whose="the network's", *, meta_ok=False
         f"{name} must be on {whose} device {device}, got a tensor on {value.device} (move it "
         f"with {name}.to({str(device)!r}), or the network with .to({str(value.device)!r}))"
     )
+
+
+def validate_dense(value, name):
+    """Check that a tensor is dense: reshapes and convolutions refuse a sparse one, naming nothing.
+
+    Parameters
+    ----------
+    value : torch.Tensor
+        The argument.
+    name : str
+        The argument's name.
+
+    Raises
+    ------
+    TypeError
+        ``"x must be a dense tensor, got layout torch.sparse_coo (convert with x.to_dense())"``.
+    """
+    if value.layout != torch.strided:
+        raise TypeError(
+            f"{name} must be a dense tensor, got layout {value.layout} (convert with "
+            f"{name}.to_dense())"
+        )
 
 
 def _checked_init(cls, init):

@@ -9,7 +9,12 @@ import torch
 from torch import nn
 
 from nma_dl._validate import validate_dtype, validate_size, validate_tensor
-from nma_dl.models._base import ValidatedModule, validate_device
+from nma_dl.models._base import (
+    ValidatedModule,
+    validate_dense,
+    validate_device,
+    validate_parameter_memory,
+)
 from nma_dl.stimuli import filters
 
 __all__ = ["CNN"]
@@ -53,6 +58,28 @@ class CNN(ValidatedModule):
 
     argument_validators = {"h_in": _validate_image_size, "w_in": _validate_image_size}
 
+    @staticmethod
+    def validate_arguments(arguments):
+        """Refuse image sizes whose parameters would not fit in memory (see ``ValidatedModule``).
+
+        Nearly all of them are the weights of ``fc``, one per pooled pixel and channel for each
+        of its 10 units, so they grow with ``h_in * w_in``.
+
+        Parameters
+        ----------
+        arguments : dict
+            The checked arguments of ``__init__``.
+        """
+        h_in, w_in = arguments["h_in"], arguments["w_in"]
+        n_pooled = C_OUT * (h_in // K_POOL) * (w_in // K_POOL)
+        n_parameters = (C_OUT * K * K + C_OUT) + (n_pooled + 1) * 10 + (10 + 1)
+        validate_parameter_memory(
+            n_parameters,
+            f"CNN(h_in={h_in}, w_in={w_in}) ({n_parameters:.3g} parameters, nearly all the "
+            f"weights of fc: {n_pooled:.3g} pooled units times 10; stored with their gradients "
+            "and the optimizer's state; the tutorial's images are 48 x 64)",
+        )
+
     def __init__(self, h_in, w_in):
         super().__init__()
         self.conv = nn.Conv2d(1, C_OUT, kernel_size=K, padding=K // 2)
@@ -93,6 +120,7 @@ class CNN(ValidatedModule):
             What the network was called with.
         """
         validate_tensor(x, "x")
+        validate_dense(x, "x")
         validate_dtype(x, "x", self.conv.weight.dtype)
         validate_device(x, "x", self.conv.weight.device)
         _, h, w = self.dims

@@ -8,7 +8,12 @@ import torch
 from torch import nn
 
 from nma_dl._validate import require, validate_dtype, validate_int, validate_size, validate_tensor
-from nma_dl.models._base import ValidatedModule, validate_device, validate_parameter_memory
+from nma_dl.models._base import (
+    ValidatedModule,
+    validate_dense,
+    validate_device,
+    validate_parameter_memory,
+)
 
 __all__ = ["ConvFC", "ConvolutionalLayer"]
 
@@ -30,6 +35,11 @@ def _validate_filters(filters, shape):
         )
     if not filters.is_floating_point():
         raise TypeError(f"filters must hold floating-point numbers, got dtype {filters.dtype}")
+
+
+def _conv_parameters(c_in, c_out, K):
+    """Count the parameters of ``nn.Conv2d(c_in, c_out, K)``: its weights and one bias a filter."""
+    return c_out * c_in * K * K + c_out
 
 
 class ConvolutionalLayer(ValidatedModule):
@@ -61,6 +71,24 @@ class ConvolutionalLayer(ValidatedModule):
     """
 
     argument_validators = {"c_in": validate_size, "c_out": validate_size, "K": _validate_odd_size}
+
+    @staticmethod
+    def validate_arguments(arguments):
+        """Refuse sizes whose parameters would not fit in memory (see ``ValidatedModule``).
+
+        Parameters
+        ----------
+        arguments : dict
+            The checked arguments of ``__init__``.
+        """
+        c_in, c_out, K = arguments.get("c_in", 1), arguments.get("c_out", 6), arguments.get("K", 7)
+        n_parameters = _conv_parameters(c_in, c_out, K)
+        validate_parameter_memory(
+            n_parameters,
+            f"ConvolutionalLayer(c_in={c_in}, c_out={c_out}, K={K}) ({n_parameters:.3g} "
+            "parameters: c_out * c_in * K * K weights and c_out biases, stored with their "
+            "gradients and the optimizer's state)",
+        )
 
     def __init__(self, c_in=1, c_out=6, K=7, filters=None):
         _validate_filters(filters, (c_out, c_in, K, K))
@@ -95,6 +123,7 @@ class ConvolutionalLayer(ValidatedModule):
             What the layer was called with.
         """
         validate_tensor(s, "s")
+        validate_dense(s, "s")
         c_in = self.conv.in_channels
         if s.ndim != 4 or s.shape[1] != c_in:
             raise ValueError(
@@ -164,12 +193,18 @@ class ConvFC(ValidatedModule):
         """
         c_in, c_out = arguments.get("c_in", 1), arguments.get("c_out", 6)
         K, b = arguments.get("K", 7), arguments.get("b", 12 * 16)
+        n_neurons = arguments["n_neurons"]
         _validate_filters(arguments.get("filters"), (c_out, c_in, K, K))
-        n_parameters = (c_out * b + 1) * arguments["n_neurons"]
+        n_conv = _conv_parameters(c_in, c_out, K)
+        n_linear = (c_out * b + 1) * n_neurons
+        n_parameters = n_conv + n_linear
         validate_parameter_memory(
             n_parameters,
-            f"{n_parameters:.3g} linear weights (c_out * b = {c_out * b} units times "
-            f"n_neurons={arguments['n_neurons']}, with gradients and optimizer state)",
+            f"ConvFC(n_neurons={n_neurons}, c_in={c_in}, c_out={c_out}, K={K}, b={b}) "
+            f"({n_parameters:.3g} parameters: {n_conv:.3g} in the convolution, c_out * c_in * "
+            f"K * K weights and c_out biases, and {n_linear:.3g} in out_layer, c_out * b = "
+            f"{c_out * b} units times n_neurons; stored with their gradients and the optimizer's "
+            "state)",
         )
 
     def __init__(self, n_neurons, c_in=1, c_out=6, K=7, b=12 * 16, filters=None):
@@ -209,6 +244,7 @@ class ConvFC(ValidatedModule):
             What the network was called with.
         """
         validate_tensor(s, "s")
+        validate_dense(s, "s")
         c_in, b = self.conv.in_channels, self.dims[1]
         if s.ndim != 4 or s.shape[1] != c_in or s.shape[2] * s.shape[3] != b:
             raise ValueError(

@@ -20,12 +20,19 @@ from nma_dl._validate import (
     validate_column,
     validate_dtype,
     validate_instance,
+    validate_memory,
+    validate_not_meta,
     validate_real_dtype,
     validate_size,
     validate_tensor,
     validate_widths,
 )
-from nma_dl.models._base import ValidatedModule, validate_device, validate_parameter_memory
+from nma_dl.models._base import (
+    ValidatedModule,
+    validate_dense,
+    validate_device,
+    validate_parameter_memory,
+)
 
 __all__ = ["Net", "activation_names", "approximate_function", "parse_activation"]
 
@@ -353,6 +360,7 @@ class Net(ValidatedModule):
             What the network was called with.
         """
         validate_tensor(x, "x")
+        validate_dense(x, "x")
         validate_dtype(x, "x", self.mlp.Output_Linear.weight.dtype)
         validate_device(x, "x", self.mlp.Output_Linear.weight.device)
         if x.numel() == 0 or x.numel() % self.input_feature_num:
@@ -392,6 +400,8 @@ def approximate_function(x_train, y_train, n_points=1000):
     """
     for value, name in ((x_train, "x_train"), (y_train, "y_train")):
         validate_tensor(value, name)
+        validate_not_meta(value, name)  # its min and max below would fail naming nothing
+        validate_dense(value, name)
         validate_real_dtype(value, name)
         validate_column(value, name)
     x_train = x_train.reshape(-1).float()
@@ -402,12 +412,22 @@ def approximate_function(x_train, y_train, n_points=1000):
         raise ValueError(
             f"y_train must hold one value per x_train point ({len(x_train)}), got {len(y_train)}"
         )
-    if not (torch.isfinite(x_train).all() and torch.isfinite(y_train).all()):
-        raise ValueError("x_train and y_train must be finite, got NaN or inf")
+    for value, name in ((x_train, "x_train"), (y_train, "y_train")):
+        if not torch.isfinite(value).all():  # as float32: 1e300 in float64 became inf
+            raise ValueError(
+                f"{name} must be finite and within float32's range (|value| < 3.4e38), got NaN "
+                "or inf"
+            )
     if not (x_train[1:] > x_train[:-1]).all():
         raise ValueError("x_train must be strictly increasing")
     n_points = validate_size(n_points, "n_points")
     n_relus = len(x_train) - 1
+    # relu_acts, and the sum it is computed from, are (n - 1, n_points) float32 each
+    validate_memory(
+        4 * (2 * n_relus + 1) * n_points,
+        f"approximate_function with {n_relus + 1} x_train points and n_points={n_points} "
+        f"(relu_acts of shape ({n_relus}, {n_points}))",
+    )
     x = torch.linspace(x_train.min().item(), x_train.max().item(), n_points)
     b = -x_train[:n_relus]
     relu_acts = torch.relu(x.unsqueeze(0) + b.unsqueeze(1))
