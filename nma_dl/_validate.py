@@ -1330,6 +1330,13 @@ def _validate_integer_targets(labels, loss_name):
             f"labels must hold integer class indices (e.g. torch.int64) for {loss_name}, got "
             f"dtype {labels.dtype}"
         )
+    # torch's NLLLoss and CrossEntropyLoss take int64 (or uint8) targets and raise a raw
+    # RuntimeError on int8, int16 or int32 ones.
+    if labels.dtype not in (torch.int64, torch.uint8):
+        raise TypeError(
+            f"labels must hold int64 class indices for {loss_name}, got dtype {labels.dtype} "
+            "(convert with labels.long())"
+        )
 
 
 def _loss_targets(labels, scores, loss_name):

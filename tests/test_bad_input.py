@@ -2742,6 +2742,14 @@ _RELIABILITY3_HOUSE_TRAINING = {
     ],
     "gradient_step": [
         _row(
+            "int16 class labels for NLLLoss (torch wants int64)",
+            lambda f, k: (lambda net: f(net, nn.NLLLoss(), k.X, k.y.short(), k.optimizer(net)))(
+                k.classifier
+            ),
+            TypeError,
+            "labels",
+        ),
+        _row(
             "labels complex",
             lambda f, k: (
                 lambda net: f(
@@ -2789,10 +2797,103 @@ _RELIABILITY3_HOUSE_TRAINING = {
     ],
     "evaluate_loss": [
         _row(
+            "int32 class labels (torch wants int64)",
+            lambda f, k: f(k.classifier, nn.CrossEntropyLoss(), k.X, k.y.int()),
+            TypeError,
+            "labels",
+        ),
+        _row(
             "labels bool",
             lambda f, k: f(k.net, nn.MSELoss(), k.resp, k.stimuli > 0),
             TypeError,
             "labels",
+        ),
+    ],
+}
+
+
+_RELIABILITY3_MODELS_SIZE = {
+    "CNN": [
+        _row(
+            "h_in, w_in 1e5 (150 GB of fc weights)",
+            lambda f, k: f(10**5, 10**5),
+            ValueError,
+            "h_in",
+        ),
+        _row("h_in 2**40", lambda f, k: f(2**40, 8), ValueError, "h_in"),
+        _row("w_in 2**40", lambda f, k: f(8, 2**40), ValueError, "w_in"),
+        _row(
+            "x sparse",
+            lambda f, k: f(16, 16)(torch.zeros(2, 16, 16).to_sparse()),
+            TypeError,
+            r"\bx\b",
+        ),
+    ],
+    "ConvFC": [
+        _row(
+            "c_in 1e5, c_out 1e3, K 101 (a convolution of 1e12 weights)",
+            lambda f, k: f(10**3, c_in=10**5, c_out=10**3, K=101),
+            ValueError,
+            "c_in",
+        ),
+        _row(
+            "K 100001 (6e10 convolution weights)", lambda f, k: f(5, K=10**5 + 1), ValueError, "K"
+        ),
+        _row(
+            "s sparse",
+            lambda f, k: f(3, b=16)(torch.zeros(2, 1, 4, 4).to_sparse()),
+            TypeError,
+            "s",
+        ),
+    ],
+    "ConvolutionalLayer": [
+        _row(
+            "c_in 1e5, c_out 1e3, K 101",
+            lambda f, k: f(c_in=10**5, c_out=10**3, K=101),
+            ValueError,
+            "c_in",
+        ),
+        _row("K 100001", lambda f, k: f(K=10**5 + 1), ValueError, "K"),
+        _row(
+            "s sparse",
+            lambda f, k: f()(torch.zeros(2, 1, 8, 8).to_sparse()),
+            TypeError,
+            "s",
+        ),
+    ],
+    "Net": [
+        _row("x sparse", lambda f, k: f("ReLU()", 3, [4], 1)(k.resp.to_sparse()), TypeError, "x"),
+    ],
+    "approximate_function": [
+        _row(
+            "meta x_train",
+            lambda f, k: f(torch.arange(3.0, device="meta"), torch.zeros(3)),
+            ValueError,
+            "x_train",
+        ),
+        _row(
+            "meta y_train",
+            lambda f, k: f(torch.arange(3.0), torch.zeros(3, device="meta")),
+            ValueError,
+            "y_train",
+        ),
+        _row(
+            "sparse x_train",
+            lambda f, k: f(torch.arange(3.0).to_sparse(), torch.zeros(3)),
+            TypeError,
+            "x_train",
+        ),
+        _row(
+            "n_points 1e12 (4 TB of ReLU activations)",
+            lambda f, k: f(torch.arange(3.0), torch.zeros(3), n_points=10**12),
+            ValueError,
+            "n_points",
+        ),
+        _row(
+            "x_train 1e300 in float64 (inf in float32)",
+            lambda f, k: f(torch.tensor([0.0, 1e300], dtype=torch.float64), torch.zeros(2)),
+            ValueError,
+            r"^x_train must be finite",
         ),
     ],
 }
@@ -2909,6 +3010,7 @@ for _table in (
     _RELIABILITY3_ANALYSIS,
     _RELIABILITY3_LOSSES_NEURONS,
     _RELIABILITY3_HOUSE_TRAINING,
+    _RELIABILITY3_MODELS_SIZE,
 ):
     for _name, _rows in _table.items():
         CASES.setdefault(_name, []).extend(_rows)
