@@ -63,6 +63,18 @@ PAIRS = [(exercise, name) for exercise in EXERCISES for name in exercise.names]
 PAIR_IDS = [f"{exercise.id.split(':')[0]}:{name}" for exercise, name in PAIRS]
 
 
+@pytest.fixture(autouse=True)
+def _torch_threads():
+    """Put back torch's thread count: a page's setup cell (run by ``namespace``) sets it to 1.
+
+    Left at 1, it changed the numbers of later tests in the same worker (a float32 sum taken
+    by one thread instead of two).
+    """
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
 def run(capsys, check, answer):
     """Run a check; return its result and its one printed line (asserting it is one line)."""
     capsys.readouterr()
