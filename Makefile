@@ -70,15 +70,16 @@ speed: $(STAMP) ## Tutorial 4's trainers against the original procedure, with fl
 	NMA_DL_DATA_SOURCE=$${NMA_DL_DATA_SOURCE:-synthetic} $(BIN)/python tools/t4_speed.py
 
 # In this order: the book is built before the tests that need it (slow tests, browser check).
+# tests/test_notebooks.py runs each notebook of a tutorial once (the reference notebooks with
+# nbmake's own runner, their printed text compared with the book build's run of the same cells).
 test: export NMA_DL_DATA_SOURCE ?= synthetic
 test: export NMA_DL_DATA_DIR ?= $(CURDIR)/.cache/nma_dl
-test: $(STAMP) chromium ## everything: lint, unit, book, slow tests, site, nbmake over notebooks/reference
+test: $(STAMP) chromium ## everything: lint, unit, book, slow tests (notebooks, nbmake's runner), site
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory book
 	$(BIN)/python -m pytest -n $(JOBS) --durations=10 -m "slow and not site" tests
 	$(MAKE) --no-print-directory site
-	$(BIN)/python -m pytest -n $(JOBS) --nbmake --nbmake-kernel=python3 --nbmake-timeout=600 notebooks/reference
 
 # Debian's Chromium for the browser check (never a browser downloaded by a test tool).
 chromium: ## install Debian's chromium for the browser check (as root; asks you otherwise)

@@ -39,21 +39,10 @@ def _spiral_loaders(n=1000, seed=SEED):
 
 
 @pytest.fixture(scope="module")
-def trained():
-    """The tutorial's run: Net('ReLU()', 2, [128], 4), Adam 1e-3, 100 epochs, batches of 128."""
-    (train_loader, test_loader), test_set = _spiral_loaders()
-    torch.manual_seed(SEED)
-    net = Net("ReLU()", 2, [128], 4)
-    accs = train_test_classification(
-        net,
-        nn.CrossEntropyLoss(),
-        optim.Adam(net.parameters(), lr=1e-3),
-        train_loader,
-        test_loader,
-        num_epochs=100,
-        verbose=False,
-    )
-    return net, accs, test_set
+def trained(spiral_net):
+    """The tutorial's run (conftest.py): Net('ReLU()', 2, [128], 4), Adam 1e-3, 100 epochs,
+    batches of 128."""
+    return spiral_net.net, spiral_net.accs, (spiral_net.X_test, spiral_net.y_test)
 
 
 def test_the_tutorial_settings_reach_95_percent_on_test_data(trained):

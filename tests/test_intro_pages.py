@@ -11,7 +11,7 @@ import ast
 import re
 from pathlib import Path
 
-import jupytext
+import _pages  # tests/: the one reader and runner of the book's pages
 import pytest
 import yaml
 
@@ -48,7 +48,7 @@ def _tutorial_number(relative):
 def _called(path):
     """Names of the functions the code cells of a tutorial call (IPython magics skipped)."""
     names = set()
-    for cell in jupytext.read(path).cells:
+    for cell in _pages.cells(path):
         if cell.cell_type != "code" or "nma-header" in cell.metadata.get("tags", []):
             continue
         tree = ast.parse(cell.source)

@@ -1,17 +1,19 @@
 """The bonus tutorial's trainers print the original procedure's numbers (W1D5 Tutorial 4).
 
-The reference is the plain restatement of the original notebook in ``tools/t4_speed.py``
+The reference is the plain restatement of the original notebook in ``tools/original.py``
 (``optim.SGD``, penalties through autograd every iteration, test passes with a graph), run with
 the original's seeds on the same offline surrogate data as the package's
-:func:`nma_dl.decode_orientation` and :func:`nma_dl.train_encoder`. Accuracies and the fraction
+:func:`nma_dl.decode_orientation` and :func:`nma_dl.train_encoder` (the classifiers through
+``tools/t4_speed.py``, the benchmark that times both). Accuracies and the fraction
 of small weights must be identical, every recorded loss equal to 1e-4 (relative). The surrogate
 is generated with fewer neurons to keep the test quick; ``tools/t4_speed.py`` does the same with
 all 23 589 neurons.
 """
 
 import numpy as np
+import original  # tools/, on pytest's pythonpath (pyproject.toml)
 import pytest
-import t4_speed  # tools/, on pytest's pythonpath (pyproject.toml)
+import t4_speed
 import torch
 
 from nma_dl import train_test_split
@@ -70,13 +72,13 @@ def test_encoder_records_the_originals_loss_curve(files, monkeypatch):
     )  # fmt: skip
     set_seed(1)
     net = ConvFC(N_NEURONS, filters=filters())
-    train_o, test_o = t4_speed.original_encode(
+    train_o, test_o = original.encode(
         net, images, resp_train, images, resp_test, learning_rate=learning_rate, n_iter=60
     )
     assert np.array_equal(np.isnan(test_p), np.isnan(test_o))
     assert (~np.isnan(test_p)).sum() == 11  # the first iteration and every n_iter // 10
-    assert t4_speed.max_relative_difference(train_p, train_o) < 1e-4
-    assert t4_speed.max_relative_difference(test_p, test_o) < 1e-4
+    assert original.max_relative_difference(train_p, train_o) < 1e-4
+    assert original.max_relative_difference(test_p, test_o) < 1e-4
     assert train_p[-1] < 0.5 * train_p[0]  # it learnt something
 
 
@@ -100,7 +102,7 @@ def test_decode_orientation_trains_exactly_as_the_plain_loop(L2_penalty, L1_pena
     trained = {k: v.clone() for k, v in net.state_dict().items()}
     net.load_state_dict(state)
     classes = [stimulus_class(s, 4) for s in (stimuli[:40], stimuli[40:])]
-    train_o, test_o, predicted_o, _ = t4_speed.original_decode(
+    train_o, test_o, predicted_o, _ = original.decode(
         net, loss_fn, resp[:40], classes[0], resp[40:], classes[1], 20, L2_penalty, L1_penalty
     )
     assert train_p == train_o and test_p == test_o

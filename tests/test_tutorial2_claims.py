@@ -10,12 +10,11 @@ import ast
 import re
 from pathlib import Path
 
-import jupytext
+import _pages  # tests/: the one reader and runner of the book's pages
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from IPython.core.interactiveshell import InteractiveShell
 
 import nma_dl
 from nma_dl import grating, simple_and_complex_cells
@@ -26,7 +25,7 @@ PAGE = ROOT / "book" / "W1D5_DeepLearning" / "W1D5_Tutorial2.md"
 
 @pytest.fixture(scope="module")
 def cells():
-    return jupytext.read(PAGE).cells
+    return _pages.cells(PAGE)
 
 
 def _code(cells, marker):
@@ -49,11 +48,8 @@ def _markdown_after(cells, marker):
 
 def _assignments(source):
     """Run only the assignments of a cell (its tensors), not its plotting."""
-    tree = ast.parse(source)
-    module = ast.Module(body=[n for n in tree.body if isinstance(n, ast.Assign)], type_ignores=[])
     namespace = {"torch": torch, "np": np}
-    exec(compile(module, str(PAGE), "exec"), namespace)
-    return namespace
+    return _pages.run_cell(source, namespace, only=(ast.Assign,), filename=str(PAGE))
 
 
 # --------------------------------------------------------------------------- Section 1
@@ -99,10 +95,9 @@ def test_the_setup_cell_shows_no_output(cells, capsys):
         for c in cells
         if c.cell_type == "code" and "nma-header" not in c.metadata.get("tags", [])
     )
-    shell = InteractiveShell.instance()
     # with history, as in a notebook: the result is what the cell displays (a trailing ";"
     # displays nothing)
-    result = shell.run_cell(setup, store_history=True)
+    result = _pages.run_in_ipython(setup)
     assert result.success, result.error_in_exec
     assert result.result is None, f"the setup cell displays {result.result!r}"
     assert "PosixPath" not in capsys.readouterr().out

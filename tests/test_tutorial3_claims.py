@@ -2,13 +2,11 @@
 with in CI: the trained network's accuracy and where it errs, which layer is more V1-like by RSA,
 and the side-of-vertical structure of the 'fc' layer that the prose describes."""
 
-import contextlib
 import inspect
-import io
 import re
 from pathlib import Path
 
-import jupytext
+import _pages  # tests/: the one reader and runner of the book's pages
 import matplotlib
 
 matplotlib.use("Agg")
@@ -17,7 +15,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
 from nma_dl import (
     CNN,
@@ -28,24 +25,16 @@ from nma_dl import (
     load_data,
     plot_architecture,
     tilt_range,
-    train,
 )
 
 
 @pytest.fixture(scope="module")
-def tutorial():
-    """The page's training and recordings, with its seeds and settings."""
+def tutorial(tilt_cnn):
+    """The page's trained network (conftest.py) and its recordings of the V1 stimuli."""
+    net = tilt_cnn.net
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # as the page does
     try:
-        np.random.seed(12)
-        torch.manual_seed(12)
-        net = CNN(48, 64)
-        ori = (np.random.rand(1000) - 0.5) * 180
-        stimuli = torch.stack([grating(a) for a in ori])
-        tilt = torch.tensor(ori > 0, dtype=torch.float32).unsqueeze(-1)
-        with contextlib.redirect_stdout(io.StringIO()):
-            train(net, nn.BCELoss(), stimuli, tilt, 25, 5e-4, momentum=0.99, batch_size=100)
         resp_v1, ori_v1 = tilt_range(*load_data(source="synthetic"))
         ori_v1 = ori_v1.numpy()
         stimuli_v1 = torch.stack([grating(a) for a in ori_v1])
@@ -94,10 +83,6 @@ def test_fc_groups_stimuli_by_side_and_v1_does_not(tutorial):
 PAGE = Path(__file__).resolve().parent.parent / "book" / "W1D5_DeepLearning" / "W1D5_Tutorial3.md"
 
 
-def _page_cells():
-    return jupytext.read(PAGE).cells
-
-
 def test_the_page_makes_no_claim_about_how_fast_training_is_here():
     """Training takes seconds to a minute on a CPU: "a few seconds" was not true everywhere."""
     text = " ".join(PAGE.read_text(encoding="utf-8").split())
@@ -107,7 +92,7 @@ def test_the_page_makes_no_claim_about_how_fast_training_is_here():
 
 
 def test_the_architecture_diagram_shows_the_shapes_of_the_trained_network():
-    cells = _page_cells()
+    cells = _pages.cells(PAGE)
     [cell] = [c for c in cells if c.cell_type == "code" and "plot_architecture(net" in c.source]
     alt = " ".join(cell.metadata["mystnb"]["image"]["alt"].split())
     notes = {"conv": "then ReLU", "fc": "then ReLU", "out": "then sigmoid"}

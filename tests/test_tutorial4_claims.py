@@ -5,13 +5,10 @@ The page's own code cells run here, in order, from the setup cell to the end of 
 page prints; its prose is read with jupytext and checked against them.
 """
 
-import contextlib
-import io
 import re
 from pathlib import Path
 
-import jupytext
-import matplotlib
+import _pages  # tests/: the one reader and runner of the book's pages
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -24,7 +21,7 @@ PAGE = Path(__file__).resolve().parent.parent / "book/W1D5_DeepLearning/W1D5_Tut
 
 @pytest.fixture(scope="module")
 def cells():
-    return jupytext.read(PAGE).cells
+    return _pages.cells(PAGE)
 
 
 @pytest.fixture(scope="module")
@@ -52,29 +49,10 @@ def _section(text, start, end):
 
 
 @pytest.fixture(scope="module")
-def page(cells):
-    """Run the page up to Section 2.3: its variables, and its printed text and figures by cell."""
-    namespace, printed, figures = {}, {}, {}
-    threads = torch.get_num_threads()
-    try:
-        with matplotlib.rc_context():
-            for index, cell in enumerate(cells):
-                if cell.cell_type == "markdown" and "### Section 2.3" in cell.source:
-                    break  # regularisation and the encoder: not needed, and slow
-                tags = cell.metadata.get("tags", [])
-                if cell.cell_type != "code" or "nma-header" in tags or "exercise-stub" in tags:
-                    continue
-                if cell.source.startswith("display_videos("):
-                    continue  # widgets, nothing to check
-                out = io.StringIO()
-                with contextlib.redirect_stdout(out):
-                    exec(compile(cell.source, f"{PAGE.name}:cell {index}", "exec"), namespace)
-                printed[cell.source] = out.getvalue()
-                figures[cell.source] = [plt.figure(n) for n in plt.get_fignums()]
-                plt.close("all")
-    finally:
-        torch.set_num_threads(threads)
-    return namespace, printed, figures
+def page():
+    """The page run up to Section 2.3 (regularisation and the encoder: not needed, and slow),
+    its videos left out: its variables, and its printed text and figures by cell."""
+    return _pages.run_page(PAGE, until="### Section 2.3", skip=("display_videos(",))
 
 
 # ----------------------------------------------------------------------------------- setup
@@ -92,7 +70,7 @@ def test_no_notes_about_our_machines(text):
 
 
 def test_each_weight_figure_says_how_its_neurons_are_ordered(cells, page):
-    figures = page[2]
+    figures = page.figures
     unsorted = _code(cells, "visualize_weights(W_in, W_out")
     assert figures[unsorted][0].axes[0].get_xlabel() == "neurons, in recorded order"
     sorted_ = _code(cells, "visualize_weights(W_in[:, isort], W_out)")
@@ -104,7 +82,7 @@ def test_each_weight_figure_says_how_its_neurons_are_ordered(cells, page):
 
 
 def test_the_single_output_weight_column_has_no_x_ticks(cells, page):
-    fig = page[2][_code(cells, "visualize_weights(W_in, W_out")][0]
+    fig = page.figures[_code(cells, "visualize_weights(W_in, W_out")][0]
     ax_out = fig.axes[1]
     assert list(ax_out.get_xticks()) == []
     assert all(float(t).is_integer() for t in ax_out.get_yticks())  # hidden units, whole
@@ -119,7 +97,7 @@ def test_think_1_1_asks_the_originals_questions(text):
 
 
 def test_units_left_out_started_with_an_output_weight_at_or_below_zero(cells, page):
-    ns, printed = page[0], page[1]
+    ns, printed = page.ns, page.printed
     table = printed[_code(cells, "W_out_start")]
     w_start = ns["W_out_start"].numpy()
     w_end = ns["W_out"][0]
@@ -161,7 +139,7 @@ def test_think_2_1_asks_about_bias_variance_and_a_fix(text):
 
 
 def test_errors_near_the_wrap_are_a_bias_towards_the_middle(cells, page):
-    ns, printed = page[0], page[1]
+    ns, printed = page.ns, page.printed
     error, ori = ns["error"], ns["true_ori"]
     lines = printed[_code(cells, "near_0, near_360")].splitlines()
     near_0, near_360 = ori < 30, ori > 330
@@ -202,7 +180,7 @@ def test_exercise_2_2_asks_for_what_its_stub_leaves_out(cells):
 
 
 def test_the_classifier_prints_its_log_and_errs_by_one_bin_at_most(cells, page):
-    ns, printed, figures = page
+    ns, printed, figures = page.ns, page.printed, page.figures
     solution = _code(cells, "logp = self.logprob(self.out_layer(h))")
     log = [line for line in printed[solution].splitlines() if line.startswith("iteration")]
     assert len(log) == 5  # "prints the losses at five of those steps"
@@ -223,7 +201,7 @@ def test_the_classifier_prints_its_log_and_errs_by_one_bin_at_most(cells, page):
 
 
 def test_the_bins_named_in_the_text_are_the_classifiers(cells, page, text):
-    n_classes = page[0]["n_classes"]
+    n_classes = page.ns["n_classes"]
     width = 360 / n_classes
     assert "355" not in text  # the old sentence named a 5° bin that does not exist
     sentence = text[text.index("The classifier makes mistakes too") :].split("Its input")[0]

@@ -10,15 +10,10 @@ decoder against a constant guess, and the deep network against linear regression
 """
 
 import ast
-import contextlib
-import io
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
-import jupytext
-import matplotlib
-import matplotlib.pyplot as plt
+import _pages  # tests/: the one reader and runner of the book's pages
 import numpy as np
 import pytest
 import torch
@@ -116,39 +111,14 @@ def test_half_curve_correlation_separates_repeating_from_untuned_neurons(split):
 # --------------------------------------------------------------------------- the page itself
 
 
-def _prose(text):
-    """Markdown as one line of words, so a sentence matches across line breaks."""
-    return " ".join(text.split())
-
-
 @pytest.fixture(scope="module")
 def page():
-    """Run the page's code cells, solutions in place, up to its Summary.
+    """The page's code cells run, solutions in place, up to its Summary (once per session).
 
-    Returns the namespace the cells leave behind, the printed text of each cell (keyed by its
-    source) and the prose that follows each code cell, up to the next one.
+    Its namespace, the printed text of each cell (keyed by its source) and the prose that
+    follows each code cell, up to the next one.
     """
-    notebook = jupytext.read(PAGE)
-    namespace, printed, after = {}, {}, {}
-    last = None
-    with matplotlib.rc_context():
-        for cell in notebook.cells:
-            if cell.cell_type == "markdown":
-                text, summary, _ = cell.source.partition("## Summary")
-                if last is not None:
-                    after[last] += " " + _prose(text)
-                if summary:
-                    break
-                continue
-            tags = cell.metadata.get("tags", [])
-            if "nma-header" in tags or "exercise-stub" in tags:
-                continue
-            buffer = io.StringIO()
-            with contextlib.redirect_stdout(buffer):
-                exec(compile(cell.source, str(PAGE), "exec"), namespace)
-            plt.close("all")
-            printed[cell.source], after[cell.source], last = buffer.getvalue(), "", cell.source
-    return SimpleNamespace(ns=namespace, printed=printed, after=after)
+    return _pages.run_page(PAGE, until="## Summary")
 
 
 def _cell(page, assigned):

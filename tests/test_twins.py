@@ -24,7 +24,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
+import _pages  # tests/: the one reader and runner of the book's pages
 import matplotlib
 import numpy as np
 import pytest
@@ -75,20 +75,9 @@ def tutorial_sources():
     return found
 
 
-def _python(source):
-    """Cell source as plain Python: each IPython magic or shell line becomes ``pass``."""
-    lines = []
-    for line in source.splitlines():
-        code = line.lstrip()
-        if code.startswith(("%", "!")):
-            line = f"{line[: len(line) - len(code)]}pass  # {code}"
-        lines.append(line)
-    return "\n".join(lines)
-
-
 def defined_names(source):
     """Names of the functions and classes defined at the top level of ``source``."""
-    tree = ast.parse(_python(source))
+    tree = ast.parse(_pages.as_python(source))
     return tuple(
         node.name
         for node in tree.body
@@ -99,7 +88,7 @@ def defined_names(source):
 def imported_names(source):
     """Names bound by the top-level imports of ``source`` (``*`` for a star import)."""
     names = set()
-    for node in ast.parse(_python(source)).body:
+    for node in ast.parse(_pages.as_python(source)).body:
         if isinstance(node, ast.Import):
             names |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
@@ -107,15 +96,8 @@ def imported_names(source):
     return names
 
 
-def definitions_only(source):
-    """The ``import``, ``def`` and ``class`` statements of ``source``, as a module."""
-    tree = ast.parse(_python(source))
-    return ast.Module(body=[n for n in tree.body if isinstance(n, _DEFINITIONS)], type_ignores=[])
-
-
 def exercises_of(path):
-    nb = jupytext.read(path)
-    cells = nb.cells
+    cells = _pages.cells(path)
     code = [c for c in cells if c.cell_type == "code"]
     setup = next(c.source for c in code if HEADER not in _tags(c))
     found = []
@@ -169,10 +151,9 @@ def namespace(exercise, *, stub=False):
     source = exercise.stub if stub else exercise.solution
     ns = {"__name__": f"tutorial_{Path(exercise.source).stem}"}
     with quiet_and_isolated():
-        setup = compile(_python(exercise.setup), f"{exercise.source}:setup", "exec")
-        exec(setup, ns)
-        cell = compile(definitions_only(source), f"{exercise.source}:cell{exercise.cell}", "exec")
-        exec(cell, ns)
+        _pages.run_cell(exercise.setup, ns, filename=f"{exercise.source}:setup")
+        where = f"{exercise.source}:cell{exercise.cell}"
+        _pages.run_cell(source, ns, only=_DEFINITIONS, filename=where)
     return ns
 
 

@@ -6,7 +6,7 @@ import math
 import re
 from pathlib import Path
 
-import jupytext
+import _pages  # tests/: the one reader and runner of the book's pages
 import matplotlib
 
 matplotlib.use("Agg")
@@ -15,18 +15,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
-from torch import nn, optim
 
-from nma_dl.data.toy import create_spiral_dataset, make_loaders, shuffle_and_split_data
-from nma_dl.device import set_seed
-from nma_dl.models import Net
 from nma_dl.models.mlp import approximate_function
 from nma_dl.plotting import plot_function_approximation
 from nma_dl.plotting.style import use_course_style
-from nma_dl.training import train_test_classification
 
 PAGE = Path(__file__).resolve().parents[1] / "book/W1D3_MultiLayerPerceptrons/W1D3_Tutorial1.md"
-SEED = 2021
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +33,7 @@ def _course_style():
 
 
 def _cells():
-    return jupytext.read(PAGE)["cells"]
+    return _pages.cells(PAGE)
 
 
 def _alt_of_cell_with(code):
@@ -150,42 +144,15 @@ def test_contrast_ratio_of_known_pairs():
 
 
 @pytest.fixture(scope="module")
-def training_figure():
-    """The page's training run (seeds, split, loaders, network, optimiser) with its plot."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as the page does
-    try:
-        set_seed(SEED)
-        X, y = create_spiral_dataset(4, 0.16, 1000)
-        X_test, y_test, X_train, y_train = shuffle_and_split_data(X, y, seed=SEED)
-        train_loader, test_loader = make_loaders(
-            X_train, y_train, X_test, y_test, batch_size=128, seed=SEED
-        )
-        set_seed(SEED)
-        net = Net("ReLU()", 2, [128], 4)
-        accs = train_test_classification(
-            net,
-            nn.CrossEntropyLoss(),
-            optim.Adam(net.parameters(), lr=1e-3),
-            train_loader,
-            test_loader,
-            num_epochs=100,
-            verbose=False,
-            training_plot=True,
-        )
-        fig = plt.gcf()
-        (ax,) = fig.axes
-        (line,) = ax.lines
-        facts = {
-            "xlabel": ax.get_xlabel(),
-            "ylabel": ax.get_ylabel(),
-            "loss": np.asarray(line.get_ydata(), dtype=float),
-            "accs": accs,
-        }
-        plt.close(fig)
-    finally:
-        torch.set_num_threads(threads)
-    return facts
+def training_figure(spiral_net):
+    """The page's training run (seeds, split, loaders, network, optimiser; conftest.py) with
+    what its plot shows."""
+    return {
+        "xlabel": spiral_net.xlabel,
+        "ylabel": spiral_net.ylabel,
+        "loss": spiral_net.loss,
+        "accs": spiral_net.accs,
+    }
 
 
 def test_training_plot_is_the_loss_of_every_batch(training_figure):

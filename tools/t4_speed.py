@@ -2,12 +2,12 @@
 
 Runs, in one process on the same data, the package's :func:`nma_dl.train_encoder` and
 :func:`nma_dl.decode_orientation` and a plain restatement of the original course's procedure
-(below: ``optim.SGD``, penalties recomputed as ``(w**2).sum()`` and ``w.abs().sum()`` through
-autograd every iteration, test passes that build a graph), with the same seeds. It prints the
-time of each, the largest relative difference between their recorded losses, the accuracies of
-the classifiers, and a floor: the matmul FLOPs per iteration divided by the measured matmul
-throughput, plus the bytes the optimizer and the penalties must touch divided by the measured
-memory bandwidth. The last two lines are::
+(in ``tools/original.py``: ``optim.SGD``, penalties recomputed as ``(w**2).sum()`` and
+``w.abs().sum()`` through autograd every iteration, test passes that build a graph), with the
+same seeds. It prints the time of each, the largest relative difference between their recorded
+losses, the accuracies of the classifiers, and a floor: the matmul FLOPs per iteration divided
+by the measured matmul throughput, plus the bytes the optimizer and the penalties must touch
+divided by the measured memory bandwidth. The last two lines are::
 
     ConvFC: package X s, original Y s, speed-up Z x, max relative loss difference D, floor F s
     classifiers: package X s, original Y s, speed-up Z x, max relative loss difference D, floor F s
@@ -16,93 +16,17 @@ Usage (full-size offline data, 23 589 neurons; a few minutes on 2 cores)::
 
     NMA_DL_DATA_SOURCE=synthetic .venv/bin/python tools/t4_speed.py [--threads N] [--device D]
 
-The restatement is also what ``tests/test_t4_fidelity.py`` compares the package with.
+The restatement is also what ``tests/test_t4_fidelity.py`` compares the package with, through
+:func:`run_classifiers` here and ``tools/original.py`` itself.
 """
 
 import argparse
 import time
 
-import numpy as np
+import original  # tools/original.py: the original course's procedures
 import torch
-from torch import nn, optim
-
-# --------------------------------------------------------------------------- the original
-
-
-def original_regularized_loss(output, target, weights, L2_penalty=0, L1_penalty=0):
-    """The original's classification loss, penalties through autograd."""
-    loss = nn.NLLLoss()(output, target)
-    return loss + L2_penalty * (weights**2).sum() + L1_penalty * weights.abs().sum()
-
-
-def original_regularized_MSE_loss(output, target, weights=None, L2_penalty=0, L1_penalty=0):
-    """The original's encoding loss, penalties through autograd."""
-    loss = nn.MSELoss()(output, target)
-    if weights is not None:
-        loss = loss + L2_penalty * torch.square(weights).sum() + L1_penalty * weights.abs().sum()
-    return loss
-
-
-def original_decode(net, loss_fn, train_data, train_classes, test_data, test_classes, n_iter,
-                    L2_penalty=0, L1_penalty=0):  # fmt: skip
-    """The original's ``train`` (lr 0.1, test loss every step with a graph) and scoring."""
-    optimizer = optim.SGD(net.parameters(), lr=0.1)
-    regularized = L2_penalty != 0 or L1_penalty != 0
-    train_loss, test_loss = [], []
-    for _ in range(n_iter):
-        out = net(train_data)
-        if regularized:
-            loss = loss_fn(out, train_classes, net.in_layer.weight, L2_penalty, L1_penalty)
-        else:
-            loss = loss_fn(out, train_classes)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        train_loss.append(loss.item())
-        out_test = net(test_data)
-        if regularized:
-            loss_test = loss_fn(
-                out_test, test_classes, net.in_layer.weight, L2_penalty, L1_penalty
-            )
-        else:
-            loss_test = loss_fn(out_test, test_classes)
-        test_loss.append(loss_test.item())
-    predicted = net(test_data).detach().cpu().argmax(dim=1)  # the original's np.argmax
-    frac_correct = float((predicted == test_classes.cpu()).sum() / len(test_classes))
-    return train_loss, test_loss, predicted, frac_correct
-
-
-def original_encode(net, train_data, train_labels, test_data, test_labels, learning_rate=2,
-                    n_iter=200, L2_penalty=5e-4, L1_penalty=1e-6):  # fmt: skip
-    """The original encoder's ``train`` (its ``self.optimizer`` bug left out)."""
-    optimizer = optim.SGD(net.parameters(), lr=learning_rate, momentum=0.9)
-    train_loss = np.nan * np.zeros(n_iter)
-    test_loss = np.nan * np.zeros(n_iter)
-    for i in range(n_iter):
-        y_pred = net(train_data)
-        weights = net.out_layer.weight
-        loss = original_regularized_MSE_loss(y_pred, train_labels, weights, L2_penalty, L1_penalty)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        train_loss[i] = loss.item()
-        if (i + 1) % (n_iter // 10) == 0 or i == 0:
-            y_pred = net(test_data)
-            loss = original_regularized_MSE_loss(
-                y_pred, test_labels, weights, L2_penalty, L1_penalty
-            )
-            test_loss[i] = loss.item()
-    return train_loss, test_loss
-
-
-def max_relative_difference(a, b):
-    """Largest ``|a - b| / |b|`` over the entries where both are recorded (not NaN)."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    recorded = ~np.isnan(b)
-    if not np.array_equal(recorded, ~np.isnan(a)):
-        return float("inf")
-    return float(np.max(np.abs(a[recorded] - b[recorded]) / np.abs(b[recorded])))
-
+from original import max_relative_difference
+from torch import nn
 
 # --------------------------------------------------------------------------- floors
 
@@ -220,7 +144,7 @@ def _time_original(problem, loss_fn, L2, L1, steps):
     set_seed(1)
     net = DeepNetSoftmax(problem.n_neurons, 20, problem.n_classes).to(problem.device)
     start = time.perf_counter()
-    train, test, _, accuracy = original_decode(
+    train, test, _, accuracy = original.decode(
         net, loss_fn if L2 or L1 else nn.NLLLoss(), problem.data[0], problem.classes[0],
         problem.data[1], problem.classes[1], steps, L2, L1,
     )  # fmt: skip
@@ -244,7 +168,8 @@ def _compare_classifier(problem, setting, n_iter, repeats):
         runs_o[0],
     )
     difference = max(
-        max_relative_difference(train_p, train_o), max_relative_difference(test_p, test_o)
+        max_relative_difference(train_p, train_o),
+        max_relative_difference(test_p, test_o),
     )
     return {
         "L2": L2, "L1": L1, "time_package": min(run[0] for run in runs_p),
@@ -269,8 +194,8 @@ def run_classifiers(
     from nma_dl.stimuli import stimulus_class
 
     n_classes = 20
-    settings = [(nn.NLLLoss(), original_regularized_loss, 0, 0)]
-    settings.append((regularized_loss, original_regularized_loss, 1e-2, 5e-4))
+    settings = [(nn.NLLLoss(), original.regularized_loss, 0, 0)]
+    settings.append((regularized_loss, original.regularized_loss, 1e-2, 5e-4))
     device = torch.device(device)
     problem = SimpleNamespace(
         n_neurons=resp_train.shape[1], n_classes=n_classes, device=device,
@@ -304,10 +229,11 @@ def run_encoder(resp_train, resp_test, n_iter=200, device="cpu"):
     set_seed(1)
     net = ConvFC(n_neurons, filters=filters(out_channels=6, K=7)).to(device)
     start = time.perf_counter()
-    train_o, test_o = original_encode(net, images, resp_train, images, resp_test, n_iter=n_iter)
+    train_o, test_o = original.encode(net, images, resp_train, images, resp_test, n_iter=n_iter)
     time_o = time.perf_counter() - start
     difference = max(
-        max_relative_difference(train_p, train_o), max_relative_difference(test_p, test_o)
+        max_relative_difference(train_p, train_o),
+        max_relative_difference(test_p, test_o),
     )
     return {
         "time_package": time_p,
