@@ -53,15 +53,15 @@ book: $(STAMP) ## build the site in _build/html (executes the notebooks; fails i
 	@echo "Site: $(CURDIR)/_build/html/index.html"
 
 site: export NMA_DL_DATA_SOURCE ?= synthetic
-site: $(STAMP) chromium ## browser check of the built site (tests/test_site.py; screenshots in _build/screenshots)
-	$(BIN)/python -m pytest -n $(JOBS) -m site tests
+site: $(STAMP) chromium ## browser check of the built site (tests/site/; screenshots in _build/screenshots)
+	$(BIN)/python -m pytest -n $(JOBS) -m site tests/site
 	@echo "Browser check, one line per page (screenshots in _build/screenshots):"
 	@cat _build/screenshots/summary.txt
 
 # Part of the slow tests of `make test` too; needs PyPI (pip, with its cache) and no built book.
 hosted: export NMA_DL_DATA_SOURCE ?= synthetic
 hosted: $(STAMP) ## Colab/Kaggle mirror: nma-dl over tests/envs/*.txt in fresh venvs, Run all there
-	$(BIN)/python -m pytest -s -m slow tests/test_colab_env.py
+	$(BIN)/python -m pytest -s -m slow tests/pages/test_colab_env.py
 
 benchmark: $(STAMP) ## wall time and peak memory of each reference notebook
 	NMA_DL_DATA_SOURCE=$${NMA_DL_DATA_SOURCE:-synthetic} $(BIN)/python tools/benchmark_notebooks.py
@@ -70,7 +70,7 @@ speed: $(STAMP) ## Tutorial 4's trainers against the original procedure, with fl
 	NMA_DL_DATA_SOURCE=$${NMA_DL_DATA_SOURCE:-synthetic} $(BIN)/python tools/t4_speed.py
 
 # In this order: the book is built before the tests that need it (slow tests, browser check).
-# tests/test_notebooks.py runs each notebook of a tutorial once (the reference notebooks with
+# tests/pages/test_notebooks.py runs each notebook of a tutorial once (the reference notebooks with
 # nbmake's own runner, their printed text compared with the book build's run of the same cells).
 test: export NMA_DL_DATA_SOURCE ?= synthetic
 test: export NMA_DL_DATA_DIR ?= $(CURDIR)/.cache/nma_dl

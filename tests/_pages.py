@@ -2,7 +2,8 @@
 
 A page is a MyST source under ``book/`` (``book/<day>/<WxDy>_Tutorial<n>.md`` for a tutorial).
 Tests read its cells with :func:`cells`, run the code of one cell with :func:`run_cell` (all of
-it, or only some kinds of top-level statement), run the page itself, solutions in place, with
+it, or only some kinds of top-level statement; inside :func:`isolated` to leave no global state
+behind), run the page itself, solutions in place, with
 :func:`run_page`, and see what a notebook would display for a cell with :func:`run_in_ipython`.
 
 Reading and running are cached for the test session (per pytest-xdist worker): a page is read
@@ -16,10 +17,9 @@ import ast
 import contextlib
 import functools
 import io
+import random
 from dataclasses import dataclass
 from pathlib import Path
-
-import jupytext
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -34,6 +34,10 @@ def tags(cell):
 @functools.cache
 def cells(path):
     """The cells of the page at ``path``, read once per session (a tuple: read, never change)."""
+    # Imported here: the conftest imports this module, and the hosted-image mirror
+    # (tests/pages/test_colab_env.py) runs package tests where only nma-dl is installed.
+    import jupytext
+
     return tuple(jupytext.read(Path(path)).cells)
 
 
@@ -60,6 +64,33 @@ def run_cell(source, namespace, *, only=None, filename="<cell>"):
         tree = ast.Module(body=[n for n in tree.body if isinstance(n, only)], type_ignores=[])
     exec(compile(tree, filename, "exec"), namespace)
     return namespace
+
+
+@contextlib.contextmanager
+def isolated(*, threads=None):
+    """Run a page's code without leaving a trace: what it prints is swallowed, and the global
+    random generators (Python's, NumPy's, torch's), matplotlib's settings and torch's thread
+    count are put back afterwards. Setup cells set all of these; ``threads=1`` runs the code on
+    one torch thread, as the tutorials do (more threads round float32 sums differently)."""
+    import matplotlib
+    import numpy as np
+    import torch
+
+    count = torch.get_num_threads()
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    try:
+        if threads is not None:
+            torch.set_num_threads(threads)
+        with (
+            torch.random.fork_rng(devices=[]),
+            matplotlib.rc_context(),
+            contextlib.redirect_stdout(io.StringIO()),
+        ):
+            yield
+    finally:
+        torch.set_num_threads(count)
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
 
 
 def prose(text):

@@ -5,6 +5,8 @@
   that would reach OSF fails instead of silently depending on the internet.
 * Offline data: ``NMA_DL_DATA_SOURCE=synthetic`` unless the caller chose
   otherwise, and a per-session cache folder so tests never touch a user's cache.
+* No trace between tests: matplotlib's settings and figures and torch's thread count are put
+  back after each test.
 * A count of the bad inputs the suite fed to public functions (tests marked
   ``bad_input``), printed at the end of the run.
 * The two networks that several test files examine, each trained once per session (per
@@ -12,12 +14,10 @@
   :func:`tilt_cnn` (W1D5 Tutorial 3). Tests read them and never train or change them further.
 """
 
-import contextlib
-import io
 import os
-import random
 from types import SimpleNamespace
 
+import _pages  # tests/: the one reader and runner of the book's pages
 import matplotlib
 import pytest
 
@@ -39,28 +39,20 @@ def _data_cache(tmp_path_factory):
     del os.environ["NMA_DL_DATA_DIR"]
 
 
-@contextlib.contextmanager
-def _as_the_page_trains():
-    """One torch thread, as the tutorials set (more threads round differently), output swallowed;
-    the global random generators, thread count and matplotlib settings are restored after, so a
-    session fixture changes nothing for the tests that happen to run after it."""
-    import numpy as np
+@pytest.fixture(autouse=True)
+def _leave_no_trace():
+    """Each test starts from matplotlib's settings, figures and torch's thread count as the
+    session had them: a test that draws, styles or runs a page's setup cell (which sets one
+    torch thread) would otherwise change the numbers and figures of later tests in its worker.
+    """
+    import matplotlib.pyplot as plt
     import torch
 
     threads = torch.get_num_threads()
-    python_state, numpy_state = random.getstate(), np.random.get_state()
-    torch.set_num_threads(1)
-    try:
-        with (
-            torch.random.fork_rng(devices=[]),
-            matplotlib.rc_context(),
-            contextlib.redirect_stdout(io.StringIO()),
-        ):
-            yield
-    finally:
-        torch.set_num_threads(threads)
-        random.setstate(python_state)
-        np.random.set_state(numpy_state)
+    with matplotlib.rc_context():
+        yield
+    plt.close("all")
+    torch.set_num_threads(threads)
 
 
 SPIRAL_SEED = 2021
@@ -84,7 +76,7 @@ def spiral_net():
     from nma_dl.models import Net
     from nma_dl.training import train_test_classification
 
-    with _as_the_page_trains():
+    with _pages.isolated(threads=1):
         set_seed(SPIRAL_SEED)
         X, y = create_spiral_dataset(4, 0.16, 1000)
         X_test, y_test, X_train, y_train = shuffle_and_split_data(X, y, seed=SPIRAL_SEED)
@@ -129,7 +121,7 @@ def tilt_cnn():
 
     from nma_dl import CNN, grating, train
 
-    with _as_the_page_trains():
+    with _pages.isolated(threads=1):
         np.random.seed(12)
         torch.manual_seed(12)
         net = CNN(48, 64)

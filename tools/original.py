@@ -5,9 +5,9 @@ learning" day) does, step by step, in plain PyTorch and NumPy and independently 
 (the networks to train are handed in: built here, or the package's where the original's class
 is the package's). They are the one reference for
 
-* ``tests/test_fidelity.py``: Tutorial 1 (split, ReLU network, draws, full-batch gradient
+* ``tests/package/test_fidelity.py``: Tutorial 1 (split, ReLU network, draws, full-batch gradient
   descent) and the bonus tutorial's classes and regularised training, number for number;
-* ``tests/test_t4_fidelity.py`` and ``tools/t4_speed.py`` (``make speed``): the bonus
+* ``tests/package/test_t4_fidelity.py`` and ``tools/t4_speed.py`` (``make speed``): the bonus
   tutorial's classifiers and encoder, their losses and accuracies, and how long they take.
 
 Nothing here is tuned: a restatement is only useful if it stays what the original does, so a

@@ -24,7 +24,7 @@ things the theme cannot do on its own:
 
 The extension is self-contained: it imports nothing from ``nma_dl`` (whose installed copy may be
 a student's) nor from ``tools/``; the layout constants below are those of ``tools/nbtools.py``,
-and ``tests/test_course_ext.py`` fails if the two ever disagree.
+and ``tests/tools/test_course_ext.py`` fails if the two ever disagree.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Usage, for a person::
     python tools/sitecheck _build/html            # screenshots in _build/screenshots/
     python tools/sitecheck _build/html --verbose  # also the detail of passing checks
 
-and from the test suite (``tests/test_site.py``)::
+and from the test suite (``tests/site/test_site.py``)::
 
     results = check_site(Path("_build/html"))
 
