@@ -63,6 +63,10 @@ otherwise, its functions keep the course's name, so the students' code runs unch
 * ``device`` (in ``accuracy``, ``train_test_classification``): where tensors go, ``"cpu"``,
   ``"cuda"`` or ``"mps"``, as ``set_device()`` returns it.
 
+Private helpers and new functions use only the first names of these lines (n_epochs or
+n_iter, loss_fn, penalty, seed or generator; rng for a NumPy random generator, inside the
+surrogate), never the course's num_epochs or criterion.
+
 Names are loaded lazily (PEP 562), so ``import nma_dl`` is instant and imports neither torch nor
 matplotlib. The public names are those of the ``__all__`` of the modules in ``_MODULES`` below,
 each written once, in the module that defines it (:mod:`nma_dl._exports`).

@@ -201,7 +201,7 @@ def _evaluate_loss(net, loss_fn, data, labels, penalty, names):
         return _loss(net, loss_fn, data, labels, penalty, names[0]).item()
 
 
-def _log_line(i, n_iter, losses, digits=3):
+def _log_line(i, n_total, losses, digits=3):
     """Return a trainer's line of progress, ``"iteration 2/10 | loss: 5.651 | test_loss: ..."``.
 
     ``losses`` maps each label to its value, printed with ``digits`` decimals. The trainers keep
@@ -210,7 +210,7 @@ def _log_line(i, n_iter, losses, digits=3):
     :func:`nma_dl.train_encoder`, after the original course: ``train loss``, ``test loss``, 4).
     """
     values = (f"{label}: {value:.{digits}f}" for label, value in losses.items())
-    return " | ".join((f"iteration {i + 1}/{n_iter}", *values))
+    return " | ".join((f"iteration {i + 1}/{n_total}", *values))
 
 
 def _check_train_together(
@@ -444,24 +444,24 @@ def accuracy(net, data_loader, device="cpu"):
     return total, 100 * correct / total
 
 
-def _epoch_bar(num_epochs, enabled):
+def _epoch_bar(n_epochs, enabled):
     """Iterate over the epochs with a progress bar: a widget in a notebook, text elsewhere.
 
     The widget is wrapped in a :class:`~nma_dl.display.StaticFallback`, so the book's static
     page shows one plain line instead of a progress bar frozen at 0 %.
     """
     if not enabled:
-        return range(num_epochs)
+        return range(n_epochs)
     if issubclass(tqdm, tqdm_notebook):
-        bar = tqdm(range(num_epochs), desc="epochs", display=False)
+        bar = tqdm(range(n_epochs), desc="epochs", display=False)
         display(
             StaticFallback(
                 bar.container,
-                f"<p>Trained for {num_epochs} epochs (a live progress bar in a notebook).</p>",
+                f"<p>Trained for {n_epochs} epochs (a live progress bar in a notebook).</p>",
             )
         )
         return bar
-    return tqdm(range(num_epochs), desc="epochs")
+    return tqdm(range(n_epochs), desc="epochs")
 
 
 def _check_classification_together(net, train_loader, num_epochs, **others):
@@ -551,11 +551,11 @@ def train_test_classification(
     return train_acc, test_acc
 
 
-def _train_batches(net, criterion, optimizer, train_loader, num_epochs, verbose, device):
+def _train_batches(net, loss_fn, optimizer, train_loader, n_epochs, verbose, device):
     """Take a gradient step per batch of ``train_loader``, for each epoch; return the losses."""
     dtype = _input_dtype(net)
     training_losses = []
-    for _ in _epoch_bar(num_epochs, verbose):
+    for _ in _epoch_bar(n_epochs, verbose):
         for inputs, labels in train_loader:
             validate_loader_batch(inputs, labels, "train_loader")
             inputs = inputs.to(device).to(dtype)
@@ -565,7 +565,7 @@ def _train_batches(net, criterion, optimizer, train_loader, num_epochs, verbose,
                 validate_finite(labels, "labels", " of a batch of train_loader")
             labels = labels.long()
             training_losses.append(
-                _gradient_step(net, criterion, inputs, labels, optimizer, None, _BATCH)
+                _gradient_step(net, loss_fn, inputs, labels, optimizer, None, _BATCH)
             )
     if not training_losses:
         raise ValueError(

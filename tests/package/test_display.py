@@ -217,3 +217,29 @@ def test_the_glossary_notes_the_names_kept_from_the_original_course():
         assert "the course's name" in line, line
     for consistent in ("n_epochs", "loss_fn", "penalty", "generator", "seed"):
         assert f"* ``{consistent}``" in glossary or f"; ``{consistent}``" in glossary
+
+
+def _private_functions():
+    """``(module path, function name, parameter names)`` for each private function of nma_dl."""
+    for path in sorted(ROOT.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if node.name.startswith("_") and not node.name.startswith("__"):
+                    arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                    yield path.name, node.name, {a.arg for a in arguments}
+
+
+def test_private_functions_use_the_glossary_s_own_names_not_the_course_s():
+    # A together-check receives the public function's arguments by name, so it keeps them.
+    bound_to_public = {"_check_classification_together"}
+    kept = {"num_epochs", "criterion"}
+    wrong = [
+        f"{module}:{name} takes {sorted(params & kept)}"
+        for module, name, params in _private_functions()
+        if params & kept and name not in bound_to_public
+    ]
+    assert wrong == []
+    # The scan sees the names it forbids: training.py's batch loop took both before.
+    assert any(name == "_train_batches" for _, name, _ in _private_functions())
+
