@@ -16,8 +16,8 @@ Usage (full-size offline data, 23 589 neurons; a few minutes on 2 cores)::
 
     NMA_DL_DATA_SOURCE=synthetic .venv/bin/python tools/t4_speed.py [--threads N] [--device D]
 
-The restatement is also what ``tests/package/test_t4_fidelity.py`` compares the package with, through
-:func:`run_classifiers` here and ``tools/original.py`` itself.
+The restatement is also what ``tests/package/test_t4_fidelity.py`` compares the package with,
+through :func:`run_classifiers` here and ``tools/original.py`` itself.
 """
 
 import argparse

@@ -242,4 +242,3 @@ def test_private_functions_use_the_glossary_s_own_names_not_the_course_s():
     assert wrong == []
     # The scan sees the names it forbids: training.py's batch loop took both before.
     assert any(name == "_train_batches" for _, name, _ in _private_functions())
-
