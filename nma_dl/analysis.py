@@ -21,6 +21,7 @@ from torch import nn
 
 from nma_dl._validate import (
     Interval,
+    check_array,
     require,
     tensor_to_numpy,
     validate_instance,
@@ -44,22 +45,17 @@ def _matrix(value, name, what="(n_stimuli, n_units)"):
     """``value`` as a 2-D float64 array with at least one row and column, all finite.
 
     Tensors of any float dtype are taken (bfloat16 and float16 convert exactly); a meta tensor,
-    which has no values, is refused.
+    which has no values, is refused (:func:`~nma_dl._validate.check_array`).
     """
-    if isinstance(value, torch.Tensor):
-        value = tensor_to_numpy(value, name)
-    validate_instance(value, np.ndarray, name, "a NumPy array or a torch.Tensor")
-    if value.ndim != 2 or 0 in value.shape:
-        raise ValueError(f"{name} must be a 2-D array of shape {what}, got shape {value.shape}")
-    if not (np.issubdtype(value.dtype, np.number) or value.dtype == bool):
-        raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
-    if np.iscomplexobj(value):
-        raise TypeError(f"{name} must hold real numbers, got dtype {value.dtype}")
-    value = value.astype(np.float64)
-    if not np.isfinite(value).all():
-        row = int(np.nonzero(~np.isfinite(value).all(axis=1))[0][0])
-        raise ValueError(f"{name} must be finite, got NaN or infinity in row {row}")
-    return value
+    return check_array(
+        value,
+        name,
+        expected="a NumPy array or a torch.Tensor",
+        ndim=2,
+        shape=f"a 2-D array of shape {what}",
+        finite=True,
+        copy=True,
+    )
 
 
 #: Above this many stimuli RDM computes z @ z.T on one BLAS thread (see RDM): half the

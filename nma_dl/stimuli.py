@@ -14,14 +14,13 @@ import torch
 
 from nma_dl._validate import (
     Interval,
+    check_array,
     require,
-    tensor_to_numpy,
     validate_column,
     validate_instance,
     validate_int,
     validate_memory,
     validate_real,
-    validate_real_dtype,
     validate_steps,
 )
 
@@ -57,10 +56,10 @@ def stimulus_class(ori, n_classes):
     """
     n_classes = validate_int(n_classes, "n_classes", Interval(Integral, 1))
     validate_memory(8 * (n_classes + 1), f"stimulus_class(n_classes={n_classes}) (its bin edges)")
-    validate_instance(ori, (torch.Tensor, np.ndarray), "ori", "a torch.Tensor or numpy array")
-    values = tensor_to_numpy(ori, "ori") if isinstance(ori, torch.Tensor) else ori
+    values = check_array(
+        ori, "ori", expected="a torch.Tensor or numpy array", dtype=None, allow_bool=False
+    )
     validate_column(values, "ori")
-    validate_real_dtype(values, "ori")
     values = values.reshape(-1)
     outside = ~((values >= 0) & (values <= 360))  # NaN counts as outside
     if outside.any():

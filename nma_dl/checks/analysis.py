@@ -10,6 +10,7 @@ from functools import partial
 import numpy as np
 import torch
 
+from nma_dl._validate import check_array
 from nma_dl.analysis import RDM, correlate_rdms, preferred_orientation
 from nma_dl.checks._compare import _hinted
 from nma_dl.checks._core import (
@@ -26,11 +27,21 @@ __all__ = ["check_RDM", "check_correlate_rdms", "check_preferred_orientation"]
 
 
 def _as_array(got, what):
-    if isinstance(got, torch.Tensor):
-        got = got.detach().cpu().numpy()
-    if not isinstance(got, (np.ndarray, float, np.floating)):
+    """Return a float, an array or a tensor the student's function returned as a float array."""
+    if not isinstance(got, (torch.Tensor, np.ndarray, float, np.floating)):
         raise _Mismatch(f"{what} is {_kind(got)}, expected a NumPy array")
-    return np.asarray(got, dtype=float)
+    return _checked(got, what, float)
+
+
+def _checked(got, what, dtype):
+    """Return ``got`` through :func:`~nma_dl._validate.check_array`, a refusal as a mismatch.
+
+    A returned tensor may be a meta one, or hold complex numbers: the refusal names ``what``.
+    """
+    try:
+        return check_array(got, what, dtype=dtype)
+    except (TypeError, ValueError) as refusal:
+        raise _Mismatch(str(refusal)) from None
 
 
 def _responses(case):
@@ -178,7 +189,7 @@ def _preferred_case(func, case):
     expected = preferred_orientation(resp)
     got = _call("preferred_orientation", func, torch.tensor(resp, dtype=torch.float32))
     if isinstance(got, torch.Tensor):
-        got = got.detach().cpu().numpy()
+        got = _checked(got, "the indices", None)
     if not isinstance(got, np.ndarray):
         raise _Mismatch(
             f"it returned {_kind(got)}, expected a NumPy array of shape {expected.shape} (one "
@@ -208,10 +219,10 @@ def _is_original(func):
         resp = _tuning_curves(case)
         try:
             got = _call("preferred_orientation", func, torch.tensor(resp, dtype=torch.float32))
+            if isinstance(got, torch.Tensor):
+                got = _checked(got, "the indices", None)
         except _Mismatch:
             return False
-        if isinstance(got, torch.Tensor):
-            got = got.detach().cpu().numpy()
         if not any(np.array_equal(got, answer) for answer in _original_preferred(resp)):
             return False
     return True

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from nma_dl._validate import tensor_to_numpy, validate_instance
+from nma_dl._validate import check_array, validate_instance
 
 __all__ = ["identity_line", "use_course_style"]
 
@@ -37,29 +37,10 @@ def _to_numpy(values, name):
 
     Tensors of every real dtype are taken (bfloat16 too); a meta tensor (no values), complex
     numbers (whose imaginary part a float array would silently drop), dates and ``None``
-    (which NumPy would turn into NaN) are refused, naming ``name``.
+    (which NumPy would turn into NaN) are refused, naming ``name``
+    (:func:`~nma_dl._validate.check_array`, in the display modules' words: ``"; got"``).
     """
-    if hasattr(values, "detach"):  # a torch tensor, recognised without importing torch
-        values = tensor_to_numpy(values, name)
-    elif isinstance(values, (list, tuple)):
-        # a list of per-iteration losses may hold 0-d tensors (``loss`` instead of ``loss.item()``)
-        values = [tensor_to_numpy(v, name) if hasattr(v, "detach") else v for v in values]
-    not_numeric = TypeError(
-        f"{name} must be numeric (array, tensor or sequence of numbers); "
-        f"got {type(values).__name__}"
-    )
-    try:
-        array = np.asarray(values)
-    except (TypeError, ValueError):  # a ragged list
-        raise not_numeric from None
-    if array.dtype.kind in "cmM":
-        raise TypeError(f"{name} must hold real numbers; got dtype {array.dtype}")
-    if array.dtype.kind == "O" and any(v is None for v in array.ravel()):
-        raise TypeError(f"{name} must hold numbers; got None among them")
-    try:
-        return np.asarray(array, dtype=float)
-    except (TypeError, ValueError):
-        raise not_numeric from None
+    return check_array(values, name, sep=";")
 
 
 def _as_vector(values, name, *, allow_nan=False):
@@ -73,19 +54,13 @@ def _as_vector(values, name, *, allow_nan=False):
         )
     if array.size == 0:
         raise ValueError(f"{name} must not be empty; got 0 values")
-    if not allow_nan and not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
-    return array
+    return array if allow_nan else _finite(array, name)
 
 
 def _matrix(values, name):
     """Return a non-empty 2-D float array of finite numbers."""
-    array = _to_numpy(values, name)
-    if array.ndim != 2 or 0 in array.shape:
-        raise ValueError(f"{name} must be a non-empty 2-D matrix, got shape {array.shape}")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} must contain only finite numbers; got NaN or inf")
-    return array
+    array = check_array(values, name, ndim=2, shape="a non-empty 2-D matrix", sep=";")
+    return _finite(array, name)
 
 
 def _finite(array, name, *, allow_nan=False):

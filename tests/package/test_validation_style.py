@@ -342,7 +342,9 @@ def test_the_trainers_log_lines_come_from_one_helper():
 # --------------------------------------------------------------------------- the modules' shape
 
 _ROOT = pathlib.Path(nma_dl.__file__).parent
-_MODULES = ["training.py", "encoding.py", "_validate.py"]
+_MODULES = ["training.py", "encoding.py"] + [
+    f"_validate/{path.name}" for path in sorted((_ROOT / "_validate").glob("*.py"))
+]
 
 
 def _functions(path):
@@ -383,7 +385,7 @@ def test_training_keeps_no_argument_validators_of_its_own():
     source = (_ROOT / "training.py").read_text()
     for name in ("_validate_batch", "_validate_finite", "_validate_targets", "_class_labels"):
         assert f"def {name}(" not in source
-    assert "def validate_class_labels(" in (_ROOT / "_validate.py").read_text()
+    assert "def validate_class_labels(" in (_ROOT / "_validate" / "training.py").read_text()
 
 
 def test_importing_the_package_still_imports_no_torch():
