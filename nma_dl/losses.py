@@ -63,10 +63,8 @@ def cross_entropy_loss(x, labels):
     validate_tensor(labels, "labels", "a torch.Tensor of class indices")
     validate_not_meta(x, "x")
     validate_not_meta(labels, "labels")
-    if not x.is_floating_point():
-        raise TypeError(f"x must hold floating-point logits, got dtype {x.dtype}")
-    if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
-        raise TypeError(f"labels must hold integer class indices, got dtype {labels.dtype}")
+    _require_floating(x, "x", "logits", hint=False)
+    _require_class_indices(labels, "labels", hint=False)
     if x.dim() != 2:
         raise ValueError(f"x must have shape (N, C), got shape {tuple(x.shape)}")
     if labels.dim() != 1:
@@ -80,12 +78,7 @@ def cross_entropy_loss(x, labels):
         raise ValueError("x must have at least one class column, got shape (N, 0)")
     if not torch.isfinite(x).all():
         raise ValueError("x must hold finite logits, got NaN or infinite values")
-    if labels.min() < 0 or labels.max() >= c:
-        raise ValueError(
-            f"labels must lie in [0, {c - 1}] for {c} classes, got values from "
-            f"{labels.min().item()} to {labels.max().item()}"
-        )
-    labels = labels.to(device=x.device, dtype=torch.long)
+    labels = _class_indices_in_range(labels, "labels", c, f"{c} classes", x.device)
     x_of_labels = x.gather(1, labels.unsqueeze(1)).squeeze(1)
     # loss_i = (m_i - x_i[c_i]) + log sum_j exp(x_i[j] - m_i). Subtracting the two large numbers
     # m_i and x_i[c_i] first keeps the small log term from being rounded away at 1e4.
@@ -99,28 +92,43 @@ def cross_entropy_loss(x, labels):
 # The bonus decoding/encoding tutorial (W1D5 Tutorial 4) adds weight penalties to a data loss.
 
 
-def _require_floating(value, name, what):
-    """Raise a TypeError unless the tensor ``value`` holds floating-point numbers.
+def _require_floating(value, name, what, *, hint=True):
+    """Refuse a tensor of another dtype than a floating-point one, saying what it should hold.
 
-    Parameters
-    ----------
-    value : torch.Tensor
-        The argument.
-    name : str
-        The argument's name.
-    what : str
-        What it holds, as in ``"<name> must hold floating-point <what>"``.
-
-    Raises
-    ------
-    TypeError
-        ``"<name> must hold floating-point <what>, got dtype torch.int64 (convert with
-        <name>.float())"``.
+    The TypeError reads ``"<name> must hold floating-point <what>, got dtype torch.int64"``,
+    followed by the fix ``" (convert with <name>.float())"`` if ``hint`` and the tensor is not
+    complex (``.float()`` would silently drop an imaginary part).
     """
     if not value.is_floating_point():
-        # .float() would silently drop the imaginary part of a complex tensor
-        hint = "" if value.is_complex() else f" (convert with {name}.float())"
-        raise TypeError(f"{name} must hold floating-point {what}, got dtype {value.dtype}{hint}")
+        fix = f" (convert with {name}.float())" if hint and not value.is_complex() else ""
+        raise TypeError(f"{name} must hold floating-point {what}, got dtype {value.dtype}{fix}")
+
+
+def _require_class_indices(value, name, *, hint=True):
+    """Refuse a tensor of floats, complex numbers or bools where class indices are expected.
+
+    The TypeError reads ``"<name> must hold integer class indices, got dtype torch.float32"``,
+    followed by the fix ``" (convert with <name>.long())"`` if ``hint``.
+    """
+    if value.is_floating_point() or value.is_complex() or value.dtype == torch.bool:
+        fix = f" (convert with {name}.long())" if hint else ""
+        raise TypeError(f"{name} must hold integer class indices, got dtype {value.dtype}{fix}")
+
+
+def _class_indices_in_range(labels, name, n_classes, classes, device):
+    """Return integer class indices as int64 on ``device``, once all lie in ``[0, n_classes)``.
+
+    ``classes`` says what the indices count, as in ``"<name> must lie in [0, 2] for <classes>,
+    got values from 0 to 3"``: ``"3 classes"``. Converted after the check, as
+    :func:`torch.nn.functional.nll_loss` wants them (an unchanged tensor when they are so).
+    """
+    low, high = labels.min(), labels.max()
+    if low < 0 or high >= n_classes:
+        raise ValueError(
+            f"{name} must lie in [0, {n_classes - 1}] for {classes}, got values from "
+            f"{low.item()} to {high.item()}"
+        )
+    return labels.to(device=device, dtype=torch.long)
 
 
 def _validate_log_probs_and_target(output, target):
@@ -156,11 +164,7 @@ def _validate_log_probs_and_target(output, target):
     validate_not_meta(output, "output")
     validate_not_meta(target, "target")
     _require_floating(output, "output", "log probabilities (e.g. of torch.log_softmax)")
-    if target.is_floating_point() or target.is_complex() or target.dtype == torch.bool:
-        raise TypeError(
-            f"target must hold integer class indices, got dtype {target.dtype} "
-            f"(convert with target.long())"
-        )
+    _require_class_indices(target, "target")
     if output.dim() == 0:
         raise ValueError("output must have shape (n, n_classes), got shape ()")
     # nll_loss also takes (n_classes,) with a 0-d target and (n, n_classes, d1, ...) with
@@ -181,12 +185,8 @@ def _validate_log_probs_and_target(output, target):
             f"output must hold at least one sample, got an empty batch of shape "
             f"{tuple(output.shape)}"
         )
-    if target.min() < 0 or target.max() >= classes:
-        raise ValueError(
-            f"target must lie in [0, {classes - 1}] for the {classes} classes (columns) of "
-            f"output, got values from {target.min().item()} to {target.max().item()}"
-        )
-    return target.to(device=output.device, dtype=torch.long)
+    of_output = f"the {classes} classes (columns) of output"
+    return _class_indices_in_range(target, "target", classes, of_output, output.device)
 
 
 def penalty_terms(weights, L2_penalty=0, L1_penalty=0):
@@ -296,12 +296,12 @@ def regularized_MSE_loss(output, target, weights=None, L2_penalty=0, L1_penalty=
         The floating-point weights to penalise; without them the loss is the mean squared
         error.
     L2_penalty, L1_penalty : float, default=0
-        Finite and >= 0.
+        Finite and >= 0; checked without ``weights`` too, where they add nothing.
 
     Returns
     -------
     torch.Tensor
-        0-d loss.
+        0-d: the mean over all values of ``(output - target) ** 2``, plus the penalties.
 
     Raises
     ------

@@ -6,10 +6,10 @@ its validators instead:
 
 * ``argument_validators`` maps a parameter of ``__init__`` to a check ``check(value, name)`` that
   raises a clear TypeError or ValueError, or returns the value to use (an ``int`` for a size);
-  the checks run, in the mapping's order, before ``__init__``'s body;
+  the checks run, in the mapping's order, before ``__init__``'s body, on the defaults too;
 * ``validate_arguments(arguments)`` (a static method) gets all the checked arguments at once,
-  before ``__init__``'s body: for checks of their combination, such as the memory a network of
-  those sizes would need to train (:func:`validate_parameter_memory`);
+  defaults included, before ``__init__``'s body: for checks of their combination, such as the
+  memory a network of those sizes would need to train (:func:`validate_parameter_memory`);
 * ``validate_built(self, arguments)`` runs right after ``__init__``'s body, e.g. a dry run that
   catches a layer which would only fail at the first forward;
 * ``validate_input(self, ...)`` takes what ``forward`` takes and runs before it, from a forward
@@ -17,7 +17,8 @@ its validators instead:
 
 The checks belong to the ``__init__`` (or ``forward``) they were written for. The first three run
 in the wrapper of the ``__init__`` of the class that declares them (or of a subclass that keeps
-that ``__init__``), on that ``__init__``'s own arguments; so a student's subclass with its own
+that ``__init__``), on that ``__init__``'s own arguments, the way
+:func:`nma_dl._validate.validate_params` checks a function's; so a student's subclass with its own
 signature, ``class MyNet(Net): def __init__(self, n): super().__init__("ReLU()", n, [8], 1)``,
 works, and a bad argument it passes on through ``super().__init__`` still gets the clear error.
 ``validate_input`` runs only while ``forward`` is the one it was declared with (by the same class,
@@ -30,7 +31,7 @@ import inspect
 import torch
 from torch import nn
 
-from nma_dl._validate import validate_memory
+from nma_dl._validate import validate_dtype, validate_memory, validate_params, validate_tensor
 
 #: Bytes one parameter takes while a network trains: its float32 weight, its gradient and the two
 #: running moments of Adam (4 bytes each), the largest optimizer state of the course (SGD with
@@ -44,8 +45,8 @@ class ValidatedModule(nn.Module):
     Attributes
     ----------
     argument_validators : dict
-        ``{parameter name: check(value, name) -> value}`` for the parameters of ``__init__``;
-        a parameter left at its default is not checked.
+        ``{parameter name: check(value, name) -> value}`` for the parameters of ``__init__``,
+        a table as for :func:`nma_dl._validate.validate_params` (defaults are checked too).
     """
 
     argument_validators = {}
@@ -68,8 +69,8 @@ class ValidatedModule(nn.Module):
         Parameters
         ----------
         arguments : dict
-            ``{parameter name: value}`` of the call, after the ``argument_validators``. The default
-            accepts everything.
+            ``{parameter name: value}`` of the call, defaults included, after the
+            ``argument_validators``. The default accepts everything.
         """
 
     def validate_built(self, arguments):
@@ -111,29 +112,62 @@ def validate_parameter_memory(n_parameters, what):
     validate_memory(BYTES_PER_PARAMETER * n_parameters, what)
 
 
-def validate_device(value, name, device, whose="the network's", *, meta_ok=False):
-    """Check that a tensor is on the device of the weights it meets.
+def validate_input_tensor(value, name, *, dense=True):
+    """Check that an input of ``forward`` is a tensor and, if ``dense``, not a sparse one.
+
+    The first step of the networks' input guard; :func:`validate_input_like` is the second, and
+    each model's ``validate_input`` adds the shape its ``forward`` needs, before or after it.
+
+    Parameters
+    ----------
+    value : object
+        What ``forward`` was called with.
+    name : str
+        The name of ``forward``'s parameter (``"x"``, ``"r"``, ``"s"``).
+    dense : bool, default=True
+        Refuse a sparse tensor (a reshape or a convolution would fail on it, naming nothing); a
+        linear layer takes one.
+
+    Raises
+    ------
+    TypeError
+        ``"x must be a torch.Tensor, got list"``, or ``"x must be a dense tensor, got layout
+        torch.sparse_coo (convert with x.to_dense())"``.
+    """
+    validate_tensor(value, name)
+    if dense:
+        validate_dense(value, name)
+
+
+def validate_input_like(value, name, weight, whose="the network's", *, meta_ok=False):
+    """Check that an input tensor has the dtype of ``weight`` and is on its device.
 
     Parameters
     ----------
     value : torch.Tensor
-        The argument.
+        What ``forward`` was called with, known to be a tensor (:func:`validate_input_tensor`).
     name : str
-        The argument's name.
-    device : torch.device
-        The weights' device.
+        The name of ``forward``'s parameter.
+    weight : torch.Tensor
+        The weights of a layer the input reaches (the first one; for :class:`~nma_dl.Net`, its
+        output layer).
     whose : str, default="the network's"
-        Whose device it is, as in ``"<name> must be on <whose> device cpu"``.
+        Whose dtype and device they are, as in ``"x must have the network's dtype ..."``.
     meta_ok : bool, default=False
         Accept a meta tensor (shapes without data) on either side: a convolution computes the
         shape of its output from it, where a linear layer fails.
 
     Raises
     ------
+    TypeError
+        ``"x must have the network's dtype torch.float32, got torch.float64 (convert with
+        x.to(torch.float32))"``.
     ValueError
         ``"x must be on the network's device cpu, got a tensor on cuda:0 (move it with
-        x.to('cpu'))"``; for a meta tensor, that it holds no values.
+        x.to('cpu'), ...)"``; for a meta input, that it holds no values.
     """
+    validate_dtype(value, name, weight.dtype, whose)
+    device = weight.device
     if value.device == device or (meta_ok and "meta" in (value.device.type, device.type)):
         return
     if value.is_meta:
@@ -148,14 +182,14 @@ def validate_device(value, name, device, whose="the network's", *, meta_ok=False
 
 
 def validate_dense(value, name):
-    """Check that a tensor is dense: reshapes and convolutions refuse a sparse one, naming nothing.
+    """Refuse a sparse tensor, which reshapes and convolutions reject without naming it.
 
     Parameters
     ----------
     value : torch.Tensor
-        The argument.
+        The tensor to check (an input of ``forward``, ``x_train``).
     name : str
-        The argument's name.
+        The argument it was given as, named in the message.
 
     Raises
     ------
@@ -174,28 +208,28 @@ def _checked_init(cls, init):
 
     The checks are looked up at each call (see :func:`_declared`): those of ``cls`` or of a
     subclass that inherits ``init``, never those of a base class whose ``__init__`` has another
-    signature. :func:`functools.wraps` keeps the name, the docstring and ``__wrapped__``, so
+    signature. They run as a function's do, through :func:`nma_dl._validate.validate_params`:
+    the ``argument_validators`` as its table, ``validate_arguments`` as its ``together``.
+    :func:`functools.wraps` keeps the name, the docstring and ``__wrapped__``, so
     ``inspect.getsource(cls.__init__)`` and ``inspect.signature(cls)`` show ``init`` itself.
     """
-    signature = inspect.signature(init)
+    self_name = next(iter(inspect.signature(init).parameters))
 
     @functools.wraps(init)
     def checked_init(self, *args, **kwargs):
-        try:
-            bound = signature.bind(self, *args, **kwargs)
-        except TypeError:  # a wrong call (missing argument...): let Python say what is wrong
-            return init(self, *args, **kwargs)
         owners = _sharing_init(type(self), cls, checked_init)
+        arguments = {}
+
+        def together(**checked):
+            del checked[self_name]
+            arguments.update(checked)
+            validate_arguments = _declared(owners, "validate_arguments")
+            if validate_arguments is not None:
+                validate_arguments(arguments)
+
         validators = _declared(owners, "argument_validators") or {}
-        for name, check in validators.items():
-            if name in bound.arguments:
-                bound.arguments[name] = check(bound.arguments[name], name)
-        arguments = dict(bound.arguments)
-        arguments.pop(next(iter(signature.parameters)))  # self
-        validate_arguments = _declared(owners, "validate_arguments")
-        if validate_arguments is not None:
-            validate_arguments(arguments)
-        result = init(*bound.args, **bound.kwargs)
+        # a call that does not fit the signature goes to init unchecked: Python names the fault
+        result = validate_params(validators, together=together)(init)(self, *args, **kwargs)
         validate_built = _declared(owners, "validate_built")
         if validate_built is not None:  # right after this __init__: a subclass may add layers
             validate_built(self, arguments)

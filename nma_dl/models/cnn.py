@@ -8,11 +8,11 @@ sigmoid output, the probability that the grating is tilted right.
 import torch
 from torch import nn
 
-from nma_dl._validate import validate_dtype, validate_size, validate_tensor
+from nma_dl._validate import require, validate_size
 from nma_dl.models._base import (
     ValidatedModule,
-    validate_dense,
-    validate_device,
+    validate_input_like,
+    validate_input_tensor,
     validate_parameter_memory,
 )
 from nma_dl.stimuli import filters
@@ -24,11 +24,9 @@ C_OUT, K, K_POOL = 6, 7, 8
 
 
 def _validate_image_size(value, name):
+    """Return an image's height or width, a positive int of one pooling patch at least."""
     value = validate_size(value, name)
-    if value < K_POOL:
-        raise ValueError(
-            f"{name} must be at least {K_POOL} pixels (one pooling patch), got {value}"
-        )
+    require(value >= K_POOL, name, f"at least {K_POOL} pixels (one pooling patch)", value)
     return value
 
 
@@ -68,7 +66,7 @@ class CNN(ValidatedModule):
         Parameters
         ----------
         arguments : dict
-            The checked arguments of ``__init__``.
+            ``h_in`` and ``w_in``, checked.
         """
         h_in, w_in = arguments["h_in"], arguments["w_in"]
         n_pooled = C_OUT * (h_in // K_POOL) * (w_in // K_POOL)
@@ -117,12 +115,11 @@ class CNN(ValidatedModule):
         Parameters
         ----------
         x : object
-            What the network was called with.
+            The input of :meth:`forward`: grayscale images, (n_images, h_in, w_in), in a dense
+            tensor of the network's dtype and device.
         """
-        validate_tensor(x, "x")
-        validate_dense(x, "x")
-        validate_dtype(x, "x", self.conv.weight.dtype)
-        validate_device(x, "x", self.conv.weight.device)
+        validate_input_tensor(x, "x")
+        validate_input_like(x, "x", self.conv.weight)
         _, h, w = self.dims
         expected = (h * K_POOL, w * K_POOL)
         if x.ndim != 3 or x.shape[1] // K_POOL != h or x.shape[2] // K_POOL != w:

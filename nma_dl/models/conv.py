@@ -4,23 +4,29 @@ The convolutional-network tutorial has students write :class:`ConvolutionalLayer
 twin. The later tutorials build on it (or on ``nn.Conv2d`` with the same settings).
 """
 
+from numbers import Integral
+
 import torch
 from torch import nn
 
-from nma_dl._validate import require, validate_dtype, validate_int, validate_size, validate_tensor
+from nma_dl._validate import Interval, require, validate_size, validate_tensor
 from nma_dl.models._base import (
     ValidatedModule,
-    validate_dense,
-    validate_device,
+    validate_input_like,
+    validate_input_tensor,
     validate_parameter_memory,
 )
 
 __all__ = ["ConvFC", "ConvolutionalLayer"]
 
+#: A kernel size: "same" padding, K // 2 on each side, keeps the image's size only for an odd K.
+_ODD_SIZE = Interval(Integral, 1, None, text="a positive odd int")
+
 
 def _validate_odd_size(value, name):
-    value = validate_int(value, name, minimum=1, bound="a positive odd int")
-    require(value % 2 == 1, name, "a positive odd int", value)
+    """Return a kernel size, an int >= 1 that is odd, as an ``int``."""
+    value = _ODD_SIZE(value, name)
+    require(value % 2 == 1, name, str(_ODD_SIZE), value)
     return value
 
 
@@ -74,14 +80,14 @@ class ConvolutionalLayer(ValidatedModule):
 
     @staticmethod
     def validate_arguments(arguments):
-        """Refuse sizes whose parameters would not fit in memory (see ``ValidatedModule``).
+        """Refuse sizes too large for memory (see ``ValidatedModule``), then ill-fitting filters.
 
         Parameters
         ----------
         arguments : dict
-            The checked arguments of ``__init__``.
+            ``c_in``, ``c_out``, ``K`` (checked) and ``filters``, as ``__init__`` gets them.
         """
-        c_in, c_out, K = arguments.get("c_in", 1), arguments.get("c_out", 6), arguments.get("K", 7)
+        c_in, c_out, K = arguments["c_in"], arguments["c_out"], arguments["K"]
         n_parameters = _conv_parameters(c_in, c_out, K)
         validate_parameter_memory(
             n_parameters,
@@ -89,9 +95,9 @@ class ConvolutionalLayer(ValidatedModule):
             "parameters: c_out * c_in * K * K weights and c_out biases, stored with their "
             "gradients and the optimizer's state)",
         )
+        _validate_filters(arguments["filters"], (c_out, c_in, K, K))
 
     def __init__(self, c_in=1, c_out=6, K=7, filters=None):
-        _validate_filters(filters, (c_out, c_in, K, K))
         super().__init__()
         self.conv = nn.Conv2d(c_in, c_out, kernel_size=K, padding=K // 2)
         if filters is not None:
@@ -120,18 +126,17 @@ class ConvolutionalLayer(ValidatedModule):
         Parameters
         ----------
         s : object
-            What the layer was called with.
+            The input of :meth:`forward`: it must be an (n, c_in, H, W) tensor of the layer's
+            dtype, on its device (a meta tensor, shapes only, is taken too).
         """
-        validate_tensor(s, "s")
-        validate_dense(s, "s")
+        validate_input_tensor(s, "s")
         c_in = self.conv.in_channels
         if s.ndim != 4 or s.shape[1] != c_in:
             raise ValueError(
                 f"s must have shape (n, c_in, H, W) with c_in={c_in} (a batch of images; "
                 f"use s[None] or s.unsqueeze(1) to add axes), got shape {tuple(s.shape)}"
             )
-        validate_dtype(s, "s", self.conv.weight.dtype, "the layer's")
-        validate_device(s, "s", self.conv.weight.device, "the layer's", meta_ok=True)
+        validate_input_like(s, "s", self.conv.weight, "the layer's", meta_ok=True)
 
 
 # --------------------------------------------------------------------------- encoding model
@@ -189,12 +194,11 @@ class ConvFC(ValidatedModule):
         Parameters
         ----------
         arguments : dict
-            The checked arguments of ``__init__``.
+            The sizes (checked) and ``filters``, as ``__init__`` gets them.
         """
-        c_in, c_out = arguments.get("c_in", 1), arguments.get("c_out", 6)
-        K, b = arguments.get("K", 7), arguments.get("b", 12 * 16)
-        n_neurons = arguments["n_neurons"]
-        _validate_filters(arguments.get("filters"), (c_out, c_in, K, K))
+        n_neurons, c_in, c_out = arguments["n_neurons"], arguments["c_in"], arguments["c_out"]
+        K, b = arguments["K"], arguments["b"]
+        _validate_filters(arguments["filters"], (c_out, c_in, K, K))
         n_conv = _conv_parameters(c_in, c_out, K)
         n_linear = (c_out * b + 1) * n_neurons
         n_parameters = n_conv + n_linear
@@ -241,15 +245,14 @@ class ConvFC(ValidatedModule):
         Parameters
         ----------
         s : object
-            What the network was called with.
+            Images for :meth:`forward`: a dense (n, c_in, H, W) tensor with ``H * W = b``
+            pixels an image, of the network's dtype and on its device.
         """
-        validate_tensor(s, "s")
-        validate_dense(s, "s")
+        validate_input_tensor(s, "s")
         c_in, b = self.conv.in_channels, self.dims[1]
         if s.ndim != 4 or s.shape[1] != c_in or s.shape[2] * s.shape[3] != b:
             raise ValueError(
                 f"s must have shape (n, c_in, H, W) with c_in={c_in} and H * W = b = {b} "
                 f"(a batch of images), got shape {tuple(s.shape)}"
             )
-        validate_dtype(s, "s", self.conv.weight.dtype)
-        validate_device(s, "s", self.out_layer.weight.device)
+        validate_input_like(s, "s", self.conv.weight)

@@ -9,11 +9,18 @@ Their ``__init__`` and ``forward`` are what the decoding tutorial shows students
 their arguments and inputs are declared apart (see :mod:`nma_dl.models._base`).
 """
 
+from numbers import Integral
+
 import torch
 from torch import nn
 
-from nma_dl._validate import validate_dtype, validate_int, validate_size, validate_tensor
-from nma_dl.models._base import ValidatedModule, validate_device, validate_parameter_memory
+from nma_dl._validate import Interval, validate_size
+from nma_dl.models._base import (
+    ValidatedModule,
+    validate_input_like,
+    validate_input_tensor,
+    validate_parameter_memory,
+)
 
 __all__ = ["DeepNet", "DeepNetReLU", "DeepNetSoftmax"]
 
@@ -51,9 +58,9 @@ class DeepNet(ValidatedModule):
         Parameters
         ----------
         arguments : dict
-            The checked arguments of ``__init__``.
+            ``n_inputs`` and ``n_hidden``, checked.
         """
-        n_inputs, n_hidden = arguments.get("n_inputs", 1), arguments.get("n_hidden", 1)
+        n_inputs, n_hidden = arguments["n_inputs"], arguments["n_hidden"]
         n_parameters = (n_inputs + 1) * n_hidden + n_hidden + 1
         validate_parameter_memory(
             n_parameters,
@@ -89,11 +96,11 @@ class DeepNet(ValidatedModule):
         Parameters
         ----------
         r : object
-            What the network was called with.
+            The input of :meth:`forward`: one response per input neuron, in a tensor (sparse
+            ones are taken) of the network's dtype and device.
         """
-        validate_tensor(r, "r")
-        validate_dtype(r, "r", self.in_layer.weight.dtype)
-        validate_device(r, "r", self.in_layer.weight.device)
+        validate_input_tensor(r, "r", dense=False)
+        validate_input_like(r, "r", self.in_layer.weight)
         n_inputs = self.in_layer.in_features
         if r.ndim == 0 or r.shape[-1] != n_inputs:
             raise ValueError(
@@ -133,8 +140,8 @@ class DeepNetReLU(DeepNet):
 # The bonus decoding/encoding tutorial (W1D5 Tutorial 4) decodes orientation bins instead.
 
 
-def _validate_classes(value, name):
-    return validate_int(value, name, minimum=2, bound="an int >= 2 (a classifier needs 2 classes)")
+#: The number of classes of a classifier.
+_N_CLASSES = Interval(Integral, 2, None, text="an int >= 2 (a classifier needs 2 classes)")
 
 
 class DeepNetSoftmax(DeepNet):
@@ -164,7 +171,7 @@ class DeepNetSoftmax(DeepNet):
     argument_validators = {
         "n_inputs": validate_size,
         "n_hidden": validate_size,
-        "n_classes": _validate_classes,
+        "n_classes": _N_CLASSES,
     }
 
     @staticmethod
@@ -174,10 +181,10 @@ class DeepNetSoftmax(DeepNet):
         Parameters
         ----------
         arguments : dict
-            The checked arguments of ``__init__``.
+            The three sizes, checked.
         """
-        n_inputs, n_hidden = arguments.get("n_inputs", 1), arguments.get("n_hidden", 1)
-        n_classes = arguments.get("n_classes", 2)
+        n_inputs, n_hidden = arguments["n_inputs"], arguments["n_hidden"]
+        n_classes = arguments["n_classes"]
         n_parameters = (n_inputs + 1) * n_hidden + (n_hidden + 1) * n_classes
         validate_parameter_memory(
             n_parameters,
@@ -214,7 +221,7 @@ class DeepNetSoftmax(DeepNet):
         Parameters
         ----------
         r : object
-            What the network was called with.
+            The input of :meth:`forward`, which must be a batch: one row per stimulus.
         """
         super().validate_input(r)
         if r.ndim != 2:

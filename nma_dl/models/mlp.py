@@ -18,7 +18,6 @@ from torch.nn.modules import activation
 
 from nma_dl._validate import (
     validate_column,
-    validate_dtype,
     validate_instance,
     validate_memory,
     validate_not_meta,
@@ -30,7 +29,8 @@ from nma_dl._validate import (
 from nma_dl.models._base import (
     ValidatedModule,
     validate_dense,
-    validate_device,
+    validate_input_like,
+    validate_input_tensor,
     validate_parameter_memory,
 )
 
@@ -357,12 +357,11 @@ class Net(ValidatedModule):
         Parameters
         ----------
         x : object
-            What the network was called with.
+            The input of :meth:`forward`, any shape holding whole samples of
+            ``input_feature_num`` features, in a dense tensor of the network's dtype and device.
         """
-        validate_tensor(x, "x")
-        validate_dense(x, "x")
-        validate_dtype(x, "x", self.mlp.Output_Linear.weight.dtype)
-        validate_device(x, "x", self.mlp.Output_Linear.weight.device)
+        validate_input_tensor(x, "x")
+        validate_input_like(x, "x", self.mlp.Output_Linear.weight)
         if x.numel() == 0 or x.numel() % self.input_feature_num:
             raise ValueError(
                 f"x must hold a whole number of samples of {self.input_feature_num} features, got "
