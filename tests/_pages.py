@@ -17,6 +17,7 @@ import ast
 import contextlib
 import functools
 import io
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,9 +110,10 @@ class PageRun:
     after: dict
 
 
-@functools.cache
 def run_page(path, *, until=None, skip=()):
-    """Run the code cells of the page at ``path`` in order, solutions in place; once per session.
+    """Run the code cells of the page at ``path`` in order, solutions in place; once per session
+    and data set (the data source and surrogate seed of the environment, see ``data_draw`` in
+    ``tests/pages/conftest.py``).
 
     Header cells and exercise stubs are left out, and so are the code cells whose source starts
     with one of the strings in ``skip``; the prose after a left-out cell counts as the prose
@@ -120,11 +122,17 @@ def run_page(path, *, until=None, skip=()):
     matplotlib's settings and torch's thread count are restored afterwards, and every figure is
     closed once its cell has run (so a cell's figures are those it drew).
     """
+    data = tuple(os.environ.get(k, "") for k in ("NMA_DL_DATA_SOURCE", "NMA_DL_SURROGATE_SEED"))
+    return _run_page(Path(path), until, tuple(skip), data)
+
+
+@functools.cache
+def _run_page(path, until, skip, data):
+    """:func:`run_page`, cached on its arguments and on ``data`` (which the run reads)."""
     import matplotlib
     import matplotlib.pyplot as plt
     import torch
 
-    path = Path(path)
     namespace, printed, figures, after = {}, {}, {}, {}
     last = None
     threads = torch.get_num_threads()

@@ -20,7 +20,9 @@ Whenever the surrogate is used a line starting with ``NOTE:`` is printed, so
 anyone reading the output knows the numbers are simulated.
 
 Other environment variables: ``NMA_DL_DATA_DIR`` (cache folder; default
-``pooch.os_cache("nma_dl")``), ``NMA_DL_DOWNLOAD_TIMEOUT`` (seconds without
+``pooch.os_cache("nma_dl")``), ``NMA_DL_SURROGATE_SEED`` (seed of the surrogate; default
+:data:`nma_dl.data.surrogate.SEED`; the course's tests redraw it to check that what the pages
+say does not hang on one draw), ``NMA_DL_DOWNLOAD_TIMEOUT`` (seconds without
 data before a download gives up; default 60, at most 3600) and
 ``NMA_DL_DOWNLOAD_DEADLINE`` (seconds a whole download may take; default 300,
 at most 86400). A wrong value of any of them, or a cache folder that cannot be
@@ -74,7 +76,7 @@ from tqdm.auto import tqdm
 from nma_dl._validate import env_number, require, validate_instance
 from nma_dl.data import surrogate
 
-__all__ = ["DataUnavailableError", "data_dir", "fetch", "osf_url"]
+__all__ = ["DataUnavailableError", "data_dir", "fetch", "osf_url", "surrogate_seed"]
 
 SOURCES = ("auto", "osf", "synthetic")
 ORIBINNED1 = "W3D4_stringer_oribinned1.npz"
@@ -243,6 +245,35 @@ def _source(source):
         source.strip().lower() in SOURCES, origin, f"one of {', '.join(SOURCES)}", source, sep=";"
     )
     return source.strip().lower()
+
+
+def surrogate_seed():
+    """Seed of the offline surrogate: ``$NMA_DL_SURROGATE_SEED``, else the default.
+
+    Returns
+    -------
+    int
+        A seed >= 0; :data:`nma_dl.data.surrogate.SEED` when the variable is unset or blank.
+
+    Raises
+    ------
+    ValueError
+        If the variable holds anything but a whole number >= 0.
+    """
+    text = os.environ.get("NMA_DL_SURROGATE_SEED", "").strip()
+    if not text:
+        return surrogate.SEED
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(
+            f"NMA_DL_SURROGATE_SEED must be a whole number >= 0 (the seed of the offline "
+            f"surrogate), got {text!r}; unset it for the default seed {surrogate.SEED}"
+        )
+    return int(text)
+
+
+def _surrogate_folder(cache, seed):
+    """``<cache>/synthetic`` for the default seed, ``<cache>/synthetic-seed<N>`` for another."""
+    return cache / ("synthetic" if seed == surrogate.SEED else f"synthetic-seed{seed}")
 
 
 def _timeout():
@@ -448,7 +479,7 @@ def _remove_stale(folder, locked, older_than):
     only those older than ``older_than`` seconds are.
     """
     now = time.time()
-    for sub in (folder, folder / "synthetic"):
+    for sub in (folder, _surrogate_folder(folder, surrogate_seed())):
         try:
             candidates = [p for p in sub.iterdir() if _is_temporary(p)]
         except OSError:
@@ -669,10 +700,11 @@ def _surrogate_path(name, folder=None):
     directory or FIFO in place of a file is a :class:`CacheError` saying to remove it.
     """
     cache = data_dir() if folder is None else folder
-    folder = cache / "synthetic"
+    seed = surrogate_seed()
+    folder = _surrogate_folder(cache, seed)
     # "nma_dl.surrogate" was the generator's module name before layout v2; the stamp keeps it so
     # that caches written before stay valid.
-    stamp = {"generator": "nma_dl.surrogate", "version": surrogate.VERSION, "seed": surrogate.SEED}
+    stamp = {"generator": "nma_dl.surrogate", "version": surrogate.VERSION, "seed": seed}
 
     def is_valid(entry):
         """Whether the surrogate file of ``entry`` exists and matches its sidecar."""
@@ -700,9 +732,10 @@ def _surrogate_path(name, folder=None):
             missing = [entry for entry in FILES.values() if not is_valid(entry)]
             if missing:
                 _write_surrogates(folder, missing, stamp)
+    drawn = "" if seed == surrogate.SEED else f", drawn with seed {seed}"
     print(
         "NOTE: using the offline SURROGATE of the Stringer et al. 2021 V1 data (simulated, not "
-        f"the real recordings) for {name}; numbers and figures differ from the real data."
+        f"the real recordings{drawn}) for {name}; numbers and figures differ from the real data."
     )
     return folder / name
 
@@ -713,7 +746,7 @@ def _write_surrogates(folder, missing, stamp):
     Each ``.npz`` and its JSON sidecar (``stamp`` and the file's MD5) is written atomically; an
     OSError while writing becomes a :class:`CacheError`.
     """
-    files = surrogate.generate(surrogate.SEED)
+    files = surrogate.generate(stamp["seed"])
     try:
         for entry in missing:
             npz, arrays = folder / entry.name, files[entry.surrogate_key]

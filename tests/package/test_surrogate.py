@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from nma_dl.data import fetch, load_data, load_data_split, surrogate
-from nma_dl.data.files import FILES
+from nma_dl.data.files import FILES, ORIBINNED1
 from nma_dl.models import DeepNetReLU
 
 
@@ -174,3 +174,24 @@ def test_train_and_test_tuning_curves_agree_but_differ():
     assert (per_neuron > 0.8).mean() > 0.15
     assert 0.5 < np.corrcoef(train.ravel(), test.ravel())[0, 1] < 0.95
     assert np.abs(train - test).mean() > 0.05  # independent trial halves: not identical
+
+
+def test_the_seed_setting_draws_another_surrogate_in_its_own_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("NMA_DL_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("NMA_DL_SURROGATE_SEED", raising=False)
+    default_resp, _ = load_data(source="synthetic")
+    monkeypatch.setenv("NMA_DL_SURROGATE_SEED", "7")
+    other_resp, _ = load_data(source="synthetic")
+    assert "drawn with seed 7" in capsys.readouterr().out
+    assert (tmp_path / "synthetic").is_dir() and (tmp_path / "synthetic-seed7").is_dir()
+    assert default_resp.shape == other_resp.shape
+    assert not torch.equal(default_resp, other_resp)
+    expected = surrogate.generate(7)["oribinned1"]["resp"]
+    np.testing.assert_array_equal(other_resp.numpy(), expected)
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", "seven", "٣"])
+def test_a_seed_setting_that_is_not_a_whole_number_is_refused(monkeypatch, value):
+    monkeypatch.setenv("NMA_DL_SURROGATE_SEED", value)
+    with pytest.raises(ValueError, match=r"NMA_DL_SURROGATE_SEED must be a whole number"):
+        fetch(ORIBINNED1, source="synthetic")

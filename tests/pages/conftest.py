@@ -3,6 +3,11 @@
 Pages are read and run through ``tests/_pages.py`` (and their exercises through
 ``tests/_exercises.py``), each once per session. A whole notebook run (minutes in a Jupyter
 kernel) is shared too, across pytest-xdist's workers: :func:`shared_run`.
+
+What a page says about the data must hold for the real recordings, which students load, not only
+for the one surrogate the book is built with here: the claims tests take :func:`data_draw`, which
+runs them on the surrogate drawn with three seeds (the default and two others, those two with
+the slow tests) and on the real recordings where they are available.
 """
 
 import hashlib
@@ -12,6 +17,52 @@ import os
 import nbformat
 import pytest
 from filelock import FileLock
+
+from nma_dl.data import DataUnavailableError, fetch, surrogate
+
+# The surrogate's seeds the claims tests run on, then the real recordings ("osf").
+DRAWS = (
+    pytest.param(surrogate.SEED, id=f"surrogate-seed{surrogate.SEED}"),
+    pytest.param(1, id="surrogate-seed1", marks=pytest.mark.slow),
+    pytest.param(2, id="surrogate-seed2", marks=pytest.mark.slow),
+    pytest.param("osf", id="osf"),
+)
+
+
+@pytest.fixture(scope="module", params=DRAWS)
+def data_draw(request):
+    """The data set of a claims test: the surrogate with one seed, or the real recordings.
+
+    Sets ``NMA_DL_DATA_SOURCE`` (and ``NMA_DL_SURROGATE_SEED``) for the module's tests, so
+    ``load_data()`` and the pages run by ``_pages.run_page`` read that data set; yields the seed,
+    or ``"osf"``. The real recordings are used only when ``NMA_DL_DATA_SOURCE=osf`` was set for
+    the session (the publishing workflow does) and they can be fetched; skipped otherwise, with
+    the reason.
+    """
+    draw = request.param
+    saved = {k: os.environ.get(k) for k in ("NMA_DL_DATA_SOURCE", "NMA_DL_SURROGATE_SEED")}
+    if draw == "osf":
+        if saved["NMA_DL_DATA_SOURCE"] != "osf":
+            pytest.skip(
+                "the real recordings are used only with NMA_DL_DATA_SOURCE=osf "
+                "(they are downloaded from OSF; the publishing workflow sets it)"
+            )
+        try:
+            fetch("W3D4_stringer_oribinned1.npz", source="osf")
+        except DataUnavailableError as exc:
+            pytest.skip(f"the real recordings could not be fetched: {exc}")
+        os.environ.pop("NMA_DL_SURROGATE_SEED", None)
+    else:
+        os.environ["NMA_DL_DATA_SOURCE"] = "synthetic"
+        os.environ["NMA_DL_SURROGATE_SEED"] = str(draw)
+    try:
+        yield draw
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @pytest.fixture(scope="session")
