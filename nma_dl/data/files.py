@@ -76,7 +76,7 @@ from tqdm.auto import tqdm
 from nma_dl._validate import env_number, require, validate_instance
 from nma_dl.data import surrogate
 
-__all__ = ["DataUnavailableError", "data_dir", "fetch", "osf_url", "surrogate_seed"]
+__all__ = ["DataUnavailableError", "data_dir", "fetch", "osf_url"]
 
 SOURCES = ("auto", "osf", "synthetic")
 ORIBINNED1 = "W3D4_stringer_oribinned1.npz"
