@@ -20,7 +20,8 @@ e.g. ``W1D5_DeepLearning/W1D5_Tutorial1``. From each tutorial this module derive
   in ``_config.yml`` and a cell that installs the release ``v<version>`` of ``nma_dl`` (the
   version in ``pyproject.toml``) once per kernel, then checks the import and the version. In
   the source (so on the site) that cell is folded behind its first comment line; in the student
-  and with-solutions notebooks it is plain code.
+  and with-solutions notebooks it is a Colab form titled by that line, and so are the code cells
+  of the tutorial's ``Setup`` section (``tools/nbtools_colab.py``).
 
 The student and with-solutions notebooks are for Jupyter and Colab, which do not know MyST:
 their Markdown has the directives (``{admonition}``, ``{note}``, ...) turned into plain Markdown
@@ -52,6 +53,7 @@ from pathlib import Path
 
 # Two parts of the pipeline have modules of their own, next to this one (tools/ is on the import
 # path of these scripts and of the tests); their names are offered here too.
+from nbtools_colab import fold_setup_cells
 from nbtools_myst import myst_to_markdown
 from nbtools_run import Run as Run
 from nbtools_run import _run_command
@@ -297,7 +299,7 @@ def header_cells(
     With ``fold`` (the source and its reference notebook, which the book renders) the install
     cell is tagged ``hide-input`` and its toggle reads as its first comment line (MyST-NB's
     per-cell ``code_prompt_show``), so the site shows one line where the notebook has thirty.
-    The student and with-solutions notebooks, for Colab and Kaggle, show it as plain code.
+    The student and with-solutions notebooks fold it as a Colab form (:func:`fold_setup_cells`).
     """
     import nbformat
 
@@ -473,7 +475,7 @@ def solutions_notebook(source_nb, repo: Repository, slug: str, version: str = "0
     """
     nb = with_header(source_nb, repo, slug, student=False, version=version)
     nb = _one_side(nb, fold=STUB, keep=SOLUTION, block=stub_block)
-    return _finish(_markdown_for_jupyter(nb, repo, slug, SOLUTIONS_DIR))
+    return fold_setup_cells(_finish(_markdown_for_jupyter(nb, repo, slug, SOLUTIONS_DIR)), HEADER)
 
 
 def _one_side(nb, fold: str, keep: str, block):
@@ -502,7 +504,7 @@ def student_notebook(source_nb, repo: Repository, slug: str, version: str = "0.0
     """Solutions replaced by collapsed Markdown; stubs keep only their exercise tag."""
     nb = with_header(source_nb, repo, slug, student=True, version=version)
     nb = _one_side(nb, fold=SOLUTION, keep=STUB, block=solution_block)
-    return _finish(_markdown_for_jupyter(nb, repo, slug, STUDENT_DIR))
+    return fold_setup_cells(_finish(_markdown_for_jupyter(nb, repo, slug, STUDENT_DIR)), HEADER)
 
 
 def run_all_problems(nb, name: str = "notebook") -> list[str]:

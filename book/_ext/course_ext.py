@@ -21,6 +21,9 @@ things the theme cannot do on its own:
   lose the theme's ``aria-label`` ("Toggle hidden content"), so a screen reader announces what
   they show ("Show code cell source"); ``book/_templates/`` overrides the theme's
   search field and colour-mode button for the same reason (label in name).
+* The executed notebook a page offers for download (``_sources/<page>.ipynb``) holds each
+  printed line once, as the page shows it (:func:`one_output_each`; MyST-NB's stream merging
+  leaves a copy of the later streams behind, see :func:`repeated_streams`).
 
 The extension is self-contained: it imports nothing from ``nma_dl`` (whose installed copy may be
 a student's) nor from ``tools/``; the layout constants below are those of ``tools/nbtools.py``,
@@ -30,7 +33,10 @@ and ``tests/tools/test_course_ext.py`` fails if the two ever disagree.
 from __future__ import annotations
 
 import fnmatch
+import json
+import re
 import shutil
+import sys
 from pathlib import Path, PurePosixPath
 
 # Same values as tools/nbtools.py (SOURCE_DIR, STUDENT_DIR, TUTORIAL_GLOB).
@@ -186,6 +192,122 @@ def local_badges_and_labels(app, pagename, templatename, context, doctree):
     context["body"] = body.replace(f"<summary{TOGGLE_LABEL}>", "<summary>")
 
 
+# ---------------------------------------------------------------- downloadable notebooks
+# With nb_merge_streams (_config.yml) MyST-NB 1.x (myst_nb.core.utils.coalesce_streams) shows a
+# cell's printed text as one box per stream by appending the later stream outputs' text to the
+# first one *in place*: the notebook it then writes (_build/jupyter_execute/<page>.ipynb, which
+# sphinx-book-theme copies to _sources/ for the download button) has the first output holding
+# everything and the later ones still there, so their lines appear twice.
+
+# What coalesce_streams erases: text a carriage return overwrites, a character a backspace
+# deletes. Both stay within a line, so the erasing commutes with cutting the text at newlines.
+_OVERWRITTEN = re.compile(r".*\r(?=[^\n])")
+_BACKSPACED = re.compile(r"[^\n]\x08")
+
+
+def _text(output: dict) -> str:
+    text = output.get("text", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def _shown(text: str) -> str:
+    """``text`` as a terminal shows it: backspaced and overwritten characters gone."""
+    while True:
+        shorter = _BACKSPACED.sub("", text)
+        if shorter == text:
+            return _OVERWRITTEN.sub("", text)
+        text = shorter
+
+
+def _is_stream(output: dict, name=None) -> bool:
+    return output.get("output_type") == "stream" and name in (None, output.get("name"))
+
+
+def _merged_into_first(first: dict, later: list[dict]) -> bool:
+    """Whether ``first`` ends with the text MyST-NB appended to it for the ``later`` outputs."""
+    appended = "".join(t.rstrip() + "\n" for t in map(_text, later) if t.rstrip())
+    return _shown(_text(first)).endswith(_shown(appended))
+
+
+def one_output_each(outputs: list[dict]) -> list[dict]:
+    """A cell's outputs with each printed line once, as the page shows them.
+
+    The later outputs of a stream whose text MyST-NB appended to the first are dropped (the
+    page shows the first, merged, where the stream began); consecutive outputs of one stream are
+    joined, as Jupyter shows them. Any other output stays as it is. Idempotent.
+    """
+    drop = set()
+    for name in dict.fromkeys(o.get("name") for o in outputs if _is_stream(o)):
+        at = [i for i, o in enumerate(outputs) if _is_stream(o, name)]
+        if len(at) > 1 and _merged_into_first(outputs[at[0]], [outputs[i] for i in at[1:]]):
+            drop.update(at[1:])
+    kept: list[dict] = []
+    for i, output in enumerate(outputs):
+        if i in drop:
+            continue
+        if kept and _is_stream(output) and _is_stream(kept[-1], output.get("name")):
+            text = _text(kept[-1]) + _text(output)
+            kept[-1] = {**kept[-1], "text": text.splitlines(keepends=True)}
+        else:
+            kept.append(output)
+    return kept
+
+
+def repeated_streams(nb: dict) -> list[int]:
+    """Indices of the code cells where a stream output repeats lines an earlier one has."""
+    found = []
+    for index, cell in enumerate(nb.get("cells", [])):
+        earlier: dict = {}
+        for output in cell.get("outputs", []):
+            if not _is_stream(output):
+                continue
+            text = _shown(_text(output)).rstrip()
+            seen = earlier.setdefault(output.get("name"), [])
+            # Whole lines only: "1" printed after "10" repeats nothing.
+            if text and any(f"\n{text}\n" in f"\n{before}\n" for before in seen):
+                found.append(index)
+                break
+            seen.append(text)
+    return found
+
+
+def _downloads(html_dir: Path) -> list[Path]:
+    return sorted((Path(html_dir) / "_sources").rglob("*.ipynb"))
+
+
+def download_problems(html_dir: Path) -> list[str]:
+    """One line per cell of a built site's downloadable notebooks that prints a line twice."""
+    problems = []
+    for path in _downloads(html_dir):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        rel = path.relative_to(html_dir).as_posix()
+        problems += [f"{rel}: cell {i} repeats printed text" for i in repeated_streams(nb)]
+    return problems
+
+
+def fix_downloads(html_dir: Path) -> list[Path]:
+    """Rewrite the downloadable notebooks with each cell's output once; return those changed."""
+    changed = []
+    for path in _downloads(html_dir):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        before = json.dumps(nb, sort_keys=True)
+        for cell in nb.get("cells", []):
+            if cell.get("outputs"):
+                cell["outputs"] = one_output_each(cell["outputs"])
+        if json.dumps(nb, sort_keys=True) != before:
+            # nbformat's own layout, so the file reads as the one MyST-NB wrote.
+            text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def one_output_per_download(app, exception):
+    """After the pages are written (and their notebooks copied to _sources/): fix those."""
+    if exception is None and app.builder.format == "html":
+        fix_downloads(Path(app.outdir))
+
+
 def setup(app):
     app.connect("config-inited", use_local_mathjax)
     app.connect("config-inited", add_static_files)
@@ -196,4 +318,12 @@ def setup(app):
     app.connect("html-page-context", retarget_launch_buttons, priority=900)
     app.connect("html-page-context", dedupe_scripts, priority=1000)
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", one_output_per_download)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    # python book/_ext/course_ext.py _build/html: list the cells that print a line twice.
+    found = download_problems(Path(sys.argv[1] if len(sys.argv) > 1 else "_build/html"))
+    print("\n".join(found) or "every downloadable notebook prints each line once")
+    sys.exit(1 if found else 0)

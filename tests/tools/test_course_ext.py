@@ -1,11 +1,15 @@
 """Sphinx glue (book/_ext/course_ext.py): launch buttons point at student notebooks; MathJax is
 served locally."""
 
+import copy
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
 import course_ext  # book/_ext and tools/ are on pytest's pythonpath (pyproject.toml)
+import nbformat
 import nbtools
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,3 +185,155 @@ def test_figures_stop_shrinking_where_their_labels_stay_legible():
     assert label_px >= sitecheck.LABEL_MIN_PX, label_px
     css = (ROOT / "book" / "_static" / "course.css").read_text(encoding="utf-8")
     assert ".course-figure {" in css and "overflow-x: auto" in css
+
+
+# ------------------------------------------------------------------------ downloadable notebooks
+
+
+def _stream(text, name="stdout"):
+    return nbformat.v4.new_output("stream", name=name, text=text)
+
+
+def _figure():
+    return nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"})
+
+
+def _page_build(tmp_path, outputs):
+    """What a build leaves in _sources/ for a cell that printed ``outputs``: MyST-NB merges its
+    streams for the page (nb_merge_streams), then writes the notebook and the theme copies it.
+    Returns the HTML folder and the outputs the page showed."""
+    from myst_nb.core.utils import coalesce_streams
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("train()", outputs=outputs)]
+    shown = copy.deepcopy(coalesce_streams(nb.cells[0].outputs))
+    path = tmp_path / "_sources" / "book" / "W0D0_Tutorial1.ipynb"
+    path.parent.mkdir(parents=True)
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    return tmp_path, path, shown
+
+
+def _outputs(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"][0]["outputs"]
+
+
+def _texts(outputs):
+    return [(o["output_type"], o.get("name"), "".join(o.get("text", ""))) for o in outputs]
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        # set_seed's line, then the decoder's two lines: W1D5 Tutorial 1's cells.
+        [_stream("Random seed 1 has been set."), _stream("\ndecoded: 0.19\ntrue: 139.55\n")],
+        [_stream("seed\n")] + [_stream(f"iteration {i}\n") for i in range(5)] + [_figure()],
+        [_stream("seed\n"), _figure(), _stream("accuracy 0.98\n"), _figure()],
+        [_stream("a\n"), _stream("w\n", "stderr"), _stream("b\n"), _stream("w 2\n", "stderr")],
+        [_stream("epoch 1\repoch 2\n"), _stream("epoch 3\r"), _stream("done\n")],
+        [_stream("done\n"), _figure(), _stream("done\n")],
+    ],
+)
+def test_downloaded_notebook_holds_each_printed_line_once_as_the_page(tmp_path, outputs):
+    html, path, shown = _page_build(tmp_path, outputs)
+    assert course_ext.download_problems(html) == [
+        "_sources/book/W0D0_Tutorial1.ipynb: cell 0 repeats printed text"
+    ]
+    app = SimpleNamespace(outdir=str(html), builder=SimpleNamespace(format="html"))
+    course_ext.one_output_per_download(app, None)
+    fixed = _outputs(path)
+    assert course_ext.download_problems(html) == []
+    # What the page showed, in its order (the page also puts stdout before an adjacent stderr).
+    for stderr in (False, True):
+        assert [t for t in _texts(fixed) if (t[1] == "stderr") is stderr] == [
+            t for t in _texts(shown) if (t[1] == "stderr") is stderr
+        ]
+    assert course_ext.fix_downloads(html) == [], "a second pass changes nothing"
+
+
+def test_outputs_written_whole_are_left_alone_but_consecutive_streams_joined():
+    outputs = [_stream("10\n"), _figure(), _stream("1\n"), _stream("2\n")]
+    outputs.append(_stream("x\n", "stderr"))
+    nb = {"cells": [{"cell_type": "code", "outputs": outputs}]}
+    assert course_ext.repeated_streams(nb) == [], "whole lines: '1' does not repeat '10'"
+    assert _texts(course_ext.one_output_each(outputs)) == [
+        ("stream", "stdout", "10\n"),
+        ("display_data", None, ""),
+        ("stream", "stdout", "1\n2\n"),
+        ("stream", "stderr", "x\n"),
+    ]
+    assert course_ext.one_output_each([_figure(), _figure()]) == [_figure(), _figure()]
+
+
+def test_downloads_are_not_touched_after_a_failed_build(tmp_path):
+    html, path, _ = _page_build(tmp_path, [_stream("a\n"), _stream("b\n")])
+    before = path.read_bytes()
+    app = SimpleNamespace(outdir=str(html), builder=SimpleNamespace(format="html"))
+    course_ext.one_output_per_download(app, RuntimeError("build failed"))
+    assert path.read_bytes() == before
+
+
+def test_the_downloads_are_fixed_after_the_pages_are_written():
+    hooks = []
+    app = SimpleNamespace(
+        connect=lambda event, fn, priority=500: hooks.append((event, fn)),
+        add_css_file=lambda *a, **k: None,
+        add_js_file=lambda *a, **k: None,
+    )
+    course_ext.setup(app)
+    assert ("build-finished", course_ext.one_output_per_download) in hooks
+
+
+@pytest.mark.slow
+def test_built_site_downloads_print_each_line_once():
+    """The book `make book` built: every _sources/*.ipynb holds each cell's output once."""
+    html = ROOT / "_build" / "html"
+    if not list((html / "_sources").rglob("*.ipynb")):
+        pytest.skip("no built book (make book)")
+    assert course_ext.download_problems(html) == []
+
+
+MINI_PAGE = """---
+jupytext:
+  text_representation: {extension: .md, format_name: myst}
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+
+# A page
+
+```{code-cell} ipython3
+import sys
+
+for line in ("Random seed 1 has been set.", "\\ndecoded: 0.19", "true: 139.55"):
+    print(line)
+    sys.stdout.flush()  # one stream output per line, as a training loop's log
+```
+"""
+
+
+@pytest.mark.slow
+def test_a_real_build_offers_a_download_with_each_line_once(tmp_path):
+    """MyST-NB, sphinx-book-theme and this extension together, on a one-page book."""
+    import subprocess
+    import sys
+
+    (tmp_path / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
+        "extensions = ['myst_nb', 'course_ext']\nhtml_theme = 'sphinx_book_theme'\n"
+        "html_theme_options = {'repository_url': 'https://github.com/o/r',\n"
+        "    'launch_buttons': {'colab_url': 'https://colab.research.google.com'}}\n"
+        "nb_execution_mode = 'force'\nnb_merge_streams = True\n"
+    )
+    (tmp_path / "index.md").write_text(MINI_PAGE)
+    out = tmp_path / "_build" / "html"
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(tmp_path), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    download = json.loads((out / "_sources" / "index.ipynb").read_text(encoding="utf-8"))
+    [cell] = [c for c in download["cells"] if c["cell_type"] == "code"]
+    assert _texts(cell["outputs"]) == [
+        ("stream", "stdout", "Random seed 1 has been set.\n\ndecoded: 0.19\ntrue: 139.55\n")
+    ]
+    assert course_ext.download_problems(out) == []

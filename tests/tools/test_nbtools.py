@@ -33,6 +33,8 @@ kernelspec:
 
 Some prose with $x^2$.
 
+## Setup
+
 ```{code-cell} ipython3
 import math
 ```
@@ -221,13 +223,18 @@ def test_install_cell_is_folded_on_the_site_behind_its_first_line(project):
 
 
 @pytest.mark.parametrize("view", ["student", "solutions"])
-def test_install_cell_stays_visible_code_in_colab_notebooks(project, view):
+def test_install_cell_is_a_colab_form_titled_by_its_first_line(project, view):
+    """Colab folds it behind the line the site's toggle shows; no tag hides it elsewhere."""
     nbtools.build(project)
     nb = _read(project / f"notebooks/{view}/{SLUG}.ipynb")
     [install] = [
         c for c in nb.cells if c.cell_type == "code" and "nma-header" in c.metadata.get("tags", [])
     ]
-    assert install.metadata == {"tags": ["nma-header"]}  # nothing hides or folds it
+    assert install.metadata == {"cellView": "form", "tags": ["nma-header"]}
+    toggle = nbtools.install_toggle(
+        nbtools.install_source(nbtools.load_repository(project), "1.2.3")
+    )
+    assert install.source.splitlines()[0] == f"# @title {toggle}"
     assert "%pip install" in install.source
 
 
