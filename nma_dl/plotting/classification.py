@@ -5,38 +5,35 @@ from numbers import Integral, Real
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap, to_rgb
+from matplotlib.collections import EllipseCollection
+from matplotlib.colors import ListedColormap
+from matplotlib.lines import Line2D
 
 from nma_dl._validate import Interval, is_instance, require, validate_instance, validate_real
 from nma_dl.plotting.style import (
+    _MIN_LINE_CONTRAST,
     _as_vector,
     _axes_or_current,
     _class_count,
+    _contrast_ratio,
     _finite,
     _to_numpy,
+    class_colors,
 )
 
 __all__ = ["plot_decision_map", "plot_function_approximation", "plot_spiral"]
 
 
-# Least contrast ratio (WCAG 2.1, non-text contrast) of a line against its background.
-_MIN_LINE_CONTRAST = 3.0
 # Line styles combined with colours so that more curves than colours stay distinguishable.
 _LINESTYLES = ["-", "--", ":", "-."]
 
+# Edge of the test points on a decision map: dark, so a point stands out on every light region
+# (its own class's included) whatever its colour.
+_POINT_EDGE = "0.15"
 
-def _relative_luminance(color):
-    channels = np.array(to_rgb(color))
-    linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
-    return float(linear @ [0.2126, 0.7152, 0.0722])
-
-
-def _contrast_ratio(color, background):
-    """WCAG contrast ratio of two colours, from 1 (equal) to 21 (black on white)."""
-    lighter, darker = sorted(
-        [_relative_luminance(color), _relative_luminance(background)], reverse=True
-    )
-    return (lighter + 0.05) / (darker + 0.05)
+# How much white a decision region mixes into its class's colour: light enough that the
+# points on it stand out, still recognisably the same hue.
+_REGION_WHITE = 0.6
 
 
 def _distinct_line_styles(n, background="white"):
@@ -133,15 +130,41 @@ def _points(values, name):
     return _finite(points, name)
 
 
+def _class_legend(ax, classes, colors, edgecolor=None):
+    """Name each class in a legend beside the axes, where it covers no data.
+
+    Each entry is a dot drawn as the figure draws that class's points (colour, and edge if any).
+    """
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="o",
+            markersize=8,
+            markerfacecolor=colors[k],
+            markeredgecolor=colors[k] if edgecolor is None else edgecolor,
+            label=f"class {k}",
+        )
+        for k in classes
+    ]
+    return ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
+
+
 def plot_spiral(X, y, ax=None, title=None):
-    """Scatter 2-D points coloured by class (e.g. the spiral data set).
+    """Scatter 2-D points coloured by class (e.g. the spiral data set), with a legend.
+
+    Class ``k`` is drawn in ``class_colors(n)[k]``
+    (:func:`nma_dl.plotting.style.class_colors`), the colour
+    :func:`plot_decision_map` gives it too; a legend beside the axes names the classes present
+    ("class 0", "class 1", ...).
 
     Parameters
     ----------
     X : array-like of shape (n, 2)
         The points.
     y : array-like of shape (n,)
-        Their classes, 0, 1, 2, ... (at most 10 distinct colours).
+        Their classes, 0, 1, 2, ... (at most ``MAX_CLASSES``, 360).
     ax : matplotlib.axes.Axes, optional
         Axes to draw in; the current axes by default.
     title : str, optional
@@ -156,18 +179,53 @@ def plot_spiral(X, y, ax=None, title=None):
     X = _points(X, "X")
     y = _labels(y, "y", len(X))
     validate_instance(title, (str, type(None)), "title", "a str or None")
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="tab10", vmin=0, vmax=9, s=4)
+    n_classes = int(y.max()) + 1 if y.size else 1
+    colors = class_colors(_class_count(n_classes, "the number of classes (max(y) + 1)"))
+    # One collection for all points, in data order: no class is drawn on top of the others.
+    ax.scatter(X[:, 0], X[:, 1], c=[colors[k] for k in y], s=4)
     ax.set(xlabel="x1", ylabel="x2", aspect="equal")
+    _class_legend(ax, np.unique(y), colors)
     if title:
         ax.set_title(title)
     return ax
 
 
+def _decision_grid(y_pred, X_test, y_test, M, x_max, eps, n_classes):
+    """Return the predicted class of every grid cell; the cells under a test point hold n + class.
+
+    Row ``i`` is the ``i``-th value of x2 (drawn upwards), column ``j`` that of x1; a cell is
+    under a test point when its centre lies within ``sqrt(eps)`` of it.
+    """
+    decision = y_pred.argmax(axis=1).reshape(M, M).T.copy()
+    step = 2 * x_max / (M - 1)
+    radius = np.sqrt(eps)
+    axis = np.linspace(-x_max, x_max, M)
+    for (x1, x2), label in zip(X_test, y_test, strict=True):
+        cols = slice(
+            max(int(np.floor((x1 - radius + x_max) / step)), 0),
+            max(int(np.ceil((x1 + radius + x_max) / step)) + 1, 0),
+        )
+        rows = slice(
+            max(int(np.floor((x2 - radius + x_max) / step)), 0),
+            max(int(np.ceil((x2 + radius + x_max) / step)) + 1, 0),
+        )
+        near = (axis[cols][None, :] - x1) ** 2 + (axis[rows][:, None] - x2) ** 2 < eps
+        decision[rows, cols][near] = n_classes + label
+    return decision
+
+
 def plot_decision_map(X_all, y_pred, X_test, y_test, M=500, x_max=2.0, eps=1e-3, ax=None):
     """Colour each grid point by the class a network predicts there; mark the test points.
 
-    Regions are drawn in light colours, test points (every grid cell within ``sqrt(eps)`` of
-    one) in the strong colour of their true class, so misclassified points stand out.
+    Class ``k`` has one colour in every figure, ``class_colors(n_classes)[k]``
+    (:func:`nma_dl.plotting.style.class_colors`, as in :func:`plot_spiral`): its region is
+    drawn in a light shade of it (60 % white), each test point as a dot of radius about
+    ``sqrt(eps)`` in the full colour of its true class with a dark edge, so a misclassified
+    point stands out on the region around it. A legend beside the map names the classes.
+
+    The image holds the predicted class of every grid cell (0 to ``n_classes - 1``), and
+    ``n_classes + k`` in the cells under a test point of class ``k``; the dots, an
+    :class:`~matplotlib.collections.EllipseCollection` in data units, cover those cells.
 
     Parameters
     ----------
@@ -209,34 +267,41 @@ def plot_decision_map(X_all, y_pred, X_test, y_test, M=500, x_max=2.0, eps=1e-3,
     if y_test.size and y_test.max() >= n_classes:
         raise ValueError(f"y_test must be < n_classes = {n_classes}, got {y_test.max()}")
 
-    # decision[row, col]: row = index of x2 (drawn upwards), col = index of x1.
-    decision = y_pred.argmax(axis=1).reshape(M, M).T.copy()
-    step = 2 * x_max / (M - 1)
-    radius = np.sqrt(eps)
-    axis = np.linspace(-x_max, x_max, M)
-    for (x1, x2), label in zip(X_test, y_test, strict=True):
-        cols = slice(
-            max(int(np.floor((x1 - radius + x_max) / step)), 0),
-            max(int(np.ceil((x1 + radius + x_max) / step)) + 1, 0),
-        )
-        rows = slice(
-            max(int(np.floor((x2 - radius + x_max) / step)), 0),
-            max(int(np.ceil((x2 + radius + x_max) / step)) + 1, 0),
-        )
-        near = (axis[cols][None, :] - x1) ** 2 + (axis[rows][:, None] - x2) ** 2 < eps
-        decision[rows, cols][near] = n_classes + label
-
-    strong = [to_rgb(f"C{k % 10}") for k in range(n_classes)]
-    light = [tuple(0.6 + 0.4 * c for c in rgb) for rgb in strong]
-    cmap = ListedColormap(light + strong)
+    decision = _decision_grid(y_pred, X_test, y_test, M, x_max, eps, n_classes)
+    strong = class_colors(n_classes)
+    light = [tuple(_REGION_WHITE + (1 - _REGION_WHITE) * c for c in rgb) for rgb in strong]
     image = ax.imshow(
         decision,
         extent=[-x_max, x_max, -x_max, x_max],
         origin="lower",
-        cmap=cmap,
+        cmap=ListedColormap(light + strong),
         vmin=-0.5,
         vmax=2 * n_classes - 0.5,
         interpolation="nearest",
     )
+    # The dots reach half a cell diagonal past sqrt(eps): they hide every marked cell, whose
+    # corners would otherwise show outside the dark edge.
+    diameter = 2 * (np.sqrt(eps) + np.sqrt(2) * x_max / (M - 1))
+    if len(X_test):
+        _add_test_points(ax, X_test, [strong[k] for k in y_test], diameter)
     ax.set(xlabel="x1", ylabel="x2")
+    _class_legend(ax, range(n_classes), strong, edgecolor=_POINT_EDGE)
     return image
+
+
+def _add_test_points(ax, X_test, colors, diameter):
+    """Draw the test points as dots ``diameter`` wide in data units, with a dark edge."""
+    ax.add_collection(
+        EllipseCollection(
+            diameter,
+            diameter,
+            0,
+            units="xy",
+            offsets=X_test,
+            offset_transform=ax.transData,
+            facecolors=colors,
+            edgecolors=_POINT_EDGE,
+            linewidths=0.5,
+        ),
+        autolim=False,  # the map's extent sets the limits
+    )

@@ -1,6 +1,7 @@
 """Figures of convolutions: kernels, activation maps, one convolution step, weight sharing.
 
-The weight-sharing figure compares a convolutional layer with a fully connected one. Every
+The weight-sharing figure compares a convolutional layer with a fully connected one;
+:func:`plot_gratings` draws the stimuli alone, before their activations. Every
 function draws a new figure with :func:`matplotlib.pyplot.subplots` (so a notebook shows it
 at the end of the cell) and returns it. Weights and activations use the diverging ``bwr`` colour
 map with a range symmetric about zero, so white is always zero, red positive, blue
@@ -14,14 +15,18 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from nma_dl._validate import Interval, require, tensor_to_numpy, validate_instance, validate_int
-from nma_dl.plotting.style import _to_numpy
+from nma_dl.plotting.style import _as_vector, _degrees, _to_numpy
 
 __all__ = [
     "plot_convolution_step",
     "plot_example_activations",
+    "plot_gratings",
     "plot_weight_sharing",
     "plot_weights",
 ]
+
+# Most gratings in one row of plot_gratings: more would shrink each below legibility.
+_GRATINGS_PER_ROW = 6
 
 
 def _channels(channels, n_channels, name="channels"):
@@ -84,7 +89,68 @@ def plot_weights(weights, channels=None, colorbar=True):
     return fig
 
 
-def plot_example_activations(stimuli, act, channels):
+def _images(stimuli):
+    """Return ``stimuli`` as an (n, H, W) array; a single channel axis (n, 1, H, W) is dropped."""
+    stimuli = _to_numpy(stimuli, "stimuli")
+    if stimuli.ndim == 4 and stimuli.shape[1] == 1:
+        stimuli = stimuli[:, 0]
+    if stimuli.ndim != 3:
+        raise ValueError(f"stimuli must have shape (n, 1, H, W) or (n, H, W), got {stimuli.shape}")
+    return stimuli
+
+
+def _angles(angles, n):
+    """Return one finite angle per stimulus, or ``None``."""
+    if angles is None:
+        return None
+    angles = _as_vector(angles, "angles")
+    if len(angles) != n:
+        raise ValueError(f"angles must have one angle per stimulus ({n}), got {len(angles)}")
+    return angles
+
+
+def plot_gratings(stimuli, angles=None):
+    """Show the stimuli alone, one panel per grating, each titled with its angle.
+
+    The images are drawn in grey levels on one scale symmetric about zero (±0.5 for
+    :func:`nma_dl.grating`, as in :func:`plot_example_activations`), so zero, the mean of a
+    grating and the background of a patch grating, is mid-grey. Up to six panels a row; more
+    gratings wrap onto rows as even as can be, the extra axes of the last removed.
+
+    Parameters
+    ----------
+    stimuli : torch.Tensor or numpy.ndarray
+        (n, 1, H, W) or (n, H, W) images, e.g. a stack of :func:`nma_dl.grating`.
+    angles : array-like, optional
+        (n,) angle in degrees of each grating, written as its panel's title ("45°").
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: one axes per grating, without ticks.
+    """
+    stimuli = _images(stimuli)
+    angles = _angles(angles, len(stimuli))
+    n = len(stimuli)
+    n_rows = -(-n // _GRATINGS_PER_ROW)
+    n_cols = -(-n // n_rows)  # rows as even as can be: 7 gratings are 4 + 3, not 6 + 1
+    limit = _symmetric_limit(stimuli)
+    fig, axes = plt.subplots(
+        n_rows, n_cols, figsize=(2.2 * n_cols, 1.9 * n_rows + 0.3), squeeze=False
+    )
+    for i, ax in enumerate(axes.ravel()):
+        if i >= n:  # the end of the last row: no empty frame left behind
+            fig.delaxes(ax)
+            continue
+        ax.imshow(stimuli[i], cmap="gray", vmin=-limit, vmax=limit)
+        ax.set(xticks=[], yticks=[])
+        ax.spines[:].set_visible(True)  # a whole frame: white stripes meet the white page
+        if angles is not None:
+            ax.set_title(_degrees(angles[i]), fontsize=12)
+    return fig
+
+
+def plot_example_activations(stimuli, act, channels, angles=None):
     """Show stimuli (first column) and their activation maps in chosen channels (one row each).
 
     Parameters
@@ -95,6 +161,9 @@ def plot_example_activations(stimuli, act, channels):
         (n, c_out, H, W) activations of a convolutional layer for those images.
     channels : int or sequence of int
         The channels to show, one column each.
+    angles : array-like, optional
+        (n,) angle in degrees of each stimulus: each row is labelled with it ("45°", the
+        y-label of the stimulus on the left).
 
     Returns
     -------
@@ -102,18 +171,15 @@ def plot_example_activations(stimuli, act, channels):
         The figure: ``n`` rows, ``1 + len(channels)`` columns, one shared colour bar labelled
         "activation strength" with a range symmetric about zero.
     """
-    stimuli = _to_numpy(stimuli, "stimuli")
+    stimuli = _images(stimuli)
     act = _to_numpy(act, "act")
-    if stimuli.ndim == 4 and stimuli.shape[1] == 1:
-        stimuli = stimuli[:, 0]
-    if stimuli.ndim != 3:
-        raise ValueError(f"stimuli must have shape (n, 1, H, W) or (n, H, W), got {stimuli.shape}")
     if act.ndim != 4 or act.shape[0] != stimuli.shape[0]:
         raise ValueError(
             f"act must have shape (n, c_out, H, W) with n = {stimuli.shape[0]} (one per "
             f"stimulus), got {act.shape}"
         )
     channels = _channels(channels, act.shape[1])
+    angles = _angles(angles, len(stimuli))
     n_rows, n_cols = stimuli.shape[0], 1 + len(channels)
     limit = _symmetric_limit(act[:, channels])
     fig, axes = plt.subplots(
@@ -121,10 +187,15 @@ def plot_example_activations(stimuli, act, channels):
     )
     for row in range(n_rows):
         axes[row, 0].imshow(stimuli[row], cmap="gray", vmin=-0.5, vmax=0.5)
+        if angles is not None:  # written level, to be read at a glance
+            axes[row, 0].set_ylabel(
+                _degrees(angles[row]), fontsize=12, rotation=0, ha="right", va="center"
+            )
         for col, channel in enumerate(channels, 1):
             image = axes[row, col].imshow(act[row, channel], cmap="bwr", vmin=-limit, vmax=limit)
     for ax in axes.ravel():
         ax.set(xticks=[], yticks=[])
+        ax.spines[:].set_visible(True)  # a whole frame: white stripes and zeros meet the page
     axes[0, 0].set_title("stimulus", fontsize=12)
     for col, channel in enumerate(channels, 1):
         axes[0, col].set_title(f"channel {channel}", fontsize=12)

@@ -13,6 +13,12 @@ from nma_dl.plotting.style import _as_vector, _matrix, _to_numpy, _validate_axes
 
 __all__ = ["plot_encoder_tuning", "plot_prediction", "plot_training_curves"]
 
+# The colours of the tuning figures, each at least 3:1 on white: training half dark yellow
+# (matplotlib's "y", #BFBF00, has 2.0:1), test half magenta, prediction green.
+_TRAIN_COLOR = "#A68A00"
+_TEST_COLOR = "#BF00BF"
+_PREDICTION_COLOR = "#008000"
+
 
 def plot_training_curves(train_loss, test_loss):
     """Training loss as a line, test loss as dots (it is NaN where it was not measured).
@@ -46,6 +52,8 @@ def plot_training_curves(train_loss, test_loss):
 def plot_prediction(ax, y_pred, y_train, y_test, stimuli=None):
     """One neuron's training and test responses, and the model's prediction, on ``ax``.
 
+    Training responses are dark yellow, test responses magenta, the prediction green.
+
     Parameters
     ----------
     ax : matplotlib.axes.Axes
@@ -65,9 +73,9 @@ def plot_prediction(ax, y_pred, y_train, y_test, stimuli=None):
             f"{len(y_pred)}, {len(y_train)} and {len(y_test)}"
         )
     x = np.arange(len(y_pred)) if stimuli is None else _as_vector(stimuli, "stimuli")
-    ax.plot(x, y_train, color="y", linewidth=1, label="train")
-    ax.plot(x, y_test, color="m", label="test")
-    ax.plot(x, y_pred, color="g", linewidth=3, label="prediction")
+    ax.plot(x, y_train, color=_TRAIN_COLOR, linewidth=1, label="train")
+    ax.plot(x, y_test, color=_TEST_COLOR, label="test")
+    ax.plot(x, y_pred, color=_PREDICTION_COLOR, linewidth=3, label="prediction")
     xlabel = "stimulus bin" if stimuli is None else "stimulus orientation (°)"
     ax.set(xlabel=xlabel, ylabel="response")
 
@@ -85,6 +93,9 @@ def _is_mask(values):
 
 def plot_encoder_tuning(stimuli, resp_train, resp_test, neurons, y_pred=None):
     """Tuning curves (train and test halves) of a few neurons, with predictions if given.
+
+    One panel per neuron, 5 per row; training half dark yellow, test half magenta, prediction
+    green. One legend for all panels sits below them, where it hides no curve.
 
     Parameters
     ----------
@@ -130,11 +141,14 @@ def plot_encoder_tuning(stimuli, resp_train, resp_test, neurons, y_pred=None):
         )
     neurons = [int(n) for n in indices]
     n_rows = -(-len(neurons) // 5)
-    fig, axs = plt.subplots(n_rows, 5, figsize=(15, 2.4 * n_rows + 0.6), squeeze=False)
+    # Constrained layout makes room for the legend outside the panels ("outside lower center").
+    fig, axs = plt.subplots(
+        n_rows, 5, figsize=(15, 2.4 * n_rows + 1.0), squeeze=False, layout="constrained"
+    )
     for ax, neuron in zip(axs.flat, neurons, strict=False):
         if y_pred is None:
-            ax.plot(stimuli, resp_train[:, neuron], color="y", linewidth=2, label="train")
-            ax.plot(stimuli, resp_test[:, neuron], color="m", linewidth=2, label="test")
+            ax.plot(stimuli, resp_train[:, neuron], color=_TRAIN_COLOR, linewidth=2, label="train")
+            ax.plot(stimuli, resp_test[:, neuron], color=_TEST_COLOR, linewidth=2, label="test")
             ax.set(xlabel="stimulus orientation (°)", ylabel="response")
         else:
             plot_prediction(
@@ -143,6 +157,6 @@ def plot_encoder_tuning(stimuli, resp_train, resp_test, neurons, y_pred=None):
         ax.set_title(f"neuron {neuron}")
     for ax in list(axs.flat)[len(neurons) :]:
         ax.axis("off")
-    axs.flat[0].legend(fontsize="small")
-    fig.tight_layout()
+    handles, labels = axs.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels))
     return fig

@@ -5,14 +5,22 @@ They compare how V1 and the layers of a network represent gratings of every orie
 Each function takes a dict ``{label: array}`` with one entry per representation (``'V1 data'``,
 ``"model 'pool' layer"``, ...) and draws one panel per entry, in the dict's order. Orientations
 are tilts from vertical, -90 to 90 degrees; colours for them use the cyclic map ``twilight``,
-so -90 and 90 (the same orientation) get the same colour.
+so -90 and 90 (the same orientation) get the same colour. Orientation axes are ticked in
+degrees ("−45°"); an RDM's axes too, when it is given the orientation of its stimuli.
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from nma_dl._validate import validate_instance
-from nma_dl.plotting.style import _as_vector, _to_numpy
+from nma_dl.plotting.style import (
+    _as_vector,
+    _degrees,
+    _orientation_ticks,
+    _sorted_orientations,
+    _to_numpy,
+    class_colors,
+)
 
 __all__ = [
     "plot_multiple_rdm",
@@ -25,6 +33,10 @@ __all__ = [
 #: A cyclic colour map: tilts of -90 and +90 degrees are the same orientation.
 ORI_CMAP = "twilight"
 _ORI_TICKS = np.linspace(-90, 90, 5)
+_ORI_LABELS = [_degrees(v) for v in _ORI_TICKS]
+
+# Words in a label that name recorded data, whose columns are neurons (a layer's are units).
+_RECORDED = ("v1", "data", "neuron")
 
 
 def _validate_dict(value, name):
@@ -48,27 +60,57 @@ def _validate_ori(ori, n_rows, name="ori"):
     return ori
 
 
-def plot_multiple_rdm(rdm_dict):
+def plot_multiple_rdm(rdm_dict, ori=None):
     """Show dissimilarity matrices side by side, on the common colour range 0 to 2.
 
     Parameters
     ----------
     rdm_dict : dict
         ``{label: (n_stimuli, n_stimuli) RDM}``.
+    ori : array-like, optional
+        (n_stimuli,) orientation in degrees of each row (and column) of the RDMs, sorted
+        (non-decreasing). If given, both axes are ticked with a few round orientations
+        ("−90°", "−45°", ...); by default they have no ticks.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     rdms = _validate_dict(rdm_dict, "rdm_dict")
+    if ori is not None:
+        n = next(iter(rdms.values())).shape[0]
+        ori = _sorted_orientations(ori, "ori", n, "stimulus")
     fig, axs = _panels(len(rdms))
     for ax, (label, rdm) in zip(axs, rdms.items(), strict=True):
         if rdm.ndim != 2 or rdm.shape[0] != rdm.shape[1]:
             raise ValueError(f"rdm_dict[{label!r}] must be a square matrix; got shape {rdm.shape}")
+        if ori is not None and rdm.shape[0] != len(ori):
+            raise ValueError(
+                f"rdm_dict[{label!r}] must have one row per orientation of ori ({len(ori)}); "
+                f"got shape {rdm.shape}"
+            )
         image = ax.imshow(rdm, vmin=0, vmax=2, cmap="viridis")
-        ax.set(title=label, xlabel="stimulus", ylabel="stimulus", xticks=[], yticks=[])
+        ax.set_title(label)
+        _rdm_axes(ax, ori, first=ax is axs[0])
     fig.colorbar(image, ax=axs.tolist(), label="dissimilarity", shrink=0.8)
     return fig
+
+
+def _rdm_axes(ax, ori, first):
+    """Label an RDM's axes: by orientation when it is known, else just "stimulus".
+
+    With orientations, only the first panel writes them along its y-axis: every panel has the
+    same, and the labels would run into the panel on their left.
+    """
+    if ori is None:
+        ax.set(xlabel="stimulus", ylabel="stimulus", xticks=[], yticks=[])
+        return
+    positions, labels = _orientation_ticks(ori)
+    ax.set_xticks(positions, labels)
+    ax.set_yticks(positions, labels if first else [])
+    ax.set_xlabel("stimulus orientation (°)")
+    if first:
+        ax.set_ylabel("stimulus orientation (°)")
 
 
 def plot_rdm_rdm_correlations(rdm_sim):
@@ -119,27 +161,40 @@ def plot_rdm_rows(ori_list, rdm_dict, rdm_oris):
     n = next(iter(rdms.values())).shape[0]
     rdm_oris = _validate_ori(rdm_oris, n, "rdm_oris")
     order = np.argsort(rdm_oris)
-    # rows are categories: distinct colours (on the cyclic map, -75 and 75 would look alike)
-    colors = plt.get_cmap("tab10")(np.arange(len(ori_list)) % 10)
+    # Rows are categories: distinct colours (on the cyclic map, -75 and 75 would look alike),
+    # readable on white (tab10's orange has 2.4:1).
+    colors = class_colors(len(ori_list))
     fig, axs = _panels(len(rdms))
     for ax, (label, rdm) in zip(axs, rdms.items(), strict=True):
         if rdm.shape != (n, n):
             raise ValueError(f"rdm_dict[{label!r}] must have shape {(n, n)}; got {rdm.shape}")
         for ori, color in zip(ori_list, colors, strict=True):
             row = int(np.argmin(np.abs(rdm_oris - ori)))
-            ax.plot(rdm_oris[order], rdm[row, order], color=color, label=f"{ori:g}°")
+            ax.plot(rdm_oris[order], rdm[row, order], color=color, label=_degrees(ori))
             ax.axvline(rdm_oris[row], color=color, ls="--", lw=0.8)
-        ax.set(title=label, xlabel="stimulus orientation (°)", ylim=(0, 2), xticks=_ORI_TICKS)
+        ax.set(title=label, xlabel="stimulus orientation (°)", ylim=(0, 2))
+        ax.set_xticks(_ORI_TICKS, _ORI_LABELS)
     axs[0].set_ylabel("dissimilarity")
     axs[-1].legend(title="row of", loc="upper left", bbox_to_anchor=(1, 1))
     fig.tight_layout()
     return fig
 
 
-def plot_tuning(resp_dict, ori, n_units=3, seed=0):
-    """Tuning curves of a few randomly chosen units of each representation.
+def _unit_word(label, neuron_panels):
+    """'neuron' for a panel of recorded neurons, 'unit' for a network layer's panel."""
+    if neuron_panels is None:
+        neuron = any(word in str(label).lower() for word in _RECORDED)
+    else:
+        neuron = label in neuron_panels
+    return "neuron" if neuron else "unit"
 
-    Units whose response never changes (e.g. silent ReLUs) are not drawn from.
+
+def plot_tuning(resp_dict, ori, n_units=3, seed=0, neuron_panels=None):
+    """Tuning curves of a few randomly chosen neurons or units of each representation.
+
+    Units whose response never changes (e.g. silent ReLUs) are not drawn from. The legend
+    below a panel of recorded data names its curves "neuron 12", that of a network layer
+    "unit 3".
 
     Parameters
     ----------
@@ -151,12 +206,18 @@ def plot_tuning(resp_dict, ori, n_units=3, seed=0):
         Curves per panel (all units if a representation has fewer).
     seed : int or None, default=0
         Seed of the random choice; ``None`` draws a new set every call.
+    neuron_panels : collection of str, optional
+        The labels whose columns are recorded neurons. By default, every label that mentions
+        "V1", "data" or "neuron" (any case), such as ``'V1 data'``; the others are layers.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     resps = _validate_dict(resp_dict, "resp_dict")
+    if neuron_panels is not None:
+        kinds = (list, tuple, set, frozenset)
+        validate_instance(neuron_panels, kinds, "neuron_panels", "a list of labels", sep=";")
     rng = np.random.default_rng(seed)
     fig, axs = _panels(len(resps))
     for ax, (label, resp) in zip(axs, resps.items(), strict=True):
@@ -164,10 +225,13 @@ def plot_tuning(resp_dict, ori, n_units=3, seed=0):
         order = np.argsort(x)
         varying = np.flatnonzero(np.ptp(resp, axis=0) > 0)
         units = np.sort(rng.choice(varying, min(n_units, len(varying)), replace=False))
+        word = _unit_word(label, neuron_panels)
         for unit in units:
-            ax.plot(x[order], resp[order, unit], label=f"unit {unit}")
-        ax.set(title=label, xlabel="stimulus orientation (°)", xticks=_ORI_TICKS)
-        ax.legend(fontsize="small")
+            ax.plot(x[order], resp[order, unit], label=f"{word} {unit}")
+        ax.set(title=label, xlabel="stimulus orientation (°)")
+        ax.set_xticks(_ORI_TICKS, _ORI_LABELS)
+        # Below the panel, not over its curves (they span the whole panel).
+        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=1)
     axs[0].set_ylabel("response")
     fig.tight_layout()
     return fig

@@ -534,7 +534,7 @@ def test_weight_and_training_plots():
     fig = visualize_weights(np.zeros((10, 30)), np.ones((1, 10)))
     assert len(fig.axes) == 4  # two heat maps and their colour bars
     fig = visualize_hidden_units(np.zeros((10, 30)), np.ones((10, 36)), np.arange(36) * 10)
-    assert len(fig.axes) == 6
+    assert len(fig.axes) == 5  # weights, activity, their colour bars, the tuning curves
     loss = np.linspace(2, 1, 20)
     test = np.full(20, np.nan)
     test[[0, 9, 19]] = [2.1, 1.5, 1.2]
