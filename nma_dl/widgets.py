@@ -99,8 +99,11 @@ def _sliders_widget(sliders, draw, alt, caption):
 LIF_ALT = (
     "Line plot of the LIF neuron's spike count in one second against input current from 0 to "
     "2 mA (Rm = {Rm:g} kOhm, tau_ref = {tau_ref:g} ms): no spikes below a threshold current, "
-    "then a count that rises with the current and grows more slowly at high currents, where "
-    "the refractory period caps the rate."
+    "then a count that rises with the current, steeply just above threshold and more slowly "
+    "after, reaching {top:g} spikes at 2 mA: the time to charge the membrane to threshold, a "
+    "logarithm of the current, falls fast just above threshold and ever more slowly after "
+    "(the refractory period adds its fixed "
+    "{tau_ref:g} ms to every interval, so the rate never exceeds {cap:g} spikes per second)."
 )
 LIF_LAUNCH_NOTE = (
     "Static figure for Rm = {Rm:g} kOhm and tau_ref = {tau_ref:g} ms. Launch this page as a "
@@ -158,7 +161,9 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
     return _sliders_widget(
         [("Rm", Rm, 1, 100, 0.1, "Rm (kOhm)"), ("tau_ref", tau_ref, 1, 100, 0.1, "tau_ref (ms)")],
         lambda rm, tau: lif_fi_figure(rm, tau),
-        alt=lambda rm, tau: LIF_ALT.format(Rm=rm, tau_ref=tau),
+        alt=lambda rm, tau: LIF_ALT.format(
+            Rm=rm, tau_ref=tau, top=fi_curve([2.0], Rm=rm, tau_ref=tau)[0], cap=1000 / tau
+        ),
         caption=lambda rm, tau: LIF_LAUNCH_NOTE.format(Rm=rm, tau_ref=tau),
     )
 
