@@ -157,3 +157,65 @@ def test_pages_do_not_talk_about_our_machines(page):
         "in well under a minute",
     ]:
         assert phrase not in text, phrase
+
+
+# --- the W1D5 introduction: its lecturer, its open question, its time budget ---
+
+
+def test_day_intro_names_the_lecturer_of_its_video():
+    intro = _prose(DAY_INTRO)
+    section = intro[intro.index("## Intro video") :]
+    # the original day's introduction names Aude Oliva as the lecturer of this video
+    assert "IZvcy0Myb3M" in section and "Aude Oliva" in section
+
+
+def test_day_intro_raises_the_taskonomy_question_with_links():
+    intro = _prose(DAY_INTRO)
+    assert "taskonomy" in intro.lower()
+    assert "](https://arxiv.org/abs/1804.08328)" in intro  # Zamir et al. (2018), Taskonomy
+    assert "](further_reading.md)" in intro
+
+
+def _main_activities(n):
+    """Coding exercises, Think!s, interactive demos and videos of Tutorial n before its bonus."""
+    text = (DAY / f"W1D5_Tutorial{n}.md").read_text(encoding="utf-8").split("\n## Bonus")[0]
+    headings = re.findall(r"^#+ .*$", text, flags=re.MULTILINE)
+    tasks = [h for h in headings if re.search(r"Coding Exercise|Think!|Interactive demo", h)]
+    return len(tasks) + text.count("display_videos([")
+
+
+def test_day_intro_time_budget_is_the_books_own_and_covers_each_tutorial():
+    intro = _prose(DAY_INTRO)
+    section = intro[intro.index("## Time") : intro.index("## Intro video")]
+    assert "original" not in section.lower()
+    budget = {
+        int(n): int(minutes)
+        for minutes, n in re.findall(r"(\d+)(?: minutes)? for Tutorial (\d)", section)
+    }
+    assert set(budget) == {1, 2, 3}, section
+    for n, minutes in budget.items():
+        # at least ten minutes for each exercise, Think!, demo and video of the main sections
+        assert minutes >= 10 * _main_activities(n), (n, minutes, _main_activities(n))
+    assert budget[2] > 40  # Tutorial 2 gained three coding exercises beyond a 40-minute plan
+
+
+W1D3_INTRO = BOOK / "W1D3_MultiLayerPerceptrons" / "chapter_intro.md"
+W1D3_PAGE = BOOK / "W1D3_MultiLayerPerceptrons" / "W1D3_Tutorial1.md"
+
+
+def test_w1d3_intro_time_budget_is_that_of_the_tutorials_sections():
+    intro = _prose(W1D3_INTRO)
+    assert "original" not in intro.lower()
+    estimates = re.findall(r"\*Estimated time: about ([^*]+)\.\*", _prose(W1D3_PAGE))
+    assert estimates == ["35 minutes", "1 hour 20 minutes"]
+    assert "Section 1 takes about 35 minutes and Section 2 about 80" in intro
+
+
+def test_home_page_credits_each_day_to_its_neuromatch_course():
+    home = _prose(HOME)
+    credits = home[home.index("## Credits") :]
+    # W1D3 comes from Neuromatch Academy's Deep Learning course, W1D5 from its Computational
+    # Neuroscience course
+    assert "](https://deeplearning.neuromatch.io/)" in credits
+    assert "](https://compneuro.neuromatch.io/)" in credits
+    assert "Deep Learning days of" not in home

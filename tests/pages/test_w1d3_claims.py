@@ -2,6 +2,7 @@
 the plotting function draws, the ReLU curves can be told apart, the training curve is the loss of
 every batch, the page speaks to students only, and the bonus keeps the original's references."""
 
+import html
 import math
 import re
 from pathlib import Path
@@ -232,3 +233,148 @@ def test_bonus_links_the_original_references(link):
     assert f"]({link})" in prose, link
     bonus = prose[prose.index("## Bonus") :]
     assert link in bonus  # where the original has them: the LIF section of the bonus
+
+
+# --- the f-I curve of the bonus: what bends it ---
+
+
+def _fi_widget_alt():
+    """The alt text of the f-I widget's static figure, as the book shows it."""
+    from IPython.core.formatters import DisplayFormatter
+
+    from nma_dl.widgets import lif_fi_widget
+
+    data, _ = DisplayFormatter().format(lif_fi_widget())
+    alt = re.search(r'alt="([^"]+)"', data["text/html"]).group(1)
+    return " ".join(html.unescape(alt).split())
+
+
+def _charging_time(current, Rm=1.0, Cm=10.0, Vth=1.0):
+    """Time (ms) for the membrane to charge from the reset value 0 to threshold."""
+    return Rm * Cm * math.log(current * Rm / (current * Rm - Vth))
+
+
+def test_fi_curve_is_bent_by_the_charging_time_not_the_refractory_period():
+    tau_ref = 1.0  # the widget's default, as drawn on the page
+    (count,) = nma_dl_fi_curve([2.0], Rm=1, tau_ref=tau_ref)
+    # one second simulated: the count is the rate in spikes per second
+    assert count == 125
+    period = tau_ref + _charging_time(2.0)  # about 7.9 ms
+    assert abs(1000 / period - count) < 2
+    # the refractory period is one eighth of each interspike interval: the cap it sets,
+    # 1000 / tau_ref spikes per second, is eight times the rate reached at 2 mA
+    assert count < (1000 / tau_ref) / 5
+    alt = _fi_widget_alt()
+    assert not re.search(r"refractory period (?:caps|limits|bends|saturates)", alt), alt
+    assert "charg" in alt and "125" in alt, alt
+
+
+def test_fi_prose_explains_the_bend_with_the_charging_time():
+    prose = " ".join(_prose().split())
+    demo = prose[prose.index("### Interactive demo") : prose.index("#### Think!: Similarities")]
+    counts = nma_dl_fi_curve(np.linspace(0, 2, 10), Rm=1, tau_ref=1)  # the widget's currents
+    count = counts[-1]
+    assert f"{count} spikes at 2 mA" in demo
+    # "silent up to 1 mA, fires 43 spikes at 1.1 mA" (the next current drawn, 10/9 mA)
+    assert counts[:5] == [0] * 5 and f"{counts[5]} spikes at 1.1 mA" in demo
+    assert "\\ln" in demo and "tau_{ref}" in demo  # the interval formula, refractory term included
+    assert not re.search(r"refractory period (?:caps|limits|bends|saturates)", demo)
+    # with the longest refractory period of the sentence, it does dominate: the count drops
+    (long_tau,) = nma_dl_fi_curve([2.0], Rm=1, tau_ref=10)
+    assert f"{long_tau}" in demo and long_tau < count / 2
+
+
+def nma_dl_fi_curve(currents, **kwargs):
+    from nma_dl.neurons import fi_curve
+
+    return fi_curve(currents, **kwargs)
+
+
+def test_lif_membrane_prose_matches_the_simulation():
+    from nma_dl.neurons import run_LIF
+
+    time, vm = run_LIF(1.5)
+    spikes = time[vm > 1].tolist()
+    # "fires when it crosses 1 V after about 11 ms, stays at 0 for 10 ms and charges again"
+    assert abs(spikes[0] - 10 * math.log(1.5 / 0.5)) < 0.5 and round(spikes[0]) == 11
+    assert abs(spikes[1] - spikes[0] - (10 + spikes[0])) < 0.5
+    assert "after about 11 ms, stays at 0 for 10 ms" in " ".join(_prose().split())
+
+
+def test_cross_entropy_prose_matches_the_numbers():
+    from nma_dl import cross_entropy_loss
+
+    x = torch.tensor([[10.0, 1.0, -1.0, -20.0], [10.0, 10.0, 2.0, -10.0]])
+    labels = torch.tensor([0, 1])
+    ours = cross_entropy_loss(x, labels).item()
+    theirs = torch.nn.CrossEntropyLoss()(x, labels).item()
+    assert abs(ours - theirs) < 1e-6  # "agree to within 10^-6"
+    per_sample = torch.nn.CrossEntropyLoss(reduction="none")(x, labels)
+    assert per_sample[0] < 1e-3 and abs(per_sample[1] - math.log(2)) < 1e-3
+    # the literal formula, with exp of the raw logits, is no worse on these small logits ...
+    literal = (-x[torch.arange(2), labels] + torch.log(torch.exp(x).sum(dim=1))).mean().item()
+    assert abs(literal - theirs) < 1e-6
+    # ... and breaks a thousandfold up
+    big = 1000 * x
+    literal_big = (-big[torch.arange(2), labels] + torch.log(torch.exp(big).sum(dim=1))).mean()
+    assert not torch.isfinite(literal_big)
+    assert torch.isfinite(cross_entropy_loss(big, labels))
+
+
+# --- the page points to where the day's other topics are taught ---
+
+W1D3_PAGES = [PAGE, PAGE.parent / "chapter_intro.md"]
+NEXT_TUTORIAL = (
+    "https://deeplearning.neuromatch.io/tutorials/W1D3_MultiLayerPerceptrons/student/"
+    "W1D3_Tutorial2.html"
+)
+
+
+@pytest.mark.parametrize("page", W1D3_PAGES, ids=lambda p: p.name)
+def test_w1d3_does_not_call_itself_unfinished(page):
+    text = " ".join(page.read_text(encoding="utf-8").split()).lower()
+    for phrase in ("not yet in this book", "not yet", "the day has one tutorial", "roadmap"):
+        assert phrase not in text, phrase
+
+
+@pytest.mark.parametrize("page", W1D3_PAGES, ids=lambda p: p.name)
+def test_w1d3_links_where_the_next_topics_are_taught(page):
+    text = page.read_text(encoding="utf-8")
+    assert f"]({NEXT_TUTORIAL})" in text  # Neuromatch Academy's "Deep MLPs"
+
+
+def test_dropout_and_batch_norm_point_to_where_they_are_taught():
+    text = PAGE.read_text(encoding="utf-8")
+    assert "](https://d2l.ai/chapter_multilayer-perceptrons/dropout.html)" in text
+    assert "](https://d2l.ai/chapter_convolutional-modern/batch-norm.html)" in text
+
+
+# --- what the prose says about the spiral classifier holds for the page's seeds ---
+
+
+def test_test_split_covers_all_four_arms(spiral_net):
+    # "The 800 test points cover all four arms"
+    counts = torch.bincount(spiral_net.y_test.long(), minlength=4)
+    assert counts.sum() == 800 and (counts > 100).all(), counts
+
+
+def test_decision_map_outside_the_data_is_a_few_wedges(spiral_net):
+    """Think! 2.3.2's answer: outside the disc of the data the regions stop following the arms
+    and become a few large wedges that stretch straight out to the edge of the map."""
+    radius = spiral_net.X_test.norm(dim=1).max().item()
+    assert radius < 1.3  # the data lie within a disc of radius about 1.2
+    angles = torch.linspace(0, 2 * math.pi, 73)[:-1]
+    radii = torch.linspace(1.4, 2 * math.sqrt(2), 40)
+    straight = 0
+    with torch.no_grad():
+        for angle in angles:
+            points = torch.stack([radii * torch.cos(angle), radii * torch.sin(angle)], dim=1)
+            classes = spiral_net.net(points).argmax(dim=1)
+            straight += int((classes == classes[0]).all())
+        # along each ray out of the disc the class mostly stays the same: wedges, not spirals
+        assert straight >= 0.8 * len(angles), straight
+        circle = torch.linspace(0, 2 * math.pi, 721)[:-1]
+        points = 1.8 * torch.stack([torch.cos(circle), torch.sin(circle)], dim=1)
+        classes = spiral_net.net(points).argmax(dim=1)
+    changes = int((classes != classes.roll(1)).sum())
+    assert 2 <= changes <= 8, changes  # "a few large wedges"
