@@ -6,7 +6,9 @@ does the same with the package's reference version, its *twin* (here :func:`nma_
 prints one line:
 
 * ``✓ train: 3/3 cases match the reference.``
-* ``○ train: not implemented yet: …`` while the exercise still raises ``NotImplementedError``;
+* ``○ train: not implemented yet: …`` while the exercise still raises ``NotImplementedError``,
+  and ``○ train: not finished yet: …`` once that line is deleted while a ``...`` placeholder of
+  the stub is left (returned, or reaching an operation), naming it and its line where it can;
 * ``✗ train: case 2 of 3 (…): …`` naming the first difference found (type, shape, dtype, size of
   the error) with, for common slips, a hint that points at the problem without giving the answer.
 

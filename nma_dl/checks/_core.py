@@ -12,6 +12,8 @@ from __future__ import annotations
 import inspect
 import re
 import sys
+import sysconfig
+from pathlib import Path
 
 from nma_dl.checks._result import FAILED, NOT_IMPLEMENTED, PASSED, CheckResult
 from nma_dl.checks._sandbox import (
@@ -30,6 +32,7 @@ _STUB_TEXT = (
     "not implemented yet: fill in the exercise above (and delete its "
     "`raise NotImplementedError` line), then run this cell again."
 )
+_PLACEHOLDER_TEXT = "replace each `...` of the exercise with your code, then run this cell again"
 _LIBRARIES = {"numpy", "torch", "pandas", "matplotlib"}
 _MAX_MESSAGE = 160  # characters of an exception message quoted in the line
 # The exercises' stubs raise NotImplementedError("Student exercise: ..."); a student's own bare
@@ -43,6 +46,10 @@ class _NotImplementedYet(Exception):
 
 class _Mismatch(Exception):
     """The answer differs from the reference; the message says how (a clause, no full stop)."""
+
+
+class _Placeholder(Exception):
+    """A ``...`` placeholder of the stub is still in the answer; the message says where."""
 
 
 # --------------------------------------------------------------------------- docstrings
@@ -62,14 +69,17 @@ _SHARED_SECTIONS = """    Returns
 """
 
 
-def _documented(check):
+def _documented(check, what=None):
     """Add the Returns and Raises sections that every check shares to ``check``'s docstring.
 
     They go before its Examples, if any. The argument named is the check's first parameter:
-    ``func`` for a function, ``cls`` for a class.
+    ``func`` for a function, ``cls`` for a class. ``what`` ends the sentence on the TypeError
+    (by default, for a class, that it is not one).
     """
     arg = next(iter(inspect.signature(check).parameters))
-    shared = _SHARED_SECTIONS.format(arg=arg, what=" (not a class)" if arg == "cls" else "")
+    if what is None:
+        what = " (not a class)" if arg == "cls" else ""
+    shared = _SHARED_SECTIONS.format(arg=arg, what=what)
     head, examples, tail = check.__doc__.partition("    Examples\n")
     ending = f"\n{examples}{tail}" if examples else "    "
     check.__doc__ = f"{head.rstrip()}\n\n{shared}{ending}"
@@ -128,7 +138,11 @@ def _origin(error):
         return ""
     while tb.tb_next is not None:
         tb = tb.tb_next
-    code, line = tb.tb_frame.f_code, tb.tb_lineno
+    return _place(tb.tb_frame.f_code, tb.tb_lineno)
+
+
+def _place(code, line):
+    """Name a line of code: ``"forward, line 3 of its notebook cell"``, ``"name, file line 3"``."""
     parts = re.split(r"[\\/]", code.co_filename)
     libraries = [i for i, part in enumerate(parts) if part in ("site-packages", "dist-packages")]
     if libraries:  # a library's file, by its path inside the environment
@@ -158,6 +172,72 @@ def _ordinal(index):
     return {1: "1st", 2: "2nd", 3: "3rd"}.get(index, f"{index}th")
 
 
+# --------------------------------------------------------------------------- placeholders
+# A stub whose `raise NotImplementedError` line was deleted still holds its `...` placeholders:
+# the Ellipsis then reaches an operation (a TypeError that names no placeholder) or is returned.
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # nma_dl: the checks' and references' code
+_STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
+
+
+def _is_students(code):
+    """Whether ``code`` is the student's: not a library's, the standard library's or nma_dl's."""
+    filename = code.co_filename
+    if filename.startswith("<frozen") or re.search(r"[\\/](site|dist)-packages[\\/]", filename):
+        return False
+    if filename.startswith("<"):  # "<ipython-input-3-…>", "<string>": code typed in
+        return True
+    try:
+        path = Path(filename).resolve()
+    except (OSError, ValueError):  # a name no file system has: not a file of ours
+        return True
+    return not (path.is_relative_to(_PACKAGE) or path.is_relative_to(_STDLIB))
+
+
+def _ellipsis_name(frame):
+    """Return the name of a local, or of an attribute of ``self``, of ``frame`` that is ``...``."""
+    local = dict(frame.f_locals)
+    for name, value in local.items():
+        if value is Ellipsis:
+            return name
+    attributes = getattr(local.get("self"), "__dict__", {})
+    for name, value in attributes.items():
+        if value is Ellipsis:
+            return f"self.{name}"
+    return None
+
+
+def _placeholder_in(error):
+    """Return where a ``...`` left in the student's code made ``error``, or None if none did."""
+    frames = []  # the student's frames of the traceback, innermost first
+    tb = error.__traceback__
+    while tb is not None:
+        if _is_students(tb.tb_frame.f_code):
+            frames.insert(0, (tb.tb_frame, tb.tb_lineno))
+        tb = tb.tb_next
+    for frame, line in frames:
+        name = _ellipsis_name(frame)
+        if name is not None:
+            return f"`{name}` is still the placeholder `...` (in {_place(frame.f_code, line)})"
+    # Python and torch name the Ellipsis' type in their messages: "..., not ellipsis".
+    if re.search(r"\bellipsis\b", str(error), flags=re.IGNORECASE):
+        where = f" (in {_place(frames[0][0].f_code, frames[0][1])})" if frames else ""
+        return f"an operation got the placeholder `...`{where}"
+    return None
+
+
+def _returned_placeholder(what, result):
+    """Raise _Placeholder if ``result``, or one of the values it holds, is ``...``."""
+    if result is Ellipsis:
+        raise _Placeholder(f"{what} returned the placeholder `...`")
+    if isinstance(result, (tuple, list)):
+        for index, value in enumerate(result[:10], 1):
+            if value is Ellipsis:
+                raise _Placeholder(
+                    f"{what} returned the placeholder `...` as its {_ordinal(index)} value"
+                )
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -168,7 +248,7 @@ def _call(what, func, *args, **kwargs):
     if output is not None:
         output.listening += 1
     try:
-        return func(*args, **kwargs)
+        result = func(*args, **kwargs)
     except NotImplementedError as error:
         if _is_stub(error):
             raise _NotImplementedYet from None
@@ -178,11 +258,16 @@ def _call(what, func, *args, **kwargs):
         where = f" (in {origin})" if origin else ""
         raise _Mismatch(f"{what} raised {_describe(error)}{where}") from None
     except Exception as error:  # any failure of the answer is reported, not raised
+        placeholder = _placeholder_in(error)
+        if placeholder is not None:
+            raise _Placeholder(placeholder) from None
         raise _Mismatch(f"{what} raised {_describe(error)}") from None
     finally:
         if output is not None:
             output.listening -= 1
         _use_cpu()  # what follows in the case, the reference's part too, runs on the cpu
+    _returned_placeholder(what, result)
+    return result
 
 
 def _run_cases(cases, precheck, watchdog):
@@ -208,6 +293,8 @@ def _verdict(name, error):
     """Return the status and line of a check that ``error`` ended (the answer's, or an odd one)."""
     if isinstance(error, _NotImplementedYet):
         return NOT_IMPLEMENTED, f"○ {name}: {_STUB_TEXT}"
+    if isinstance(error, _Placeholder):
+        return NOT_IMPLEMENTED, f"○ {name}: not finished yet: {error}: {_PLACEHOLDER_TEXT}."
     if isinstance(error, _Mismatch):
         text = str(error)
         return FAILED, f"✗ {name}: {text}{'' if text.endswith(('?', '.')) else '.'}"

@@ -9,6 +9,7 @@ from functools import partial
 
 import numpy as np
 import torch
+from scipy.ndimage import gaussian_filter1d
 
 from nma_dl._validate import check_array
 from nma_dl.analysis import RDM, correlate_rdms, preferred_orientation
@@ -246,11 +247,45 @@ def _preferred_mistakes(func, resp):
             preferred_orientation(resp, mode=mode),
             ": orientation is circular, so smooth with mode='wrap'",
         )
+    yield (
+        lambda got: any(np.array_equal(got, answer) for answer in _across_neurons(resp)),
+        ": the curves are smoothed across the neurons; each column is one neuron's tuning "
+        "curve, so smooth along the stimuli",
+    )
     yield resp.argmax(axis=0), ": smooth the tuning curves before taking the argmax"
     yield (
         preferred_orientation(resp).argsort(),
         ": return the preferred orientations, not their argsort",
     )
+    yield (
+        lambda got: _are_maxima(got, resp),
+        ": these are the largest smoothed responses, not where they are: return the position "
+        "(the stimulus index) of each neuron's maximum",
+    )
+
+
+def _smoothed(resp, axis, mode):
+    """Smooth ``resp`` as a student may, in float64 and in the float32 the check passes."""
+    return [
+        gaussian_filter1d(data, 5, axis=axis, mode=mode)
+        for data in (resp, resp.astype(np.float32))
+    ]
+
+
+def _across_neurons(resp):
+    """Yield the argmax over stimuli of curves smoothed along the neurons (axis 1) instead."""
+    for mode in ("wrap", "reflect"):
+        for smoothed in _smoothed(resp, 1, mode):
+            yield smoothed.argmax(axis=0)
+
+
+def _are_maxima(got, resp):
+    """Whether ``got`` holds each neuron's largest (smoothed or raw) response."""
+    if not np.issubdtype(got.dtype, np.floating):
+        return False
+    maxima = [smoothed.max(axis=0) for smoothed in _smoothed(resp, 0, "wrap")]
+    maxima.append(resp.max(axis=0))
+    return any(np.allclose(got, values, rtol=1e-4, atol=1e-5) for values in maxima)
 
 
 @_documented

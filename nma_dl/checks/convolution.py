@@ -5,6 +5,7 @@ Its exercises are conv2d, ConvolutionalLayer, max_pool and conv_weights.
 
 from __future__ import annotations
 
+import itertools
 from functools import partial
 
 import torch
@@ -30,22 +31,62 @@ __all__ = ["check_ConvolutionalLayer", "check_conv2d", "check_conv_weights", "ch
 _CONV_CASES = [((5, 6), (3, 3)), ((8, 7), (5, 3)), ((4, 4), (1, 1)), ((9, 10), (7, 7))]
 
 
+_UNPADDED = (
+    "; its windows are cut from the unpadded image, so near the borders they are cut short or "
+    "miss the zeros around it: cut every window from the padded image"
+)
+
+
+class _WatchedImage(torch.Tensor):
+    """An image that notes each window cut from it itself (not from a padded copy of it)."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        # Only the tensor given to conv2d has `cuts`: what torch makes from it are new objects.
+        if func is torch.Tensor.__getitem__ and hasattr(args[0], "cuts"):
+            key = args[1] if isinstance(args[1], tuple) else (args[1],)
+            if any(isinstance(part, slice) for part in key):
+                args[0].cuts += 1
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+
+def _cuts_the_image(func, image, kernel):
+    """Whether ``func`` cuts windows out of the image it is given rather than a padded copy."""
+    watched = image.clone().as_subclass(_WatchedImage)
+    watched.cuts = 0
+    try:
+        _call("conv2d", func, watched, kernel.clone())
+    except _Mismatch:
+        pass  # it fails again: what it cut before failing is what tells
+    return watched.cuts > 0
+
+
 def _conv_case(func, image_shape, kernel_shape):
     image, kernel = torch.randn(image_shape), torch.randn(kernel_shape)
     expected = F.conv2d(image[None, None], kernel[None, None], padding="same")[0, 0]
-    got = _call("conv2d", func, image.clone(), kernel.clone())
-    flipped = F.conv2d(image[None, None], kernel.flip(0, 1)[None, None], padding="same")[0, 0]
-    valid = F.conv2d(image[None, None], kernel[None, None])[0, 0]
-    hints = [
-        (
-            flipped,
-            "; it equals the result with the kernel flipped: PyTorch's convolution does not "
-            "flip it (it is a cross-correlation)",
-        ),
-        (valid, "; it equals the unpadded ('valid') result: pad with K // 2 zeros on each side"),
-    ]
-    with _hinted(got, hints):
+    # An answer that cuts windows out of the unpadded image often fails at its borders.
+    with _hinted(None, [(lambda _: _cuts_the_image(func, image, kernel), _UNPADDED)]):
+        got = _call("conv2d", func, image.clone(), kernel.clone())
+    with _hinted(got, _conv_mistakes(image, kernel)):
         _compare_tensor(got, expected, "the output")
+
+
+def _conv_mistakes(image, kernel):
+    """Yield the typical mistakes of conv2d, with their hints (see _hinted)."""
+    yield (
+        F.conv2d(image[None, None], kernel.flip(0, 1)[None, None], padding="same")[0, 0],
+        "; it equals the result with the kernel flipped: PyTorch's convolution does not flip it "
+        "(it is a cross-correlation)",
+    )
+    valid = F.conv2d(image[None, None], kernel[None, None])[0, 0]
+    yield valid, "; it equals the unpadded ('valid') result: pad with K // 2 zeros on each side"
+    # Windows of the unpadded image where they fit whole, zeros elsewhere: at the top left
+    # (the window starting at the pixel) or in the middle (the window centred on it).
+    top_left = torch.zeros_like(image)
+    top_left[: valid.shape[0], : valid.shape[1]] = valid
+    yield top_left, _UNPADDED
+    K_h, K_w = kernel.shape
+    yield F.pad(valid, (K_w // 2, K_w // 2, K_h // 2, K_h // 2)), _UNPADDED
 
 
 @_documented
@@ -179,19 +220,36 @@ def _pool_case(func, shape, K):
     batch = x if x.ndim > 2 else x[None]  # max_pool2d wants (C, H, W) or (N, C, H, W)
     expected = F.max_pool2d(batch, K).reshape(*shape[:-2], shape[-2] // K, shape[-1] // K)
     got = _call(f"max_pool(x, {K})", func, x.clone(), K)
-    hints = [
-        (
-            F.avg_pool2d(batch, K).reshape(expected.shape),
-            "; it equals the mean of each block, not its maximum",
-        ),
-        (
-            lambda got: isinstance(got, torch.Tensor) and got.shape == expected.shape,
-            "; the shape is right but not the values: does each block hold K x K "
-            "neighbouring pixels? (reshape to (..., H // K, K, W // K, K))",
-        ),
-    ]
-    with _hinted(got, hints):
+    with _hinted(got, _pool_mistakes(x, K, batch, expected)):
         _compare_tensor(got, expected, "the output")
+
+
+def _pool_mistakes(x, K, batch, expected):
+    """Yield the typical mistakes of max_pool, with their hints (see _hinted)."""
+    yield (
+        F.avg_pool2d(batch, K).reshape(expected.shape),
+        "; it equals the mean of each block, not its maximum",
+    )
+    rows, cols = x.shape[-2] // K, x.shape[-1] // K
+    blocks = x[..., : rows * K, : cols * K].reshape(*x.shape[:-2], rows, K, cols, K)
+    if blocks.ndim > 4:  # axes 1 and 3 are those of length K for an image alone
+        yield (
+            blocks.amax(dim=(1, 3)),
+            "; it is the maximum over axes 1 and 3 counted from the front, which are the two "
+            "axes of length K only for a 2-D image: x may have more axes in front",
+        )
+    for axes in itertools.combinations((-4, -3, -2, -1), 2):
+        if axes != (-3, -1):
+            yield (
+                blocks.amax(dim=axes),
+                "; it is the maximum over other axes of the (..., rows, K, cols, K) blocks than "
+                "the two axes of length K",
+            )
+    yield (
+        lambda got: isinstance(got, torch.Tensor) and got.shape == expected.shape,
+        "; the shape is right but not the values: does each block hold K x K "
+        "neighbouring pixels? (reshape to (..., H // K, K, W // K, K))",
+    )
 
 
 @_documented

@@ -47,12 +47,64 @@ def _split_case(func, n, seed):
         )
     if torch.equal(got[0], X[: len(got[0])]) and not torch.equal(got[0], expected[0]):
         raise _Mismatch("X_test holds the first samples in their original order: shuffle first")
+    _diagnose_order(got, n, seed)
     for index, name in enumerate(_SPLIT_NAMES):
         _compare_tensor(
             got[index],
             expected[index],
             f"{name} ({_ordinal(index + 1)} returned value)",
             exact=True,
+        )
+
+
+def _sample_ids(X_part, y_part, n):
+    """Return which samples the rows of ``X_part`` and ``y_part`` are, or None if they are not.
+
+    The check's sample k has features (2k, 2k + 1) and label k.
+    """
+    X_part, y_part = X_part.detach().cpu().double(), y_part.detach().cpu().double()
+    if X_part.ndim != 2 or X_part.shape[1] != 2 or y_part.ndim != 1:
+        return None
+    x_ids, y_ids = X_part[:, 0] / 2, y_part
+    samples = (X_part[:, 1] == X_part[:, 0] + 1) & (x_ids == x_ids.round())
+    samples &= (x_ids >= 0) & (x_ids < n) & (y_ids == y_ids.round()) & (y_ids >= 0) & (y_ids < n)
+    return (x_ids.long(), y_ids.long()) if bool(samples.all()) else None
+
+
+def _diagnose_order(got, n, seed):
+    """Raise _Mismatch if samples are unpaired, lost, or in another order than the reference's."""
+    ids = [_sample_ids(got[0], got[1], n), _sample_ids(got[2], got[3], n)]
+    if None in ids:
+        return  # not rows of X and labels of y: the comparison below says what differs
+    (x_test, _), (x_train, _) = ids
+    for part, (x_ids, y_ids) in zip(("test", "train"), ids, strict=True):
+        if not torch.equal(x_ids, y_ids):
+            raise _Mismatch(
+                f"X_{part} and y_{part} are no longer paired: samples carry the labels of other "
+                "samples, so X and y were shuffled in different orders: shuffle both with the "
+                "same permutation"
+            )
+    order = torch.cat([x_test, x_train])
+    if not torch.equal(order.sort().values, torch.arange(n)):
+        raise _Mismatch(
+            "some samples appear twice and others not at all: X_test and X_train should split "
+            "one permutation of all the samples"
+        )
+    # The reference's permutation, as shuffle_and_split_data draws it.
+    wanted = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    if torch.equal(order, wanted):
+        return
+    what = "X_test (1st returned value) differs from the reference's"
+    if torch.equal(x_test, wanted[n - len(x_test) :]):
+        raise _Mismatch(
+            f"{what}: it holds the last 20 % of the shuffled samples, where the test set is "
+            "the first 20 %"
+        )
+    if not torch.equal(x_test, wanted[: len(x_test)]):
+        raise _Mismatch(
+            f"{what}: X and y are paired right, but shuffled by another permutation than the "
+            "reference's: the split must come from torch.randperm(N, generator=generator), drawn "
+            "from the generator the stub seeds with seed"
         )
 
 
@@ -87,7 +139,9 @@ def check_shuffle_and_split_data(func):
     Calls ``func(X, y, seed=…)`` for three sizes and seeds and compares the four returned
     tensors ``(X_test, y_test, X_train, y_train)`` with those of
     :func:`nma_dl.shuffle_and_split_data`, exactly; it also calls ``func`` twice with the same
-    seed from different global random states, which must give the same split.
+    seed from different global random states, which must give the same split. Every sample's
+    features and label say which sample it is, so a split whose X and y were shuffled apart, or
+    by another permutation than the seeded generator's, is told which.
 
     Parameters
     ----------

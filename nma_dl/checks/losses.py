@@ -1,4 +1,4 @@
-"""Self-checks of the exercises that write a loss: cross_entropy_loss, regularized_loss."""
+"""Self-checks of the exercises on losses: cross_entropy_loss, regularized_loss, loss_choice."""
 
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ from nma_dl.checks._core import (
     _Mismatch,
     _require_callable,
     _run,
+    _short_repr,
 )
+from nma_dl.checks._loss_choice import _judge_loss
 from nma_dl.losses import cross_entropy_loss, regularized_loss
 
-__all__ = ["check_cross_entropy_loss", "check_regularized_loss"]
+__all__ = ["check_cross_entropy_loss", "check_loss_choice", "check_regularized_loss"]
 
 
 def _cross_entropy_data(case):
@@ -38,7 +40,7 @@ def _cross_entropy_case(func, case):
     (expected_grad,) = torch.autograd.grad(expected, x_ref)
     x_student = x.clone().requires_grad_(True)
     got = _call("cross_entropy_loss", func, x_student, labels.clone())
-    mistakes = _cross_entropy_mistakes(case, expected, len(labels))
+    mistakes = _cross_entropy_mistakes(func, case, expected, len(labels))
     with _hinted(got, mistakes, same=partial(_same_number, expected=expected)):
         _compare_tensor(got, expected.detach(), "the loss")
     if not got.requires_grad:
@@ -72,18 +74,62 @@ def _overflowed(got, expected):
     return number is not None and not math.isfinite(number)
 
 
-def _cross_entropy_mistakes(case, expected, n):
+# Two probes tell apart the ways of computing the loss that break on large logits. Shifted: every
+# logit near 100, so that exp() overflows though the classes differ little. Spread: the right
+# class far below the best, so that its probability underflows to 0 though no exp() overflows.
+_PROBES = {
+    "shifted": (torch.tensor([[100.0, 101.0, 99.0], [95.0, 100.0, 102.0]]), torch.tensor([0, 2])),
+    "spread": (torch.tensor([[0.0, -200.0, 1.0], [3.0, 2.0, -150.0]]), torch.tensor([1, 2])),
+}
+
+_ORIGINAL_HINT = (
+    "; that is the original course's answer (the formula computed as written); this course asks "
+    "for the log-sum-exp trick because exp() of a logit above about 88.7 overflows float32 to "
+    "inf (and below about -104 underflows to 0), so logits in the thousands give inf or NaN"
+)
+_UNDERFLOW_HINT = (
+    "; the probability of a class far below the best one underflows to 0 in float32 (exp() of "
+    "about -104 and less), and log(0) = -inf: compute the log probabilities with the "
+    "log-sum-exp trick the exercise asks for (or torch.log_softmax), not as the log of a softmax"
+)
+_OVERFLOW_HINT = (
+    "; exp() of a logit above about 88.7 overflows float32 to inf (and inf / inf is NaN), and "
+    "below about -104 underflows to 0 (and log(0) = -inf), so logits in the thousands give inf "
+    "or NaN: compute the log probabilities with the log-sum-exp trick the exercise asks for (or "
+    "torch.log_softmax)"
+)
+
+
+def _right_on(func, probe):
+    """Whether ``func`` gives the reference's loss, finite, on the probe named ``probe``."""
+    x, labels = _PROBES[probe]
+    try:
+        got = _call("cross_entropy_loss", func, x.clone(), labels.clone())
+    except _Mismatch:
+        return False
+    return _same_number(got, float(cross_entropy_loss(x, labels)), expected=torch.tensor(0.0))
+
+
+def _cross_entropy_mistakes(func, case, expected, n):
     """Yield the typical mistakes of cross_entropy_loss on ``n`` samples, with their hints."""
     if case == "large":
-        # Right on the first two cases, broken only by large logits: the formula computed as
-        # written (exp, then log), which is what the original course did.
+        # Right on the first two cases, broken only by large logits. The original course
+        # computed the formula as written, -x[label] + log(sum(exp(x))): exp() overflows on the
+        # shifted probe, and nothing underflows on the spread one, where the log of a softmax
+        # (or of exp over its sum) gives log(0).
         yield (
-            lambda got: _overflowed(got, expected),
-            "; that is the original course's answer (the formula computed as written); this "
-            "course asks for the log-sum-exp trick because exp() of a logit above about 88.7 "
-            "overflows float32 to inf (and below about -104 underflows to 0), so logits in the "
-            "thousands give inf or NaN",
+            lambda got: (
+                _overflowed(got, expected)
+                and _right_on(func, "spread")
+                and not _right_on(func, "shifted")
+            ),
+            _ORIGINAL_HINT,
         )
+        yield (
+            lambda got: _overflowed(got, expected) and _right_on(func, "shifted"),
+            _UNDERFLOW_HINT,
+        )
+        yield (lambda got: _overflowed(got, expected), _OVERFLOW_HINT)
     wanted = float(expected)
     yield n * wanted, f"; it is {n} times the reference's: is it the mean over the batch?"
     yield -wanted, "; it has the opposite sign"
@@ -100,8 +146,10 @@ def check_cross_entropy_loss(func):
     Calls ``func(x, labels)`` on the tutorial's two samples, on random logits and on logits in
     the thousands (which overflow a literal ``exp``), and compares the loss (a 0-d tensor), and
     its gradient with respect to ``x``, with :func:`nma_dl.cross_entropy_loss`. An answer right
-    on the first two cases but infinite or NaN on the third is the formula computed as written,
-    the original course's solution, and is told why this course shifts the logits first.
+    on the first two cases but infinite or NaN on the third is run on two small probes, which
+    tell the original course's solution (the formula computed as written, whose ``exp``
+    overflows) from the log of a softmax (whose probabilities underflow to 0) and from other
+    forms: each is told why it breaks, and only the first is called the original's.
 
     Parameters
     ----------
@@ -198,3 +246,56 @@ def check_regularized_loss(func):
         for l2, l1 in settings
     ]
     return _run("regularized_loss", cases)
+
+
+# --------------------------------------------------------------------------- loss_choice
+
+
+def _loss_choice_case(loss_fn, n_stimuli, n_classes):
+    # Log probabilities as DeepNetSoftmax gives them, and class indices as decode_orientation.
+    output = torch.log_softmax(3 * torch.randn(n_stimuli, n_classes), dim=1)
+    target = torch.randint(0, n_classes, (n_stimuli,))
+    got = _call("loss_fn", loss_fn, output.clone(), target.clone())
+    _compare_tensor(got, F.nll_loss(output, target), "the loss")
+
+
+@partial(
+    _documented,
+    what=" (a number, a string);\n        ``None`` and ``...`` (the placeholder) get a line",
+)
+def check_loss_choice(loss_fn):
+    """Check the loss chosen in Coding Exercise 2.2 of the bonus tutorial.
+
+    The network of the exercise, :class:`nma_dl.DeepNetSoftmax`, outputs log probabilities (its
+    last layer is an ``nn.LogSoftmax``), and ``decode_orientation`` gives the loss class
+    indices: ``loss_fn`` must be an ``nn.NLLLoss()`` (or an instance of a subclass) that
+    averages over the batch. Any other choice (another loss, the class without parentheses,
+    a function, ``None``) is told why it is not the one; a right one is also compared with
+    ``torch.nn.functional.nll_loss`` on random log probabilities.
+
+    Parameters
+    ----------
+    loss_fn : torch.nn.Module
+        The student's loss, ``loss_fn``.
+
+    Examples
+    --------
+    >>> from torch import nn
+    >>> result = check_loss_choice(nn.NLLLoss())
+    ✓ loss_choice: 2/2 cases match the reference.
+    >>> result.status
+    'passed'
+    """
+    if loss_fn is not None and loss_fn is not Ellipsis and not callable(loss_fn):
+        raise TypeError(
+            "check_loss_choice(loss_fn): loss_fn must be the loss you chose, as in "
+            f"check_loss_choice(loss_fn); got {type(loss_fn).__name__} {_short_repr(loss_fn)}"
+        )
+    cases = [
+        (
+            f"log probabilities of {n} stimuli, {c} classes",
+            partial(_loss_choice_case, loss_fn, n, c),
+        )
+        for n, c in [(6, 20), (1, 4)]
+    ]
+    return _run("loss_choice", cases, precheck=partial(_judge_loss, loss_fn))

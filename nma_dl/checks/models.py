@@ -21,6 +21,11 @@ from nma_dl.checks._compare import (
     _unpack,
 )
 from nma_dl.checks._core import _call, _documented, _ordinal, _require_callable, _run
+from nma_dl.checks._model_mistakes import (
+    _net_layer_mistakes,
+    _softmax_mistakes,
+    _without_activations,
+)
 from nma_dl.models.conv import ConvFC
 from nma_dl.models.decoders import DeepNetReLU, DeepNetSoftmax
 from nma_dl.models.mlp import Net, approximate_function, parse_activation
@@ -182,12 +187,6 @@ _NET_CASES = [
 ]
 
 
-def _shares_activations(net, reference):
-    """Whether the parameters ``net`` lacks are all PReLUs', as when layers share one module."""
-    missing = _missing_parameters(net, reference)
-    return bool(missing) and all(".Activation_" in name for name in missing)
-
-
 def _net_case(cls, actv, n_in, hidden, n_out, shape):
     what = f"Net({actv!r}, {n_in}, {hidden}, {n_out})"
     net = _build(
@@ -199,18 +198,24 @@ def _net_case(cls, actv, n_in, hidden, n_out, shape):
         output_feature_num=n_out,
     )
     reference = Net(actv, n_in, list(hidden), n_out)
-    shared = (
-        lambda net: _shares_activations(net, reference),
-        ": does every hidden layer get an activation module of its own?",
-    )
-    with _hinted(net, [shared]):
+    with _hinted(net, _net_layer_mistakes(reference)):
         _load_parameters(net, reference, "the network")
     x = 2 * torch.randn(shape)
     with torch.no_grad():
         expected = reference(x)
         got = _call("its forward", net, x.clone())
-        hint = "; it went through the activation after the last layer too"
-        with _hinted(got, [(parse_activation(actv)(expected), hint)]):
+        hints = [
+            (
+                parse_activation(actv)(expected),
+                "; it went through the activation after the last layer too",
+            ),
+            (
+                _without_activations(reference, x),
+                "; it equals the same network without its activations: does the output of "
+                "every hidden layer go through its activation module?",
+            ),
+        ]
+        with _hinted(got, hints):
             _compare_tensor(got, expected, "the output")
 
 
@@ -261,19 +266,7 @@ def _softmax_case(cls, n_inputs, n_hidden, n_classes):
     with torch.no_grad():
         expected = reference(r)
         got = _call("its forward", net, r.clone())
-        scores = reference.out_layer(torch.relu(reference.in_layer(r)))
-        hints = [
-            (
-                torch.softmax(scores, dim=1),
-                "; these are probabilities: the loss nn.NLLLoss wants their logarithm",
-            ),
-            (scores, "; the scores are not normalised into log probabilities"),
-            (
-                torch.log_softmax(scores, dim=0),
-                "; normalised over the stimuli: each row (dim=1) should sum to 1",
-            ),
-        ]
-        with _hinted(got, hints):
+        with _hinted(got, _softmax_mistakes(net, reference, r, expected)):
             _compare_tensor(got, expected, "the output")
 
 
@@ -282,7 +275,9 @@ def check_DeepNetSoftmax(cls):
     """Check the class of Coding Exercise 2.2 of the bonus tutorial.
 
     Builds ``cls(n_inputs, n_hidden, n_classes)`` for three sizes, copies random weights into
-    :class:`nma_dl.DeepNetSoftmax` and compares the log probabilities on random responses.
+    :class:`nma_dl.DeepNetSoftmax` and compares the log probabilities on random responses. An
+    output that is infinite there but right on responses 100 times smaller computes the right
+    formula in a way that underflows (the log of a softmax), and is told so.
 
     Parameters
     ----------
@@ -312,7 +307,22 @@ def _convfc_case(cls, n_neurons, c_out, K, height, width):
         _load_parameters(net, reference, "the network")
     s = torch.randn(4, 1, height, width)
     with torch.no_grad():
-        _compare_tensor(_call("its forward", net, s.clone()), reference(s), "the output")
+        expected = reference(s)
+        got = _call("its forward", net, s.clone())
+        hints = [
+            (
+                reference.out_layer(torch.relu(reference.conv(s)).flatten(start_dim=1)),
+                "; it equals the model with a ReLU between the convolution and the linear "
+                "layer, but this encoding model has no non-linearity",
+            ),
+            (
+                torch.relu(expected),
+                "; it equals the predicted responses through a ReLU, but this encoding model "
+                "has no non-linearity: the linear layer's output is the prediction",
+            ),
+        ]
+        with _hinted(got, hints):
+            _compare_tensor(got, expected, "the output")
 
 
 @_documented

@@ -1180,6 +1180,23 @@ CASES = {
         _row("ax str", lambda f, k: f("ax"), TypeError, r"\bax\b"),
         _row("ax int", lambda f, k: f(5), TypeError, r"\bax\b"),
     ],
+    "plot_gratings": [
+        _row("stimuli 3 channels", lambda f, k: f(torch.zeros(2, 3, 8, 8)), ValueError, "stimuli"),
+        _row("stimuli 1-D", lambda f, k: f(torch.zeros(8)), ValueError, "stimuli"),
+        _row("stimuli str", lambda f, k: f("gratings"), TypeError, "stimuli"),
+        _row(
+            "angles count",
+            lambda f, k: f(torch.zeros(2, 8, 8), angles=[0.0]),
+            ValueError,
+            "angles",
+        ),
+        _row(
+            "angles NaN",
+            lambda f, k: f(torch.zeros(2, 8, 8), angles=[0.0, _nan]),
+            ValueError,
+            "angles",
+        ),
+    ],
     "plot_function_approximation": [
         _row(
             "x 2-D",
@@ -1803,12 +1820,16 @@ CASES = {
 
 def _check_rows(check):
     """A self-check's rows: an answer that cannot be called is the one error a check raises."""
-    arg = next(iter(inspect.signature(check).parameters))  # ``func`` or ``cls``
-    return [
+    arg = next(iter(inspect.signature(check).parameters))  # ``func``, ``cls`` or ``loss_fn``
+    rows = [
         _row(f"{arg} int", lambda f, k: f(3), TypeError, arg),
         _row(f"{arg} None", lambda f, k: f(None), TypeError, arg),
         _row(f"{arg} str (the name, not the object)", lambda f, k, a=arg: f(a), TypeError, arg),
     ]
+    if check.__name__ == "check_loss_choice":
+        # A loss not chosen yet (None) gets a printed line that says what to choose, not an error.
+        rows = [row for row in rows if row.label != f"{arg} None"]
+    return rows
 
 
 # Every self-check of nma_dl.checks.__all__ gets the same three rows, generated, so a new check
