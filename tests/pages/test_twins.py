@@ -346,11 +346,36 @@ def test_setup_cell_imports_no_exercise_name(path):
 
 def test_every_check_has_an_exercise():
     from nma_dl import checks
+    from nma_dl.checks._tutorials import TUTORIALS as TABLE
 
     exercised = {name for exercise in EXERCISES for name in exercise.names}
     check_names = {name for name in checks.__all__ if name.startswith("check_")}
-    assert check_names == {f"check_{name}" for name in exercised}
+    # A check grades a definition of a solution cell, or a choice the stub asks for (a variable).
+    chosen = {e.name for t in TABLE.values() for e in t.exercises if e.name != e.argument}
+    assert check_names == {f"check_{name}" for name in exercised | chosen}
     assert set(COMPARISONS) == exercised
+
+
+@pytest.mark.parametrize("path", TUTORIALS, ids=[p.stem for p in TUTORIALS])
+def test_the_package_s_table_of_exercises_is_the_page_s(path):
+    """``nma_dl.checks._tutorials`` (what summary() and the grader use) lists the page's checks.
+
+    Its title is the page's first heading, its exercises the page's self-check calls in order.
+    """
+    from nma_dl.checks._tutorials import TUTORIALS as TABLE
+
+    entry = TABLE[path.stem]
+    cells = _pages.cells(path)
+    heading = next(
+        c.source for c in cells if c.cell_type == "markdown" and c.source.startswith("# ")
+    )
+    assert heading.splitlines()[0] == f"# {entry.title}"
+    calls = [
+        c.source.strip()
+        for c in cells
+        if c.cell_type == "code" and c.source.strip().startswith("check_")
+    ]
+    assert calls == [f"{e.check}({e.argument})" for e in entry.exercises]
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
