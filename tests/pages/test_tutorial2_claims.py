@@ -7,6 +7,8 @@ students (no notes about the machines the course is tested on).
 """
 
 import ast
+import contextlib
+import io
 import re
 from pathlib import Path
 
@@ -181,3 +183,152 @@ def test_the_page_says_nothing_about_our_machines(name):
     text = (PAGE.parent / name).read_text(encoding="utf-8")
     found = sorted({m.group(0) for m in _MACHINE_NOTES.finditer(text)})
     assert not found, f"{name} mentions {found}"
+
+
+# ------------------------------------------------------------------- what a student reads
+
+
+def _markdown(cells):
+    return "\n".join(c.source for c in cells if c.cell_type == "markdown")
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def test_every_work_cited_has_a_link(cells):
+    """A year in the text is a citation: it sits in the text of a link to the work."""
+    text = _markdown(cells)
+    outside_links = _LINK.sub(" ", text)
+    years = re.findall(r"\b(?:19[5-9]\d|20[0-2]\d)\b", outside_links)
+    assert not years, f"works cited without a link: {years}"
+    targets = {target for _, target in _LINK.findall(text)}
+    for wanted in (
+        "https://en.wikipedia.org/wiki/Gabor_filter",
+        "https://en.wikipedia.org/wiki/Difference_of_Gaussians",
+        "https://arxiv.org/abs/1603.07285",  # Dumoulin and Visin, convolution arithmetic
+        # Krizhevsky, Sutskever and Hinton 2012 (AlexNet), NeurIPS
+        "https://papers.nips.cc/paper/2012/hash/c399862d3b9d6b76c8436e924a68c45b-Abstract.html",
+    ):
+        assert wanted in targets, wanted
+    for label, target in _LINK.findall(text):
+        if re.search(r"\b(?:19|20)\d\d\b", label):
+            assert target.startswith("https://"), (label, target)
+
+
+def test_no_remarks_for_readers_of_the_original_course(cells):
+    text = " ".join(_markdown(cells).split())
+    found = re.findall(r"[^.]*\boriginal (?:tutorial|course)[^.]*", text)
+    assert not found, found
+
+
+def test_the_bare_gratings_are_shown_before_their_activations(cells):
+    index = {
+        marker: next(
+            i for i, c in enumerate(cells) if c.cell_type == "code" and marker in c.source
+        )
+        for marker in ("plot_gratings(", "plot_example_activations(")
+    }
+    assert index["plot_gratings("] < index["plot_example_activations("]
+    gratings = cells[index["plot_gratings("]]
+    assert "plot_gratings(stimuli, orientations)" in gratings.source
+    assert gratings.metadata["mystnb"]["image"]["alt"]
+    activations = cells[index["plot_example_activations("]].source
+    assert "angles=orientations" in activations  # each row labelled with its grating's angle
+    setup = next(
+        c.source for c in cells if c.cell_type == "code" and "nma-header" not in _pages.tags(c)
+    )
+    assert "plot_gratings" in setup
+
+
+# --------------------------------------------------------------------- Think! activations
+
+
+@pytest.fixture(scope="module")
+def section_3():
+    """The page run up to Section 4: its variables and what each cell printed."""
+    return _pages.run_page(PAGE, until="## Section 4", skip=("display_videos(",))
+
+
+def test_think_asks_how_many_activations_a_channel_has(cells):
+    text = _markdown(cells)
+    heading = re.search(r"#### Think! [\d.]+: [^\n]*activations[^\n]*", text)
+    assert heading, "no Think! about the number of activations"
+    think = text[heading.start() :]
+    think = think[: think.index("</details>")]
+    question, answer = think.split("<details>")
+    assert "channel" in question and "why" in question.lower()
+    assert "padding" in answer
+    assert "(H - K + 1)" in answer.replace("−", "-") or "H - K + 1" in answer.replace("−", "-")
+
+
+def test_the_activations_per_channel_are_printed_as_the_answer_reads(cells, section_3):
+    source = _code(cells, "without padding")
+    printed = section_3.printed[source]
+    ns = section_3.ns
+    stimuli, layer = ns["stimuli"], ns["layer"]
+    H, W = stimuli.shape[-2:]
+    K = layer.conv.kernel_size[0]
+    P = layer.conv.padding[0]
+    assert (H, W, K, P) == (48, 64, 7, 3)
+    with torch.no_grad():
+        padded = layer(stimuli)
+        bare = F.conv2d(stimuli, layer.conv.weight)
+    assert tuple(padded.shape[-2:]) == (H, W)
+    assert tuple(bare.shape[-2:]) == (H - K + 1, W - K + 1)
+    # the cell prints both counts, and the answer quotes only those
+    for rows, cols in ((H, W), (H - K + 1, W - K + 1)):
+        assert f"{rows} x {cols} = {rows * cols}" in printed, printed
+    answer = _markdown(cells)
+    answer = answer[answer.index("#### Think! 3.1") :]
+    answer = " ".join(answer[answer.index("<details>") : answer.index("</details>")].split())
+    numbers = set(re.findall(r"\b\d+\b", answer))
+    allowed = {str(n) for n in (H, W, K, P, H * W, H - K + 1, W - K + 1)}
+    allowed |= {str((H - K + 1) * (W - K + 1)), "1", "2"}
+    assert numbers <= allowed, numbers - allowed
+
+
+# ------------------------------------------------------------------- Bonus: receptive fields
+
+
+def _receptive_field_by_gradient(stack, size=64):
+    """The width of the input patch that one central unit at the top of ``stack`` depends on.
+
+    Max pooling passes a gradient to one input of each window only, so it is replaced by
+    average pooling over the same window (the same receptive field) and every weight is made
+    positive: no part of the patch can then cancel out.
+    """
+    layers = []
+    for module in stack:
+        if isinstance(module, torch.nn.MaxPool2d):
+            module = torch.nn.AvgPool2d(module.kernel_size, module.stride)
+        else:
+            module = torch.nn.Conv2d(
+                1, 1, module.kernel_size, stride=module.stride, padding=module.padding
+            )
+            torch.nn.init.constant_(module.weight, 1.0)
+        layers.append(module)
+    x = torch.zeros(1, 1, size, size, requires_grad=True)
+    y = torch.nn.Sequential(*layers)(x)
+    y[0, 0, y.shape[-2] // 2, y.shape[-1] // 2].backward()
+    cols = torch.nonzero(x.grad[0, 0].abs().sum(dim=0)).flatten()
+    return int(cols.max() - cols.min() + 1)
+
+
+def test_the_receptive_field_is_computed_and_the_text_reads_it(cells):
+    source = _code(cells, "jump *= ")
+    ns = {"torch": torch, "np": np, "nn": torch.nn}
+    out = io.StringIO()
+    with _pages.isolated(), contextlib.redirect_stdout(out):
+        _pages.run_cell(source, ns, filename=str(PAGE))
+    stack = ns["stack"]
+    assert [type(m).__name__ for m in stack] == ["Conv2d", "MaxPool2d", "Conv2d"]
+    # the recursion of the cell and the gradient of one unit agree: 7 -> 8 -> 8 + 6 * 2
+    assert ns["field"] == _receptive_field_by_gradient(stack) == 20
+    last = out.getvalue().strip().splitlines()[-1]
+    assert "20 x 20 pixels" in last, last
+    text = _markdown(cells)
+    bonus = text[text.index("### Bonus Section 1") : text.index("### Bonus Section 2")]
+    bonus = " ".join(bonus.split())
+    # the old count, 7 + (7 - 1) * 2 = 19, forgot the pooling window
+    assert not re.search(r"= 19\b|\b19 pixels", bonus)
+    assert "20 pixels" in bonus
