@@ -54,7 +54,15 @@ from nma_dl._validate import (
 )
 from nma_dl.device import module_device
 from nma_dl.stimuli import GRATING_FULL_SIZE, grating
-from nma_dl.training import _diverged, _forward, _log_line, _NonFiniteLoss
+from nma_dl.training import (
+    _diverged,
+    _forward,
+    _log_line,
+    _NonFiniteLoss,
+    _printed_at_end,
+    _progress_bar,
+    _show_losses,
+)
 
 __all__ = ["grating_stimuli", "train_encoder"]
 
@@ -188,6 +196,7 @@ def _check_encoder_together(
         "L2_penalty": Interval(Real, 0, None, closed="left"),
         "L1_penalty": Interval(Real, 0, None, closed="left"),
         "verbose": instance_of((bool, np.bool_), "a bool"),
+        "progress": instance_of((bool, np.bool_), "a bool"),
     },
     together=_check_encoder_together,
 )
@@ -202,6 +211,8 @@ def train_encoder(
     L2_penalty=5e-4,
     L1_penalty=1e-6,
     verbose=True,
+    *,
+    progress=True,
 ):
     r"""Fit an encoding model to neural responses by full-batch gradient descent with momentum.
 
@@ -244,6 +255,10 @@ def train_encoder(
         Finite and >= 0.
     verbose : bool, default=True
         Whether to print the losses of those steps (in one go, at the end).
+    progress : bool, default=True
+        Show a progress bar of the steps with the latest losses: a widget in a notebook (a plain
+        line on the book's static page), a line on stderr elsewhere. It prints nothing to stdout
+        and changes no number.
 
     Returns
     -------
@@ -278,8 +293,14 @@ def train_encoder(
     optimizer = optim.SGD(others, lr=learning_rate, momentum=0.9, foreach=True) if others else None
     train_loss, test_loss = np.full(n_iter, np.nan), np.full(n_iter, np.nan)
     every = max(n_iter // 10, 1)
-    with _printed_at_end(verbose) as log, _standing_in(net) as stand_in:
-        for i in range(n_iter):
+    losses = {}  # the latest of each, for the bar: the test loss is measured now and then
+    # The bar closes first (the innermost), before the log is printed.
+    with (
+        _printed_at_end(verbose) as log,
+        _standing_in(net) as stand_in,
+        _progress_bar(n_iter, "iterations", progress) as steps,
+    ):
+        for i in steps:
             step = (momentum, stand_in, learning_rate) if trained else None
             try:
                 train_loss[i] = _encoder_step(
@@ -287,12 +308,13 @@ def train_encoder(
                 )
             except _NonFiniteLoss as error:  # the data are finite (checked): the steps diverged
                 raise _diverged(error.value, i, n_iter, learning_rate) from None
+            losses["train loss"] = train_loss[i]
             if i == 0 or (i + 1) % every == 0:
-                losses = {"train loss": train_loss[i]}
                 if test is not None:
                     test_loss[i] = _test_loss(net, test, weight, penalties, scratch)
                     losses["test loss"] = test_loss[i]
                 log.append(_log_line(i, n_iter, losses, digits=4))
+            _show_losses(steps, i, n_iter, losses)
     return train_loss, test_loss
 
 
@@ -322,20 +344,6 @@ def _test_loss(net, test, weight, penalties, scratch):
     with torch.no_grad():
         loss = test.loss(net).item()
     return loss + _penalty_and_step(weight, *penalties, scratch)
-
-
-@contextlib.contextmanager
-def _printed_at_end(verbose):
-    """Collect a log's lines and print them in one go on leaving, also after an error.
-
-    One ``print`` makes one output box in a notebook, instead of one box per line.
-    """
-    log = []
-    try:
-        yield log
-    finally:
-        if verbose and log:
-            print("\n".join(log))
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ the original course does (its encoder's trainer, :func:`nma_dl.train_encoder`, i
 :mod:`nma_dl.encoding`).
 """
 
+import contextlib
 import math
 from collections.abc import Callable
 from numbers import Integral, Real
@@ -444,24 +445,54 @@ def accuracy(net, data_loader, device="cpu"):
     return total, 100 * correct / total
 
 
-def _epoch_bar(n_epochs, enabled):
-    """Iterate over the epochs with a progress bar: a widget in a notebook, text elsewhere.
+_REDRAW_SECONDS = 0.5  # a bar redraws at most this often: a widget's update is a message
+
+
+def _progress_bar(n_steps, unit, enabled=True):
+    """Return a tqdm bar over ``range(n_steps)``: a widget in a notebook, text on stderr elsewhere.
 
     The widget is wrapped in a :class:`~nma_dl.display.StaticFallback`, so the book's static
-    page shows one plain line instead of a progress bar frozen at 0 %.
+    page shows one plain line instead of a progress bar frozen at 0 %. Not ``enabled``, it is
+    tqdm's silent bar (it only iterates). Use it as a context manager, so that the bar closes
+    also when training fails.
     """
     if not enabled:
-        return range(n_epochs)
+        return tqdm(range(n_steps), disable=True)
     if issubclass(tqdm, tqdm_notebook):
-        bar = tqdm(range(n_epochs), desc="epochs", display=False)
+        bar = tqdm(range(n_steps), desc=unit, mininterval=_REDRAW_SECONDS, display=False)
         display(
             StaticFallback(
                 bar.container,
-                f"<p>Trained for {n_epochs} epochs (a live progress bar in a notebook).</p>",
+                f"<p>Trained for {n_steps} {unit} (a live progress bar in a notebook).</p>",
             )
         )
         return bar
-    return tqdm(range(n_epochs), desc="epochs")
+    return tqdm(range(n_steps), desc=unit, mininterval=_REDRAW_SECONDS)
+
+
+@contextlib.contextmanager
+def _printed_at_end(verbose):
+    """Collect a log's lines and print them in one go on leaving, also after an error.
+
+    One ``print`` makes one output box in a notebook, instead of one box per line.
+    """
+    log = []
+    try:
+        yield log
+    finally:
+        if verbose and log:
+            print("\n".join(log))
+
+
+def _show_losses(bar, i, n_steps, losses):
+    """Put ``losses`` in ``bar`` at every 1 % of the steps and at the last one (drawn later)."""
+    if i % max(n_steps // 100, 1) == 0 or i == n_steps - 1:
+        bar.set_postfix(losses, refresh=False)
+
+
+def _epoch_bar(n_epochs, enabled):
+    """Iterate over the epochs with a progress bar (:func:`_progress_bar`)."""
+    return _progress_bar(n_epochs, "epochs", enabled)
 
 
 def _check_classification_together(net, train_loader, num_epochs, **others):
@@ -641,6 +672,7 @@ def _check_decoding_together(
         "n_iter": Interval(Integral, 1, None),
         "L2_penalty": Interval(Real, 0, None, closed="left"),
         "L1_penalty": Interval(Real, 0, None, closed="left"),
+        "progress": instance_of(bool, "a bool", show_value=True),
     },
     together=_check_decoding_together,
 )
@@ -655,6 +687,8 @@ def decode_orientation(
     n_iter=1000,
     L2_penalty=0,
     L1_penalty=0,
+    *,
+    progress=True,
 ):
     """Train a classifier of orientation bins and report its accuracy on the test set.
 
@@ -687,6 +721,10 @@ def decode_orientation(
         steps) a ValueError says so before the first one.
     L2_penalty, L1_penalty : float, default=0
         Finite and >= 0.
+    progress : bool, default=True
+        Show a progress bar of the iterations with the latest losses: a widget in a notebook
+        (a plain line on the book's static page), a line on stderr elsewhere. It prints nothing
+        to stdout and changes no number.
 
     Returns
     -------
@@ -723,31 +761,33 @@ def decode_orientation(
     optimizer = optim.SGD(net.parameters(), lr=0.1, foreach=True)
     train_loss, test_loss = [], []
     every = max(n_iter // 5, 1)
-    log = []  # printed in one go at the end: one output box in a notebook, not one per line
-    for i in range(n_iter):
-        output = _forward(net, train_data, "train_data")
-        if i == 0:
-            validate_class_scores(output, n_classes)
-        loss = loss_of(output, train_classes)
-        validate_scalar(loss, "loss_fn")
-        value = loss.item()
-        if not math.isfinite(value):  # checked before the step: the weights stay finite
-            if log:
-                print("\n".join(log))
-            raise _decoder_diverged(value, i, n_iter, L2_penalty, L1_penalty)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        train_loss.append(value)
-        with torch.no_grad():  # no graph: nothing is differentiated on the test set
-            test_loss.append(loss_of(_forward(net, test_data, "test_data"), test_classes).item())
-        if (i + 1) % every == 0:
-            log.append(_log_line(i, n_iter, {"loss": train_loss[-1], "test_loss": test_loss[-1]}))
-    with torch.no_grad():
-        predicted = net(test_data).argmax(dim=1).cpu()
-    frac_correct = (predicted == test_classes.cpu()).double().mean().item()
-    log.append(f">>> fraction correct = {frac_correct:.3f}")
-    print("\n".join(log))
+    # The log is printed in one go on leaving (one output box in a notebook, not one per line),
+    # after the bar has closed.
+    with _printed_at_end(True) as log, _progress_bar(n_iter, "iterations", progress) as steps:
+        for i in steps:
+            output = _forward(net, train_data, "train_data")
+            if i == 0:
+                validate_class_scores(output, n_classes)
+            loss = loss_of(output, train_classes)
+            validate_scalar(loss, "loss_fn")
+            value = loss.item()
+            if not math.isfinite(value):  # checked before the step: the weights stay finite
+                raise _decoder_diverged(value, i, n_iter, L2_penalty, L1_penalty)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            train_loss.append(value)
+            with torch.no_grad():  # no graph: nothing is differentiated on the test set
+                test_output = _forward(net, test_data, "test_data")
+                test_loss.append(loss_of(test_output, test_classes).item())
+            losses = {"loss": train_loss[-1], "test_loss": test_loss[-1]}
+            _show_losses(steps, i, n_iter, losses)
+            if (i + 1) % every == 0:
+                log.append(_log_line(i, n_iter, losses))
+        with torch.no_grad():
+            predicted = net(test_data).argmax(dim=1).cpu()
+        frac_correct = (predicted == test_classes.cpu()).double().mean().item()
+        log.append(f">>> fraction correct = {frac_correct:.3f}")
     return train_loss, test_loss, predicted
 
 

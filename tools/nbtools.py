@@ -11,8 +11,8 @@ e.g. ``W1D5_DeepLearning/W1D5_Tutorial1``. From each tutorial this module derive
 * the **reference** notebook ``notebooks/reference/<slug>.ipynb``: the Jupytext pair of the
   source (solutions in place), which instructors execute with nbmake;
 * the **student** notebook ``notebooks/student/<slug>.ipynb``: every solution cell becomes a
-  collapsed ``<details>`` block in Markdown, so the student sees the stub and can reveal the
-  answer with one click in Colab, Kaggle or Jupyter;
+  collapsed ``<details>`` block in Markdown (the stub shown, the answer one click away), and a
+  last cell shows which exercises pass (``nma_dl.checks.summary``, ``tools/nbtools_summary.py``);
 * the **with solutions** notebook ``notebooks/solutions/<slug>.ipynb``: the solutions as code and
   each stub as folded Markdown, so it runs top to bottom under a plain *Run all* (Colab and Kaggle
   ignore the ``raises-exception`` tag that lets nbmake and the book step over a stub);
@@ -59,6 +59,7 @@ from nbtools_run import Run as Run
 from nbtools_run import _run_command
 from nbtools_run import execute as execute
 from nbtools_run import text_outputs as text_outputs
+from nbtools_summary import with_summary
 
 STUB = "exercise-stub"
 SOLUTION = "exercise-solution"
@@ -501,9 +502,9 @@ def _one_side(nb, fold: str, keep: str, block):
 
 
 def student_notebook(source_nb, repo: Repository, slug: str, version: str = "0.0.0"):
-    """Solutions replaced by collapsed Markdown; stubs keep only their exercise tag."""
+    """Solutions replaced by collapsed Markdown, stubs keep only their tag; then the summary."""
     nb = with_header(source_nb, repo, slug, student=True, version=version)
-    nb = _one_side(nb, fold=SOLUTION, keep=STUB, block=solution_block)
+    nb = with_summary(_one_side(nb, fold=SOLUTION, keep=STUB, block=solution_block), slug)
     return fold_setup_cells(_finish(_markdown_for_jupyter(nb, repo, slug, STUDENT_DIR)), HEADER)
 
 

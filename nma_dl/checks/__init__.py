@@ -30,7 +30,9 @@ deadline needs the main thread of a POSIX kernel (Linux, macOS, Colab): on Windo
 thread, only the line that says how to stop it is printed.
 
 Every check returns a :class:`CheckResult`, true when the answer passed. A notebook shows nothing
-for it, since the line is already printed.
+for it, since the line is already printed. The kernel keeps each exercise's latest verdict:
+:func:`summary` lists a tutorial's exercises with ✓ / ✗ / ○ and says what to do next (the last
+cell of each student notebook calls it).
 """
 
 from nma_dl._exports import lazy_exports
@@ -46,6 +48,7 @@ _WHERE, __getattr__, __dir__ = lazy_exports(
         "losses",
         "models",
         "training",
+        "_summary",  # summary() and its result: torch-free, and not exported by nma_dl itself
     ),
 )
 __all__ = sorted(_WHERE) + ["FAILED", "NOT_IMPLEMENTED", "PASSED", "CheckResult"]

@@ -1,0 +1,198 @@
+"""Where a student stands in a tutorial: the verdicts of its self-checks, and what to do next.
+
+Every self-check records its verdict here (:func:`_record`, called by
+:func:`nma_dl.checks._core._run`), the latest one per exercise, for as long as the kernel lives.
+:func:`summary` lists a tutorial's exercises in page order (from
+:data:`nma_dl.checks._tutorials.TUTORIALS`) with the mark of each verdict, the first words of a
+failed check's line, and one line on what to do next. It shows only what the checks printed
+already, so never an answer.
+
+Nothing here imports torch: ``import nma_dl.checks`` stays instant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nma_dl.checks._result import FAILED, NOT_IMPLEMENTED, PASSED
+from nma_dl.checks._tutorials import TUTORIALS
+
+__all__ = ["NOT_RUN", "Summary", "summary"]
+
+NOT_RUN = "not run"  # the status of an exercise whose check has not run in this kernel
+
+_LATEST = {}  # exercise name -> its latest CheckResult, in the order they were last checked
+_MARKS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "○", NOT_RUN: "○"}
+_POINTER = 56  # characters of a check's line shown for a failed exercise
+_CASE = re.compile(r"^case \d+ of \d+ \([^)]*\): ")  # which case failed: the check's line has it
+
+
+def _record(result):
+    """Keep ``result``, a :class:`~nma_dl.checks.CheckResult`, as its exercise's latest verdict."""
+    _LATEST.pop(result.name, None)  # re-inserted, so that it moves to the end
+    _LATEST[result.name] = result
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What :func:`summary` listed: a tutorial's exercises and their status, in page order.
+
+    Attributes
+    ----------
+    tutorial : str
+        The tutorial's notebook name, e.g. ``"W1D5_Tutorial1"``.
+    exercises : tuple of (str, str)
+        ``(name, status)`` of each exercise, the status one of ``"passed"``, ``"failed"``,
+        ``"not implemented"`` and ``"not run"``.
+    """
+
+    tutorial: str
+    exercises: tuple[tuple[str, str], ...]
+
+    def __bool__(self):
+        """Whether every exercise of the tutorial passed its check."""
+        return all(status == PASSED for _, status in self.exercises)
+
+    def _ipython_display_(self):
+        """Display nothing: the summary is printed already."""
+
+
+def summary(tutorial=None):
+    """Print where you stand in a tutorial: each exercise ✓, ✗ or ○, and what to do next.
+
+    The exercises are listed in the order of the page, each with the verdict of the latest run
+    of its check in this kernel: ✓ passed, ✗ failed (with the first words of the check's line),
+    ○ not checked yet or not finished. A last line names the first exercise left to do and how,
+    or says that all pass. Nothing shown is an answer: only what the checks printed already.
+
+    Parameters
+    ----------
+    tutorial : str, optional
+        The tutorial's notebook name, e.g. ``"W1D5_Tutorial1"`` (a file name or path such as
+        ``"W1D5_Tutorial1.ipynb"`` works too). If omitted, the tutorial whose exercises the checks
+        run so far in this kernel belong to; when none has run, or they belong to several
+        tutorials, a line says so and how to name the tutorial.
+
+    Returns
+    -------
+    Summary or None
+        The exercises and their status, true when all passed; ``None`` when the tutorial could
+        not be inferred. A notebook displays nothing for it.
+
+    Raises
+    ------
+    TypeError
+        If ``tutorial`` is neither a str nor None.
+    ValueError
+        If ``tutorial`` names no tutorial with self-checked exercises; the message lists them.
+
+    Examples
+    --------
+    >>> result = summary("W1D5_Tutorial3")  # doctest: +SKIP
+    Tutorial 3: Building and evaluating normative encoding models (W1D5_Tutorial3): 1 of 2 ...
+      ✓ RDM
+      ○ correlate_rdms  not checked yet
+    Next: `correlate_rdms` (○) — do the exercise, then run its cell and its check, ...
+    """
+    if tutorial is None:
+        tutorial = _inferred()
+        if tutorial is None:
+            return None
+    else:
+        tutorial = _notebook(tutorial)
+    exercises = TUTORIALS[tutorial].exercises
+    results = [_LATEST.get(exercise.name) for exercise in exercises]
+    statuses = [NOT_RUN if result is None else result.status for result in results]
+    print("\n".join(_lines(TUTORIALS[tutorial], results, statuses)))
+    return Summary(tutorial, tuple((e.name, s) for e, s in zip(exercises, statuses, strict=True)))
+
+
+def _notebook(tutorial):
+    """Return the notebook name that ``tutorial`` stands for; raise if it names none."""
+    if not isinstance(tutorial, str):
+        raise TypeError(
+            f"tutorial must be a str such as {next(iter(TUTORIALS))!r}, or None; "
+            f"got {type(tutorial).__name__} {tutorial!r}"
+        )
+    # A file name or path is forgiven: "W1D5_DeepLearning/W1D5_Tutorial1.ipynb".
+    name = re.sub(r"\.(ipynb|md)$", "", re.split(r"[\\/]", tutorial.strip())[-1])
+    if name not in TUTORIALS:
+        valid = ", ".join(repr(n) for n in TUTORIALS)
+        raise ValueError(f"tutorial must be one of {valid}; got {tutorial!r}")
+    return name
+
+
+def _inferred():
+    """Return the one tutorial the checks run so far belong to; else print why not, return None."""
+    ran = [name for name in _LATEST if any(name in _names(t) for t in TUTORIALS.values())]
+    fits = [n for n, t in TUTORIALS.items() if ran and set(ran) <= _names(t)]
+    if len(fits) == 1:
+        return fits[0]
+    if not ran:
+        lines = ["No self-check has run in this kernel yet, so which tutorial to list is unknown:"]
+        lines += [f"  {_call(n)}  # {t.title}" for n, t in TUTORIALS.items()]
+    else:  # checks of several tutorials (or of an exercise two tutorials share)
+        lines = ["Checks of more than one tutorial have run in this kernel: name the one to list."]
+        for n, t in TUTORIALS.items():
+            checked = [name for name in ran if name in _names(t)]
+            if checked:
+                lines.append(f"  {_call(n)}  # checked: {', '.join(checked)}")
+    print("\n".join(lines))
+    return None
+
+
+def _call(notebook):
+    return f'nma_dl.checks.summary("{notebook}")'
+
+
+def _names(tutorial):
+    return {exercise.name for exercise in tutorial.exercises}
+
+
+def _lines(tutorial, results, statuses):
+    """Return the lines to print: a heading with the count, each exercise, what to do next."""
+    n, passed = len(statuses), statuses.count(PASSED)
+    lines = [f"{tutorial.title} ({tutorial.notebook}): {passed} of {n} exercises pass."]
+    width = max(len(exercise.name) for exercise in tutorial.exercises)
+    for exercise, result, status in zip(tutorial.exercises, results, statuses, strict=True):
+        line = f"  {_MARKS[status]} {exercise.name:<{width}}  {_pointer(result, status)}"
+        lines.append(line.rstrip())
+    lines.append(_next(tutorial.exercises, statuses))
+    return lines
+
+
+def _pointer(result, status):
+    """Return a few words on an exercise that did not pass, from its check's line."""
+    if status == PASSED:
+        return ""
+    if status == NOT_RUN:
+        return "not checked yet"
+    text = result.message.partition(f"{result.name}: ")[2]
+    if status == NOT_IMPLEMENTED:  # "not implemented yet: …" or "not finished yet: …"
+        return text.partition(":")[0]
+    text = _CASE.sub("", text)
+    if len(text) <= _POINTER:
+        return text
+    return text[: _POINTER + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _next(exercises, statuses):
+    """Return the line on what to do next: the first exercise, in page order, not passed."""
+    todo = [(e, s) for e, s in zip(exercises, statuses, strict=True) if s != PASSED]
+    if not todo:
+        return f"All {len(exercises)} exercises pass." if len(exercises) > 1 else "It passes."
+    exercise, status = todo[0]
+    call = f"`{exercise.check}({exercise.argument})`"
+    head = f"Next: `{exercise.name}` ({_MARKS[status]}) — "
+    if status == FAILED:
+        return (
+            f"{head}re-read its check's line above (its hint), fix the exercise, then run its "
+            f"cell and {call} again."
+        )
+    if status == NOT_IMPLEMENTED:
+        return (
+            f"{head}finish the exercise (fill in each `...`, delete its `raise "
+            f"NotImplementedError` line), then run its cell and {call} again."
+        )
+    return f"{head}do the exercise, then run its cell and its check, {call}."
