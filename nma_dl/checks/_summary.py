@@ -89,11 +89,15 @@ def summary(tutorial=None):
 
     Examples
     --------
-    >>> result = summary("W1D5_Tutorial3")  # doctest: +SKIP
-    Tutorial 3: Building and evaluating normative encoding models (W1D5_Tutorial3): 1 of 2 ...
+    >>> from nma_dl import RDM, check_RDM
+    >>> _ = check_RDM(RDM)  # doctest: +ELLIPSIS
+    ✓ RDM: ...
+    >>> result = summary("W1D5_Tutorial3")  # doctest: +ELLIPSIS
+    Tutorial 3: Building and evaluating normative encoding models (W1D5_Tutorial3): ... of 2 ...
       ✓ RDM
-      ○ correlate_rdms  not checked yet
-    Next: `correlate_rdms` (○) — do the exercise, then run its cell and its check, ...
+    ...
+    >>> dict(result.exercises)["RDM"]
+    'passed'
     """
     if tutorial is None:
         tutorial = _inferred()
