@@ -700,6 +700,7 @@ def test_readme_is_for_students_and_instructors_and_contributing_has_the_rest():
         "Two commands",
         "For students",
         "For instructors",
+        "Grading",
         "Contributing",
         "Licence",
     ]
