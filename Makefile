@@ -55,18 +55,30 @@ unit: $(STAMP) ## the fast tests: pytest without the slow and site markers, and 
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow and not site" tests
 	$(BIN)/python -m pytest -q --doctest-modules nma_dl
 
-notebooks: $(STAMP) ## regenerate headers, reference and student notebooks from book/<day>/*_Tutorial*.md
+notebooks: $(STAMP) ## regenerate headers, reference and student notebooks (English and Japanese)
 	$(BIN)/python tools/nbtools.py build
+	$(BIN)/python tools/translate.py notebooks
 
 # The real data from OSF when reachable, else the offline surrogate (set NMA_DL_DATA_SOURCE to choose).
 # The site is built from an empty _build/html, so no page of an earlier layout is left in it; the
 # executed notebooks stay cached in _build/.jupyter_cache.
-book: $(STAMP) ## build the site in _build/html (executes the notebooks; fails if one is stale)
+# The Japanese site (_build/html/ja) is built from tools/translate.py's pages: their code cells
+# are the English ones, so their outputs come from the English build's cache (nothing runs
+# twice). Each build's time is printed; translations that lag behind are `make test`'s failure.
+book: $(STAMP) ## build the site in _build/html, English and Japanese (executes the notebooks once)
 	$(BIN)/python tools/nbtools.py check
 	$(BIN)/python -m nma_dl.data prepare
-	rm -rf _build/html
+	rm -rf _build/html _build/ja
+	mkdir -p _build
+	@date +%s > _build/.book-start
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
-	@echo "Site: $(CURDIR)/_build/html/index.html"
+	@date +%s > _build/.book-en
+	$(BIN)/python tools/translate.py pages _build/ja/src
+	$(BIN)/jupyter-book build _build/ja/src --path-output _build/ja --warningiserror --nitpick --keep-going
+	cp -r _build/ja/_build/html _build/html/ja
+	@echo "Book built: English $$(( $$(cat _build/.book-en) - $$(cat _build/.book-start) )) s," \
+	  "Japanese $$(( $$(date +%s) - $$(cat _build/.book-en) )) s"
+	@echo "Site: $(CURDIR)/_build/html/index.html (Japanese: $(CURDIR)/_build/html/ja/index.html)"
 
 site: export NMA_DL_DATA_SOURCE ?= synthetic
 site: $(STAMP) chromium ## browser check of the built site (tests/site/; screenshots in _build/screenshots)

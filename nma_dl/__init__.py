@@ -90,6 +90,7 @@ __version__ = _installed_version()
 # The modules whose __all__ nma_dl re-exports; each public name is written once, in its module.
 _MODULES = (
     "device",
+    "i18n",
     "data.files",
     "data.stringer",
     "data.surrogate",

@@ -23,8 +23,9 @@ import re
 FORM = "# @title "
 CELL_VIEW = {"cellView": "form"}
 SETUP_TITLE = "Imports and setup"
-# The heading that opens a tutorial's setup section, at any level ("## Setup").
-SETUP_HEADING = re.compile(r"^#{1,6}[ \t]+Setup[ \t]*#*[ \t]*$", re.IGNORECASE)
+# The heading that opens a tutorial's setup section, at any level ("## Setup"), in English or
+# in Japanese (the Japanese notebooks: tools/translate_book.py).
+SETUP_HEADING = re.compile(r"^#{1,6}[ \t]+(Setup|セットアップ)[ \t]*#*[ \t]*$", re.IGNORECASE)
 _HEADING = re.compile(r"^#{1,6}[ \t]")
 # Cells a student works on: never behind a form.
 EXERCISE_TAGS = ("exercise-stub", "exercise-solution")

@@ -20,6 +20,7 @@ or a link of the English missing from the Japanese).
     python tools/translate.py todo PAGE       # the passages left to translate, as JSON
     python tools/translate.py fill PAGE FILE  # set translations from {index: Japanese} JSON
     python tools/translate.py pages [OUT]     # write the Japanese book (default _build/ja/src)
+    python tools/translate.py notebooks       # write the Japanese notebooks (notebooks/ja/)
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ META_KEYS += (("mystnb", "code_prompt_show"), ("mystnb", "code_prompt_hide"))
 HEADER_TAG = "nma-header"
 # Texts of the generated notebooks (badge labels, the student's summary cell).
 EXTRA_TEXTS = ("Exercises:", "With solutions:", SUMMARY_HEADING.lstrip("# "), SUMMARY_TEXT)
+EXTRA_TEXTS += (
+    "Click for solution",
+    "**Exercise** (solved in the next cell).",
+    "The exercise as the student notebook poses it",
+)
 # A flag for a passage that stays as it is in Japanese (a reference's title, a name).
 VERBATIM = "verbatim"
 
@@ -109,8 +115,8 @@ def segment(text: str) -> list[Piece]:
             pieces.append(Piece(line, line=n))
             i += 1
             continue
-        fence = _FENCE.match(bare)
-        directive = _DIRECTIVE.match(bare)
+        fence = _FENCE.match(bare.lstrip())  # a fence may be indented (in a list item)
+        directive = _DIRECTIVE.match(bare.lstrip())
         if fence and (not directive or directive["name"] in _RAW_DIRECTIVES):
             i = _raw_block(lines, i, fence["fence"], pieces, code=bool(directive))
             continue
@@ -119,8 +125,10 @@ def segment(text: str) -> list[Piece]:
                 pieces.append(Piece(line, line=n))
             i += 1
             continue
-        if bare.startswith("$$"):
-            end = next((k for k in range(i + 1, len(lines)) if "$$" in lines[k]), len(lines) - 1)
+        if bare.lstrip().startswith("$$"):
+            end = i  # a display equation, "$$...$$" on one line or a "$$" block
+            if bare.count("$$") < 2:
+                end = next((k for k in range(i + 1, len(lines)) if "$$" in lines[k]), i)
             pieces.append(Piece("".join(lines[i : end + 1]), line=n))
             i = end + 1
             continue
@@ -156,10 +164,10 @@ def _paragraph(lines, i, pieces):
         bare = lines[i].rstrip("\n")
         if i > start and (
             not bare.strip()
-            or _FENCE.match(bare)
+            or _FENCE.match(bare.lstrip())
             or _HEADING.match(bare)
             or _SUMMARY.match(bare)
-            or bare.startswith(("+++", "$$"))
+            or bare.lstrip().startswith(("+++", "$$"))
             or _STRUCTURE.match(bare)
         ):
             break
@@ -466,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     two = sub.add_parser("fill", help="set translations from a JSON file {index: Japanese}")
     two.add_argument("page")
     two.add_argument("file")
+    sub.add_parser("notebooks", help="write the Japanese student and solutions notebooks")
     out = sub.add_parser("pages", help="write the Japanese book")
     out.add_argument("out", nargs="?", default="_build/ja/src")
     args = parser.parse_args(argv)
@@ -473,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in update():
             print(f"wrote {path.relative_to(ROOT)}")
         return 0
+    import translate_book  # imports this module: only once it is loaded
     if args.command == "todo":
         print(json.dumps(todo(args.page), ensure_ascii=False, indent=1))
         return 0
@@ -481,11 +491,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{fill(args.page, data)} passage(s) set in {args.page}")
         return 0
     if args.command == "pages":
-        from translate_book import write_book
-
-        print(write_book(ROOT / args.out))
+        print(translate_book.write_book(ROOT / args.out))
+        return 0
+    if args.command == "notebooks":
+        for path in translate_book.write_notebooks():
+            print(f"wrote {path.relative_to(ROOT)}")
         return 0
     problems = check(page=args.page)
+    if args.page is None:
+        problems += translate_book.stale_notebooks()
     print("\n".join(problems) if problems else "every page is translated and up to date")
     return 1 if problems else 0
 

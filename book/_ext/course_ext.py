@@ -21,6 +21,12 @@ things the theme cannot do on its own:
   lose the theme's ``aria-label`` ("Toggle hidden content"), so a screen reader announces what
   they show ("Show code cell source"); ``book/_templates/`` overrides the theme's
   search field and colour-mode button for the same reason (label in name).
+* Two languages: the English site (``_build/html``) and the Japanese one (``_build/html/ja``,
+  built from ``tools/translate.py``'s pages with ``course_language: ja``). Every page of each
+  starts with a link to the same page in the other language (``<nav>`` named "Language" /
+  "言語"; the link's text is the language's own name, marked with ``lang`` and ``hreflang``),
+  and declares it in its head (``<link rel="alternate" hreflang>``); the Japanese pages' Colab
+  buttons open the Japanese student notebooks (``notebooks/ja/student/``).
 * The executed notebook a page offers for download (``_sources/<page>.ipynb``) holds each
   printed line once, as the page shows it (:func:`one_output_each`; MyST-NB's stream merging
   leaves a copy of the later streams behind, see :func:`repeated_streams`).
@@ -42,6 +48,15 @@ from pathlib import Path, PurePosixPath
 # Same values as tools/nbtools.py (SOURCE_DIR, STUDENT_DIR, TUTORIAL_GLOB).
 SOURCE_DIR = "book"
 STUDENT_DIR = "notebooks/student"
+# Same value as tools/translate_book.py (JA_NOTEBOOKS): the Japanese notebooks' folder.
+JA_NOTEBOOKS = "notebooks/ja"
+# Each site's language, the other one, the other site's root from this one's, and the names
+# that the switch shows ({code: (own name, the switch's label in this site's language)}).
+LANGUAGES = {
+    "en": ("ja", "ja/", "Language"),
+    "ja": ("en", "../", "言語"),
+}
+LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 TUTORIAL_GLOB = "W*_Tutorial*"
 
 MATHJAX_SCRIPT = "mathjax/tex-mml-chtml.js"
@@ -73,15 +88,47 @@ def _mathjax_root() -> Path:
     return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
 
 
-def student_path_for(pagename: str) -> str | None:
-    """Repository path of the student notebook for a tutorial page, else ``None``."""
+def student_path_for(pagename: str, language: str = "en") -> str | None:
+    """Repository path of the student notebook for a tutorial page, else ``None``.
+
+    ``language`` ``"ja"``: the Japanese student notebook (``notebooks/ja/student/...``).
+    """
     prefix = SOURCE_DIR + "/"
     slug = pagename[len(prefix) :]
     if not pagename.startswith(prefix) or not fnmatch.fnmatchcase(
         PurePosixPath(slug).name, TUTORIAL_GLOB
     ):
         return None
-    return f"{STUDENT_DIR}/{slug}.ipynb"
+    folder = STUDENT_DIR if language == "en" else f"{JA_NOTEBOOKS}/student"
+    return f"{folder}/{slug}.ipynb"
+
+
+def other_language(pagename: str, language: str) -> tuple[str, str]:
+    """``(language, relative URL)`` of the same page in the other language's site."""
+    other, root, _ = LANGUAGES[language]
+    up = "../" * pagename.count("/")
+    return other, f"{up}{root}{pagename}.html"
+
+
+def language_switch_html(pagename: str, language: str) -> str:
+    """The ``<nav>`` that opens a page: a link to the same page in the other language."""
+    other, href = other_language(pagename, language)
+    label = LANGUAGES[language][2]
+    return (
+        f'<nav class="course-language" aria-label="{label}">'
+        f'<a href="{href}" hreflang="{other}" lang="{other}">{LANGUAGE_NAMES[other]}</a></nav>\n'
+    )
+
+
+def add_language_switch(app, pagename, templatename, context, doctree):
+    """Put the language switch atop the page's content and name the page's translation."""
+    language = app.config.course_language
+    if language not in LANGUAGES or not isinstance(context.get("body"), str):
+        return
+    other, href = other_language(pagename, language)
+    context["body"] = language_switch_html(pagename, language) + context["body"]
+    alternate = f'<link rel="alternate" hreflang="{other}" href="{href}" />\n'
+    context["metatags"] = context.get("metatags", "") + alternate
 
 
 def _retarget(node, source_suffix: str, target: str) -> None:
@@ -121,7 +168,8 @@ def _drop_source_buttons(buttons: list, source_suffix: str) -> None:
 def retarget_launch_buttons(app, pagename, templatename, context, doctree):
     """Point the Colab button of a tutorial page at its student notebook; drop it elsewhere."""
     buttons = context.get("header_buttons", [])
-    target = student_path_for(pagename)
+    language = getattr(getattr(app, "config", None), "course_language", "en")
+    target = student_path_for(pagename, language)
     if target is None:
         # No notebook is generated for this page: Colab cannot open its MyST source.
         _drop_source_buttons(buttons, f"{pagename}.md")
@@ -309,6 +357,8 @@ def one_output_per_download(app, exception):
 
 
 def setup(app):
+    app.add_config_value("course_language", "en", "html", [str])
+    app.connect("html-page-context", add_language_switch)
     app.connect("config-inited", use_local_mathjax)
     app.connect("config-inited", add_static_files)
     app.add_css_file(CSS_FILE)

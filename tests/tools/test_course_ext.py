@@ -278,6 +278,7 @@ def test_the_downloads_are_fixed_after_the_pages_are_written():
         connect=lambda event, fn, priority=500: hooks.append((event, fn)),
         add_css_file=lambda *a, **k: None,
         add_js_file=lambda *a, **k: None,
+        add_config_value=lambda *a, **k: None,
     )
     course_ext.setup(app)
     assert ("build-finished", course_ext.one_output_per_download) in hooks
