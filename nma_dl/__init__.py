@@ -8,6 +8,8 @@ Where things live (each module's docstring says more; a module whose name starts
 private):
 
 * ``device``: the compute device and seeds (set_device, set_seed, seed_worker);
+* ``i18n``: the language of the messages, English or Japanese (set_language, get_language);
+  ``_locale/``: their Japanese text, one catalog per area;
 * ``data/``: ``files`` (the registry, OSF downloads, the cache: fetch, data_dir), ``stringer``
   (the V1 recordings and the decoding problem: load_data, train_test_split, get_data),
   ``surrogate`` (their offline stand-in), ``toy`` (spirals, seeded splits, loaders, grids);

@@ -32,7 +32,9 @@ _catalog = None  # {English: Japanese}, loaded on first Japanese message
 
 
 def _check(language, name):
-    if not isinstance(language, str) or language.strip().lower() not in LANGUAGES:
+    if not isinstance(language, str):
+        raise TypeError(f"{name} must be a str, 'en' or 'ja', got {type(language).__name__}")
+    if language.strip().lower() not in LANGUAGES:
         raise ValueError(
             f"{name} must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}"
         )
@@ -49,8 +51,10 @@ def set_language(language):
 
     Raises
     ------
+    TypeError
+        If ``language`` is not a str.
     ValueError
-        If ``language`` is not one of these.
+        If it is not one of these.
 
     Examples
     --------

@@ -483,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path.relative_to(ROOT)}")
         return 0
     import translate_book  # imports this module: only once it is loaded
+
     if args.command == "todo":
         print(json.dumps(todo(args.page), ensure_ascii=False, indent=1))
         return 0

@@ -192,4 +192,3 @@ def write_notebooks(root: Path = translate.ROOT) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
-

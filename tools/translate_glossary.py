@@ -7,7 +7,8 @@ one translation). The check, part of ``python tools/translate.py check``:
 * a passage whose English uses a term has the term's Japanese in its translation, so a term is
   never translated two ways across the pages;
 * on each page, the first translation that uses a term gives the English in parentheses,
-  ``活性化関数 (activation function)``, as Japanese textbooks do.
+  ``活性化関数 (activation function)``, as Japanese textbooks do (after one of its uses in
+  that passage).
 
 Code spans, equations and link targets are not prose: a term there is not counted. A passage
 flagged ``verbatim`` (a reference's title) is left out.
@@ -42,8 +43,8 @@ def load(path: Path) -> list[Term]:
 
 
 def prose(text: str) -> str:
-    """``text`` without its code spans, equations, link targets and HTML tags."""
-    return _NOT_PROSE.sub(" ", text)
+    """``text`` without its code spans, equations, link targets and HTML tags, on one line."""
+    return " ".join(_NOT_PROSE.sub(" ", text).split())
 
 
 def problems(terms: list[Term], page: str, entries: list[tuple[str, str, int]]) -> list[str]:
@@ -63,9 +64,13 @@ def problems(terms: list[Term], page: str, entries: list[tuple[str, str, int]]) 
             if term.japanese in introduced:
                 continue
             introduced.add(term.japanese)
-            after = japanese.split(term.japanese, 1)[1][:60]
-            inside = re.match(r"\s*[(（]([^)）]*)[)）]", after)
-            if not inside or not term.english.search(inside.group(1)):
+            # Any use in the passage may carry the gloss: the first may sit inside a longer
+            # term (畳み込み in 畳み込みニューラルネットワーク), glossed as that term.
+            glossed = (
+                re.match(r"\**\s*[(（]([^)）]*)[)）]", after)  # after **bold** too
+                for after in japanese.split(term.japanese)[1:]
+            )
+            if not any(g and term.english.search(g.group(1)) for g in glossed):
                 found.append(
                     f"{page}:{line}: first use of {term.japanese!r} on the page: give the "
                     f"English in parentheses, {term.japanese} (...)"

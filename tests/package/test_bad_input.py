@@ -220,6 +220,14 @@ CASES = {
             "NMA_DL_DATA_DIR",
         ),
     ],
+    # ---- language ----
+    "set_language": [
+        _row("language fr", lambda f, k: f("fr"), ValueError, "language"),
+        _row("language int", lambda f, k: f(1), TypeError, "language"),
+    ],
+    "get_language": [
+        _row("unexpected argument", lambda f, k: f("ja"), TypeError, "get_language"),
+    ],
     # ---- device ----
     "set_device": [
         _row("unexpected argument", lambda f, k: f("cuda"), TypeError, "set_device"),
