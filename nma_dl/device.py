@@ -14,15 +14,11 @@ import numpy as np
 import torch
 
 from nma_dl._validate import MAX_SEED, Interval, validate_instance, validate_int
+from nma_dl.i18n import tr
 
 __all__ = ["seed_worker", "set_device", "set_seed"]
 
 _SEEDS = "in [0, 2**32)"
-_CPU_MESSAGE = (
-    "No GPU found: running on the CPU. To use a GPU, choose Runtime -> Change runtime type -> "
-    "GPU in Colab, or Settings -> Accelerator -> GPU in Kaggle; the tutorials also run on the "
-    "CPU, only slower."
-)
 
 
 def _mps_available():
@@ -50,12 +46,18 @@ def set_device():
     'cpu'
     """
     if torch.cuda.is_available():
-        print("GPU (CUDA) is enabled in this notebook.")
+        print(tr("GPU (CUDA) is enabled in this notebook."))
         return "cuda"
     if _mps_available():
-        print("Apple GPU (MPS) is enabled in this notebook.")
+        print(tr("Apple GPU (MPS) is enabled in this notebook."))
         return "mps"
-    print(_CPU_MESSAGE)
+    print(
+        tr(
+            "No GPU found: running on the CPU. To use a GPU, choose Runtime -> Change runtime "
+            "type -> GPU in Colab, or Settings -> Accelerator -> GPU in Kaggle; the tutorials "
+            "also run on the CPU, only slower."
+        )
+    )
     return "cpu"
 
 
@@ -97,7 +99,7 @@ def set_seed(seed=None, seed_torch=True):
         torch.cuda.manual_seed_all(seed)  # lazy: harmless without a GPU
         torch.backends.cudnn.benchmark = False
         torch.backends.cudnn.deterministic = True
-    print(f"Random seed {seed} has been set.")
+    print(tr("Random seed {seed} has been set.", seed=seed))
     return seed
 
 

@@ -16,6 +16,7 @@ import io
 from matplotlib.figure import Figure
 
 from nma_dl._validate import validate_instance
+from nma_dl.i18n import tr
 
 # The package's plumbing, not the course's: nma_dl exports none of it.
 __all__ = []
@@ -131,7 +132,7 @@ def figure_html(fig, caption=None, alt=None):
     validate_instance(alt, (str, type(None)), "alt", "a str or None", sep=";")
 
     encoded = _png_base64(fig)
-    alt = html_lib.escape(alt or caption or "figure", quote=True)
+    alt = html_lib.escape(alt or caption or tr("figure"), quote=True)
     parts = [f'<figure>\n<img src="data:image/png;base64,{encoded}" alt="{alt}">']
     if caption:
         # Own colours: a dark-mode page shows outputs on light grey, where its muted caption
@@ -171,7 +172,7 @@ def show_figure(out, fig, alt=None):
         raise TypeError(f"out must be an ipywidgets.Output; got {type(out).__name__}")
     image = {
         "output_type": "display_data",
-        "data": {"image/png": _png_base64(fig), "text/plain": alt or "figure"},
+        "data": {"image/png": _png_base64(fig), "text/plain": alt or tr("figure")},
         "metadata": {},
     }
     out.outputs = (image,)

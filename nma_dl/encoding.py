@@ -53,6 +53,7 @@ from nma_dl._validate import (
     validate_stimuli,
 )
 from nma_dl.device import module_device
+from nma_dl.i18n import tr
 from nma_dl.stimuli import GRATING_FULL_SIZE, grating
 from nma_dl.training import (
     _diverged,
@@ -298,7 +299,7 @@ def train_encoder(
     with (
         _printed_at_end(verbose) as log,
         _standing_in(net) as stand_in,
-        _progress_bar(n_iter, "iterations", progress) as steps,
+        _progress_bar(n_iter, tr("iterations"), progress) as steps,
     ):
         for i in steps:
             step = (momentum, stand_in, learning_rate) if trained else None

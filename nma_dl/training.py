@@ -23,6 +23,7 @@ the original course does (its encoder's trainer, :func:`nma_dl.train_encoder`, i
 """
 
 import contextlib
+import html
 import math
 from collections.abc import Callable
 from numbers import Integral, Real
@@ -66,6 +67,7 @@ from nma_dl._validate import (
 )
 from nma_dl.device import module_device
 from nma_dl.display import StaticFallback
+from nma_dl.i18n import tr
 from nma_dl.stimuli import stimulus_class
 
 __all__ = [
@@ -113,8 +115,11 @@ class _NonFiniteLoss(ValueError):
     def __init__(self, value):
         self.value = value
         super().__init__(
-            f"the loss is {value}: gradient descent has diverged (try a smaller learning rate) "
-            "or the data or labels hold NaN or inf; no update was made"
+            tr(
+                "the loss is {value}: gradient descent has diverged (try a smaller learning "
+                "rate) or the data or labels hold NaN or inf; no update was made",
+                value=value,
+            )
         )
 
 
@@ -211,7 +216,7 @@ def _log_line(i, n_total, losses, digits=3):
     :func:`nma_dl.train_encoder`, after the original course: ``train loss``, ``test loss``, 4).
     """
     values = (f"{label}: {value:.{digits}f}" for label, value in losses.items())
-    return " | ".join((f"iteration {i + 1}/{n_total}", *values))
+    return " | ".join((tr("iteration {i}/{n}", i=i + 1, n=n_total), *values))
 
 
 def _check_train_together(
@@ -370,9 +375,16 @@ def train(
 def _diverged(value, i, n_epochs, learning_rate):
     """Return the error for a loss that became NaN or inf at iteration ``i``."""
     return ValueError(
-        f"the training loss became {value} at iteration {i + 1}/{n_epochs} with "
-        f"learning_rate={learning_rate!r}: gradient descent diverged; try a smaller "
-        f"learning_rate (e.g. {learning_rate / 10:g})"
+        tr(
+            "the training loss became {value} at iteration {i}/{n} with "
+            "learning_rate={learning_rate!r}: gradient descent diverged; try a smaller "
+            "learning_rate (e.g. {smaller:g})",
+            value=value,
+            i=i + 1,
+            n=n_epochs,
+            learning_rate=learning_rate,
+            smaller=learning_rate / 10,
+        )
     )
 
 
@@ -460,12 +472,12 @@ def _progress_bar(n_steps, unit, enabled=True):
         return tqdm(range(n_steps), disable=True)
     if issubclass(tqdm, tqdm_notebook):
         bar = tqdm(range(n_steps), desc=unit, mininterval=_REDRAW_SECONDS, display=False)
-        display(
-            StaticFallback(
-                bar.container,
-                f"<p>Trained for {n_steps} {unit} (a live progress bar in a notebook).</p>",
-            )
+        line = tr(
+            "Trained for {n_steps} {unit} (a live progress bar in a notebook).",
+            n_steps=n_steps,
+            unit=unit,
         )
+        display(StaticFallback(bar.container, f"<p>{html.escape(line)}</p>"))
         return bar
     return tqdm(range(n_steps), desc=unit, mininterval=_REDRAW_SECONDS)
 
@@ -492,7 +504,7 @@ def _show_losses(bar, i, n_steps, losses):
 
 def _epoch_bar(n_epochs, enabled):
     """Iterate over the epochs with a progress bar (:func:`_progress_bar`)."""
-    return _progress_bar(n_epochs, "epochs", enabled)
+    return _progress_bar(n_epochs, tr("epochs"), enabled)
 
 
 def _check_classification_together(net, train_loader, num_epochs, **others):
@@ -575,8 +587,20 @@ def train_test_classification(
     train_total, train_acc = accuracy(net, train_loader, device)
     test_total, test_acc = accuracy(net, test_loader, device)
     if verbose:
-        print(f"Accuracy on the {train_total} training samples: {train_acc:0.2f}")
-        print(f"Accuracy on the {test_total} testing samples: {test_acc:0.2f}")
+        print(
+            tr(
+                "Accuracy on the {n} training samples: {accuracy:0.2f}",
+                n=train_total,
+                accuracy=train_acc,
+            )
+        )
+        print(
+            tr(
+                "Accuracy on the {n} testing samples: {accuracy:0.2f}",
+                n=test_total,
+                accuracy=test_acc,
+            )
+        )
     if training_plot:
         _plot_training_losses(training_losses)
     return train_acc, test_acc
@@ -763,7 +787,7 @@ def decode_orientation(
     every = max(n_iter // 5, 1)
     # The log is printed in one go on leaving (one output box in a notebook, not one per line),
     # after the bar has closed.
-    with _printed_at_end(True) as log, _progress_bar(n_iter, "iterations", progress) as steps:
+    with _printed_at_end(True) as log, _progress_bar(n_iter, tr("iterations"), progress) as steps:
         for i in steps:
             output = _forward(net, train_data, "train_data")
             if i == 0:
@@ -787,15 +811,22 @@ def decode_orientation(
         with torch.no_grad():
             predicted = net(test_data).argmax(dim=1).cpu()
         frac_correct = (predicted == test_classes.cpu()).double().mean().item()
-        log.append(f">>> fraction correct = {frac_correct:.3f}")
+        log.append(tr(">>> fraction correct = {fraction:.3f}", fraction=frac_correct))
     return train_loss, test_loss, predicted
 
 
 def _decoder_diverged(value, i, n_iter, L2_penalty, L1_penalty):
     """Return the error for a training loss of :func:`decode_orientation` that is NaN or inf."""
     return ValueError(
-        f"the training loss became {value} at iteration {i + 1}/{n_iter}: gradient "
-        f"descent (learning rate 0.1) diverged; use smaller penalties (L2_penalty="
-        f"{L2_penalty!r}, L1_penalty={L1_penalty!r}), responses of a smaller scale "
-        "(z-scored), or a loss_fn that stays finite"
+        tr(
+            "the training loss became {value} at iteration {i}/{n}: gradient descent (learning "
+            "rate 0.1) diverged; use smaller penalties (L2_penalty={L2_penalty!r}, "
+            "L1_penalty={L1_penalty!r}), responses of a smaller scale (z-scored), or a loss_fn "
+            "that stays finite",
+            value=value,
+            i=i + 1,
+            n=n_iter,
+            L2_penalty=L2_penalty,
+            L1_penalty=L1_penalty,
+        )
     )

@@ -18,6 +18,7 @@ from IPython.display import display
 
 from nma_dl._validate import require, validate_instance
 from nma_dl.display import StaticFallback
+from nma_dl.i18n import tr
 
 __all__ = ["display_videos"]
 
@@ -98,7 +99,9 @@ def player_src(source, video_id, fs=1):
 
 def _iframe(source, video_id, width, height, fs):
     src = html_lib.escape(player_src(source, video_id, fs), quote=True)
-    title = html_lib.escape(f"{SOURCES[source][2]} video {video_id}", quote=True)
+    title = html_lib.escape(
+        tr("{source} video {video_id}", source=SOURCES[source][2], video_id=video_id), quote=True
+    )
     return (
         f'<iframe src="{src}" width="{width}" height="{height}" loading="lazy" '
         f'title="{title}" frameborder="0" allow="encrypted-media; picture-in-picture" '
@@ -118,13 +121,13 @@ def _video_tab(source, video_id, width, height, fs):
         {
             "output_type": "stream",
             "name": "stdout",
-            "text": f"Video available at {watch_url.format(id=safe_id)}\n",
+            "text": tr("Video available at {url}", url=watch_url.format(id=safe_id)) + "\n",
         },
         {
             "output_type": "display_data",
             "data": {
                 "text/html": _iframe(source, video_id, width, height, fs),
-                "text/plain": f"{source} video {video_id}",
+                "text/plain": tr("{source} video {video_id}", source=source, video_id=video_id),
             },
             "metadata": {},
         },
@@ -145,7 +148,13 @@ def _links_html(video_ids):
         _, watch_url, label = SOURCES[source]
         href = html_lib.escape(watch_url.format(id=quote(video_id, safe="")), quote=True)
         # Named after the video (one page has several) and saying it leaves the page.
-        name = html_lib.escape(f"Watch video {video_id} on {label} (opens in a new tab)")
+        name = html_lib.escape(
+            tr(
+                "Watch video {video_id} on {label} (opens in a new tab)",
+                video_id=video_id,
+                label=label,
+            )
+        )
         items.append(
             f'<a href="{href}" target="_blank" rel="noopener" '
             f'style="color:{_LINK_COLOR}">{name}</a>'

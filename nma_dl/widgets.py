@@ -19,6 +19,7 @@ from nma_dl._validate import Interval, require, validate_instance, validate_int
 
 # StaticFallback is imported from here too (by training.py and tests), as before the move.
 from nma_dl.display import StaticFallback, figure_html, show_figure
+from nma_dl.i18n import tr
 from nma_dl.models.conv import ConvolutionalLayer
 from nma_dl.neurons import fi_curve
 from nma_dl.plotting.neurons import plot_fi_curve
@@ -95,20 +96,32 @@ def _sliders_widget(sliders, draw, alt, caption):
 # Tutorial: Biological vs. artificial neural networks
 # ---------------------------------------------------------------------------
 
-# What the curve looks like, not what the sliders are (the caption names the parameters).
-LIF_ALT = (
-    "Line plot of the LIF neuron's spike count in one second against input current from 0 to "
-    "2 mA (Rm = {Rm:g} kOhm, tau_ref = {tau_ref:g} ms): no spikes below a threshold current, "
-    "then a count that rises with the current, steeply just above threshold and more slowly "
-    "after, reaching {top:g} spikes at 2 mA: the time to charge the membrane to threshold, a "
-    "logarithm of the current, falls fast just above threshold and ever more slowly after "
-    "(the refractory period adds its fixed "
-    "{tau_ref:g} ms to every interval, so the rate never exceeds {cap:g} spikes per second)."
-)
-LIF_LAUNCH_NOTE = (
-    "Static figure for Rm = {Rm:g} kOhm and tau_ref = {tau_ref:g} ms. Launch this page as a "
-    "notebook (Colab, Kaggle or Jupyter) to move the sliders."
-)
+
+def _lif_alt(rm, tau):
+    """Say what the f-I curve for ``Rm=rm``, ``tau_ref=tau`` looks like (for the alt text)."""
+    return tr(
+        "Line plot of the LIF neuron's spike count in one second against input current from 0 "
+        "to 2 mA (Rm = {Rm:g} kOhm, tau_ref = {tau_ref:g} ms): no spikes below a threshold "
+        "current, then a count that rises with the current, steeply just above threshold and "
+        "more slowly after, reaching {top:g} spikes at 2 mA: the time to charge the membrane to "
+        "threshold, a logarithm of the current, falls fast just above threshold and ever more "
+        "slowly after (the refractory period adds its fixed {tau_ref:g} ms to every interval, "
+        "so the rate never exceeds {cap:g} spikes per second).",
+        Rm=rm,
+        tau_ref=tau,
+        top=fi_curve([2.0], Rm=rm, tau_ref=tau)[0],
+        cap=1000 / tau,
+    )
+
+
+def _lif_launch_note(rm, tau):
+    """Return the line under the static f-I curve."""
+    return tr(
+        "Static figure for Rm = {Rm:g} kOhm and tau_ref = {tau_ref:g} ms. Launch this page as a "
+        "notebook (Colab, Kaggle or Jupyter) to move the sliders.",
+        Rm=rm,
+        tau_ref=tau,
+    )
 
 
 def lif_fi_figure(Rm=1.0, tau_ref=1.0, currents=None):
@@ -161,22 +174,14 @@ def lif_fi_widget(Rm=1.0, tau_ref=1.0):
     return _sliders_widget(
         [("Rm", Rm, 1, 100, 0.1, "Rm (kOhm)"), ("tau_ref", tau_ref, 1, 100, 0.1, "tau_ref (ms)")],
         lambda rm, tau: lif_fi_figure(rm, tau),
-        alt=lambda rm, tau: LIF_ALT.format(
-            Rm=rm, tau_ref=tau, top=fi_curve([2.0], Rm=rm, tau_ref=tau)[0], cap=1000 / tau
-        ),
-        caption=lambda rm, tau: LIF_LAUNCH_NOTE.format(Rm=rm, tau_ref=tau),
+        alt=_lif_alt,
+        caption=_lif_launch_note,
     )
 
 
 # ---------------------------------------------------------------------------
 # Tutorial: Building and evaluating normative encoding models
 # ---------------------------------------------------------------------------
-
-TUNING_LAUNCH_NOTE = (
-    "Tuning curves, response against stimulus orientation, of {n_units} units chosen at random "
-    "(seed {seed}) in each of: {labels}. Launch this page as a notebook (Colab, Kaggle or "
-    "Jupyter) to draw other units with the button."
-)
 
 
 def tuning_widget(resp_dict, ori, n_units=3, seed=0):
@@ -207,13 +212,17 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
     n_units = validate_int(n_units, "n_units", Interval(Integral, 1))
     first = plot_tuning(resp_dict, ori, n_units=n_units, seed=seed)  # checks the data too
     plt.close(first)  # shown by the widget or the fallback, not again at the end of the cell
-    button = ipywidgets.Button(description="draw another random set")
+    button = ipywidgets.Button(description=tr("draw another random set"))
     out = ipywidgets.Output()
     box = ipywidgets.VBox([button, out])
     state = {"seed": seed}
 
     def show(fig):
-        alt = f"Tuning curves of {n_units} random units of each of: {', '.join(resp_dict)}"
+        alt = tr(
+            "Tuning curves of {n_units} random units of each of: {labels}",
+            n_units=n_units,
+            labels=", ".join(resp_dict),
+        )
         show_figure(out, fig, alt)
 
     def redraw(click=None):
@@ -227,7 +236,14 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
     button.on_click(redraw)
     box.redraw = redraw
     show(first)
-    caption = TUNING_LAUNCH_NOTE.format(n_units=n_units, seed=seed, labels=", ".join(resp_dict))
+    caption = tr(
+        "Tuning curves, response against stimulus orientation, of {n_units} units chosen at "
+        "random (seed {seed}) in each of: {labels}. Launch this page as a notebook (Colab, "
+        "Kaggle or Jupyter) to draw other units with the button.",
+        n_units=n_units,
+        seed=seed,
+        labels=", ".join(resp_dict),
+    )
     return StaticFallback(box, figure_html(first, caption))
 
 
@@ -235,14 +251,25 @@ def tuning_widget(resp_dict, ori, n_units=3, seed=0):
 # Tutorial: Convolutional neural networks
 # ---------------------------------------------------------------------------
 
-CONV_ALT = (
-    "A grating at {angle:g} degrees, phase {phase:g} degrees, and the activation maps of the six "
-    "example filters"
-)
-CONV_LAUNCH_NOTE = (
-    "Static figure for a grating at {angle:g} degrees, phase {phase:g} degrees. Launch this page "
-    "as a notebook (Colab, Kaggle or Jupyter) to move the sliders."
-)
+
+def _conv_alt(angle, phase):
+    """Say what the grating and activation maps for ``angle`` and ``phase`` show (alt text)."""
+    return tr(
+        "A grating at {angle:g} degrees, phase {phase:g} degrees, and the activation maps of the "
+        "six example filters",
+        angle=angle,
+        phase=phase,
+    )
+
+
+def _conv_launch_note(angle, phase):
+    """Return the line under the static grating and activation maps."""
+    return tr(
+        "Static figure for a grating at {angle:g} degrees, phase {phase:g} degrees. Launch this "
+        "page as a notebook (Colab, Kaggle or Jupyter) to move the sliders.",
+        angle=angle,
+        phase=phase,
+    )
 
 
 def conv_activations_figure(angle=0.0, phase=0.0):
@@ -310,10 +337,10 @@ def conv_activations_widget(angle=0.0, phase=0.0):
     """
     return _sliders_widget(
         [
-            ("angle", angle, -90, 90, 5, "orientation (°)"),
-            ("phase", phase, 0, 360, 15, "phase (°)"),
+            ("angle", angle, -90, 90, 5, tr("orientation (°)")),
+            ("phase", phase, 0, 360, 15, tr("phase (°)")),
         ],
         lambda angle, phase: conv_activations_figure(angle, phase),
-        alt=lambda angle, phase: CONV_ALT.format(angle=angle, phase=phase),
-        caption=lambda angle, phase: CONV_LAUNCH_NOTE.format(angle=angle, phase=phase),
+        alt=_conv_alt,
+        caption=_conv_launch_note,
     )

@@ -75,6 +75,7 @@ from tqdm.auto import tqdm
 
 from nma_dl._validate import env_number, require, validate_instance
 from nma_dl.data import surrogate
+from nma_dl.i18n import tr
 
 __all__ = ["DataUnavailableError", "data_dir", "fetch", "osf_url"]
 
@@ -173,12 +174,17 @@ class DataUnavailableError(RuntimeError):
     def __init__(self, name, url, cause):
         self.name, self.url, self.cause = name, url, cause
         super().__init__(
-            f"Could not download the data file {name!r} from {url} "
-            "(source 'osf': no fallback to the surrogate).\n"
-            f"Cause: {_describe(cause)}\n"
-            "What to do: check the internet connection and retry later (OSF is "
-            "sometimes briefly unavailable), or set NMA_DL_DATA_SOURCE=synthetic "
-            "(or pass source='synthetic') to use the offline surrogate of the data."
+            tr(
+                "Could not download the data file {name!r} from {url} "
+                "(source 'osf': no fallback to the surrogate).\n"
+                "Cause: {cause}\n"
+                "What to do: check the internet connection and retry later (OSF is "
+                "sometimes briefly unavailable), or set NMA_DL_DATA_SOURCE=synthetic "
+                "(or pass source='synthetic') to use the offline surrogate of the data.",
+                name=name,
+                url=url,
+                cause=_describe(cause),
+            )
         )
 
 
@@ -293,54 +299,76 @@ def _cache_error(folder, exc, doing, fix=None):
 
     ``fix`` replaces the usual advice (make the folder writable) where the cause is another.
     """
-    fix = fix or (
+    fix = fix or tr(
         "make the folder writable (and free some disk space), or point NMA_DL_DATA_DIR at a "
         "writable folder, e.g. os.environ['NMA_DL_DATA_DIR'] = '/tmp/nma_dl'"
     )
-    return _local_fault(folder, f"{doing} failed with {_describe(exc)}", fix)
+    what = tr("{doing} failed with {error}", doing=doing, error=_describe(exc))
+    return _local_fault(folder, what, fix)
 
 
 def _local_fault(folder, what, fix):
     """Build the CacheError saying that ``folder`` cannot be used because ``what``, and ``fix``."""
     setting = os.environ.get("NMA_DL_DATA_DIR", "").strip()
     where = (
-        f"NMA_DL_DATA_DIR={setting!r}" if setting else "the default cache (NMA_DL_DATA_DIR unset)"
+        f"NMA_DL_DATA_DIR={setting!r}"
+        if setting
+        else tr("the default cache (NMA_DL_DATA_DIR unset)")
     )
     return CacheError(
-        f"the data cache folder {str(folder)!r} ({where}) cannot be used: {what}. This is a "
-        f"problem of this machine, not of the network. What to do: {fix}"
+        tr(
+            "the data cache folder {folder!r} ({where}) cannot be used: {what}. This is a "
+            "problem of this machine, not of the network. What to do: {fix}",
+            folder=str(folder),
+            where=where,
+            what=what,
+            fix=fix,
+        )
     )
 
 
 def _kind_of(mode):
     """Say what a file of this ``st_mode`` is, in words ("a directory", "a named pipe (FIFO)")."""
     kinds = (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISREG, "a file"),
-        (stat.S_ISLNK, "a symbolic link"),  # from os.lstat: only the lock file is never followed
+        (stat.S_ISDIR, tr("a directory")),
+        (stat.S_ISFIFO, tr("a named pipe (FIFO)")),
+        (stat.S_ISSOCK, tr("a socket")),
+        (stat.S_ISCHR, tr("a character device")),
+        (stat.S_ISBLK, tr("a block device")),
+        (stat.S_ISREG, tr("a file")),
+        # from os.lstat: only the lock file is never followed
+        (stat.S_ISLNK, tr("a symbolic link")),
     )
-    return next((words for test, words in kinds if test(mode)), "no regular file")
+    return next((words for test, words in kinds if test(mode)), tr("no regular file"))
 
 
-def _in_the_way(folder, path, mode, keeps="a file"):
-    """Build the CacheError for ``path``, of a wrong kind (``mode``) where ``keeps`` belongs."""
+def _in_the_way(folder, path, mode, keeps_folder=False):
+    """Build the CacheError for ``path``, of a wrong kind (``mode``) where a file belongs.
+
+    ``keeps_folder``: a folder belongs there instead (the cache folder itself).
+    """
     kind = _kind_of(mode)
     remove = "shutil.rmtree" if stat.S_ISDIR(mode) else "os.remove"
-    why = (
-        "nothing can be stored in it"
-        if keeps == "a folder"
-        else "it is never opened (a FIFO or a device could block the call) nor replaced"
+    if keeps_folder:
+        keeps, why = tr("a folder"), tr("nothing can be stored in it")
+    else:
+        keeps = tr("a file")
+        why = tr("it is never opened (a FIFO or a device could block the call) nor replaced")
+    what = tr(
+        "{path!r} is {kind} where the cache keeps {keeps} ({name}), so {why}",
+        path=str(path),
+        kind=kind,
+        keeps=keeps,
+        name=path.name,
+        why=why,
     )
-    return _local_fault(
-        folder,
-        f"{str(path)!r} is {kind} where the cache keeps {keeps} ({path.name}), so {why}",
-        f"remove it, e.g. {remove}({str(path)!r}), then retry, or point NMA_DL_DATA_DIR at "
+    fix = tr(
+        "remove it, e.g. {remove}({path!r}), then retry, or point NMA_DL_DATA_DIR at "
         "another folder",
+        remove=remove,
+        path=str(path),
     )
+    return _local_fault(folder, what, fix)
 
 
 def _check_regular(folder, path):
@@ -356,7 +384,7 @@ def _check_regular(folder, path):
     except (FileNotFoundError, NotADirectoryError):  # a file in place of the folder: said later
         return False
     except OSError as exc:
-        raise _cache_error(folder, exc, f"reading {path.name}") from exc
+        raise _cache_error(folder, exc, tr("reading {name}", name=path.name)) from exc
     if not stat.S_ISREG(mode):
         raise _in_the_way(folder, path, mode)
     return True
@@ -385,20 +413,20 @@ def _open_regular(folder, path):
         raise
 
 
-def _writable(folder, doing="writing"):
-    """Create ``folder`` if needed and check that files can be made in it."""
+def _writable(folder, doing=None):
+    """Create ``folder`` if needed and check that files can be made in it (``doing``: what for)."""
     try:
         mode = os.stat(folder).st_mode
     except OSError:  # absent (created below) or unreadable (said below)
         mode = stat.S_IFDIR
     if not stat.S_ISDIR(mode):
-        raise _in_the_way(folder.parent, folder, mode, keeps="a folder")
+        raise _in_the_way(folder.parent, folder, mode, keeps_folder=True)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK | os.X_OK):
             raise PermissionError(13, "Permission denied (the folder is read-only)", str(folder))
     except OSError as exc:
-        raise _cache_error(folder, exc, doing) from exc
+        raise _cache_error(folder, exc, doing or tr("writing")) from exc
     return folder
 
 
@@ -442,26 +470,44 @@ def _cache_lock(folder, wait, what):
             if wait <= _WAIT_NOTICE_AFTER:
                 raise
             print(
-                f"Waiting for another process that is downloading or preparing {what} in "
-                f"{str(folder)!r} (it holds the lock file {_LOCK_NAME}); waiting at most "
-                f"{wait:g} s.",
+                tr(
+                    "Waiting for another process that is downloading or preparing {what} in "
+                    "{folder!r} (it holds the lock file {lock}); waiting at most {wait:g} s.",
+                    what=what,
+                    folder=str(folder),
+                    lock=_LOCK_NAME,
+                    wait=wait,
+                ),
                 flush=True,
             )
             lock.acquire(timeout=wait - _WAIT_NOTICE_AFTER, poll_interval=_LOCK_POLL)
     except filelock.Timeout as exc:
-        raise _local_fault(
-            folder,
-            f"waiting {wait:g} s for the lock file {_LOCK_NAME} failed (it stayed taken)",
-            f"another process (another notebook or a python -m nma_dl.data prepare) still "
-            f"holds the lock while downloading or preparing {what}; let it finish, or stop it, "
-            "then retry",
-        ) from exc
+        raise _lock_taken(folder, wait, what) from exc
     except OSError as exc:
-        raise _cache_error(folder, exc, f"opening the lock file {_LOCK_NAME}") from exc
+        doing = tr("opening the lock file {lock}", lock=_LOCK_NAME)
+        raise _cache_error(folder, exc, doing) from exc
     try:
         yield True
     finally:
         lock.release()
+
+
+def _lock_taken(folder, wait, what):
+    """Build the CacheError for a lock still taken after ``wait`` s, by one preparing ``what``."""
+    return _local_fault(
+        folder,
+        tr(
+            "waiting {wait:g} s for the lock file {lock} failed (it stayed taken)",
+            wait=wait,
+            lock=_LOCK_NAME,
+        ),
+        tr(
+            "another process (another notebook or a python -m nma_dl.data prepare) still "
+            "holds the lock while downloading or preparing {what}; let it finish, or stop it, "
+            "then retry",
+            what=what,
+        ),
+    )
 
 
 def _is_temporary(path):
@@ -537,11 +583,17 @@ def _stream(entry, url, out, timeout, deadline):
             raise _silent_for(timeout) from exc
         raise
     except TimeoutError as exc:
-        if "took longer" in str(exc):
+        if getattr(exc, "nma_dl_deadline", False):  # the whole download's, from _copy
             raise
         raise _silent_for(timeout) from exc
     if declared is not None and received != declared:
-        raise DownloadError(f"download truncated: received {received} of {declared} bytes")
+        raise DownloadError(
+            tr(
+                "download truncated: received {received} of {declared} bytes",
+                received=received,
+                declared=declared,
+            )
+        )
     return digest.hexdigest()
 
 
@@ -559,17 +611,24 @@ def _first_chunk(entry, response):
     declared = int(declared) if declared and declared.strip().isdigit() else None
     if declared is not None and declared > entry.max_bytes:
         raise DownloadError(
-            f"the server announces {declared} bytes (Content-Length), far above the "
-            f"size of {entry.name} (at most {entry.max_bytes} bytes); refused before "
-            "writing anything"
+            tr(
+                "the server announces {declared} bytes (Content-Length), far above the "
+                "size of {name} (at most {max_bytes} bytes); refused before writing anything",
+                declared=declared,
+                name=entry.name,
+                max_bytes=entry.max_bytes,
+            )
         )
     chunk = response.read1(_CHUNK)
     if "text/html" in content_type.lower() or _looks_like_html(chunk):
         # The hash check would fail too, but this says why.
         raise DownloadError(
-            f"OSF answered a web page (HTML, Content-Type {content_type!r}) instead of "
-            "the data file; the download link may have changed or OSF may be "
-            "busy or down"
+            tr(
+                "OSF answered a web page (HTML, Content-Type {content_type!r}) instead of "
+                "the data file; the download link may have changed or OSF may be "
+                "busy or down",
+                content_type=content_type,
+            )
         )
     return declared, chunk
 
@@ -597,29 +656,46 @@ def _copy(entry, response, chunk, out, declared, started, deadline):
             received += len(chunk)
             if received > entry.max_bytes:
                 raise DownloadError(
-                    f"the server sent more than {entry.max_bytes} bytes, far above the "
-                    f"size of {entry.name}; stopped"
+                    tr(
+                        "the server sent more than {max_bytes} bytes, far above the size of "
+                        "{name}; stopped",
+                        max_bytes=entry.max_bytes,
+                        name=entry.name,
+                    )
                 )
             try:
                 out.write(chunk)
             except OSError as exc:  # disk full: a local fault, not the network's
-                raise _cache_error(
-                    pathlib.Path(out.name).parent, exc, "writing the download"
-                ) from exc
+                doing = tr("writing the download")
+                raise _cache_error(pathlib.Path(out.name).parent, exc, doing) from exc
             digest.update(chunk)
             bar.update(len(chunk))
             if time.monotonic() - started > deadline:
-                raise TimeoutError(
-                    f"the download took longer than {deadline:g} s ({received} bytes received; "
-                    "set NMA_DL_DOWNLOAD_DEADLINE to wait longer)"
-                )
+                raise _took_longer(deadline, received)
             chunk = response.read1(_CHUNK)
     return digest, received
 
 
+def _took_longer(deadline, received):
+    """Return the TimeoutError of a download that took longer than ``deadline`` seconds."""
+    error = TimeoutError(
+        tr(
+            "the download took longer than {deadline:g} s ({received} bytes received; "
+            "set NMA_DL_DOWNLOAD_DEADLINE to wait longer)",
+            deadline=deadline,
+            received=received,
+        )
+    )
+    error.nma_dl_deadline = True  # told apart from a silent connection's (_stream)
+    return error
+
+
 def _silent_for(timeout):
     return TimeoutError(
-        f"no data received for {timeout:g} s (set NMA_DL_DOWNLOAD_TIMEOUT to wait longer)"
+        tr(
+            "no data received for {timeout:g} s (set NMA_DL_DOWNLOAD_TIMEOUT to wait longer)",
+            timeout=timeout,
+        )
     )
 
 
@@ -637,38 +713,59 @@ def _download(entry, folder, timeout, deadline, on_failure):
         return target
     _writable(folder)
     wait = deadline + timeout + 30
-    with _cache_lock(folder, wait, f"{entry.name} (a download from OSF)") as locked:
+    what = tr("{name} (a download from OSF)", name=entry.name)
+    with _cache_lock(folder, wait, what) as locked:
         _remove_stale(folder, locked, older_than=deadline + timeout)
         if _check_regular(folder, target):
             if _md5(target) == entry.md5:  # another process has just downloaded it
                 return target
             # Corrupted or replaced on disk: drop it so a failed download leaves no bad file.
             print(
-                f"The cached {entry.name} does not match its MD5 checksum; downloading it again."
+                tr(
+                    "The cached {name} does not match its MD5 checksum; downloading it again.",
+                    name=entry.name,
+                )
             )
             target.unlink(missing_ok=True)
         url = osf_url(entry.osf_id)
-        print(f"Downloading {entry.name} from {url} (at most {deadline:g} s); {on_failure}.")
+        print(
+            tr(
+                "Downloading {name} from {url} (at most {deadline:g} s); {on_failure}.",
+                name=entry.name,
+                url=url,
+                deadline=deadline,
+                on_failure=on_failure,
+            )
+        )
         try:
             handle = tempfile.NamedTemporaryFile(
                 dir=folder, prefix=f".{entry.name}.", suffix=".part", delete=False
             )
         except OSError as exc:
-            raise _cache_error(folder, exc, "creating the download file") from exc
+            raise _cache_error(folder, exc, tr("creating the download file")) from exc
         try:
             with handle:
-                md5 = _stream(entry, url, handle, timeout, deadline)
-            if md5 != entry.md5:
-                raise DownloadError(
-                    f"the downloaded bytes do not match the registry's MD5 hash of {entry.name} "
-                    f"(expected {entry.md5}, got {md5})"
-                )
+                _check_md5(entry, _stream(entry, url, handle, timeout, deadline))
             os.chmod(handle.name, _umask_mode())
             os.replace(handle.name, target)
         finally:
             with contextlib.suppress(OSError):
                 os.remove(handle.name)
     return target
+
+
+def _check_md5(entry, md5):
+    """Raise a DownloadError if ``md5``, the hash of the downloaded bytes, is not the file's."""
+    if md5 != entry.md5:
+        raise DownloadError(
+            tr(
+                "the downloaded bytes do not match the registry's MD5 hash of {name} "
+                "(expected {expected}, got {md5})",
+                name=entry.name,
+                expected=entry.md5,
+                md5=md5,
+            )
+        )
 
 
 def _atomic_write(path, write):
@@ -723,21 +820,34 @@ def _surrogate_path(name, folder=None):
             return False
 
     if not is_valid(FILES[name]):
-        _writable(folder, f"writing the surrogate {name} (absent or out of date in this folder)")
+        doing = tr(
+            "writing the surrogate {name} (absent or out of date in this folder)", name=name
+        )
+        _writable(folder, doing)
         wait = _SURROGATE_LOCK_WAIT
-        what = f"the offline surrogate of the data ({name})"
+        what = tr("the offline surrogate of the data ({name})", name=name)
         with _cache_lock(cache if os.access(cache, os.W_OK) else folder, wait, what) as locked:
             _remove_stale(cache, locked, older_than=wait)
             # Another process may have generated them while this one waited for the lock.
             missing = [entry for entry in FILES.values() if not is_valid(entry)]
             if missing:
                 _write_surrogates(folder, missing, stamp)
-    drawn = "" if seed == surrogate.SEED else f", drawn with seed {seed}"
-    print(
-        "NOTE: using the offline SURROGATE of the Stringer et al. 2021 V1 data (simulated, not "
-        f"the real recordings{drawn}) for {name}; numbers and figures differ from the real data."
-    )
+    _print_surrogate_note(name, seed)
     return folder / name
+
+
+def _print_surrogate_note(name, seed):
+    """Print the line saying that the surrogate (drawn with ``seed``) stands in for ``name``."""
+    drawn = "" if seed == surrogate.SEED else tr(", drawn with seed {seed}", seed=seed)
+    print(
+        tr(
+            "NOTE: using the offline SURROGATE of the Stringer et al. 2021 V1 data (simulated, "
+            "not the real recordings{drawn}) for {name}; numbers and figures differ from the "
+            "real data.",
+            drawn=drawn,
+            name=name,
+        )
+    )
 
 
 def _write_surrogates(folder, missing, stamp):
@@ -756,7 +866,7 @@ def _write_surrogates(folder, missing, stamp):
                 folder / f"{entry.name}.json", lambda handle, text=sidecar: handle.write(text)
             )
     except OSError as exc:
-        raise _cache_error(folder, exc, "writing the surrogate") from exc
+        raise _cache_error(folder, exc, tr("writing the surrogate")) from exc
 
 
 def fetch(name, source=None):
@@ -798,9 +908,9 @@ def fetch(name, source=None):
     timeout, deadline = _timeout(), _deadline()
     entry = FILES[name]
     on_failure = (
-        "if it fails, the offline surrogate is used instead"
+        tr("if it fails, the offline surrogate is used instead")
         if source == "auto"
-        else "if it fails, an error says why (source 'osf')"
+        else tr("if it fails, an error says why (source 'osf')")
     )
     try:
         return _download(entry, folder, timeout, deadline, on_failure)
@@ -813,11 +923,15 @@ def fetch(name, source=None):
         if name not in _WARNED:
             _WARNED.add(name)
             warnings.warn(
-                f"The real Stringer et al. (2021) data file {name} could not be fetched from "
-                f"{url} ({_describe(exc)}). Using the offline SURROGATE instead: simulated "
-                "data, so results will differ from the real recordings. Set "
-                "NMA_DL_DATA_SOURCE=osf to make this an error, or =synthetic to skip the "
-                "download.",
+                tr(
+                    "The real Stringer et al. (2021) data file {name} could not be fetched from "
+                    "{url} ({cause}). Using the offline SURROGATE instead: simulated data, so "
+                    "results will differ from the real recordings. Set NMA_DL_DATA_SOURCE=osf "
+                    "to make this an error, or =synthetic to skip the download.",
+                    name=name,
+                    url=url,
+                    cause=_describe(exc),
+                ),
                 UserWarning,
                 stacklevel=_user_stacklevel(),
             )
