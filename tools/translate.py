@@ -393,8 +393,9 @@ def check(root: Path = ROOT, page: str | None = None) -> list[str]:
                 problems.append(f"{name}:{line}: {problem}: {_short(text)}")
         extra = set(entries) - {text for text, _ in found}
         problems += [f"{rel}: passage no longer in {name}: {_short(t)}" for t in sorted(extra)]
+        headings = _heading_lines(root, name)
         done = [
-            (text, entries[text].msgstr, line)
+            (text, entries[text].msgstr, line, line in headings)
             for text, line in found
             if text in entries
             and not entry_problems(entries[text])
@@ -402,6 +403,14 @@ def check(root: Path = ROOT, page: str | None = None) -> list[str]:
         ]
         problems += glossary.problems(glossary.load(root / GLOSSARY), name, done)
     return list(dict.fromkeys(problems))
+
+
+def _heading_lines(root: Path, name: str) -> set[int]:
+    """Lines of a page that are headings; every text of the site's catalog is a title (0)."""
+    if name == SITE_CATALOG:
+        return {0}
+    lines = (root / name).read_text(encoding="utf-8").splitlines()
+    return {n for n, line in enumerate(lines, 1) if _HEADING.match(line)}
 
 
 def _short(text: str, width: int = 70) -> str:

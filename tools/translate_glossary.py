@@ -47,11 +47,15 @@ def prose(text: str) -> str:
     return " ".join(_NOT_PROSE.sub(" ", text).split())
 
 
-def problems(terms: list[Term], page: str, entries: list[tuple[str, str, int]]) -> list[str]:
-    """Where one page's translations ``[(English, Japanese, line)]`` leave the glossary."""
+def problems(terms: list[Term], page: str, entries: list[tuple]) -> list[str]:
+    """Where one page's translations ``[(English, Japanese, line[, heading])]`` leave the glossary.
+
+    A heading (``heading`` true: a title, a caption) uses the glossary's words but carries no
+    gloss: the first use in the text below it does.
+    """
     found = []
     introduced = set()
-    for english, japanese, line in entries:
+    for english, japanese, line, *heading in entries:
         for term in terms:
             if not term.english.search(prose(english)):
                 continue
@@ -61,13 +65,14 @@ def problems(terms: list[Term], page: str, entries: list[tuple[str, str, int]]) 
                     f"{term.english.search(prose(english)).group(0)!r}"
                 )
                 continue
-            if term.japanese in introduced:
+            if term.japanese in introduced or any(heading):
                 continue
             introduced.add(term.japanese)
-            # Any use in the passage may carry the gloss: the first may sit inside a longer
-            # term (畳み込み in 畳み込みニューラルネットワーク), glossed as that term.
+            # Any use in the passage may carry the gloss, also after the compound the term
+            # opens or sits in (規範的エンコーディングモデル (normative encoding model),
+            # 畳み込みニューラルネットワーク (...)) and after **bold**.
             glossed = (
-                re.match(r"\**\s*[(（]([^)）]*)[)）]", after)  # after **bold** too
+                re.match(r"[\u30a0-\u30ff\u4e00-\u9fff]*\**\s*[(（]([^)）]*)[)）]", after)
                 for after in japanese.split(term.japanese)[1:]
             )
             if not any(g and term.english.search(g.group(1)) for g in glossed):

@@ -320,3 +320,12 @@ def test_the_extension_and_the_tools_agree_on_the_japanese_notebooks():
     assert course_ext.student_path_for(page, "ja") == (
         f"{translate_book.STUDENT_DIR.as_posix()}/W1D5_DeepLearning/W1D5_Tutorial1.ipynb"
     )
+
+
+def test_the_readme_offers_every_japanese_notebook():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    repo = nbtools.load_repository()
+    for slug in nbtools.tutorial_slugs():
+        for folder in (translate_book.STUDENT_DIR, translate_book.SOLUTIONS_DIR):
+            assert repo.colab_url((folder / f"{slug}.ipynb").as_posix()) in readme, slug
+        assert repo.kaggle_url((translate_book.STUDENT_DIR / f"{slug}.ipynb").as_posix()) in readme
