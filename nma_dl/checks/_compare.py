@@ -13,6 +13,7 @@ import contextlib
 import torch
 
 from nma_dl.checks._core import _call, _kind, _Mismatch
+from nma_dl.i18n import tr
 
 
 def _close(got, expected, rtol=1e-4, atol=1e-5):
@@ -74,30 +75,63 @@ def _max_difference(got, expected):
 def _compare_tensor(got, expected, what, *, exact=False, rtol=1e-4, atol=1e-5):
     """Raise _Mismatch naming the first of type, shape, dtype and values that differs."""
     if not isinstance(got, torch.Tensor):
-        raise _Mismatch(f"{what} is {_kind(got)}, expected a torch.Tensor")
+        raise _Mismatch(_not_a_tensor(what, got))
     if got.shape != expected.shape:
         shape = tuple(expected.shape)
-        wanted = f"{shape} (a single number)" if not shape else f"{shape}"
-        raise _Mismatch(f"{what} has shape {tuple(got.shape)}, expected {wanted}")
+        wanted = tr("{shape} (a single number)", shape=shape) if not shape else f"{shape}"
+        raise _Mismatch(_shape_differs(what, tuple(got.shape), wanted))
     if got.dtype != expected.dtype:
-        raise _Mismatch(f"{what} has dtype {got.dtype}, expected {expected.dtype}")
+        raise _Mismatch(
+            tr(
+                "{what} has dtype {got}, expected {expected}",
+                what=what,
+                got=got.dtype,
+                expected=expected.dtype,
+            )
+        )
     got = got.detach().cpu()
     if exact:
         if not torch.equal(got, expected):
-            raise _Mismatch(f"{what} differs from the reference's")
+            raise _Mismatch(_differs(what))
         return
     if not torch.isfinite(got).all() and torch.isfinite(expected).all():
-        raise _Mismatch(f"{what} holds NaN or infinite values where the reference's is finite")
-    if not torch.allclose(got, expected, rtol=rtol, atol=atol):
         raise _Mismatch(
-            f"{what} is off by {_max_difference(got, expected):.3g} (max abs difference)"
+            tr("{what} holds NaN or infinite values where the reference's is finite", what=what)
         )
+    if not torch.allclose(got, expected, rtol=rtol, atol=atol):
+        raise _Mismatch(_off_by(what, _max_difference(got, expected)))
+
+
+# The wording of the differences, shared by the checks.
+
+
+def _not_a_tensor(what, got):
+    return tr("{what} is {kind}, expected a torch.Tensor", what=what, kind=_kind(got))
+
+
+def _shape_differs(what, got, expected):
+    return tr("{what} has shape {got}, expected {expected}", what=what, got=got, expected=expected)
+
+
+def _differs(what):
+    return tr("{what} differs from the reference's", what=what)
+
+
+def _off_by(what, error):
+    return tr("{what} is off by {error} (max abs difference)", what=what, error=f"{error:.3g}")
 
 
 def _unpack(got, names, call):
     """Check that ``got`` is a tuple of ``len(names)`` values and return it as a tuple."""
     if not isinstance(got, (tuple, list)) or len(got) != len(names):
-        raise _Mismatch(f"{call} returned {_kind(got)}, expected the tuple ({', '.join(names)})")
+        raise _Mismatch(
+            tr(
+                "{call} returned {kind}, expected the tuple ({names})",
+                call=call,
+                kind=_kind(got),
+                names=", ".join(names),
+            )
+        )
     return tuple(got)
 
 
@@ -107,15 +141,19 @@ def _unpack(got, names, call):
 def _not_an_instance(value, exercise):
     if isinstance(value, torch.nn.Module):
         raise _Mismatch(
-            f"got a network object (an instance of {type(value).__name__}), not the class: "
-            f"pass the class itself, check_{exercise}({exercise})"
+            tr(
+                "got a network object (an instance of {cls}), not the class: pass the class "
+                "itself, check_{exercise}({exercise})",
+                cls=type(value).__name__,
+                exercise=exercise,
+            )
         )
 
 
 def _build(what, cls, *args, **kwargs):
     net = _call(what, cls, *args, **kwargs)
     if not isinstance(net, torch.nn.Module):
-        raise _Mismatch(f"the class made {_kind(net)}, expected a torch.nn.Module")
+        raise _Mismatch(tr("the class made {kind}, expected a torch.nn.Module", kind=_kind(net)))
     return net
 
 
@@ -131,14 +169,18 @@ def _load_parameters(net, reference, what):
     wanted = {name: tuple(p.shape) for name, p in reference.named_parameters()}
     missing = _missing_parameters(net, reference)
     if missing:
-        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-        raise _Mismatch(f"{what} has no parameter {missing[0]}{more}")
+        more = tr(" (and {count} more)", count=len(missing) - 1) if len(missing) > 1 else ""
+        raise _Mismatch(
+            tr("{what} has no parameter {name}{more}", what=what, name=missing[0], more=more)
+        )
     unexpected = [name for name in got if name not in wanted]
     if unexpected:
-        raise _Mismatch(f"{what} has an unexpected parameter {unexpected[0]}")
+        raise _Mismatch(
+            tr("{what} has an unexpected parameter {name}", what=what, name=unexpected[0])
+        )
     for name, shape in wanted.items():
         if got[name] != shape:
-            raise _Mismatch(f"{what}'s {name} has shape {got[name]}, expected {shape}")
+            raise _Mismatch(_shape_differs(_parameter(what, name), got[name], shape))
     values = dict(net.named_parameters())
     with torch.no_grad():
         # Redrawn wider than the default initialisation, so that outputs (not only hidden
@@ -148,6 +190,16 @@ def _load_parameters(net, reference, what):
         for name, p in reference.named_parameters():
             if values[name].dtype != p.dtype:
                 raise _Mismatch(
-                    f"{what}'s {name} has dtype {values[name].dtype}, expected {p.dtype}"
+                    tr(
+                        "{what} has dtype {got}, expected {expected}",
+                        what=_parameter(what, name),
+                        got=values[name].dtype,
+                        expected=p.dtype,
+                    )
                 )
             p.copy_(values[name].detach().cpu())
+
+
+def _parameter(what, name):
+    """Name the parameter ``name`` of the network ``what``: ``"the network's in_layer.weight"``."""
+    return tr("{what}'s {name}", what=what, name=name)

@@ -28,12 +28,8 @@ from nma_dl.checks._sandbox import (
     _Watchdog,
 )
 from nma_dl.checks._summary import _record
+from nma_dl.i18n import tr
 
-_STUB_TEXT = (
-    "not implemented yet: fill in the exercise above (and delete its "
-    "`raise NotImplementedError` line), then run this cell again."
-)
-_PLACEHOLDER_TEXT = "replace each `...` of the exercise with your code, then run this cell again"
 _LIBRARIES = {"numpy", "torch", "pandas", "matplotlib"}
 _MAX_MESSAGE = 160  # characters of an exception message quoted in the line
 # The exercises' stubs raise NotImplementedError("Student exercise: ..."); a student's own bare
@@ -114,8 +110,8 @@ def _kind(value):
     # classes, defined in the notebook's __main__, by their name alone.
     name = f"{module}.{cls.__name__}" if module in _LIBRARIES else cls.__name__
     if isinstance(value, (tuple, list)):
-        return f"a {name} of {len(value)}"
-    return f"a {name}"
+        return tr("a {type} of {count}", type=name, count=len(value))
+    return tr("a {type}", type=name)
 
 
 def _describe(error):
@@ -147,12 +143,17 @@ def _place(code, line):
     parts = re.split(r"[\\/]", code.co_filename)
     libraries = [i for i, part in enumerate(parts) if part in ("site-packages", "dist-packages")]
     if libraries:  # a library's file, by its path inside the environment
-        place = f"{'/'.join(parts[libraries[-1] + 1 :])} line {line}"
+        place = tr("{file} line {line}", file="/".join(parts[libraries[-1] + 1 :]), line=line)
     elif re.search(r"[\\/]ipykernel_\d+[\\/]|^<ipython-input-", code.co_filename):
-        place = f"line {line} of its notebook cell"  # the cell's file name tells nothing
+        place = tr("line {line} of its notebook cell", line=line)  # its file name tells nothing
     else:
-        place = f"{parts[-1]} line {line}"
-    return f"{code.co_name}, {place}"
+        place = tr("{file} line {line}", file=parts[-1], line=line)
+    return tr("{function}, {place}", function=code.co_name, place=place)
+
+
+def _in(place):
+    """Return `` (in <place>)`` to end a message with where it happened, or "" if unknown."""
+    return tr(" (in {place})", place=place) if place else ""
 
 
 def _two_numbers(got, expected, digits=4):
@@ -170,7 +171,12 @@ def _two_numbers(got, expected, digits=4):
 
 
 def _ordinal(index):
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(index, f"{index}th")
+    return {1: tr("1st"), 2: tr("2nd"), 3: tr("3rd")}.get(index) or tr("{index}th", index=index)
+
+
+def _returned_value(name, index):
+    """Name the ``index``-th value a function returned: ``"y_hat (1st returned value)"``."""
+    return tr("{name} ({ordinal} returned value)", name=name, ordinal=_ordinal(index))
 
 
 # --------------------------------------------------------------------------- placeholders
@@ -219,27 +225,36 @@ def _placeholder_in(error):
     for frame, line in frames:
         name = _ellipsis_name(frame)
         if name is not None:
-            return f"`{name}` is still the placeholder `...` (in {_place(frame.f_code, line)})"
+            where = _in(_place(frame.f_code, line))
+            return tr("`{name}` is still the placeholder `...`{where}", name=name, where=where)
     # Python and torch name the Ellipsis' type in their messages: "..., not ellipsis".
     if re.search(r"\bellipsis\b", str(error), flags=re.IGNORECASE):
-        where = f" (in {_place(frames[0][0].f_code, frames[0][1])})" if frames else ""
-        return f"an operation got the placeholder `...`{where}"
+        where = _in(_place(frames[0][0].f_code, frames[0][1])) if frames else ""
+        return tr("an operation got the placeholder `...`{where}", where=where)
     return None
 
 
 def _returned_placeholder(what, result):
     """Raise _Placeholder if ``result``, or one of the values it holds, is ``...``."""
     if result is Ellipsis:
-        raise _Placeholder(f"{what} returned the placeholder `...`")
+        raise _Placeholder(tr("{what} returned the placeholder `...`", what=what))
     if isinstance(result, (tuple, list)):
         for index, value in enumerate(result[:10], 1):
             if value is Ellipsis:
                 raise _Placeholder(
-                    f"{what} returned the placeholder `...` as its {_ordinal(index)} value"
+                    tr(
+                        "{what} returned the placeholder `...` as its {ordinal} value",
+                        what=what,
+                        ordinal=_ordinal(index),
+                    )
                 )
 
 
 # --------------------------------------------------------------------------- running
+
+
+def _raised(what, error, where=""):
+    return tr("{what} raised {error}{where}", what=what, error=_describe(error), where=where)
 
 
 def _call(what, func, *args, **kwargs):
@@ -255,14 +270,13 @@ def _call(what, func, *args, **kwargs):
             raise _NotImplementedYet from None
         # The answer is written, but something it runs is not implemented (torch raises this
         # for an operator missing on a device, such as MPS): quote it, with where it came from.
-        origin = _origin(error)
-        where = f" (in {origin})" if origin else ""
-        raise _Mismatch(f"{what} raised {_describe(error)}{where}") from None
+        where = _in(_origin(error))
+        raise _Mismatch(_raised(what, error, where)) from None
     except Exception as error:  # any failure of the answer is reported, not raised
         placeholder = _placeholder_in(error)
         if placeholder is not None:
             raise _Placeholder(placeholder) from None
-        raise _Mismatch(f"{what} raised {_describe(error)}") from None
+        raise _Mismatch(_raised(what, error)) from None
     finally:
         if output is not None:
             output.listening -= 1
@@ -278,7 +292,8 @@ def _run_cases(cases, precheck, watchdog):
         precheck()
         watchdog.stop()
     for index, (description, case) in enumerate(cases, 1):
-        watchdog.where = f"case {index} of {len(cases)} ({description})"
+        where = {"index": index, "count": len(cases), "description": description}
+        watchdog.where = tr("case {index} of {count} ({description})", **where)
         _use_cpu()  # again: the student's code may have set a default device
         _seed_all(_SEED + index)
         watchdog.start()
@@ -293,24 +308,43 @@ def _run_cases(cases, precheck, watchdog):
 def _verdict(name, error):
     """Return the status and line of a check that ``error`` ended (the answer's, or an odd one)."""
     if isinstance(error, _NotImplementedYet):
-        return NOT_IMPLEMENTED, f"○ {name}: {_STUB_TEXT}"
+        return NOT_IMPLEMENTED, tr(
+            "○ {name}: not implemented yet: fill in the exercise above (and delete its "
+            "`raise NotImplementedError` line), then run this cell again.",
+            name=name,
+        )
     if isinstance(error, _Placeholder):
-        return NOT_IMPLEMENTED, f"○ {name}: not finished yet: {error}: {_PLACEHOLDER_TEXT}."
+        return NOT_IMPLEMENTED, tr(
+            "○ {name}: not finished yet: {problem}: replace each `...` of the exercise with "
+            "your code, then run this cell again.",
+            name=name,
+            problem=error,
+        )
     if isinstance(error, _Mismatch):
         text = str(error)
-        return FAILED, f"✗ {name}: {text}{'' if text.endswith(('?', '.')) else '.'}"
+        if text.endswith(("?", ".", "？", "。")):  # a question, or a sentence already ended
+            return FAILED, f"✗ {name}: {text}"
+        return FAILED, tr("✗ {name}: {problem}.", name=name, problem=text)
     # An answer too odd to compare: still a verdict, not a traceback.
-    return FAILED, (
-        f"✗ {name}: could not compare your answer with the reference ({_describe(error)})."
+    return FAILED, tr(
+        "✗ {name}: could not compare your answer with the reference ({error}).",
+        name=name,
+        error=_describe(error),
     )
 
 
 def _stopped(name, where, timeout):
     """Return the line of a check whose case ``where`` ran past its deadline."""
-    return (
-        f"✗ {name}: {where}: your code was still running after {timeout:g} s, so the check "
-        f"stopped it: does a loop never end? (To allow longer, set the environment variable "
-        f"{TIMEOUT_VAR}, e.g. os.environ[{TIMEOUT_VAR!r}] = '{4 * timeout:g}'.)"
+    return tr(
+        "✗ {name}: {where}: your code was still running after {timeout} s, so the check "
+        "stopped it: does a loop never end? (To allow longer, set the environment variable "
+        "{variable}, e.g. os.environ[{quoted}] = '{longer}'.)",
+        name=name,
+        where=where,
+        timeout=f"{timeout:g}",
+        variable=TIMEOUT_VAR,
+        quoted=repr(TIMEOUT_VAR),
+        longer=f"{4 * timeout:g}",
     )
 
 
@@ -326,7 +360,7 @@ def _run(name, cases, precheck=None):
     timeout = _timeout()
     stream = sys.stdout
     output = _BoundedText()
-    watchdog = _Watchdog(name, timeout, stream, where="before its cases")
+    watchdog = _Watchdog(name, timeout, stream, where=tr("before its cases"))
     shown = ""
     try:
         try:
@@ -339,14 +373,16 @@ def _run(name, cases, precheck=None):
         status, line = FAILED, _stopped(name, watchdog.where, timeout)
         shown = output.report()
     except KeyboardInterrupt:
-        print(f"■ {name}: interrupted during {watchdog.where}.", file=stream)
+        text = tr("■ {name}: interrupted during {where}.", name=name, where=watchdog.where)
+        print(text, file=stream)
         if output.report():
             print(output.report(), file=stream)
         raise
     except Exception as error:
         status, line = _verdict(name, error)
     else:
-        status, line = PASSED, f"✓ {name}: {len(cases)}/{len(cases)} cases match the reference."
+        status, count = PASSED, len(cases)
+        line = tr("✓ {name}: {count}/{count} cases match the reference.", name=name, count=count)
     line = " ".join(line.split())  # exactly one line, whatever the messages held
     print(line)
     if shown:

@@ -9,6 +9,7 @@ import torch
 
 from nma_dl.checks._compare import _close, _missing_parameters
 from nma_dl.checks._core import _call
+from nma_dl.i18n import tr
 
 # --------------------------------------------------------------------------- Net
 
@@ -23,13 +24,15 @@ def _net_layer_mistakes(reference):
     """Yield the typical mistakes in Net's layers, shown by their parameters, with their hints."""
     yield (
         lambda net: _shares_activations(net, reference),
-        ": does every hidden layer get an activation module of its own?",
+        tr(": does every hidden layer get an activation module of its own?"),
     )
     yield (
         lambda net: bool(_missing_parameters(net, reference)),
-        ": the check finds the layers by the stub's names, so keep them: self.mlp, an "
-        "nn.Sequential of modules named Linear_0, Activation_0, Linear_1 and so on, then "
-        "Output_Linear",
+        tr(
+            ": the check finds the layers by the stub's names, so keep them: self.mlp, an "
+            "nn.Sequential of modules named Linear_0, Activation_0, Linear_1 and so on, then "
+            "Output_Linear"
+        ),
     )
 
 
@@ -50,24 +53,26 @@ def _softmax_mistakes(net, reference, r, expected):
     scores = reference.out_layer(torch.relu(reference.in_layer(r)))
     yield (
         torch.softmax(scores, dim=1),
-        "; these are probabilities: the loss nn.NLLLoss wants their logarithm",
+        tr("; these are probabilities: the loss nn.NLLLoss wants their logarithm"),
     )
-    yield scores, "; the scores are not normalised into log probabilities"
+    yield scores, tr("; the scores are not normalised into log probabilities")
     yield (
         torch.log_softmax(scores, dim=0),
-        "; normalised over the stimuli: each row (dim=1) should sum to 1",
+        tr("; normalised over the stimuli: each row (dim=1) should sum to 1"),
     )
     yield (
         torch.log_softmax(reference.out_layer(reference.in_layer(r)), dim=1),
-        "; it equals the same network without the ReLU on its hidden units",
+        tr("; it equals the same network without the ReLU on its hidden units"),
     )
     yield (
         lambda got: _unstable(got, expected) and _right_when_small(net, reference, r),
-        "; it is right on responses 100 times smaller, so the formula is right but not the way "
-        "it is computed: for large scores the softmax of a class far below the best underflows "
-        "to 0 in float32, and log(0) = -inf (or exp() overflows to inf, and inf / inf is NaN): "
-        "compute the log probabilities in one step, with torch.log_softmax (or self.logprob, "
-        "the stub's nn.LogSoftmax)",
+        tr(
+            "; it is right on responses 100 times smaller, so the formula is right but not the "
+            "way it is computed: for large scores the softmax of a class far below the best "
+            "underflows to 0 in float32, and log(0) = -inf (or exp() overflows to inf, and inf "
+            "/ inf is NaN): compute the log probabilities in one step, with torch.log_softmax "
+            "(or self.logprob, the stub's nn.LogSoftmax)"
+        ),
     )
 
 
@@ -83,4 +88,4 @@ def _unstable(got, expected):
 def _right_when_small(net, reference, r):
     """Whether ``net`` gives the reference's output for responses of a small scale."""
     small = r / 100  # scores of a few units: nothing underflows or overflows
-    return _close(_call("its forward", net, small.clone()), reference(small))
+    return _close(_call(tr("its forward"), net, small.clone()), reference(small))

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from nma_dl._validate import env_number
+from nma_dl.i18n import tr
 
 try:  # private names of torch, which it may move: then a `with torch.device` block is kept
     from torch.overrides import _get_current_function_mode_stack
@@ -104,8 +105,10 @@ class _BoundedText(io.TextIOBase):
         text = self.getvalue().rstrip("\n")
         if not text and not self.dropped:
             return ""
-        more = f"\n... and {self.dropped:,} more characters not shown." if self.dropped else ""
-        return f"What your code printed:\n{text}{more}"
+        more = ""
+        if self.dropped:
+            more = tr("\n... and {count} more characters not shown.", count=f"{self.dropped:,}")
+        return tr("What your code printed:\n{text}{more}", text=text, more=more)
 
 
 # --------------------------------------------------------------------------- default device
@@ -274,18 +277,29 @@ class _Watchdog:
         self.armed = False
         raise _TimedOut
 
+    def _still_running(self, seconds):
+        """Return the notice that the case has run ``seconds`` so far, and how to stop it."""
+        if self.can_stop:
+            then = tr(
+                "the check stops it after {timeout} s ({variable} sets that)",
+                timeout=f"{self.timeout:g}",
+                variable=TIMEOUT_VAR,
+            )
+        else:
+            then = tr("the check cannot stop it here (on Windows, or outside the main thread)")
+        return tr(
+            "… {name}: your code is still running ({where}, {seconds} s so far); {then}. To stop "
+            "it now: Kernel → Interrupt, or the ■ stop button.",
+            name=self.name,
+            where=self.where,
+            seconds=f"{seconds:.2g}",
+            then=then,
+        )
+
     def _say_still_running(self, started):
         seconds = time.monotonic() - started
-        if self.can_stop:
-            then = f"the check stops it after {self.timeout:g} s ({TIMEOUT_VAR} sets that)"
-        else:
-            then = "the check cannot stop it here (on Windows, or outside the main thread)"
-        text = (
-            f"… {self.name}: your code is still running ({self.where}, {seconds:.2g} s so far); "
-            f"{then}. To stop it now: Kernel → Interrupt, or the ■ stop button."
-        )
         with contextlib.suppress(Exception):  # a notice must never fail the check
-            self.stream.write(text + "\n")
+            self.stream.write(self._still_running(seconds) + "\n")
             self.stream.flush()
 
     def start(self):

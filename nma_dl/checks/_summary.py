@@ -13,10 +13,12 @@ Nothing here imports torch: ``import nma_dl.checks`` stays instant.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from nma_dl.checks._result import FAILED, NOT_IMPLEMENTED, PASSED
 from nma_dl.checks._tutorials import TUTORIALS
+from nma_dl.i18n import tr
 
 __all__ = ["NOT_RUN", "Summary", "summary"]
 
@@ -24,8 +26,9 @@ NOT_RUN = "not run"  # the status of an exercise whose check has not run in this
 
 _LATEST = {}  # exercise name -> its latest CheckResult, in the order they were last checked
 _MARKS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "○", NOT_RUN: "○"}
-_POINTER = 56  # characters of a check's line shown for a failed exercise
-_CASE = re.compile(r"^case \d+ of \d+ \([^)]*\): ")  # which case failed: the check's line has it
+_POINTER = 56  # columns of a check's line shown for a failed exercise (a kanji takes two)
+# Which case failed, as the check's line says it in English or in Japanese.
+_CASE = re.compile(r"^(case \d+ of \d+ \([^)]*\)|ケース \d+/\d+（.*?）): ")
 
 
 def _record(result):
@@ -131,14 +134,20 @@ def _inferred():
     if len(fits) == 1:
         return fits[0]
     if not ran:
-        lines = ["No self-check has run in this kernel yet, so which tutorial to list is unknown:"]
-        lines += [f"  {_call(n)}  # {t.title}" for n, t in TUTORIALS.items()]
+        lines = [
+            tr("No self-check has run in this kernel yet, so which tutorial to list is unknown:")
+        ]
+        lines += [f"  {_call(n)}  # {_title(t)}" for n, t in TUTORIALS.items()]
     else:  # checks of several tutorials (or of an exercise two tutorials share)
-        lines = ["Checks of more than one tutorial have run in this kernel: name the one to list."]
+        lines = [
+            tr("Checks of more than one tutorial have run in this kernel: name the one to list.")
+        ]
         for n, t in TUTORIALS.items():
             checked = [name for name in ran if name in _names(t)]
             if checked:
-                lines.append(f"  {_call(n)}  # checked: {', '.join(checked)}")
+                lines.append(
+                    tr("  {call}  # checked: {names}", call=_call(n), names=", ".join(checked))
+                )
     print("\n".join(lines))
     return None
 
@@ -151,10 +160,34 @@ def _names(tutorial):
     return {exercise.name for exercise in tutorial.exercises}
 
 
+def _title(tutorial):
+    """Return the tutorial's title in the chosen language (in English, ``tutorial.title``)."""
+    titles = {
+        "W1D3_Tutorial1": tr("Tutorial 1: Biological vs. artificial neural networks"),
+        "W1D5_Tutorial1": tr("Tutorial 1: Decoding neural responses"),
+        "W1D5_Tutorial2": tr("Tutorial 2: Convolutional neural networks"),
+        "W1D5_Tutorial3": tr("Tutorial 3: Building and evaluating normative encoding models"),
+        "W1D5_Tutorial4": tr("Tutorial 4: Diving deeper into decoding and encoding (bonus)"),
+    }
+    return titles.get(tutorial.notebook, tutorial.title)
+
+
+def _width(text):
+    """Return the columns ``text`` takes on screen: two for a kanji or a kana, one otherwise."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def _lines(tutorial, results, statuses):
     """Return the lines to print: a heading with the count, each exercise, what to do next."""
     n, passed = len(statuses), statuses.count(PASSED)
-    lines = [f"{tutorial.title} ({tutorial.notebook}): {passed} of {n} exercises pass."]
+    heading = tr(
+        "{title} ({notebook}): {passed} of {count} exercises pass.",
+        title=_title(tutorial),
+        notebook=tutorial.notebook,
+        passed=passed,
+        count=n,
+    )
+    lines = [heading]
     width = max(len(exercise.name) for exercise in tutorial.exercises)
     for exercise, result, status in zip(tutorial.exercises, results, statuses, strict=True):
         line = f"  {_MARKS[status]} {exercise.name:<{width}}  {_pointer(result, status)}"
@@ -168,32 +201,47 @@ def _pointer(result, status):
     if status == PASSED:
         return ""
     if status == NOT_RUN:
-        return "not checked yet"
+        return tr("not checked yet")
     text = result.message.partition(f"{result.name}: ")[2]
     if status == NOT_IMPLEMENTED:  # "not implemented yet: …" or "not finished yet: …"
         return text.partition(":")[0]
     text = _CASE.sub("", text)
-    if len(text) <= _POINTER:
+    if _width(text) <= _POINTER:
         return text
-    return text[: _POINTER + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    cut = ""
+    for char in text:  # the first _POINTER + 1 columns
+        if _width(cut + char) > _POINTER + 1:
+            break
+        cut += char
+    # Cut again after the last word (in Japanese, at a comma, a full stop or a bracket).
+    words = re.match(r"(.*)(?:[ 、。]|(?=（))", cut, flags=re.DOTALL)
+    return (words.group(1) if words else cut).rstrip(",;:、。") + "…"
 
 
 def _next(exercises, statuses):
     """Return the line on what to do next: the first exercise, in page order, not passed."""
     todo = [(e, s) for e, s in zip(exercises, statuses, strict=True) if s != PASSED]
     if not todo:
-        return f"All {len(exercises)} exercises pass." if len(exercises) > 1 else "It passes."
+        if len(exercises) > 1:
+            return tr("All {count} exercises pass.", count=len(exercises))
+        return tr("It passes.")
     exercise, status = todo[0]
     call = f"`{exercise.check}({exercise.argument})`"
-    head = f"Next: `{exercise.name}` ({_MARKS[status]}) — "
+    head = tr("Next: `{name}` ({mark}) — ", name=exercise.name, mark=_MARKS[status])
     if status == FAILED:
-        return (
-            f"{head}re-read its check's line above (its hint), fix the exercise, then run its "
-            f"cell and {call} again."
+        return tr(
+            "{head}re-read its check's line above (its hint), fix the exercise, then run its "
+            "cell and {call} again.",
+            head=head,
+            call=call,
         )
     if status == NOT_IMPLEMENTED:
-        return (
-            f"{head}finish the exercise (fill in each `...`, delete its `raise "
-            f"NotImplementedError` line), then run its cell and {call} again."
+        return tr(
+            "{head}finish the exercise (fill in each `...`, delete its `raise "
+            "NotImplementedError` line), then run its cell and {call} again.",
+            head=head,
+            call=call,
         )
-    return f"{head}do the exercise, then run its cell and its check, {call}."
+    return tr(
+        "{head}do the exercise, then run its cell and its check, {call}.", head=head, call=call
+    )

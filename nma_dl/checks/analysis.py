@@ -13,7 +13,7 @@ from scipy.ndimage import gaussian_filter1d
 
 from nma_dl._validate import check_array
 from nma_dl.analysis import RDM, correlate_rdms, preferred_orientation
-from nma_dl.checks._compare import _hinted
+from nma_dl.checks._compare import _hinted, _off_by, _shape_differs
 from nma_dl.checks._core import (
     _call,
     _documented,
@@ -23,6 +23,7 @@ from nma_dl.checks._core import (
     _run,
     _two_numbers,
 )
+from nma_dl.i18n import tr
 
 __all__ = ["check_RDM", "check_correlate_rdms", "check_preferred_orientation"]
 
@@ -30,7 +31,7 @@ __all__ = ["check_RDM", "check_correlate_rdms", "check_preferred_orientation"]
 def _as_array(got, what):
     """Return a float, an array or a tensor the student's function returned as a float array."""
     if not isinstance(got, (torch.Tensor, np.ndarray, float, np.floating)):
-        raise _Mismatch(f"{what} is {_kind(got)}, expected a NumPy array")
+        raise _Mismatch(tr("{what} is {kind}, expected a NumPy array", what=what, kind=_kind(got)))
     return _checked(got, what, float)
 
 
@@ -61,30 +62,30 @@ def _responses(case):
 def _rdm_case(func, case):
     resp = _responses(case)
     expected = RDM(resp)
-    got = _as_array(_call("RDM", func, resp.copy()), "the RDM")
+    what = tr("the RDM")
+    got = _as_array(_call("RDM", func, resp.copy()), what)
     if got.shape != expected.shape:
-        raise _Mismatch(f"the RDM has shape {got.shape}, expected {expected.shape}")
+        raise _Mismatch(_shape_differs(what, got.shape, expected.shape))
     same = partial(np.allclose, atol=1e-6)
     with _hinted(got, _rdm_mistakes(expected, resp.shape[1]), same=same):
         if not np.allclose(got, expected, atol=1e-6):
-            error = np.abs(got - expected).max()
-            raise _Mismatch(f"the RDM is off by {error:.3g} (max abs difference)")
+            raise _Mismatch(_off_by(what, np.abs(got - expected).max()))
 
 
 def _rdm_mistakes(expected, n):
     """Yield the typical mistakes of RDM, with their hints (see _hinted), for ``n`` units."""
-    yield 1 - expected, ": it is the correlation itself; the dissimilarity is one minus it"
+    yield 1 - expected, tr(": it is the correlation itself; the dissimilarity is one minus it")
     yield (
         lambda got: np.allclose(1 - got, (1 - expected) * (n - 1) / n, atol=1e-6),
-        ": the z-scores should use the 1/N standard deviation (zscore's default)",
+        tr(": the z-scores should use the 1/N standard deviation (zscore's default)"),
     )
     yield (
         lambda got: np.allclose(1 - got, (1 - expected) * n, atol=1e-4),
-        ": Z Z^T is a sum over the N units; divide it by N",
+        tr(": Z Z^T is a sum over the N units; divide it by N"),
     )
     yield (
         lambda got: not np.allclose(np.diag(got), 0, atol=1e-6),
-        ": its diagonal is not 0; is each row z-scored across units (axis=1)?",
+        tr(": its diagonal is not 0; is each row z-scored across units (axis=1)?"),
     )
 
 
@@ -110,9 +111,9 @@ def check_RDM(func):
     """
     _require_callable(func, "func", "RDM", "function")
     descriptions = [
-        "3 stimuli, 4 units",
-        "12 orientations, 50 tuned units",
-        "7 stimuli, 300 units",
+        tr("{stimuli} stimuli, {units} units", stimuli=3, units=4),
+        tr("12 orientations, 50 tuned units"),
+        tr("{stimuli} stimuli, {units} units", stimuli=7, units=300),
     ]
     cases = [(text, partial(_rdm_case, func, k)) for k, text in enumerate(descriptions)]
     return _run("RDM", cases)
@@ -129,19 +130,28 @@ def _correlate_case(func, case):
     rdm1, rdm2 = _rdm_pair(case)
     expected = correlate_rdms(rdm1, rdm2)
     got = _call("correlate_rdms", func, rdm1.copy(), rdm2.copy())
-    got = _as_array(got, "the correlation")
+    got = _as_array(got, tr("the correlation"))
     if got.shape != ():
         raise _Mismatch(
-            f"the correlation has shape {got.shape}, expected a single number (did you "
-            "keep the whole np.corrcoef matrix instead of its [0, 1] entry?)"
+            tr(
+                "the correlation has shape {got}, expected a single number (did you keep the "
+                "whole np.corrcoef matrix instead of its [0, 1] entry?)",
+                got=got.shape,
+            )
         )
     got = float(got)
     with_diagonal = float(np.corrcoef(rdm1.ravel(), rdm2.ravel())[0, 1])
-    hints = [(with_diagonal, ": it includes the diagonal; use only the entries above it")]
+    hints = [(with_diagonal, tr(": it includes the diagonal; use only the entries above it"))]
     with _hinted(got, hints, same=lambda value, candidate: abs(value - candidate) <= 1e-6):
         if not abs(got - expected) <= 1e-6:  # NaN too
             got_text, expected_text = _two_numbers(got, expected)
-            raise _Mismatch(f"the correlation is {got_text}, expected {expected_text}")
+            raise _Mismatch(
+                tr(
+                    "the correlation is {got}, expected {expected}",
+                    got=got_text,
+                    expected=expected_text,
+                )
+            )
 
 
 @_documented
@@ -193,17 +203,26 @@ def _preferred_case(func, case):
         got = _checked(got, "the indices", None)
     if not isinstance(got, np.ndarray):
         raise _Mismatch(
-            f"it returned {_kind(got)}, expected a NumPy array of shape {expected.shape} (one "
-            "index per neuron, the argmax over stimuli)"
+            tr(
+                "it returned {kind}, expected a NumPy array of shape {shape} (one index per "
+                "neuron, the argmax over stimuli)",
+                kind=_kind(got),
+                shape=expected.shape,
+            )
         )
     if got.shape != expected.shape:
         raise _Mismatch(
-            f"it returned an array of shape {got.shape}, expected {expected.shape} (one index "
-            "per neuron, the argmax over stimuli)"
+            tr(
+                "it returned an array of shape {got}, expected {expected} (one index per "
+                "neuron, the argmax over stimuli)",
+                got=got.shape,
+                expected=expected.shape,
+            )
         )
     with _hinted(got, _preferred_mistakes(func, resp), same=np.array_equal):
         if not np.array_equal(got, expected):
-            raise _Mismatch(f"{int((got != expected).sum())} of {len(expected)} indices differ")
+            count, total = int((got != expected).sum()), len(expected)
+            raise _Mismatch(tr("{count} of {total} indices differ", count=count, total=total))
 
 
 def _original_preferred(resp):
@@ -238,29 +257,35 @@ def _preferred_mistakes(func, resp):
     # of them is the original course's.
     yield (
         lambda got: _is_original(func),
-        ": that is the original course's answer (gaussian_filter1d's default, "
-        "mode='reflect'); this course asks for mode='wrap' because orientation is circular "
-        "(359° is next to 0°), and reflecting at the ends moves peaks near 0° and 360°",
+        tr(
+            ": that is the original course's answer (gaussian_filter1d's default, "
+            "mode='reflect'); this course asks for mode='wrap' because orientation is circular "
+            "(359° is next to 0°), and reflecting at the ends moves peaks near 0° and 360°"
+        ),
     )
     for mode in ("reflect", "nearest", "mirror", "constant"):
         yield (
             preferred_orientation(resp, mode=mode),
-            ": orientation is circular, so smooth with mode='wrap'",
+            tr(": orientation is circular, so smooth with mode='wrap'"),
         )
     yield (
         lambda got: any(np.array_equal(got, answer) for answer in _across_neurons(resp)),
-        ": the curves are smoothed across the neurons; each column is one neuron's tuning "
-        "curve, so smooth along the stimuli",
+        tr(
+            ": the curves are smoothed across the neurons; each column is one neuron's tuning "
+            "curve, so smooth along the stimuli"
+        ),
     )
-    yield resp.argmax(axis=0), ": smooth the tuning curves before taking the argmax"
+    yield resp.argmax(axis=0), tr(": smooth the tuning curves before taking the argmax")
     yield (
         preferred_orientation(resp).argsort(),
-        ": return the preferred orientations, not their argsort",
+        tr(": return the preferred orientations, not their argsort"),
     )
     yield (
         lambda got: _are_maxima(got, resp),
-        ": these are the largest smoothed responses, not where they are: return the position "
-        "(the stimulus index) of each neuron's maximum",
+        tr(
+            ": these are the largest smoothed responses, not where they are: return the "
+            "position (the stimulus index) of each neuron's maximum"
+        ),
     )
 
 
@@ -304,7 +329,7 @@ def check_preferred_orientation(func):
     """
     _require_callable(func, "func", "preferred_orientation", "function")
     cases = [
-        (f"8 noisy tuning curves, draw {case}", partial(_preferred_case, func, case))
+        (tr("8 noisy tuning curves, draw {draw}", draw=case), partial(_preferred_case, func, case))
         for case in _PREFERRED_DRAWS
     ]
     return _run("preferred_orientation", cases)

@@ -20,6 +20,7 @@ from nma_dl.checks._compare import (
 )
 from nma_dl.checks._core import _call, _documented, _Mismatch, _require_callable, _run
 from nma_dl.convolution import conv_weights
+from nma_dl.i18n import tr
 from nma_dl.models.cnn import CNN
 from nma_dl.models.conv import ConvolutionalLayer
 from nma_dl.stimuli import filters
@@ -31,10 +32,11 @@ __all__ = ["check_ConvolutionalLayer", "check_conv2d", "check_conv_weights", "ch
 _CONV_CASES = [((5, 6), (3, 3)), ((8, 7), (5, 3)), ((4, 4), (1, 1)), ((9, 10), (7, 7))]
 
 
-_UNPADDED = (
-    "; its windows are cut from the unpadded image, so near the borders they are cut short or "
-    "miss the zeros around it: cut every window from the padded image"
-)
+def _unpadded():
+    return tr(
+        "; its windows are cut from the unpadded image, so near the borders they are cut short "
+        "or miss the zeros around it: cut every window from the padded image"
+    )
 
 
 class _WatchedImage(torch.Tensor):
@@ -65,28 +67,33 @@ def _conv_case(func, image_shape, kernel_shape):
     image, kernel = torch.randn(image_shape), torch.randn(kernel_shape)
     expected = F.conv2d(image[None, None], kernel[None, None], padding="same")[0, 0]
     # An answer that cuts windows out of the unpadded image often fails at its borders.
-    with _hinted(None, [(lambda _: _cuts_the_image(func, image, kernel), _UNPADDED)]):
+    with _hinted(None, [(lambda _: _cuts_the_image(func, image, kernel), _unpadded())]):
         got = _call("conv2d", func, image.clone(), kernel.clone())
     with _hinted(got, _conv_mistakes(image, kernel)):
-        _compare_tensor(got, expected, "the output")
+        _compare_tensor(got, expected, tr("the output"))
 
 
 def _conv_mistakes(image, kernel):
     """Yield the typical mistakes of conv2d, with their hints (see _hinted)."""
     yield (
         F.conv2d(image[None, None], kernel.flip(0, 1)[None, None], padding="same")[0, 0],
-        "; it equals the result with the kernel flipped: PyTorch's convolution does not flip it "
-        "(it is a cross-correlation)",
+        tr(
+            "; it equals the result with the kernel flipped: PyTorch's convolution does not "
+            "flip it (it is a cross-correlation)"
+        ),
     )
     valid = F.conv2d(image[None, None], kernel[None, None])[0, 0]
-    yield valid, "; it equals the unpadded ('valid') result: pad with K // 2 zeros on each side"
+    yield (
+        valid,
+        tr("; it equals the unpadded ('valid') result: pad with K // 2 zeros on each side"),
+    )
     # Windows of the unpadded image where they fit whole, zeros elsewhere: at the top left
     # (the window starting at the pixel) or in the middle (the window centred on it).
     top_left = torch.zeros_like(image)
     top_left[: valid.shape[0], : valid.shape[1]] = valid
-    yield top_left, _UNPADDED
+    yield top_left, _unpadded()
     K_h, K_w = kernel.shape
-    yield F.pad(valid, (K_w // 2, K_w // 2, K_h // 2, K_h // 2)), _UNPADDED
+    yield F.pad(valid, (K_w // 2, K_w // 2, K_h // 2, K_h // 2)), _unpadded()
 
 
 @_documented
@@ -112,7 +119,11 @@ def check_conv2d(func):
     """
     _require_callable(func, "func", "conv2d", "function")
     cases = [
-        (f"a {i} image, a {k} kernel", partial(_conv_case, func, i, k)) for i, k in _CONV_CASES
+        (
+            tr("a {image} image, a {kernel} kernel", image=i, kernel=k),
+            partial(_conv_case, func, i, k),
+        )
+        for i, k in _CONV_CASES
     ]
     return _run("conv2d", cases)
 
@@ -126,24 +137,25 @@ def _layer_with_filters_case(cls, c_in, c_out, K, shape, example):
     s = torch.randn(shape)
     with torch.no_grad():
         expected = reference(s)
-        got = _call("its forward", layer, s.clone())
+        got = _call(tr("its forward"), layer, s.clone())
         hints = [
             (
                 lambda got: (
                     isinstance(got, torch.Tensor) and got.shape[-2:] != expected.shape[-2:]
                 ),
-                "; with padding K // 2 the output keeps the input's height and width",
+                tr("; with padding K // 2 the output keeps the input's height and width"),
             )
         ]
         with _hinted(got, hints):
-            _compare_tensor(got, expected, "the output")
+            _compare_tensor(got, expected, tr("the output"))
 
 
-# What the layer's parameters are to hold, said when one differs from the reference's.
-_PARAMETER_HINTS = {
-    "conv.weight": ": use the given filters as the weights",
-    "conv.bias": ": the biases should all be zero",
-}
+def _parameter_hints():
+    """Return what the layer's parameters are to hold (said when one differs)."""
+    return {
+        "conv.weight": tr(": use the given filters as the weights"),
+        "conv.bias": tr(": the biases should all be zero"),
+    }
 
 
 def _load_parameters_exactly(layer, reference):
@@ -151,19 +163,22 @@ def _load_parameters_exactly(layer, reference):
     params = dict(layer.named_parameters())
     for name, wanted in reference.named_parameters():
         if name not in params:
-            raise _Mismatch(f"the layer has no parameter {name} (call the Conv2d self.conv)")
+            raise _Mismatch(
+                tr("the layer has no parameter {name} (call the Conv2d self.conv)", name=name)
+            )
         got = params[name].detach()
-        with _hinted(got, [(lambda _: True, _PARAMETER_HINTS.get(name, ""))]):
-            _compare_tensor(got, wanted.detach(), f"its {name}", exact=True)
+        with _hinted(got, [(lambda _: True, _parameter_hints().get(name, ""))]):
+            _compare_tensor(got, wanted.detach(), tr("its {name}", name=name), exact=True)
 
 
 def _layer_random_case(cls, c_in, c_out, K, shape):
     layer = _build(f"ConvolutionalLayer({c_in}, {c_out}, {K})", cls, c_in, c_out, K)
     reference = ConvolutionalLayer(c_in, c_out, K)
-    _load_parameters(layer, reference, "the layer")
+    _load_parameters(layer, reference, tr("the layer"))
     s = torch.randn(shape)
     with torch.no_grad():
-        _compare_tensor(_call("its forward", layer, s.clone()), reference(s), "the output")
+        got = _call(tr("its forward"), layer, s.clone())
+        _compare_tensor(got, reference(s), tr("the output"))
 
 
 @_documented
@@ -192,15 +207,15 @@ def check_ConvolutionalLayer(cls):
     _require_callable(cls, "cls", "ConvolutionalLayer", "class")
     cases = [
         (
-            "the example filters, 2 images of 12 x 16",
+            tr("the example filters, 2 images of 12 x 16"),
             partial(_layer_with_filters_case, cls, 1, 6, 7, (2, 1, 12, 16), True),
         ),
         (
-            "3 random 5 x 5 filters on 2 input channels, an input of shape (4, 2, 9, 8)",
+            tr("3 random 5 x 5 filters on 2 input channels, an input of shape (4, 2, 9, 8)"),
             partial(_layer_with_filters_case, cls, 2, 3, 5, (4, 2, 9, 8), False),
         ),
         (
-            "ConvolutionalLayer(1, 4, 3) without filters, an input of shape (3, 1, 6, 7)",
+            tr("ConvolutionalLayer(1, 4, 3) without filters, an input of shape (3, 1, 6, 7)"),
             partial(_layer_random_case, cls, 1, 4, 3, (3, 1, 6, 7)),
         ),
     ]
@@ -221,34 +236,40 @@ def _pool_case(func, shape, K):
     expected = F.max_pool2d(batch, K).reshape(*shape[:-2], shape[-2] // K, shape[-1] // K)
     got = _call(f"max_pool(x, {K})", func, x.clone(), K)
     with _hinted(got, _pool_mistakes(x, K, batch, expected)):
-        _compare_tensor(got, expected, "the output")
+        _compare_tensor(got, expected, tr("the output"))
 
 
 def _pool_mistakes(x, K, batch, expected):
     """Yield the typical mistakes of max_pool, with their hints (see _hinted)."""
     yield (
         F.avg_pool2d(batch, K).reshape(expected.shape),
-        "; it equals the mean of each block, not its maximum",
+        tr("; it equals the mean of each block, not its maximum"),
     )
     rows, cols = x.shape[-2] // K, x.shape[-1] // K
     blocks = x[..., : rows * K, : cols * K].reshape(*x.shape[:-2], rows, K, cols, K)
     if blocks.ndim > 4:  # axes 1 and 3 are those of length K for an image alone
         yield (
             blocks.amax(dim=(1, 3)),
-            "; it is the maximum over axes 1 and 3 counted from the front, which are the two "
-            "axes of length K only for a 2-D image: x may have more axes in front",
+            tr(
+                "; it is the maximum over axes 1 and 3 counted from the front, which are the two "
+                "axes of length K only for a 2-D image: x may have more axes in front"
+            ),
         )
     for axes in itertools.combinations((-4, -3, -2, -1), 2):
         if axes != (-3, -1):
             yield (
                 blocks.amax(dim=axes),
-                "; it is the maximum over other axes of the (..., rows, K, cols, K) blocks than "
-                "the two axes of length K",
+                tr(
+                    "; it is the maximum over other axes of the (..., rows, K, cols, K) blocks "
+                    "than the two axes of length K"
+                ),
             )
     yield (
         lambda got: isinstance(got, torch.Tensor) and got.shape == expected.shape,
-        "; the shape is right but not the values: does each block hold K x K "
-        "neighbouring pixels? (reshape to (..., H // K, K, W // K, K))",
+        tr(
+            "; the shape is right but not the values: does each block hold K x K neighbouring "
+            "pixels? (reshape to (..., H // K, K, W // K, K))"
+        ),
     )
 
 
@@ -275,7 +296,10 @@ def check_max_pool(func):
     """
     _require_callable(func, "func", "max_pool", "function")
     cases = [
-        (f"an input of shape {shape}, K = {K}", partial(_pool_case, func, shape, K))
+        (
+            tr("an input of shape {shape}, K = {K}", shape=shape, K=K),
+            partial(_pool_case, func, shape, K),
+        )
         for shape, K in _POOL_CASES
     ]
     return _run("max_pool", cases)
@@ -289,11 +313,13 @@ def _weights_case(func, make_layer):
         isinstance(got, torch.Tensor) and got.requires_grad
     ):
         raise _Mismatch(
-            "the tensor still requires gradients: take it out of the autograd graph, so that "
-            "it can be plotted"
+            tr(
+                "the tensor still requires gradients: take it out of the autograd graph, so "
+                "that it can be plotted"
+            )
         )
     with _hinted(got, _weights_mistakes(layer, expected)):
-        _compare_tensor(got, expected, "the result", exact=True)
+        _compare_tensor(got, expected, tr("the result"), exact=True)
 
 
 def _weights_mistakes(layer, expected):
@@ -301,11 +327,11 @@ def _weights_mistakes(layer, expected):
     bias = layer.conv.bias  # read only now: the student's code was given the layer itself
     yield (
         lambda got: isinstance(got, torch.Tensor) and bias is not None and got.shape == bias.shape,
-        "; these are the biases (one per channel), not the kernels",
+        tr("; these are the biases (one per channel), not the kernels"),
     )
     yield (
         lambda got: isinstance(got, torch.Tensor) and got.numel() == expected.numel(),
-        "; keep the weight's shape (c_out, c_in, K, K), as plot_weights expects",
+        tr("; keep the weight's shape (c_out, c_in, K, K), as plot_weights expects"),
     )
 
 
@@ -348,9 +374,9 @@ def check_conv_weights(func):
     """
     _require_callable(func, "func", "conv_weights", "function")
     makers = [
-        ("a layer with the 6 example filters of 7 x 7", _layer_maker(1, 6, 7, True)),
-        ("a layer with 4 random filters of 2 x 3 x 3", _layer_maker(2, 4, 3, False)),
-        ("the CNN of the encoding-model tutorial", _cnn_maker),
+        (tr("a layer with the 6 example filters of 7 x 7"), _layer_maker(1, 6, 7, True)),
+        (tr("a layer with 4 random filters of 2 x 3 x 3"), _layer_maker(2, 4, 3, False)),
+        (tr("the CNN of the encoding-model tutorial"), _cnn_maker),
     ]
     cases = [(description, partial(_weights_case, func, make)) for description, make in makers]
     return _run("conv_weights", cases)

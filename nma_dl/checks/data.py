@@ -6,18 +6,25 @@ from functools import partial
 
 import torch
 
-from nma_dl.checks._compare import _compare_tensor, _hinted, _unpack
+from nma_dl.checks._compare import (
+    _compare_tensor,
+    _differs,
+    _hinted,
+    _not_a_tensor,
+    _shape_differs,
+    _unpack,
+)
 from nma_dl.checks._core import (
     _call,
     _documented,
-    _kind,
     _Mismatch,
-    _ordinal,
     _require_callable,
+    _returned_value,
     _run,
 )
 from nma_dl.checks._sandbox import _SEED, _seed_all
 from nma_dl.data.toy import shuffle_and_split_data
+from nma_dl.i18n import tr
 
 __all__ = ["check_shuffle_and_split_data"]
 
@@ -42,19 +49,20 @@ def _split_case(func, n, seed):
         for a, b in zip(got, again, strict=True)
     ):
         raise _Mismatch(
-            f"two calls with seed={seed} gave different splits: draw the permutation from the "
-            "seeded generator"
+            tr(
+                "two calls with seed={seed} gave different splits: draw the permutation from "
+                "the seeded generator",
+                seed=seed,
+            )
         )
     if torch.equal(got[0], X[: len(got[0])]) and not torch.equal(got[0], expected[0]):
-        raise _Mismatch("X_test holds the first samples in their original order: shuffle first")
+        raise _Mismatch(
+            tr("X_test holds the first samples in their original order: shuffle first")
+        )
     _diagnose_order(got, n, seed)
     for index, name in enumerate(_SPLIT_NAMES):
-        _compare_tensor(
-            got[index],
-            expected[index],
-            f"{name} ({_ordinal(index + 1)} returned value)",
-            exact=True,
-        )
+        what = _returned_value(name, index + 1)
+        _compare_tensor(got[index], expected[index], what, exact=True)
 
 
 def _sample_ids(X_part, y_part, n):
@@ -80,31 +88,42 @@ def _diagnose_order(got, n, seed):
     for part, (x_ids, y_ids) in zip(("test", "train"), ids, strict=True):
         if not torch.equal(x_ids, y_ids):
             raise _Mismatch(
-                f"X_{part} and y_{part} are no longer paired: samples carry the labels of other "
-                "samples, so X and y were shuffled in different orders: shuffle both with the "
-                "same permutation"
+                tr(
+                    "X_{part} and y_{part} are no longer paired: samples carry the labels of "
+                    "other samples, so X and y were shuffled in different orders: shuffle both "
+                    "with the same permutation",
+                    part=part,
+                )
             )
     order = torch.cat([x_test, x_train])
     if not torch.equal(order.sort().values, torch.arange(n)):
         raise _Mismatch(
-            "some samples appear twice and others not at all: X_test and X_train should split "
-            "one permutation of all the samples"
+            tr(
+                "some samples appear twice and others not at all: X_test and X_train should "
+                "split one permutation of all the samples"
+            )
         )
     # The reference's permutation, as shuffle_and_split_data draws it.
     wanted = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     if torch.equal(order, wanted):
         return
-    what = "X_test (1st returned value) differs from the reference's"
+    what = _differs(_returned_value("X_test", 1))
     if torch.equal(x_test, wanted[n - len(x_test) :]):
         raise _Mismatch(
-            f"{what}: it holds the last 20 % of the shuffled samples, where the test set is "
-            "the first 20 %"
+            tr(
+                "{what}: it holds the last 20 % of the shuffled samples, where the test set is "
+                "the first 20 %",
+                what=what,
+            )
         )
     if not torch.equal(x_test, wanted[: len(x_test)]):
         raise _Mismatch(
-            f"{what}: X and y are paired right, but shuffled by another permutation than the "
-            "reference's: the split must come from torch.randperm(N, generator=generator), drawn "
-            "from the generator the stub seeds with seed"
+            tr(
+                "{what}: X and y are paired right, but shuffled by another permutation than the "
+                "reference's: the split must come from torch.randperm(N, generator=generator), "
+                "drawn from the generator the stub seeds with seed",
+                what=what,
+            )
         )
 
 
@@ -114,22 +133,27 @@ def _compare_sizes(got, expected):
     train_first = [
         (
             lambda value: len(value) == len(expected[2]),
-            ": the test set should be the smaller part, returned first",
+            tr(": the test set should be the smaller part, returned first"),
         )
     ]
     for index, name in enumerate(_SPLIT_NAMES):
         value, wanted = got[index], expected[index]
         if not isinstance(value, torch.Tensor):
-            raise _Mismatch(f"{name} is {_kind(value)}, expected a torch.Tensor")
+            raise _Mismatch(_not_a_tensor(name, value))
         if value.shape != wanted.shape:
-            what = f"{name} ({_ordinal(index + 1)} returned value)"
+            what = _returned_value(name, index + 1)
             # As many samples (or a single number): only the whole shapes tell the two apart.
             if value.ndim == 0 or len(value) == len(wanted):
-                raise _Mismatch(
-                    f"{what} has shape {tuple(value.shape)}, expected {tuple(wanted.shape)}"
-                )
+                raise _Mismatch(_shape_differs(what, tuple(value.shape), tuple(wanted.shape)))
             with _hinted(value, train_first if index == 0 else []):
-                raise _Mismatch(f"{what} has {len(value)} samples, expected {len(wanted)}")
+                raise _Mismatch(
+                    tr(
+                        "{what} has {count} samples, expected {expected}",
+                        what=what,
+                        count=len(value),
+                        expected=len(wanted),
+                    )
+                )
 
 
 @_documented
@@ -159,7 +183,10 @@ def check_shuffle_and_split_data(func):
     _require_callable(func, "func", "shuffle_and_split_data", "function")
 
     cases = [
-        (f"{n} samples, seed={seed}", partial(_split_case, func, n, seed))
+        (
+            tr("{count} samples, seed={seed}", count=n, seed=seed),
+            partial(_split_case, func, n, seed),
+        )
         for n, seed in _SPLIT_CASES
     ]
     return _run("shuffle_and_split_data", cases)

@@ -19,6 +19,7 @@ from nma_dl.checks._core import (
     _short_repr,
 )
 from nma_dl.checks._loss_choice import _judge_loss
+from nma_dl.i18n import tr
 from nma_dl.losses import cross_entropy_loss, regularized_loss
 
 __all__ = ["check_cross_entropy_loss", "check_loss_choice", "check_regularized_loss"]
@@ -42,17 +43,21 @@ def _cross_entropy_case(func, case):
     got = _call("cross_entropy_loss", func, x_student, labels.clone())
     mistakes = _cross_entropy_mistakes(func, case, expected, len(labels))
     with _hinted(got, mistakes, same=partial(_same_number, expected=expected)):
-        _compare_tensor(got, expected.detach(), "the loss")
+        _compare_tensor(got, expected.detach(), tr("the loss"))
     if not got.requires_grad:
         raise _Mismatch(
-            "the loss is right but not connected to x (it has no gradient): compute it with "
-            "torch operations on x only"
+            tr(
+                "the loss is right but not connected to x (it has no gradient): compute it with "
+                "torch operations on x only"
+            )
         )
     try:
         (grad,) = torch.autograd.grad(got, x_student)
     except RuntimeError as error:
-        raise _Mismatch(f"its gradient could not be computed ({_describe(error)})") from None
-    _compare_tensor(grad, expected_grad, "the gradient of the loss with respect to x")
+        raise _Mismatch(
+            tr("its gradient could not be computed ({error})", error=_describe(error))
+        ) from None
+    _compare_tensor(grad, expected_grad, tr("the gradient of the loss with respect to x"))
 
 
 def _as_number(got, expected):
@@ -82,22 +87,32 @@ _PROBES = {
     "spread": (torch.tensor([[0.0, -200.0, 1.0], [3.0, 2.0, -150.0]]), torch.tensor([1, 2])),
 }
 
-_ORIGINAL_HINT = (
-    "; that is the original course's answer (the formula computed as written); this course asks "
-    "for the log-sum-exp trick because exp() of a logit above about 88.7 overflows float32 to "
-    "inf (and below about -104 underflows to 0), so logits in the thousands give inf or NaN"
-)
-_UNDERFLOW_HINT = (
-    "; the probability of a class far below the best one underflows to 0 in float32 (exp() of "
-    "about -104 and less), and log(0) = -inf: compute the log probabilities with the "
-    "log-sum-exp trick the exercise asks for (or torch.log_softmax), not as the log of a softmax"
-)
-_OVERFLOW_HINT = (
-    "; exp() of a logit above about 88.7 overflows float32 to inf (and inf / inf is NaN), and "
-    "below about -104 underflows to 0 (and log(0) = -inf), so logits in the thousands give inf "
-    "or NaN: compute the log probabilities with the log-sum-exp trick the exercise asks for (or "
-    "torch.log_softmax)"
-)
+
+def _original_hint():
+    return tr(
+        "; that is the original course's answer (the formula computed as written); this course "
+        "asks for the log-sum-exp trick because exp() of a logit above about 88.7 overflows "
+        "float32 to inf (and below about -104 underflows to 0), so logits in the thousands give "
+        "inf or NaN"
+    )
+
+
+def _underflow_hint():
+    return tr(
+        "; the probability of a class far below the best one underflows to 0 in float32 (exp() "
+        "of about -104 and less), and log(0) = -inf: compute the log probabilities with the "
+        "log-sum-exp trick the exercise asks for (or torch.log_softmax), not as the log of a "
+        "softmax"
+    )
+
+
+def _overflow_hint():
+    return tr(
+        "; exp() of a logit above about 88.7 overflows float32 to inf (and inf / inf is NaN), "
+        "and below about -104 underflows to 0 (and log(0) = -inf), so logits in the thousands "
+        "give inf or NaN: compute the log probabilities with the log-sum-exp trick the exercise "
+        "asks for (or torch.log_softmax)"
+    )
 
 
 def _right_on(func, probe):
@@ -123,19 +138,19 @@ def _cross_entropy_mistakes(func, case, expected, n):
                 and _right_on(func, "spread")
                 and not _right_on(func, "shifted")
             ),
-            _ORIGINAL_HINT,
+            _original_hint(),
         )
         yield (
             lambda got: _overflowed(got, expected) and _right_on(func, "shifted"),
-            _UNDERFLOW_HINT,
+            _underflow_hint(),
         )
-        yield (lambda got: _overflowed(got, expected), _OVERFLOW_HINT)
+        yield (lambda got: _overflowed(got, expected), _overflow_hint())
     wanted = float(expected)
-    yield n * wanted, f"; it is {n} times the reference's: is it the mean over the batch?"
-    yield -wanted, "; it has the opposite sign"
+    yield n * wanted, tr("; it is {n} times the reference's: is it the mean over the batch?", n=n)
+    yield -wanted, tr("; it has the opposite sign")
     yield (
         lambda got: isinstance(got, torch.Tensor) and tuple(got.shape) == (n,),
-        ": one loss per sample, where the average over the batch is wanted",
+        tr(": one loss per sample, where the average over the batch is wanted"),
     )
 
 
@@ -166,9 +181,11 @@ def check_cross_entropy_loss(func):
     """
     _require_callable(func, "func", "cross_entropy_loss", "function")
     descriptions = {
-        "tutorial": "2 samples, 4 classes",
-        "random": "4 samples, 3 classes",
-        "large": "5 samples, 6 classes, logits in the thousands",
+        "tutorial": tr("{samples} samples, {classes} classes", samples=2, classes=4),
+        "random": tr("{samples} samples, {classes} classes", samples=4, classes=3),
+        "large": tr(
+            "{samples} samples, {classes} classes, logits in the thousands", samples=5, classes=6
+        ),
     }
 
     cases = [
@@ -194,12 +211,12 @@ def _regularized_case(func, L2_penalty, L1_penalty):
     )
     mistakes = _regularized_mistakes(output, target, weights, L2_penalty, L1_penalty)
     with _hinted(got, mistakes, same=_near_number):
-        _compare_tensor(got, expected.detach(), "the loss")
+        _compare_tensor(got, expected.detach(), tr("the loss"))
     if L2_penalty or L1_penalty:
         if not got.requires_grad:
-            raise _Mismatch("the penalties are not connected to weights (no gradient)")
+            raise _Mismatch(tr("the penalties are not connected to weights (no gradient)"))
         (grad,) = torch.autograd.grad(got, w_student)
-        _compare_tensor(grad, expected_grad, "the gradient with respect to weights")
+        _compare_tensor(grad, expected_grad, tr("the gradient with respect to weights"))
 
 
 def _near_number(got, candidate):
@@ -215,14 +232,14 @@ def _regularized_mistakes(output, target, weights, L2_penalty, L1_penalty):
     """Yield the losses typical mistakes of regularized_loss give, with their hints."""
     nll = float(F.nll_loss(output, target))
     l2, l1 = float(weights.square().sum()), float(weights.abs().sum())
-    yield nll + L1_penalty * l2 + L2_penalty * l1, "; the two penalties are swapped"
+    yield nll + L1_penalty * l2 + L2_penalty * l1, tr("; the two penalties are swapped")
     if L1_penalty:
-        yield nll + L2_penalty * l2, "; the L1 term is missing"
+        yield nll + L2_penalty * l2, tr("; the {term} term is missing", term="L1")
     if L2_penalty:
-        yield nll + L1_penalty * l1, "; the L2 term is missing"
+        yield nll + L1_penalty * l1, tr("; the {term} term is missing", term="L2")
     yield (
         nll + L2_penalty * l2**0.5 + L1_penalty * l1,
-        "; the L2 penalty is the sum of squares, not the norm",
+        tr("; the L2 penalty is the sum of squares, not the norm"),
     )
 
 
@@ -256,7 +273,7 @@ def _loss_choice_case(loss_fn, n_stimuli, n_classes):
     output = torch.log_softmax(3 * torch.randn(n_stimuli, n_classes), dim=1)
     target = torch.randint(0, n_classes, (n_stimuli,))
     got = _call("loss_fn", loss_fn, output.clone(), target.clone())
-    _compare_tensor(got, F.nll_loss(output, target), "the loss")
+    _compare_tensor(got, F.nll_loss(output, target), tr("the loss"))
 
 
 @partial(
@@ -293,7 +310,7 @@ def check_loss_choice(loss_fn):
         )
     cases = [
         (
-            f"log probabilities of {n} stimuli, {c} classes",
+            tr("log probabilities of {stimuli} stimuli, {classes} classes", stimuli=n, classes=c),
             partial(_loss_choice_case, loss_fn, n, c),
         )
         for n, c in [(6, 20), (1, 4)]

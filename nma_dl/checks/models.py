@@ -20,12 +20,13 @@ from nma_dl.checks._compare import (
     _same_layout,
     _unpack,
 )
-from nma_dl.checks._core import _call, _documented, _ordinal, _require_callable, _run
+from nma_dl.checks._core import _call, _documented, _require_callable, _returned_value, _run
 from nma_dl.checks._model_mistakes import (
     _net_layer_mistakes,
     _softmax_mistakes,
     _without_activations,
 )
+from nma_dl.i18n import tr
 from nma_dl.models.conv import ConvFC
 from nma_dl.models.decoders import DeepNetReLU, DeepNetSoftmax
 from nma_dl.models.mlp import Net, approximate_function, parse_activation
@@ -47,33 +48,39 @@ def _deepnet_case(cls, n_inputs, n_hidden, shape):
     what = f"DeepNetReLU({n_inputs}, {n_hidden})"
     net = _build(what, cls, n_inputs, n_hidden)
     reference = DeepNetReLU(n_inputs, n_hidden)
-    _load_parameters(net, reference, "the network")
+    _load_parameters(net, reference, tr("the network"))
     # Scaled up so that many hidden pre-activations, and some outputs, are negative.
     r = 2 * torch.randn(shape)
     with torch.no_grad():
         expected = reference(r)
-        got = _call("its forward", net, r.clone())
+        got = _call(tr("its forward"), net, r.clone())
         linear = reference.out_layer(reference.in_layer(r))
         hints = [
             (
                 linear,
-                "; it equals the output of the same network without an activation function: "
-                "where does the non-linearity go?",
+                tr(
+                    "; it equals the output of the same network without an activation "
+                    "function: where does the non-linearity go?"
+                ),
             ),
             (
                 torch.relu(expected),
-                "; it is never negative, unlike the reference's: which layer does the ReLU "
-                "belong to?",
+                tr(
+                    "; it is never negative, unlike the reference's: which layer does the ReLU "
+                    "belong to?"
+                ),
             ),
             (
                 torch.relu(linear),
-                "; it equals the same network with its ReLU moved from the hidden layer to the "
-                "output: the non-linearity shapes the hidden units, and the output, a linear "
-                "read-out of them, may be negative",
+                tr(
+                    "; it equals the same network with its ReLU moved from the hidden layer to "
+                    "the output: the non-linearity shapes the hidden units, and the output, a "
+                    "linear read-out of them, may be negative"
+                ),
             ),
         ]
         with _hinted(got, hints):
-            _compare_tensor(got, expected, "the output")
+            _compare_tensor(got, expected, tr("the output"))
 
 
 @_documented
@@ -102,7 +109,11 @@ def check_DeepNetReLU(cls):
 
     cases = [
         (
-            f"DeepNetReLU({n_in}, {n_hidden}), an input of shape {shape}",
+            tr(
+                "{model}, an input of shape {shape}",
+                model=f"DeepNetReLU({n_in}, {n_hidden})",
+                shape=shape,
+            ),
             partial(_deepnet_case, cls, n_in, n_hidden, shape),
         )
         for n_in, n_hidden, shape in _DEEPNET_CASES
@@ -133,12 +144,12 @@ def _approximation_case(func, case):
     y_hat_hints = [
         (
             lambda y_hat: _same_layout(y_hat, expected[0]),
-            "; x and relu_acts match, so look at the combination weights and the sum",
+            tr("; x and relu_acts match, so look at the combination weights and the sum"),
         )
     ]
     # Checked from cause to effect: the axis, then the ReLUs on it, then their weighted sum.
     for index in (2, 1, 0):
-        what = f"{names[index]} ({_ordinal(index + 1)} returned value)"
+        what = _returned_value(names[index], index + 1)
         with _hinted(got[index], y_hat_hints if index == 0 else []):
             _compare_tensor(got[index], expected[index], what, rtol=1e-4, atol=1e-4)
 
@@ -166,9 +177,9 @@ def check_approximate_function(func):
     """
     _require_callable(func, "func", "approximate_function", "function")
     descriptions = {
-        "sine": "10 samples of a sine",
-        "random": "6 unevenly spaced random points",
-        "two": "2 points",
+        "sine": tr("10 samples of a sine"),
+        "random": tr("6 unevenly spaced random points"),
+        "two": tr("2 points"),
     }
 
     cases = [
@@ -199,24 +210,26 @@ def _net_case(cls, actv, n_in, hidden, n_out, shape):
     )
     reference = Net(actv, n_in, list(hidden), n_out)
     with _hinted(net, _net_layer_mistakes(reference)):
-        _load_parameters(net, reference, "the network")
+        _load_parameters(net, reference, tr("the network"))
     x = 2 * torch.randn(shape)
     with torch.no_grad():
         expected = reference(x)
-        got = _call("its forward", net, x.clone())
+        got = _call(tr("its forward"), net, x.clone())
         hints = [
             (
                 parse_activation(actv)(expected),
-                "; it went through the activation after the last layer too",
+                tr("; it went through the activation after the last layer too"),
             ),
             (
                 _without_activations(reference, x),
-                "; it equals the same network without its activations: does the output of "
-                "every hidden layer go through its activation module?",
+                tr(
+                    "; it equals the same network without its activations: does the output of "
+                    "every hidden layer go through its activation module?"
+                ),
             ),
         ]
         with _hinted(got, hints):
-            _compare_tensor(got, expected, "the output")
+            _compare_tensor(got, expected, tr("the output"))
 
 
 @_documented
@@ -246,7 +259,11 @@ def check_Net(cls):
 
     cases = [
         (
-            f"Net({actv!r}, {n_in}, {hidden}, {n_out}), an input of shape {shape}",
+            tr(
+                "{model}, an input of shape {shape}",
+                model=f"Net({actv!r}, {n_in}, {hidden}, {n_out})",
+                shape=shape,
+            ),
             partial(_net_case, cls, actv, n_in, hidden, n_out, shape),
         )
         for actv, n_in, hidden, n_out, shape in _NET_CASES
@@ -261,13 +278,13 @@ def _softmax_case(cls, n_inputs, n_hidden, n_classes):
     what = f"DeepNetSoftmax({n_inputs}, {n_hidden}, {n_classes})"
     net = _build(what, cls, n_inputs, n_hidden, n_classes)
     reference = DeepNetSoftmax(n_inputs, n_hidden, n_classes)
-    _load_parameters(net, reference, "the network")
+    _load_parameters(net, reference, tr("the network"))
     r = 2 * torch.randn(5, n_inputs)
     with torch.no_grad():
         expected = reference(r)
-        got = _call("its forward", net, r.clone())
+        got = _call(tr("its forward"), net, r.clone())
         with _hinted(got, _softmax_mistakes(net, reference, r, expected)):
-            _compare_tensor(got, expected, "the output")
+            _compare_tensor(got, expected, tr("the output"))
 
 
 @_documented
@@ -301,28 +318,32 @@ def _convfc_case(cls, n_neurons, c_out, K, height, width):
     reference = ConvFC(n_neurons, c_out=c_out, K=K, b=height * width)
     no_out_layer = (
         lambda net: "out_layer.weight" in _missing_parameters(net, reference),
-        " (add the linear layer self.out_layer)",
+        tr(" (add the linear layer self.out_layer)"),
     )
     with _hinted(net, [no_out_layer]):
-        _load_parameters(net, reference, "the network")
+        _load_parameters(net, reference, tr("the network"))
     s = torch.randn(4, 1, height, width)
     with torch.no_grad():
         expected = reference(s)
-        got = _call("its forward", net, s.clone())
+        got = _call(tr("its forward"), net, s.clone())
         hints = [
             (
                 reference.out_layer(torch.relu(reference.conv(s)).flatten(start_dim=1)),
-                "; it equals the model with a ReLU between the convolution and the linear "
-                "layer, but this encoding model has no non-linearity",
+                tr(
+                    "; it equals the model with a ReLU between the convolution and the linear "
+                    "layer, but this encoding model has no non-linearity"
+                ),
             ),
             (
                 torch.relu(expected),
-                "; it equals the predicted responses through a ReLU, but this encoding model "
-                "has no non-linearity: the linear layer's output is the prediction",
+                tr(
+                    "; it equals the predicted responses through a ReLU, but this encoding model "
+                    "has no non-linearity: the linear layer's output is the prediction"
+                ),
             ),
         ]
         with _hinted(got, hints):
-            _compare_tensor(got, expected, "the output")
+            _compare_tensor(got, expected, tr("the output"))
 
 
 @_documented
@@ -342,7 +363,12 @@ def check_ConvFC(cls):
     sizes = [(5, 6, 7, 12, 16), (3, 2, 3, 4, 5), (1, 1, 1, 2, 2)]
     cases = [
         (
-            f"ConvFC({n}, c_out={c}, K={k}) on {h} x {w} images",
+            tr(
+                "{model} on {height} x {width} images",
+                model=f"ConvFC({n}, c_out={c}, K={k})",
+                height=h,
+                width=w,
+            ),
             partial(_convfc_case, cls, n, c, k, h, w),
         )
         for n, c, k, h, w in sizes

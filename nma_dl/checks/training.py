@@ -11,6 +11,7 @@ import torch
 
 from nma_dl.checks._compare import _max_difference
 from nma_dl.checks._core import _call, _documented, _kind, _Mismatch, _require_callable, _run
+from nma_dl.i18n import tr
 from nma_dl.models.decoders import DeepNetReLU
 from nma_dl.training import train
 
@@ -33,18 +34,30 @@ def _losses_hint(got, expected):
     n = len(expected)
     first = _same_losses(got, expected).index(False)
     worst = max(abs(g - e) for g, e in zip(got, expected, strict=True))
-    where = f"the loss of iteration {first + 1} is off by {abs(got[first] - expected[first]):.3g}"
+    where = tr(
+        "the loss of iteration {iteration} is off by {error}",
+        iteration=first + 1,
+        error=f"{abs(got[first] - expected[first]):.3g}",
+    )
     shifted = all(_same_losses(got[:-1], expected[1:]))
     if n > 1 and shifted:
-        return f"{where}: each loss is the one after that iteration's update"
+        return tr("{where}: each loss is the one after that iteration's update", where=where)
     if first == 0:
-        return f"{where}: the very first loss differs, so look at the output and the loss"
+        return tr(
+            "{where}: the very first loss differs, so look at the output and the loss", where=where
+        )
     if n > 1 and max(got) - min(got) <= 1e-6 * max(1.0, abs(got[0])):
-        return f"{where}: the loss never changes, so are the parameters updated?"
-    agree = "the first iteration agrees" if first == 1 else f"the first {first} iterations agree"
-    return (
-        f"{where} (max abs difference {worst:.3g}): {agree}, so look at what carries over from "
-        "one iteration to the next"
+        return tr("{where}: the loss never changes, so are the parameters updated?", where=where)
+    if first == 1:
+        agree = tr("the first iteration agrees")
+    else:
+        agree = tr("the first {count} iterations agree", count=first)
+    return tr(
+        "{where} (max abs difference {worst}): {agree}, so look at what carries over from one "
+        "iteration to the next",
+        where=where,
+        worst=f"{worst:.3g}",
+        agree=agree,
     )
 
 
@@ -81,14 +94,26 @@ def _train_case(func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate):
     )
     if not isinstance(got, (list, tuple)):
         raise _Mismatch(
-            f"train returned {_kind(got)}, expected a list with the loss of each iteration"
+            tr(
+                "train returned {kind}, expected a list with the loss of each iteration",
+                kind=_kind(got),
+            )
         )
     if len(got) != n_epochs:
-        raise _Mismatch(f"train returned {len(got)} losses for {n_epochs} iterations")
+        raise _Mismatch(
+            tr(
+                "train returned {count} losses for {epochs} iterations",
+                count=len(got),
+                epochs=n_epochs,
+            )
+        )
     for value in got:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise _Mismatch(
-                f"the list of losses holds {_kind(value)}, expected plain numbers (Python floats)"
+                tr(
+                    "the list of losses holds {kind}, expected plain numbers (Python floats)",
+                    kind=_kind(value),
+                )
             )
     got = [float(value) for value in got]
     if not all(_same_losses(got, expected)):
@@ -98,9 +123,13 @@ def _train_case(func, n_samples, n_inputs, n_hidden, n_epochs, learning_rate):
         wanted = reference_values[name].detach()
         if not torch.allclose(p.detach(), wanted, rtol=1e-4, atol=1e-6):
             raise _Mismatch(
-                f"the losses match, but after training the network's {name} is off by "
-                f"{_max_difference(p, wanted):.3g}: is the network given to train updated once "
-                "per iteration, and only then?"
+                tr(
+                    "the losses match, but after training the network's {name} is off by "
+                    "{error}: is the network given to train updated once per iteration, and "
+                    "only then?",
+                    name=name,
+                    error=f"{_max_difference(p, wanted):.3g}",
+                )
             )
 
 
@@ -129,7 +158,12 @@ def check_train(func):
 
     cases = [
         (
-            f"{n_epochs} epochs, learning_rate={lr:g}, {n} samples",
+            tr(
+                "{epochs} epochs, learning_rate={rate}, {samples} samples",
+                epochs=n_epochs,
+                rate=f"{lr:g}",
+                samples=n,
+            ),
             partial(_train_case, func, n, n_in, n_hidden, n_epochs, lr),
         )
         for n, n_in, n_hidden, n_epochs, lr in _TRAIN_CASES
