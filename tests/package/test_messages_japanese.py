@@ -255,7 +255,7 @@ def test_decode_orientations_bar_and_result_are_japanese(capsys):
     printed = capsys.readouterr()
     assert "反復: 100%" in printed.err and "10/10" in printed.err
     assert ">>> 正解率 = " in printed.out
-    assert "iteration 10/10 | loss: " in printed.out  # the log line keeps its code names
+    assert "反復 10/10 | loss: " in printed.out  # the log line keeps its code names
 
 
 def test_a_diverging_training_is_said_in_japanese_with_its_numbers():
