@@ -213,7 +213,6 @@ def test_check_names_the_page_and_the_passage(tmp_path, monkeypatch):
         "catalogs",
         lambda root: {"book/x.md": (path, [("First passage of the page.", 7)])},
     )
-    (tmp_path / "book").mkdir()
     (tmp_path / "book/x.md").write_text("A page.\n", encoding="utf-8")
     assert translate.check(tmp_path) == ["book/x.md:7: untranslated: 'First passage of the page.'"]
 
