@@ -330,3 +330,27 @@ def test_the_readme_offers_every_japanese_notebook():
         for folder in (translate_book.STUDENT_DIR, translate_book.SOLUTIONS_DIR):
             assert repo.colab_url((folder / f"{slug}.ipynb").as_posix()) in readme, slug
         assert repo.kaggle_url((translate_book.STUDENT_DIR / f"{slug}.ipynb").as_posix()) in readme
+
+
+@pytest.mark.slow
+def test_the_built_japanese_site_is_japanese_and_its_search_finds_japanese_words():
+    """The site `make book` built (before the slow tests in `make test`)."""
+    html = ROOT / "_build" / "html" / "ja"
+    if not (html / "searchindex.js").is_file():
+        pytest.skip("no built Japanese site (make book)")
+    index = json.loads(
+        re.fullmatch(
+            r"\s*Search\.setIndex\((.*)\)\s*;?\s*",
+            (html / "searchindex.js").read_text(encoding="utf-8"),
+            re.S,
+        ).group(1)
+    )
+    for word in ("受容野", "過学習", "グレーティング", "デコード"):
+        assert word in index["terms"], word
+    page = (html / f"{TUTORIALS[0].with_suffix('.html')}").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in page
+    assert "検索" in page and "ダウンロード" in page  # the theme speaks Japanese
+    english = (ROOT / "_build/html" / TUTORIALS[0].with_suffix(".html")).read_text(
+        encoding="utf-8"
+    )
+    assert 'hreflang="ja"' in english and 'hreflang="en"' in page
