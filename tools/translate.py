@@ -102,9 +102,15 @@ def segment(text: str) -> list[Piece]:
         pieces.append(Piece("".join(lines[: end + 1]), line=1))
         i = end + 1
     header = False  # inside the generated badge cell
+    open_fences: list[str] = []  # the fences of the directives whose body this line is in
     while i < len(lines):
         line, n = lines[i], i + 1
         bare = line.rstrip("\n")
+        if open_fences and _closes(bare.strip(), open_fences[-1]):
+            open_fences.pop()  # a directive's closing fence, not a code block's opening one
+            pieces.append(Piece(line, line=n))
+            i += 1
+            continue
         if bare.startswith("+++"):
             header = HEADER_TAG in bare
             pieces.append(Piece(line, line=n))
@@ -123,6 +129,7 @@ def segment(text: str) -> list[Piece]:
         if directive:
             if not _split_head(bare, n, _DIRECTIVE, pieces):
                 pieces.append(Piece(line, line=n))
+            open_fences.append(_FENCE.match(bare.lstrip())["fence"])
             i += 1
             continue
         if bare.lstrip().startswith("$$"):

@@ -354,3 +354,9 @@ def test_the_built_japanese_site_is_japanese_and_its_search_finds_japanese_words
         encoding="utf-8"
     )
     assert 'hreflang="ja"' in english and 'hreflang="en"' in page
+
+
+def test_the_text_after_an_admonition_is_prose_not_code():
+    """A directive's closing fence closes it: it opens no code block that would hide the text."""
+    page = "```{note}\nInside.\n```\n\nAfter the note.\n\n```{code-cell} ipython3\nx = 1\n```\n"
+    assert [text for text, _ in translate.passages(page)] == ["Inside.", "After the note."]
