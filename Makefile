@@ -85,6 +85,8 @@ site: $(STAMP) chromium ## browser check of the built site (tests/site/; screens
 	$(BIN)/python -m pytest -n $(JOBS) -m site tests/site
 	@echo "Browser check, one line per page (screenshots in _build/screenshots):"
 	@cat _build/screenshots/summary.txt
+	@echo "Japanese site (screenshots in _build/screenshots/ja):"
+	@cat _build/screenshots/ja/summary.txt
 
 # Part of the slow tests of `make test` too; needs PyPI (pip, with its cache) and no built book.
 hosted: export NMA_DL_DATA_SOURCE ?= synthetic

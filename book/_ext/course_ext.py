@@ -23,8 +23,9 @@ things the theme cannot do on its own:
   search field and colour-mode button for the same reason (label in name).
 * Two languages: the English site (``_build/html``) and the Japanese one (``_build/html/ja``,
   built from ``tools/translate.py``'s pages with ``course_language: ja``). Every page of each
-  starts with a link to the same page in the other language (``<nav>`` named "Language" /
-  "言語"; the link's text is the language's own name, marked with ``lang`` and ``hreflang``),
+  (Sphinx's search and index pages too) has, in the article's header bar, a link to the same
+  page in the other language (``<nav>`` named "Language" / "言語"; the link's text is the
+  language's own name, marked with ``lang`` and ``hreflang``; ``book/_templates/sections/``),
   and declares it in its head (``<link rel="alternate" hreflang>``); the Japanese pages' Colab
   buttons open the Japanese student notebooks (``notebooks/ja/student/``).
 * The executed notebook a page offers for download (``_sources/<page>.ipynb``) holds each
@@ -121,12 +122,13 @@ def language_switch_html(pagename: str, language: str) -> str:
 
 
 def add_language_switch(app, pagename, templatename, context, doctree):
-    """Put the language switch atop the page's content and name the page's translation."""
+    """Give the page its language switch (shown by ``book/_templates/sections/header-article``,
+    in the article's header bar) and name its translation in the head."""
     language = app.config.course_language
-    if language not in LANGUAGES or not isinstance(context.get("body"), str):
+    if language not in LANGUAGES:
         return
     other, href = other_language(pagename, language)
-    context["body"] = language_switch_html(pagename, language) + context["body"]
+    context["course_language_switch"] = language_switch_html(pagename, language)
     alternate = f'<link rel="alternate" hreflang="{other}" href="{href}" />\n'
     context["metatags"] = context.get("metatags", "") + alternate
 

@@ -64,3 +64,12 @@ def browser():
         )
     with sitecheck.launch_browser() as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def ja_dir(html_dir) -> Path:
+    """The Japanese site, ``_build/html/ja``: ``make book`` builds it after the English one."""
+    ja = html_dir / "ja"
+    if not (ja / "index.html").is_file():
+        pytest.fail(f"no Japanese site in {ja}: build both sites with `make book`")
+    return ja

@@ -4,8 +4,10 @@
 ``tools/sitecheck/`` on it (console, requests, MathJax, figures, solutions, stubs, launch
 buttons and badges, navigation, widgets, internal links; accessibility: axe-core in light and dark
 mode at 1280 and 375 px, alt text, no clipping on a phone, keyboard; no path of the build machine,
-one output box per printed stream, the install cell folded, figure labels legible at 375 px),
-saving a full-page screenshot of each under ``_build/screenshots/``. The site is the one
+one output box per printed stream, the install cell folded, figure labels legible at 375 px;
+``<html lang="en">`` and the language switch to the same page of the Japanese site), saving a
+full-page screenshot of each under ``_build/screenshots/``. The Japanese site (``ja/``) is a
+site of its own, not pages of this one: ``test_site_ja.py`` checks it. The site is the one
 ``make test`` has just built; when there is none, it is built here with ``jupyter-book build .``.
 It prints, per page, axe-core's counts of each view (content and theme apart); only content ones
 fail.

@@ -6,6 +6,8 @@ test; ``tests/site/test_site.py`` runs the whole check, in a browser, over the b
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import re
 import subprocess
@@ -194,6 +196,141 @@ def test_labels_check_reads_the_dpi_of_the_png(tmp_path):
     assert not check.ok and "labels 6.7 px" in check.detail, check.detail
     check = sitecheck._check_labels(site, base, [fig])
     assert check.ok, check.detail
+
+
+# --------------------------------------------------------------------------- two languages
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This paragraph was left in English by mistake.",
+        "Train the network for ten epochs, then plot its loss.",
+        "Note: the decoder's weights don't change here",
+    ],
+)
+def test_english_run_finds_an_untranslated_sentence(text):
+    run = sitecheck.english_run(text)
+    assert run is not None and len(run.split()) >= sitecheck.MIN_ENGLISH_WORDS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "この段落では PyTorch の multi layer perceptron を nn.Linear で作ります。",  # terms kept
+        "W1D5: Deep learning",  # a title of a name and a short label
+        "Tutorial 1: Decoding neural responses",  # four words, a digit between
+        "Train it. Then test it. Done now.",  # no sentence of five words
+        "conv_1 relu_2 pool_3 fc_4 out_5 loss_6",  # identifiers left in prose
+        "0.5 1.0 2.0 4.0 8.0 16.0",
+        "English",  # the language switch's link
+        "",
+    ],
+)
+def test_english_run_leaves_japanese_names_and_short_labels_alone(text):
+    assert sitecheck.english_run(text) is None
+
+
+def _catalog(folder: Path, entries: list[tuple[str, str, list[str]]]) -> None:
+    """A ``.po`` catalog in ``folder`` of (msgid, msgstr, flags) entries."""
+    import polib
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for msgid, msgstr, flags in entries:
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=flags))
+    folder.mkdir(parents=True, exist_ok=True)
+    po.save(str(folder / "page.po"))
+
+
+REFERENCE = (
+    "- Cybenko G (1989). Approximation by superpositions of a sigmoidal function. *Mathematics "
+    "of\n  Control, Signals and Systems* 2(4):303-314.\n  [doi:10.1007/BF02551274]"
+    "(https://doi.org/10.1007/BF02551274)"
+)
+SHOWN = (
+    "Cybenko G (1989). Approximation by superpositions of a sigmoidal function. Mathematics of "
+    "Control, Signals and Systems 2(4):303-314. doi:10.1007/BF02551274"
+)
+
+
+def _ja_site(tmp_path, verbatim=()) -> sitecheck.Site:
+    """A Japanese site in ``_build/html/ja`` of a build served from ``_build/html``."""
+    site = _site(tmp_path, language="ja", verbatim=tuple(verbatim))
+    (site.html_dir / "ja").mkdir()
+    return dataclasses.replace(site, html_dir=site.html_dir / "ja", serve_dir=site.html_dir)
+
+
+def test_prose_check_names_english_left_on_a_japanese_page_but_not_references(tmp_path):
+    locale = tmp_path / "book" / "_locale" / "ja"
+    _catalog(locale, [(REFERENCE, REFERENCE, ["verbatim"]), ("A passage.", "一節。", [])])
+    verbatim = sitecheck.verbatim_passages("ja", tmp_path, tmp_path / "_build" / "html" / "ja")
+    assert len(verbatim) == 1 and sitecheck.is_verbatim(SHOWN, verbatim)
+    site = _ja_site(tmp_path, verbatim)
+    prose = [{"tag": "p", "text": SHOWN}, {"tag": "p", "text": "これは翻訳された段落です。"}]
+    assert sitecheck._check_prose(site, {"prose": prose}).ok
+    left = "This paragraph was left in English by mistake."
+    check = sitecheck._check_prose(site, {"prose": [*prose, {"tag": "li", "text": left}]})
+    assert not check.ok and f"li: {left!r}" in check.detail
+    english = _site(tmp_path)  # an English page's prose is the source: not checked
+    assert sitecheck._check_prose(english, {"prose": [{"tag": "p", "text": left}]}).ok
+
+
+def test_the_repository_keeps_its_references_in_english_on_purpose():
+    verbatim = sitecheck.verbatim_passages("ja", ROOT, ROOT / "_build" / "html" / "ja")
+    assert verbatim, "no passage flagged verbatim in book/_locale/ja"
+    assert not sitecheck.verbatim_passages("en", ROOT, ROOT / "_build" / "html")
+
+
+def test_lang_check_reads_the_sites_language(tmp_path):
+    assert sitecheck._check_lang(_ja_site(tmp_path), {"lang": "ja"}).ok
+    assert not sitecheck._check_lang(_ja_site(tmp_path / "b"), {"lang": ""}).ok
+    assert not sitecheck._check_lang(_site(tmp_path), {"lang": "ja"}).ok
+
+
+def _switch(base: str, href: str, other: str, reached: bool = True):
+    """Facts of a page whose switch links ``href``; the Tab stops, the switch's among them."""
+    link = {"raw": href, "url": base + href, "hreflang": other, "lang": other, "text": "x"}
+    facts = {"switches": [{"label": "Language", "links": [link]}], "alternates": [link]}
+    return facts, [{"langSwitch": reached}]
+
+
+def test_switch_check_wants_the_same_page_in_the_other_site(tmp_path):
+    ja = _ja_site(tmp_path)
+    page = "book/day/page.html"
+    for folder in (ja.serve_root, ja.html_dir):
+        (folder / page).parent.mkdir(parents=True, exist_ok=True)
+        (folder / page).write_text("<html></html>")
+    root = "http://127.0.0.1:8000/"
+    en = dataclasses.replace(ja, html_dir=ja.serve_root, serve_dir=None, language="en")
+    facts, stops = _switch(root, f"ja/{page}", "ja")
+    check = sitecheck._check_switch(en, root, page, facts, ["日本語"], stops)
+    assert check.ok, check.detail
+    facts, stops = _switch(root, page, "en")
+    back = sitecheck._check_switch(ja, root + "ja/", page, facts, ["English"], stops)
+    assert back.ok, back.detail
+    facts, stops = _switch(root, "ja/book/day/other.html", "ja", reached=False)
+    check = sitecheck._check_switch(en, root, page, facts, [""], stops)
+    assert not check.ok
+    for words in ("not ja/book/day/page.html", "not reached by Tab", "without an accessible"):
+        assert words in check.detail
+    none = sitecheck._check_switch(en, root, page, {"switches": [], "alternates": []}, [], [])
+    assert not none.ok
+
+
+def test_the_japanese_site_is_no_part_of_the_english_one(tmp_path):
+    html = tmp_path / "_build" / "html"
+    for folder in (html, html / "ja"):
+        (folder / "book").mkdir(parents=True)
+        (folder / "book" / "intro.html").write_text("<html></html>")
+        (folder / "index.html").write_text("<html></html>")
+        index = {"docnames": ["book/intro"]}
+        (folder / "searchindex.js").write_text(f"Search.setIndex({json.dumps(index)})")
+    assert sitecheck.site_pages(html) == ["book/intro.html", "index.html"]
+    assert sitecheck.leftover_pages(html) == []
+    assert sitecheck.site_pages(html / "ja") == ["book/intro.html", "index.html"]
+    assert sitecheck.is_sub_site(html / "ja") and not sitecheck.is_sub_site(html)
+    assert sitecheck.default_root(html / "ja") == tmp_path / "_build" / "ja" / "src"
 
 
 # --------------------------------------------------------------------------- the package itself

@@ -80,6 +80,17 @@ Checks on every page (a check with nothing to look at on a page passes, saying s
                least :data:`LABEL_MIN_PX` CSS px tall: its size in the PNG (points x the PNG's
                dpi / 72) x rendered width / natural width; a figure shown at that scale that is
                wider than the column scrolls in its own focusable, labelled box (``course.js``).
+``lang``       ``<html lang>`` is the site's language (``course_language`` of its ``_config.yml``);
+``switch``     the page has one language switch (``nav.course-language``), whose one link, named
+               for a screen reader, reached by Tab, with ``hreflang`` and ``lang`` the other
+               language, opens the same page in the other site (``ja/<page>`` from an English
+               page, ``<page>`` from ``ja/<page>``), an existing file; so does the head's
+               ``<link rel="alternate" hreflang>``;
+``prose``      on a translated page, no paragraph, list item, definition, heading, admonition title
+               or figure caption of the article is left in English: with code, printed output and
+               maths removed, a text with no Japanese character and a run of five English words
+               (:func:`english_run`) fails, unless its catalog keeps it in English on purpose
+               (flag ``verbatim`` in ``book/_locale/<lang>/**/*.po``: the references).
 
 Text is the reader's: code (``pre``/``code``) and rendered equations are left out of the raw-TeX
 search, so a ``$`` in a code cell is fine, while a ``$`` pair in prose (``costs $5 or $6``) would
@@ -90,6 +101,12 @@ from the cache and wrote that notebook without them.
 The pages checked are those of this build; HTML files left in the folder by an earlier build
 (``jupyter-book build`` never deletes them; ``make book`` starts from an empty ``_build/html``)
 are not pages of the site, and the command line lists them.
+
+The Japanese site (``_build/html/ja``, copied there by ``make book``) is a site of its own: not
+pages of the English one, nor leftovers. ``check_site(Path("_build/html/ja"))`` checks it, page
+by page, with every check, its book root being ``_build/ja/src`` (``_config.yml``, ``_toc.yml``)
+and its executed notebooks ``_build/ja/_build/jupyter_execute``. Either site is checked with the
+whole ``_build/html`` served, so links from one to the other resolve.
 
 A full-page screenshot of each page (as loaded, before any toggle is clicked) is saved under
 ``screenshots/<page>.png``. The expected values come from the built site's neighbours: the book
@@ -105,6 +122,7 @@ The parts, each small enough to read at once:
 ``checks.py``         the checks that read the page's facts (``js/facts.js``, one round trip);
 ``clicks.py``         the checks that click (solutions, videos, install cell);
 ``accessibility.py``  axe-core, alt text, a phone's width, the keyboard, figure labels;
+``language.py``       the language of a page, its switch, prose left untranslated;
 ``page.py``           one page, every check (:func:`check_page`); the site (:func:`check_site`);
 ``cli.py``            the command line (``__main__.py`` runs it);
 ``results.py``        :class:`Check` and :class:`PageResult`;
@@ -134,15 +152,29 @@ from .expected import (
     LABEL_STYLE,
     CellExpectation,
     Site,
+    default_root,
     executed_notebook,
+    is_sub_site,
     load_site,
     notebook_cells,
     png_dpi,
     shown_outputs,
     smallest_font_pt,
 )
+from .language import (
+    ENGLISH_RUN,
+    JAPANESE,
+    MIN_ENGLISH_WORDS,
+    english_run,
+    is_verbatim,
+    markdown_text,
+    verbatim_passages,
+)
+from .language import _check_lang as _check_lang
+from .language import _check_prose as _check_prose
+from .language import _check_switch as _check_switch
 from .page import CHECKS, check_page, check_site
-from .pages import built_pages, leftover_pages, site_pages
+from .pages import SUB_SITES, built_pages, leftover_pages, site_pages, sub_sites
 from .results import AxeCount, Check, PageResult
 from .scripts import JS_DIR, script
 
@@ -154,9 +186,13 @@ __all__ = [
     "CHROMIUM",
     "DEFAULT_DPI",
     "DEFAULT_LABEL_PT",
+    "ENGLISH_RUN",
+    "JAPANESE",
     "JS_DIR",
     "LABEL_MIN_PX",
     "LABEL_STYLE",
+    "MIN_ENGLISH_WORDS",
+    "SUB_SITES",
     "AxeCount",
     "CellExpectation",
     "Check",
@@ -168,10 +204,15 @@ __all__ = [
     "check_page",
     "check_site",
     "count_axe",
+    "default_root",
+    "english_run",
     "executed_notebook",
+    "is_sub_site",
+    "is_verbatim",
     "leftover_pages",
     "load_site",
     "main",
+    "markdown_text",
     "notebook_cells",
     "png_dpi",
     "script",
@@ -179,5 +220,7 @@ __all__ = [
     "shown_outputs",
     "site_pages",
     "smallest_font_pt",
+    "sub_sites",
+    "verbatim_passages",
     "launch_browser",
 ]

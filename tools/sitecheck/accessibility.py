@@ -141,8 +141,11 @@ def _enter_opens_toggles(page, mark: str, reached: list[dict]) -> list[str]:
     return problems
 
 
-def _check_keyboard(page) -> Check:
-    """Tab through the page: solution toggles reached and opened by Enter; no formula a stop."""
+def _check_keyboard(page) -> tuple[Check, list[dict]]:
+    """Tab through the page: solution toggles reached and opened by Enter; no formula a stop.
+
+    Returns the check and the Tab stops (the language switch's check looks for its link there).
+    """
     mark = "data-sitecheck-stop"
     stops = _tab_stops(page, mark)
     toggles = page.locator(f"div.cell.tag_{SOLUTION} summary")
@@ -170,8 +173,8 @@ def _check_keyboard(page) -> Check:
         f"{theme_unseen} theme stop(s) without a visible focus style"
     )
     if problems:
-        return Check("keyboard", False, "; ".join(problems) + f" [{detail}]")
-    return Check("keyboard", True, detail)
+        return Check("keyboard", False, "; ".join(problems) + f" [{detail}]"), stops
+    return Check("keyboard", True, detail), stops
 
 
 def check_accessibility(
@@ -180,7 +183,8 @@ def check_accessibility(
     """The accessibility checks of one page, in light and dark mode, at 1280 and 375 px.
 
     Returns the checks ``axe``, ``alt``, ``mobile``, ``keyboard`` and (given the ``site``)
-    ``labels`` by name, and one ``AxeCount`` per view under ``"counts"``.
+    ``labels`` by name, one ``AxeCount`` per view under ``"counts"`` and the Tab stops of the
+    desktop page under ``"stops"``.
     """
     counts, checks = [], {}
     for mode, width in A11Y_VIEWS:
@@ -189,7 +193,7 @@ def check_accessibility(
             counts.append(count_axe(f"{mode} {width}px", axe_view(page)))
             if (mode, width) == A11Y_VIEWS[0]:
                 checks["alt"] = _check_alt(page.evaluate(script("alt"), ARTICLE))
-                checks["keyboard"] = _check_keyboard(page)
+                checks["keyboard"], checks["stops"] = _check_keyboard(page)
             if width < 600 and mode == "light":
                 checks["mobile"] = _check_mobile(page.evaluate(script("mobile"), ARTICLE))
                 if site is not None:

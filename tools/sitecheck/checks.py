@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from .browser import _PageWatch
 from .expected import STUB, CellExpectation, Site
-from .pages import _ids_in, _is_local, _page_of, _url_to_file
+from .pages import _ids_in, _is_local, _page_of, _url_to_file, is_built_page
 from .results import Check, _verdict
 
 # Raw math left in reader-visible text (code excluded): $...$, $$, \( \) \[ \], \begin{...}.
@@ -257,9 +257,10 @@ def _check_widgets(
 
 def _check_links(site: Site, base: str, facts: dict) -> Check:
     missing, leftovers, anchors, n = [], [], [], 0
+    served = base[: len(base) - len(site.prefix)]  # links into the other language's site too
     for ref in facts["refs"]:
         url = ref["url"]
-        if not _is_local(url) or not url.startswith(base):
+        if not _is_local(url) or not url.startswith(served):
             continue
         if "preconnect" in ref["rel"] or "dns-prefetch" in ref["rel"]:
             continue
@@ -268,8 +269,7 @@ def _check_links(site: Site, base: str, facts: dict) -> Check:
         if target is None or not target.is_file():
             missing.append(ref["raw"])
             continue
-        page = target.relative_to(site.html_dir).as_posix()
-        if target.suffix == ".html" and site.built is not None and page not in site.built:
+        if target.suffix == ".html" and not is_built_page(site, target):
             leftovers.append(ref["raw"])
             continue
         frag = unquote(urlsplit(url).fragment)

@@ -93,14 +93,24 @@ def _check_videos(page) -> Check:
     )
 
 
-def _check_install(page, facts: dict, expected: list[CellExpectation] | None) -> Check:
-    """The install cell of a tutorial is folded behind its first comment line."""
+def _check_install(
+    page, facts: dict, expected: list[CellExpectation] | None, translated: bool = False
+) -> Check:
+    """The install cell of a tutorial is folded behind its first comment line.
+
+    On a ``translated`` page the code stays English and the toggle reads as the translation of
+    that line: the label its notebook gives it (``mystnb.code_prompt_show``), not the English.
+    """
     if expected is None:
         return Check("install", True, "no notebook on this page, no install cell")
     installs = [c for c in expected if HEADER in c.tags]
     if not installs:
         return Check("install", False, f"no install cell (tag {HEADER}) in the notebook")
     want = installs[0].first_line.lstrip("#").strip()
+    if translated:
+        if installs[0].prompt in ("", want):
+            return Check("install", False, f"install toggle left in English: {want!r}")
+        want = installs[0].prompt
     cells = page.locator(f"div.cell.tag_{HEADER}")
     if cells.count() == 0:
         return Check("install", False, f"no install cell (tag {HEADER}) on the page")
@@ -117,7 +127,7 @@ def _check_install(page, facts: dict, expected: list[CellExpectation] | None) ->
     else:
         shown = " ".join(toggle.first.inner_text().split())
         if shown != want:
-            problems.append(f"install toggle reads {shown[:80]!r}, not its first line {want!r}")
+            problems.append(f"install toggle reads {shown[:80]!r}, not {want!r}")
         elif code.count():
             toggle.first.scroll_into_view_if_needed()
             toggle.first.click()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from nbtools import toc_documents  # tools/nbtools.py, the one reader of _toc.yml
 
+from .language import book_file, default_root, is_sub_site, notebooks_folder, verbatim_passages
 from .pages import built_pages
 
 SOLUTION, STUB = "exercise-solution", "exercise-stub"
@@ -48,6 +49,24 @@ class Site:
     root: Path | None = None  # the book root (_config.yml): a path a page must never show
     merge_streams: bool = False  # nb_merge_streams of _config.yml: one box per stream and cell
     label_pt: float = DEFAULT_LABEL_PT  # smallest font of the course's matplotlib style
+    language: str = "en"  # course_language of _config.yml: the language of the site's prose
+    # The folder the server serves: the English site, which holds the other language's site in
+    # a folder (``ja/``), so that the language switch leads from one to the other. None: html_dir.
+    serve_dir: Path | None = None
+    verbatim: tuple[str, ...] = ()  # passages that stay in English on purpose (language.py)
+    notebooks: str = "notebooks"  # the repository folder of this language's notebooks
+
+    @property
+    def serve_root(self) -> Path:
+        """The folder the server serves (the English site's, for either language)."""
+        return self.serve_dir or self.html_dir
+
+    @property
+    def prefix(self) -> str:
+        """The site's folder in the served one: ``""`` (English) or ``"ja/"``."""
+        if self.serve_dir is None or self.serve_dir == self.html_dir:
+            return ""
+        return self.html_dir.relative_to(self.serve_dir).as_posix() + "/"
 
     def machine_paths(self) -> list[str]:
         """Folders of the build machine whose paths a page must not show (deep ones only)."""
@@ -86,8 +105,8 @@ class Site:
         return [s for s in (self.tutorial_slug(f"{doc}.html") for doc in self.toc_docs) if s]
 
     def notebook_links(self, slug: str) -> dict[str, str]:
-        student = f"notebooks/student/{slug}.ipynb"
-        solutions = f"notebooks/solutions/{slug}.ipynb"
+        student = f"{self.notebooks}/student/{slug}.ipynb"
+        solutions = f"{self.notebooks}/solutions/{slug}.ipynb"
         return {
             "Colab (student)": self.colab(student),
             "Kaggle (student)": self.kaggle(student),
@@ -130,15 +149,23 @@ def _mime_priority(config: dict) -> tuple[str, ...]:
 
 
 def load_site(html_dir: Path, root: Path | None = None, executed_dir: Path | None = None) -> Site:
-    """Read ``_config.yml`` and ``_toc.yml`` from ``root`` (default: ``html_dir/../..``)."""
+    """Read ``_config.yml`` and ``_toc.yml`` from ``root`` (default: :func:`default_root`).
+
+    ``executed_dir`` defaults to ``jupyter_execute`` beside the build's ``html``: the English
+    build's ``_build/jupyter_execute``, the Japanese one's ``_build/ja/_build/jupyter_execute``.
+    """
     import yaml
 
     html_dir = Path(html_dir).resolve()
-    root = Path(root) if root else html_dir.parents[1]
+    sub = is_sub_site(html_dir)
+    root = Path(root) if root else default_root(html_dir)
+    if executed_dir is None and sub:
+        executed_dir = root.parent / "_build" / "jupyter_execute"
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     repo = config.get("repository") or {}
     sphinx_config = (config.get("sphinx") or {}).get("config") or {}
+    language = sphinx_config.get("course_language", "en")
     return Site(
         html_dir=html_dir,
         repo_url=repo["url"].rstrip("/"),
@@ -150,7 +177,11 @@ def load_site(html_dir: Path, root: Path | None = None, executed_dir: Path | Non
         built=built_pages(html_dir),
         root=Path(root).resolve(),
         merge_streams=bool(sphinx_config.get("nb_merge_streams", False)),
-        label_pt=smallest_font_pt(root / LABEL_STYLE),
+        label_pt=smallest_font_pt(book_file(LABEL_STYLE, root, html_dir)),
+        language=language,
+        serve_dir=html_dir.parent if sub else None,
+        verbatim=verbatim_passages(language, root, html_dir),
+        notebooks=notebooks_folder(language),
     )
 
 
@@ -209,6 +240,7 @@ class CellExpectation:
     outputs: int  # outputs the page shows
     calls_show: bool  # the source calls plt.show()
     first_line: str = ""  # the first line of the source
+    prompt: str = ""  # the label of its toggle when folded (mystnb.code_prompt_show), if set
 
 
 def _chosen_mime(data: dict, priority: tuple[str, ...]) -> str | None:
@@ -296,5 +328,6 @@ def notebook_cells(
             bool(PLT_SHOW.search(source)) and not raised and not REMOVED_OUTPUT_TAGS & set(tags)
         )
         first = source.strip().splitlines()[0] if source.strip() else ""
-        cells.append(CellExpectation(i, tags, figures, widgets, shown, calls_show, first))
+        prompt = cell.get("metadata", {}).get("mystnb", {}).get("code_prompt_show", "")
+        cells.append(CellExpectation(i, tags, figures, widgets, shown, calls_show, first, prompt))
     return cells

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .accessibility import check_accessibility
+from .accessibility import ARTICLE, check_accessibility
 from .browser import MATHJAX_TIMEOUT_MS, TIMEOUT_MS, VIEWPORT, _PageWatch, launch_browser, serve
 from .checks import (
     _check_console,
@@ -24,6 +24,7 @@ from .checks import (
 )
 from .clicks import _check_install, _check_solutions, _check_videos
 from .expected import CellExpectation, Site, load_site, notebook_cells
+from .language import _check_lang, _check_prose, _check_switch, switch_names
 from .pages import _page_of, _redirect_target, site_pages
 from .results import Check, PageResult
 from .scripts import script
@@ -48,6 +49,9 @@ CHECKS = (
     "streams",
     "install",
     "labels",
+    "lang",
+    "switch",
+    "prose",
 )
 
 
@@ -120,6 +124,10 @@ def _run_checks(browser, page, site: Site, base: str, result: PageResult, watch,
     settle = page.evaluate(script("settle"), MATHJAX_TIMEOUT_MS)
     facts = page.evaluate(script("facts"))
     checks, expected = _fact_checks(site, base, result.page, facts, settle)
+    language = page.evaluate(script("language"), ARTICLE)
+    checks["lang"] = _check_lang(site, language)
+    checks["prose"] = _check_prose(site, language)
+    names = switch_names(page)
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
@@ -127,9 +135,11 @@ def _run_checks(browser, page, site: Site, base: str, result: PageResult, watch,
     # These click toggles and tabs: after the screenshot, which shows the page as loaded.
     checks["solutions"] = _check_solutions(page, facts, expected)
     checks["videos"] = _check_videos(page)
-    checks["install"] = _check_install(page, facts, expected)
+    checks["install"] = _check_install(page, facts, expected, site.language != "en")
     a11y = check_accessibility(browser, base, result.page, watch, site)
     result.axe = a11y.pop("counts")
+    stops = a11y.pop("stops", None)
+    checks["switch"] = _check_switch(site, base, result.page, language, names, stops)
     checks.update(a11y)
     page.wait_for_timeout(50)  # let late console errors arrive
     checks["console"] = _check_console(watch)
@@ -175,8 +185,9 @@ def check_site(
 ) -> list[PageResult]:
     """Check every page of the built site (or only ``pages``); return one result per page.
 
-    ``root`` holds ``_config.yml`` and ``_toc.yml`` (default: ``html_dir/../..``); ``executed_dir``
-    MyST-NB's executed notebooks (default: ``html_dir/../jupyter_execute``). With
+    ``root`` holds ``_config.yml`` and ``_toc.yml`` (default: ``html_dir/../..``; for the Japanese
+    site ``_build/html/ja``, ``_build/ja/src``); ``executed_dir`` MyST-NB's executed notebooks
+    (default: ``html_dir/../jupyter_execute``; ``_build/ja/_build/jupyter_execute``). With
     ``screenshots_dir`` a full-page PNG of each page is saved there as ``<page>.png``. Pass an open
     Playwright ``browser`` to reuse it; ``report`` is called with each result as it comes.
     """
@@ -186,7 +197,9 @@ def check_site(
     with contextlib.ExitStack() as stack:
         if browser is None:
             browser = stack.enter_context(launch_browser())
-        base = stack.enter_context(serve(site.html_dir))
+        # The whole build is served (for ``ja/``, its parent), so that the language switch and
+        # every other link into the other language's site resolve; ``base`` is this site's URL.
+        base = stack.enter_context(serve(site.serve_root)) + site.prefix
         for name in pages:
             shot = (
                 Path(screenshots_dir) / (name.removesuffix(".html") + ".png")

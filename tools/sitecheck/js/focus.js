@@ -19,6 +19,7 @@
     math: !!el.closest("mjx-container, .math") &&
           !(el.matches("mjx-container, div.math") && el.scrollWidth > el.clientWidth + 1),
     toggle: !!el.closest("div.cell.tag_exercise-solution") && el.tagName === "SUMMARY",
+    langSwitch: !!el.closest("nav.course-language"),
     label: (el.getAttribute("aria-label") || el.textContent || "").trim().slice(0, 40),
   };
 }
