@@ -133,11 +133,7 @@ def segment(text: str) -> list[Piece]:
             i += 1
             continue
         if bare.lstrip().startswith("$$"):
-            end = i  # a display equation, "$$...$$" on one line or a "$$" block
-            if bare.count("$$") < 2:
-                end = next((k for k in range(i + 1, len(lines)) if "$$" in lines[k]), i)
-            pieces.append(Piece("".join(lines[i : end + 1]), line=n))
-            i = end + 1
+            i = _math_block(lines, i, pieces)
             continue
         if _split_head(bare, n, _HEADING, pieces) or _split_head(bare, n, _SUMMARY, pieces):
             i += 1
@@ -148,6 +144,15 @@ def segment(text: str) -> list[Piece]:
             continue
         i = _paragraph(lines, i, pieces)
     return pieces
+
+
+def _math_block(lines, i, pieces):
+    """A display equation, ``$$...$$`` on one line or a ``$$`` block, kept as it is."""
+    end = i
+    if lines[i].count("$$") < 2:
+        end = next((k for k in range(i + 1, len(lines)) if "$$" in lines[k]), i)
+    pieces.append(Piece("".join(lines[i : end + 1]), line=i + 1))
+    return end + 1
 
 
 def _raw_block(lines, i, fence, pieces, code):
