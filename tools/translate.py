@@ -106,18 +106,14 @@ def segment(text: str) -> list[Piece]:
     while i < len(lines):
         line, n = lines[i], i + 1
         bare = line.rstrip("\n")
-        if open_fences and _closes(bare.strip(), open_fences[-1]):
+        closing = open_fences and _closes(bare.strip(), open_fences[-1])
+        if closing:
             open_fences.pop()  # a directive's closing fence, not a code block's opening one
-            pieces.append(Piece(line, line=n))
-            i += 1
-            continue
         if bare.startswith("+++"):
             header = HEADER_TAG in bare
-            pieces.append(Piece(line, line=n))
-            i += 1
-            continue
-        header = header and not _FENCE.match(bare)  # the badge cell ends at the install cell
-        if header or not bare.strip():
+        # The badge cell ends at the install cell.
+        header = header and not (_FENCE.match(bare) and not bare.startswith("+++"))
+        if closing or header or not bare.strip() or bare.startswith("+++"):
             pieces.append(Piece(line, line=n))
             i += 1
             continue
