@@ -19,7 +19,7 @@ or a link of the English missing from the Japanese).
     python tools/translate.py check           # exit 1, naming page and passage, if stale
     python tools/translate.py todo PAGE       # the passages left to translate, as JSON
     python tools/translate.py fill PAGE FILE  # set translations from {index: Japanese} JSON
-    python tools/translate.py pages [OUT]     # write the Japanese book (default _build/ja/src)
+    python tools/translate.py pages [OUT] [--outputs DIR]  # the Japanese book (_build/ja/src)
     python tools/translate.py notebooks       # write the Japanese notebooks (notebooks/ja/)
 """
 
@@ -494,6 +494,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("notebooks", help="write the Japanese student and solutions notebooks")
     out = sub.add_parser("pages", help="write the Japanese book")
     out.add_argument("out", nargs="?", default="_build/ja/src")
+    out.add_argument(
+        "--outputs", help="the English build's executed notebooks (_build/jupyter_execute)"
+    )
     args = parser.parse_args(argv)
     if args.command == "update":
         for path in update():
@@ -509,7 +512,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{fill(args.page, data)} passage(s) set in {args.page}")
         return 0
     if args.command == "pages":
-        print(translate_book.write_book(ROOT / args.out))
+        executed = ROOT / args.outputs if args.outputs else None
+        print(translate_book.write_book(ROOT / args.out, executed=executed))
         return 0
     if args.command == "notebooks":
         for path in translate_book.write_notebooks():

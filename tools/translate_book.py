@@ -3,11 +3,13 @@
 Part of ``tools/translate.py`` (which says how the catalogs work):
 
 * :func:`write_book` writes a Jupyter Book root (``_build/ja/src``): ``_config.yml`` (the
-  English one in Japanese: ``language: ja``, the title translated, the English build's
-  execution cache, ``course_language: ja`` for the language switch), ``_toc.yml`` (captions and
-  titles translated) and every page (:func:`japanese_page`). ``make book`` builds it into
-  ``_build/html/ja``; its code cells are the English ones, so MyST-NB finds their outputs in the
-  cache and runs nothing.
+  English one in Japanese: ``language: ja``, the title translated, ``course_language: ja`` for
+  the language switch, execution off), ``_toc.yml`` (captions and titles translated) and every
+  page (:func:`japanese_page`). ``make book`` builds it into ``_build/html/ja``. Nothing runs:
+  a page with code becomes a notebook whose code cells carry the outputs of the English build's
+  run of the same cells (``_build/jupyter_execute``; :func:`with_english_outputs`). MyST-NB's
+  own cache cannot do this: it hashes the cells' metadata too, where the Japanese alt texts
+  live, and would hand back the English ones.
 * :func:`notebook_plan` lists the Japanese student and with-solutions notebooks
   (``notebooks/ja/{student,solutions}/``), generated from the Japanese pages by the English
   pipeline (``tools/nbtools.py``); their install cell ends with ``nma_dl.set_language("ja")``,
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import copy
 import json
+import posixpath
+import re
 from pathlib import Path
 
 import nbtools
@@ -78,11 +82,63 @@ def japanese_page(page: Path, root: Path = translate.ROOT) -> str:
     return "".join(out)
 
 
-def _config(root: Path) -> dict:
+def with_english_outputs(text: str, page: Path, executed: Path) -> str:
+    """The Japanese page ``text`` as a notebook, its code cells holding the English outputs.
+
+    ``executed`` is the English build's folder of executed notebooks (``jupyter_execute``).
+
+    Raises
+    ------
+    ValueError
+        If the English run is missing or its cells are not the page's (build English first).
+    """
+    import jupytext
+    import nbformat
+
+    nb = jupytext.reads(text, fmt="md:myst")
+    path = executed / page.with_suffix(".ipynb")
+    ran = nbformat.read(path, as_version=4) if path.is_file() else None
+    english = [c for c in ran.cells if c.cell_type == "code"] if ran else []
+    mine = [c for c in nb.cells if c.cell_type == "code"]
+    if [c.source for c in english] != [c.source for c in mine]:
+        raise ValueError(f"{page}: no run of its code cells in {path}: build English first")
+    for cell, done in zip(mine, english, strict=True):
+        cell.outputs, cell.execution_count = done.outputs, done.execution_count
+    for key in ("kernelspec", "language_info", "widgets"):
+        if key in ran.metadata:
+            nb.metadata[key] = ran.metadata[key]
+    return nbformat.writes(nb)
+
+
+def _has_code(text: str) -> bool:
+    return "```{code-cell}" in text
+
+
+# A link to another page: [text](relative/path.md) or (...md#anchor).
+_PAGE_LINK = re.compile(
+    r"\]\((?P<path>(?![a-z][a-z0-9+.-]*:)[^()\s#]+)\.md(?P<anchor>#[^()\s]*)?\)"
+)
+
+
+def _links_to_notebooks(text: str, page: Path, notebooks: set[Path]) -> str:
+    """Point the page's links at the pages that became notebooks (``.ipynb``)."""
+
+    def target(match):
+        linked = Path(posixpath.normpath(posixpath.join(page.parent.as_posix(), match["path"])))
+        if linked.with_suffix(".md") not in notebooks:
+            return match[0]
+        return f"]({match['path']}.ipynb{match['anchor'] or ''})"
+
+    return _PAGE_LINK.sub(target, text)
+
+
+def _config(root: Path, executed: Path | None) -> dict:
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     site = site_translator(root)
     config["title"] = site(config["title"])
     config["execute"]["cache"] = str(root / config["execute"]["cache"])
+    if executed is not None:
+        config["execute"]["execute_notebooks"] = "off"  # the outputs are the English run's
     sphinx = config["sphinx"]
     sphinx["local_extensions"] = {
         name: str(root / folder) for name, folder in sphinx["local_extensions"].items()
@@ -107,16 +163,29 @@ def _toc(root: Path) -> dict:
     return toc
 
 
-def write_book(out: Path, root: Path = translate.ROOT) -> Path:
-    """Write the Japanese book's root into ``out``; return ``out``."""
+def write_book(out: Path, root: Path = translate.ROOT, executed: Path | None = None) -> Path:
+    """Write the Japanese book's root into ``out``; return ``out``.
+
+    With ``executed`` (the English build's ``jupyter_execute`` folder) a page with code cells
+    is written as a notebook holding the English outputs, and the book executes nothing;
+    without it every page is MyST Markdown, executed when built.
+    """
     out.mkdir(parents=True, exist_ok=True)
     dump = {"allow_unicode": True, "sort_keys": False, "width": 1000}
     files = {
-        Path("_config.yml"): yaml.safe_dump(_config(root), **dump),
+        Path("_config.yml"): yaml.safe_dump(_config(root, executed), **dump),
         Path("_toc.yml"): yaml.safe_dump(_toc(root), **dump),
     }
-    for page in translate.pages(root):
-        files[page] = japanese_page(page, root)
+    texts = {page: japanese_page(page, root) for page in translate.pages(root)}
+    notebooks = {p for p, text in texts.items() if executed is not None and _has_code(text)}
+    for page, text in texts.items():
+        text = _links_to_notebooks(text, page, notebooks)
+        if page in notebooks:
+            (out / page).unlink(missing_ok=True)
+            files[page.with_suffix(".ipynb")] = with_english_outputs(text, page, executed)
+        else:
+            (out / page.with_suffix(".ipynb")).unlink(missing_ok=True)
+            files[page] = text
     for rel, text in files.items():
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -172,11 +172,13 @@ def retarget_launch_buttons(app, pagename, templatename, context, doctree):
     buttons = context.get("header_buttons", [])
     language = getattr(getattr(app, "config", None), "course_language", "en")
     target = student_path_for(pagename, language)
+    # The Japanese book's pages with code are notebooks (tools/translate_book.py).
+    source = f"{pagename}{context.get('page_source_suffix') or '.md'}"
     if target is None:
-        # No notebook is generated for this page: Colab cannot open its MyST source.
-        _drop_source_buttons(buttons, f"{pagename}.md")
+        # No notebook is generated for this page: Colab cannot open its source.
+        _drop_source_buttons(buttons, source)
     else:
-        _retarget(buttons, f"{pagename}.md", target)
+        _retarget(buttons, source, target)
 
 
 def copy_mathjax(app, exception):

@@ -360,3 +360,44 @@ def test_the_text_after_an_admonition_is_prose_not_code():
     """A directive's closing fence closes it: it opens no code block that would hide the text."""
     page = "```{note}\nInside.\n```\n\nAfter the note.\n\n```{code-cell} ipython3\nx = 1\n```\n"
     assert [text for text, _ in translate.passages(page)] == ["Inside.", "After the note."]
+
+
+def test_a_japanese_notebook_page_carries_the_english_outputs(tmp_path):
+    page = TUTORIALS[0]
+    text = translate_book.japanese_page(page)
+    english = jupytext.read(ROOT / page, fmt="md:myst")
+    for i, cell in enumerate(c for c in english.cells if c.cell_type == "code"):
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"run {i}\n")]
+    ran = tmp_path / page.with_suffix(".ipynb")
+    ran.parent.mkdir(parents=True)
+    nbformat.write(english, ran)
+    nb = nbformat.reads(translate_book.with_english_outputs(text, page, tmp_path), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.outputs[0]["text"] for c in code] == [f"run {i}\n" for i in range(len(code))]
+    alts = [
+        c.metadata["mystnb"]["image"]["alt"]
+        for c in code
+        if "image" in c.get("metadata", {}).get("mystnb", {})
+    ]
+    assert alts and all(JAPANESE.search(alt) for alt in alts)  # the Japanese metadata stays
+    last = max(i for i, c in enumerate(english.cells) if c.cell_type == "code")
+    del english.cells[last]  # a stale English run
+    nbformat.write(english, ran)
+    with pytest.raises(ValueError, match="build English first"):
+        translate_book.with_english_outputs(text, page, tmp_path)
+
+
+def test_the_book_with_outputs_executes_nothing_and_has_notebook_pages(tmp_path):
+    executed = tmp_path / "ran"
+    with_code = [p for p in PAGES if "```{code-cell}" in (ROOT / p).read_text(encoding="utf-8")]
+    for page in with_code:
+        english = jupytext.read(ROOT / page, fmt="md:myst")
+        (executed / page).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(english, executed / page.with_suffix(".ipynb"))
+    out = translate_book.write_book(tmp_path / "src", executed=executed)
+    config = yaml.safe_load((out / "_config.yml").read_text(encoding="utf-8"))
+    assert config["execute"]["execute_notebooks"] == "off"
+    assert set(TUTORIALS) <= set(with_code)
+    for page in with_code:
+        assert (out / page.with_suffix(".ipynb")).is_file() and not (out / page).exists()
+    assert (out / "book/intro.md").is_file()
