@@ -63,7 +63,7 @@ notebooks: $(STAMP) ## regenerate headers, reference and student notebooks (Engl
 # The site is built from an empty _build/html, so no page of an earlier layout is left in it; the
 # executed notebooks stay cached in _build/.jupyter_cache.
 # The Japanese site (_build/html/ja) is built from tools/translate.py's pages: their code cells
-# are the English ones and carry the English build's outputs (_build/jupyter_execute), so
+# are the English ones and carry the English build's outputs (_build/html/_sources), so
 # nothing runs twice. Each build's time is printed; translations that lag behind fail `make test`.
 book: $(STAMP) ## build the site in _build/html, English and Japanese (executes the notebooks once)
 	$(BIN)/python tools/nbtools.py check
@@ -73,7 +73,7 @@ book: $(STAMP) ## build the site in _build/html, English and Japanese (executes 
 	@date +%s > _build/.book-start
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@date +%s > _build/.book-en
-	$(BIN)/python tools/translate.py pages _build/ja/src --outputs _build/jupyter_execute
+	$(BIN)/python tools/translate.py pages _build/ja/src --outputs _build/html/_sources
 	$(BIN)/jupyter-book build _build/ja/src --path-output _build/ja --warningiserror --nitpick --keep-going
 	cp -r _build/ja/_build/html _build/html/ja
 	@echo "Book built: English $$(( $$(cat _build/.book-en) - $$(cat _build/.book-start) )) s," \

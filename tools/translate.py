@@ -495,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     out = sub.add_parser("pages", help="write the Japanese book")
     out.add_argument("out", nargs="?", default="_build/ja/src")
     out.add_argument(
-        "--outputs", help="the English build's executed notebooks (_build/jupyter_execute)"
+        "--outputs", help="the English site's executed notebooks (_build/html/_sources)"
     )
     args = parser.parse_args(argv)
     if args.command == "update":

@@ -7,7 +7,7 @@ Part of ``tools/translate.py`` (which says how the catalogs work):
   the language switch, execution off), ``_toc.yml`` (captions and titles translated) and every
   page (:func:`japanese_page`). ``make book`` builds it into ``_build/html/ja``. Nothing runs:
   a page with code becomes a notebook whose code cells carry the outputs of the English build's
-  run of the same cells (``_build/jupyter_execute``; :func:`with_english_outputs`). MyST-NB's
+  run of the same cells (:func:`with_english_outputs`). MyST-NB's
   own cache cannot do this: it hashes the cells' metadata too, where the Japanese alt texts
   live, and would hand back the English ones.
 * :func:`notebook_plan` lists the Japanese student and with-solutions notebooks
@@ -85,7 +85,9 @@ def japanese_page(page: Path, root: Path = translate.ROOT) -> str:
 def with_english_outputs(text: str, page: Path, executed: Path) -> str:
     """The Japanese page ``text`` as a notebook, its code cells holding the English outputs.
 
-    ``executed`` is the English build's folder of executed notebooks (``jupyter_execute``).
+    ``executed`` is the English site's folder of executed notebooks, ``_build/html/_sources``:
+    the notebooks it offers for download, each printed line once (``course_ext`` fixes them;
+    MyST-NB's own ``jupyter_execute`` copies hold some lines twice, which the page would show).
 
     Raises
     ------
@@ -166,7 +168,7 @@ def _toc(root: Path) -> dict:
 def write_book(out: Path, root: Path = translate.ROOT, executed: Path | None = None) -> Path:
     """Write the Japanese book's root into ``out``; return ``out``.
 
-    With ``executed`` (the English build's ``jupyter_execute`` folder) a page with code cells
+    With ``executed`` (the English site's ``_sources`` folder) a page with code cells
     is written as a notebook holding the English outputs, and the book executes nothing;
     without it every page is MyST Markdown, executed when built.
     """

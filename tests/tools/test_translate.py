@@ -401,3 +401,9 @@ def test_the_book_with_outputs_executes_nothing_and_has_notebook_pages(tmp_path)
     for page in with_code:
         assert (out / page.with_suffix(".ipynb")).is_file() and not (out / page).exists()
     assert (out / "book/intro.md").is_file()
+
+
+def test_the_japanese_book_takes_the_outputs_that_print_each_line_once():
+    """The English site's downloads (course_ext fixed them), not MyST-NB's raw copies."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "translate.py pages _build/ja/src --outputs _build/html/_sources" in makefile
