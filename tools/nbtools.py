@@ -658,10 +658,10 @@ def stale(root: Path = ROOT) -> list[str]:
     return problems
 
 
-def build(root: Path = ROOT) -> list[Path]:
-    """Write every generated file that changed; return the paths written."""
+def build(root: Path = ROOT, planned: dict[Path, str] | None = None) -> list[Path]:
+    """Write every generated file (of ``planned``, else :func:`plan`) that changed."""
     written = []
-    for path, text in plan(root).items():
+    for path, text in (plan(root) if planned is None else planned).items():
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)

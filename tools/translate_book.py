@@ -255,11 +255,4 @@ def stale_notebooks(root: Path = translate.ROOT) -> list[str]:
 
 def write_notebooks(root: Path = translate.ROOT) -> list[Path]:
     """Write every Japanese notebook that changed; return the paths written."""
-    written = []
-    for path, text in notebook_plan(root).items():
-        if path.is_file() and path.read_text(encoding="utf-8") == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    return nbtools.build(root, notebook_plan(root))
